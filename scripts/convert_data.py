@@ -1,0 +1,231 @@
+#!/usr/bin/env python3
+"""Convert the published source tables into the embedded data files of `capacity`.
+
+Usage: python3 scripts/convert_data.py [SHARED_DATA_DIR]
+
+SHARED_DATA_DIR defaults to ../shared/data relative to the repository root (resolved
+from this script's location). Writes data/population.csv, data/areas.csv and
+data/prevalence.csv in the repository. Standard library only; the output is
+deterministic (LF line endings, no BOM). After regenerating, rebuild the binary:
+the files are compiled into it.
+"""
+
+import csv
+import io
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+OUT = REPO / "data"
+
+POP_FILE = "sicbl2023_population_mid2022_sya_sex.csv"
+ICB_FILE = "icb2023_codes_names.csv"
+CMD_FILE = "apms2014_table2_3_cmd_past_week_by_age_sex.csv"
+PTSD_FILE = "apms2014_table4_1_ptsd_screen_by_age_sex.csv"
+
+ENGLAND_CODE = "E92000001"
+ENGLAND_TOTAL = 57_106_398
+N_SUB_ICB = 106
+N_ICB = 42
+N_REGION = 7
+MAX_AGE = 90  # ONS single year 90 = "90 and over"
+OPEN_AGE_TO = 120  # prevalence band 75+ is written 75-120; 120 stands for "and over"
+
+CMD_DISORDERS = {
+    "GAD": "gad",
+    "Depressive episode": "depression",
+    "Phobias": "phobias",
+    "OCD": "ocd",
+    "Panic disorder": "panic",
+    "CMD-NOS": "mixed",
+    "Any CMD": "any",
+}
+PTSD_MEASURE = "PTSD screen positive"
+DISORDER_ORDER = ["depression", "gad", "panic", "phobias", "ocd", "mixed", "ptsd", "any"]
+SEXES = {"Men": "M", "Women": "F", "All adults": "all"}
+SEX_ORDER = ["M", "F", "all"]
+AGE_BANDS = ["16-24", "25-34", "35-44", "45-54", "55-64", "65-74", "75+"]
+SUMMARY_BAND = "16+"
+CMD_SOURCE = "APMS 2014 Table 2.3 (NHS Digital 2016)"
+PTSD_SOURCE = "APMS 2014 Table 4.1 (NHS Digital 2016); past-month PCL-C screen"
+
+
+def fail(msg):
+    sys.exit(f"convert_data: error: {msg}")
+
+
+def read_rows(path):
+    """Read a CSV as a list of dicts, tolerating a UTF-8 BOM on the header."""
+    if not path.is_file():
+        fail(f"missing source file {path}")
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def write_csv(name, header, rows):
+    buf = io.StringIO(newline="")
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(header)
+    w.writerows(rows)
+    data = buf.getvalue().encode("utf-8")
+    (OUT / name).write_bytes(data)
+    print(f"wrote data/{name}: {len(rows)} data rows")
+
+
+def to_int(value, where):
+    try:
+        n = int(value)
+    except ValueError:
+        fail(f"{where}: not an integer: {value!r}")
+    if n < 0:
+        fail(f"{where}: negative count {n}")
+    return n
+
+
+def population(src):
+    rows = read_rows(src / POP_FILE)
+    if len(rows) != N_SUB_ICB:
+        fail(f"{POP_FILE}: expected {N_SUB_ICB} sub-ICB rows, found {len(rows)}")
+    out = []
+    grand = 0
+    seen = set()
+    for r in rows:
+        code = r["SICBL 2023 Code"].strip()
+        if code in seen:
+            fail(f"{POP_FILE}: duplicate area {code}")
+        seen.add(code)
+        area_sum = 0
+        for sex in ("F", "M"):
+            for age in range(MAX_AGE + 1):
+                col = f"{sex}{age}"
+                if col not in r:
+                    fail(f"{POP_FILE}: missing column {col}")
+                n = to_int(r[col], f"{POP_FILE} {code} {col}")
+                area_sum += n
+                out.append([code, age, age, sex, n])
+        total = to_int(r["Total"], f"{POP_FILE} {code} Total")
+        if area_sum != total:
+            fail(f"{POP_FILE}: {code} F+M sum {area_sum} != Total {total}")
+        grand += area_sum
+    if grand != ENGLAND_TOTAL:
+        fail(f"{POP_FILE}: England sum {grand} != {ENGLAND_TOTAL}")
+    write_csv("population.csv", ["area_code", "age_from", "age_to", "sex", "population"], out)
+    return rows
+
+
+def areas(src, pop_rows):
+    icb_names = {}
+    for r in read_rows(src / ICB_FILE):
+        code = r["ICB23CD"].strip()
+        if code in icb_names:
+            fail(f"{ICB_FILE}: duplicate ICB {code}")
+        icb_names[code] = r["ICB23NM"].strip()
+    if len(icb_names) != N_ICB:
+        fail(f"{ICB_FILE}: expected {N_ICB} ICBs, found {len(icb_names)}")
+
+    regions = {}
+    icb_region = {}
+    subs = {}
+    for r in pop_rows:
+        sub = r["SICBL 2023 Code"].strip()
+        icb = r["ICB 2023 Code"].strip()
+        reg = r["NHSER 2023 Code"].strip()
+        reg_name = r["NSHER 2023 Name"].strip()  # sic: the source header says NSHER
+        if regions.setdefault(reg, reg_name) != reg_name:
+            fail(f"{POP_FILE}: region {reg} has two names")
+        if icb_region.setdefault(icb, reg) != reg:
+            fail(f"{POP_FILE}: ICB {icb} is in two regions")
+        subs[sub] = (r["SICBL 2023 Name"].strip(), icb)
+
+    if set(icb_region) != set(icb_names):
+        only_pop = sorted(set(icb_region) - set(icb_names))
+        only_icb = sorted(set(icb_names) - set(icb_region))
+        fail(f"ICB codes disagree: only in population {only_pop}, only in ICB list {only_icb}")
+    if len(regions) != N_REGION:
+        fail(f"{POP_FILE}: expected {N_REGION} regions, found {len(regions)}")
+
+    out = [[ENGLAND_CODE, "England", "country", "", ""]]
+    out += [[c, regions[c], "region", ENGLAND_CODE, ""] for c in sorted(regions)]
+    out += [[c, icb_names[c], "icb", icb_region[c], ""] for c in sorted(icb_names)]
+    out += [[c, subs[c][0], "sub-icb", subs[c][1], ""] for c in sorted(subs)]
+    write_csv("areas.csv", ["area_code", "area_name", "level", "parent_code", "prevalence_factor"], out)
+
+
+def rate(pct, where):
+    try:
+        d = Decimal(pct.strip())
+    except Exception:
+        fail(f"{where}: not a number: {pct!r}")
+    if not (0 <= d <= 100):
+        fail(f"{where}: per cent out of range: {pct}")
+    s = format((d / 100).normalize(), "f")
+    return s
+
+
+def band(label, where):
+    if label.endswith("+"):
+        return int(label[:-1]), OPEN_AGE_TO
+    lo, hi = label.split("-")
+    a, b = int(lo), int(hi)
+    if a > b:
+        fail(f"{where}: bad age band {label}")
+    return a, b
+
+
+def add_rate(table, key, value, where):
+    if key in table:
+        fail(f"{where}: duplicate row {key}")
+    table[key] = value
+
+
+def prevalence(src):
+    table = {}  # (disorder, sex, band) -> (rate, source)
+    for r in read_rows(src / CMD_FILE):
+        where = f"{CMD_FILE} {r['sex']} {r['age_band']} {r['disorder']}"
+        if r["age_band"] == SUMMARY_BAND:
+            continue
+        if r["disorder"] not in CMD_DISORDERS:
+            fail(f"{where}: unknown disorder")
+        if r["sex"] not in SEXES or r["age_band"] not in AGE_BANDS:
+            fail(f"{where}: unknown sex or age band")
+        key = (CMD_DISORDERS[r["disorder"]], SEXES[r["sex"]], r["age_band"])
+        add_rate(table, key, (rate(r["prevalence_pct"], where), CMD_SOURCE), where)
+    for r in read_rows(src / PTSD_FILE):
+        where = f"{PTSD_FILE} {r['sex']} {r['age_band']} {r['measure']}"
+        if r["age_band"] == SUMMARY_BAND or r["measure"] != PTSD_MEASURE:
+            continue
+        if r["sex"] not in SEXES or r["age_band"] not in AGE_BANDS:
+            fail(f"{where}: unknown sex or age band")
+        key = ("ptsd", SEXES[r["sex"]], r["age_band"])
+        add_rate(table, key, (rate(r["value_pct_as_displayed_1dp"], where), PTSD_SOURCE), where)
+
+    out = []
+    for d in DISORDER_ORDER:
+        for s in SEX_ORDER:
+            for b in AGE_BANDS:
+                if (d, s, b) not in table:
+                    fail(f"prevalence: missing {d} {s} {b}")
+                lo, hi = band(b, "prevalence")
+                r, source = table[(d, s, b)]
+                out.append([d, lo, hi, s, r, source])
+    expected = len(DISORDER_ORDER) * len(SEX_ORDER) * len(AGE_BANDS)
+    if len(out) != expected or len(table) != expected:
+        fail(f"prevalence: expected {expected} rows, found {len(table)}")
+    write_csv("prevalence.csv", ["disorder", "age_from", "age_to", "sex", "rate", "source"], out)
+
+
+def main(argv):
+    if len(argv) > 2:
+        sys.exit(__doc__)
+    src = Path(argv[1]).resolve() if len(argv) == 2 else (REPO.parent / "shared" / "data").resolve()
+    if not src.is_dir():
+        fail(f"source directory not found: {src}")
+    OUT.mkdir(exist_ok=True)
+    pop_rows = population(src)
+    areas(src, pop_rows)
+    prevalence(src)
+
+
+if __name__ == "__main__":
+    main(sys.argv)

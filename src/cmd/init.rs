@@ -1,0 +1,54 @@
+//! `capacity init`: write a fully commented scenario for a commissioner to edit.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::Args;
+
+use capacity::scenario::{self, commented_toml, ScenarioSource, DEFAULT_PRESET};
+use capacity::InputError;
+
+use super::io::AtomicOutput;
+
+/// Write a fully commented scenario file to edit
+#[derive(Args, Debug)]
+pub struct InitArgs {
+    /// The scenario file to write
+    pub file: PathBuf,
+    /// Start from this preset (see `capacity scenarios`) or scenario file
+    #[arg(long, value_name = "PRESET", default_value = DEFAULT_PRESET)]
+    pub from: String,
+    /// Overwrite FILE if it exists
+    #[arg(long)]
+    pub force: bool,
+}
+
+pub fn run(args: InitArgs) -> Result<ExitCode> {
+    if args.file.exists() && !args.force {
+        return Err(InputError::one(format!(
+            "{}: already exists; choose another name or pass --force to overwrite it",
+            args.file.display()
+        ))
+        .into());
+    }
+    let (base, _) = scenario::load(&ScenarioSource::from_arg(&args.from))?;
+    let name = args
+        .file
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "my-scenario".into());
+    let output = AtomicOutput::create(&args.file)?;
+    let text = commented_toml(&base, &name, &args.from);
+    // What we write must load back to the same assumptions.
+    let (written, _) = scenario::load_str(&args.file.display().to_string(), &text)?;
+    debug_assert_eq!(written.demand, base.demand);
+    output.commit(text.as_bytes())?;
+    eprintln!(
+        "wrote {} (from {}); edit it, then run: capacity model {}",
+        args.file.display(),
+        args.from,
+        args.file.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,258 @@
+//! Shared set-up of the subcommands: data options, loading inputs, atomic output, warnings.
+
+use std::fs::File;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use clap::Args;
+
+use capacity::inputs::{parse_areas, parse_population, parse_prevalence, parse_workforce};
+use capacity::model::{Level, ModelInputs, RunOptions};
+use capacity::output::Provenance;
+use capacity::scenario::{self, Scenario, ScenarioSource, DEFAULT_PRESET};
+use capacity::{embedded, InputError, Warnings};
+
+/// A run failure that is not the user's input (exit 1 rather than 2).
+#[derive(Debug)]
+pub struct Failure(pub String);
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Failure {}
+
+pub fn exit_code(err: &anyhow::Error) -> u8 {
+    if err.chain().any(|e| e.downcast_ref::<Failure>().is_some()) {
+        1
+    } else {
+        2
+    }
+}
+
+/// Data and area options shared by every command that runs the model.
+#[derive(Args, Debug, Clone, Default)]
+pub struct DataArgs {
+    /// Population CSV (area_code, age_from, age_to, sex, population) instead of the embedded
+    /// ONS mid-2022 England data
+    #[arg(long, value_name = "FILE")]
+    pub population: Option<PathBuf>,
+    /// Prevalence CSV (disorder, age_from, age_to, sex, rate) instead of the embedded APMS 2014
+    #[arg(long, value_name = "FILE")]
+    pub prevalence: Option<PathBuf>,
+    /// Areas CSV (area_code, area_name, level, parent_code[, prevalence_factor]) for roll-up
+    #[arg(long, value_name = "FILE")]
+    pub areas: Option<PathBuf>,
+    /// Current workforce CSV (area_code, role, band, wte, li_share, hi_share[, capacity_factor])
+    #[arg(long, value_name = "FILE")]
+    pub workforce: Option<PathBuf>,
+    /// Report one row per area at this level of the areas file [default: icb on the embedded
+    /// data, else the population file's own areas]
+    #[arg(long, value_name = "NAME")]
+    pub level: Option<String>,
+    /// Keep only the areas under this code, at any level (repeatable); overrides the
+    /// scenario's population.areas
+    #[arg(long = "area", value_name = "CODE")]
+    pub areas_filter: Vec<String>,
+}
+
+fn from_file<T>(
+    path: &Path,
+    what: &str,
+    parse: fn(&str, &str) -> Result<T, InputError>,
+) -> Result<T, InputError> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        InputError::one(format!(
+            "{}: cannot read the {what} file: {e}",
+            path.display()
+        ))
+    })?;
+    parse(&path.display().to_string(), &text)
+}
+
+/// The scenario named on the command line, or the default preset.
+pub fn load_scenario(arg: Option<&str>) -> Result<(Scenario, Warnings)> {
+    let source = match arg {
+        Some(a) => ScenarioSource::from_arg(a),
+        None => ScenarioSource::Preset(DEFAULT_PRESET.to_string()),
+    };
+    Ok(scenario::load(&source)?)
+}
+
+/// Reads every input the run needs: flags first, then the scenario's `[data]`, then the
+/// embedded England data.
+pub fn load_inputs(
+    args: &DataArgs,
+    scenario: &Scenario,
+) -> Result<(ModelInputs, RunOptions, Provenance)> {
+    let pick = |flag: &Option<PathBuf>, key: &Option<PathBuf>| flag.clone().or_else(|| key.clone());
+    let population_path = pick(&args.population, &scenario.data.population);
+    let prevalence_path = pick(&args.prevalence, &scenario.data.prevalence);
+    let areas_path = pick(&args.areas, &scenario.data.areas);
+    let workforce_path = pick(&args.workforce, &scenario.data.workforce);
+
+    let mut problems = capacity::problems::Problems::new();
+    // Every file is read and checked before stopping, so all their problems show at once.
+    fn keep<T>(problems: &mut capacity::problems::Problems, r: Result<T, InputError>) -> Option<T> {
+        r.map_err(|e| problems.extend(e)).ok()
+    }
+    let embedded_population = population_path.is_none();
+    let population = keep(
+        &mut problems,
+        match &population_path {
+            Some(p) => from_file(p, "population", parse_population),
+            None => embedded::population(),
+        },
+    );
+    let prevalence = keep(
+        &mut problems,
+        match &prevalence_path {
+            Some(p) => from_file(p, "prevalence", parse_prevalence),
+            None => embedded::prevalence(),
+        },
+    );
+    // The embedded areas describe the embedded population only.
+    let areas = match (&areas_path, embedded_population) {
+        (Some(p), _) => keep(&mut problems, from_file(p, "areas", parse_areas)).map(Some),
+        (None, true) => keep(&mut problems, embedded::areas()).map(Some),
+        (None, false) => Some(None),
+    };
+    let workforce = match &workforce_path {
+        Some(p) => keep(&mut problems, from_file(p, "workforce", parse_workforce)).map(Some),
+        None => Some(None),
+    };
+    if let (Some(population), Some(prevalence), Some(areas), Some(workforce)) =
+        (population, prevalence, areas, workforce)
+    {
+        if problems.is_empty() {
+            let level = match (&args.level, embedded_population && areas_path.is_none()) {
+                (Some(l), _) => Level::Named(l.clone()),
+                (None, true) => Level::Named(embedded::DEFAULT_LEVEL.to_string()),
+                (None, false) => Level::Leaves,
+            };
+            let provenance = Provenance {
+                tool: format!("capacity {}", env!("CARGO_PKG_VERSION")),
+                population: population_path
+                    .as_ref()
+                    .map_or(embedded::POPULATION_SOURCE.to_string(), |p| {
+                        p.display().to_string()
+                    }),
+                prevalence: prevalence_path
+                    .as_ref()
+                    .map_or(embedded::PREVALENCE_SOURCE.to_string(), |p| {
+                        p.display().to_string()
+                    }),
+                areas: areas.as_ref().map(|a| a.source.clone()),
+                workforce: workforce_path.as_ref().map(|p| p.display().to_string()),
+            };
+            let options = RunOptions {
+                level,
+                areas: args.areas_filter.clone(),
+            };
+            return Ok((
+                ModelInputs {
+                    population,
+                    prevalence,
+                    areas,
+                    workforce,
+                },
+                options,
+                provenance,
+            ));
+        }
+    }
+    Err(problems
+        .finish(())
+        .expect_err("a missing input recorded a problem")
+        .into())
+}
+
+pub fn print_warnings(warnings: &Warnings) {
+    for w in warnings {
+        eprintln!("warning: {w}");
+    }
+}
+
+/// An output file written all at once: to a temporary file beside it, then renamed, so a
+/// failed run never leaves half a file. Opened before the work so a bad path fails early.
+pub struct AtomicOutput {
+    path: PathBuf,
+    tmp: PathBuf,
+    file: Option<File>,
+}
+
+impl AtomicOutput {
+    pub fn create(path: &Path) -> Result<AtomicOutput> {
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let name = path
+            .file_name()
+            .with_context(|| format!("--output {}: not a file name", path.display()))?;
+        if path.is_dir() {
+            return Err(InputError::one(format!(
+                "--output {}: is a directory; give a file path",
+                path.display()
+            ))
+            .into());
+        }
+        let tmp = dir.join(format!(
+            ".{}.tmp{}",
+            name.to_string_lossy(),
+            std::process::id()
+        ));
+        let file = File::create(&tmp).map_err(|e| {
+            InputError::one(format!(
+                "--output {}: cannot write there: {e}; give a path in an existing, writable folder",
+                path.display()
+            ))
+        })?;
+        Ok(AtomicOutput {
+            path: path.to_path_buf(),
+            tmp,
+            file: Some(file),
+        })
+    }
+
+    pub fn commit(mut self, bytes: &[u8]) -> Result<()> {
+        let mut file = self.file.take().expect("committed once");
+        file.write_all(bytes)
+            .and_then(|_| file.sync_all())
+            .with_context(|| format!("writing {}", self.tmp.display()))
+            .map_err(|e| Failure(format!("{e:#}")))?;
+        drop(file);
+        std::fs::rename(&self.tmp, &self.path).map_err(|e| {
+            Failure(format!(
+                "renaming {} to {}: {e}",
+                self.tmp.display(),
+                self.path.display()
+            ))
+        })?;
+        Ok(())
+    }
+}
+
+impl Drop for AtomicOutput {
+    fn drop(&mut self) {
+        if self.file.is_some() {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+    }
+}
+
+/// Writes to the output file if one was given, else to stdout.
+pub fn emit(output: Option<AtomicOutput>, text: &str) -> Result<()> {
+    match output {
+        Some(o) => o.commit(text.as_bytes()),
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(text.as_bytes())?;
+            out.flush()?;
+            Ok(())
+        }
+    }
+}

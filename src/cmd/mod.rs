@@ -1,0 +1,48 @@
+//! One file per subcommand; shared input loading and output writing here.
+
+mod init;
+mod io;
+mod model;
+mod scenarios;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+pub use io::exit_code;
+
+const LONG_ABOUT: &str = "\
+Workforce capacity modelling for NHS psychological therapy services.
+
+From population, prevalence and a scenario of assumptions, capacity works out how many
+low intensity practitioners (PWPs) and high intensity therapists an area needs, the
+skill mix, and the gap against the current workforce. Every number traces back to an
+input through the demand funnel: population -> prevalent -> presenting -> detected ->
+referred -> stepped care -> contacts -> WTE.
+
+England's ONS mid-2022 population (106 sub-ICB locations) and APMS 2014 prevalence are
+built in, so `capacity model` runs with no files at all.
+
+Exit codes: 0 ok; 1 failure (or drift found by check); 2 usage or input error.";
+
+#[derive(Parser, Debug)]
+#[command(name = "capacity", version, about = "Workforce capacity modelling for NHS psychological therapy services", long_about = LONG_ABOUT, help_expected = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    Model(model::ModelArgs),
+    Init(init::InitArgs),
+    Scenarios(scenarios::ScenariosArgs),
+}
+
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Model(args) => model::run(args),
+        Command::Init(args) => init::run(args),
+        Command::Scenarios(args) => scenarios::run(args),
+    }
+}

@@ -1,0 +1,578 @@
+//! The input tables of MODEL.md section 1, parsed and validated from CSV text.
+//!
+//! Each parser takes a source name (the file path, or `embedded data/...`) and the text, and
+//! returns either the whole table or every problem in it, each naming the source and line.
+
+use std::collections::HashMap;
+
+use crate::problems::{percent_hint, InputError, Problems};
+
+/// Ages above this are treated as a typo: no survey or census band goes past it.
+pub const MAX_AGE: u32 = 150;
+
+/// The disorders of MODEL.md section 1, in display order; `any` is the comorbidity total.
+pub const KNOWN_DISORDERS: [&str; 7] = [
+    "depression",
+    "gad",
+    "panic",
+    "phobias",
+    "ocd",
+    "mixed",
+    "ptsd",
+];
+pub const ANY: &str = "any";
+
+/// Agenda for Change bands.
+pub const BANDS: [&str; 12] = [
+    "1", "2", "3", "4", "5", "6", "7", "8a", "8b", "8c", "8d", "9",
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Sex {
+    F,
+    M,
+    All,
+}
+
+impl Sex {
+    pub fn parse(s: &str) -> Option<Sex> {
+        match s.trim() {
+            "F" | "f" => Some(Sex::F),
+            "M" | "m" => Some(Sex::M),
+            "all" | "All" | "ALL" => Some(Sex::All),
+            _ => None,
+        }
+    }
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sex::F => "F",
+            Sex::M => "M",
+            Sex::All => "all",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PopulationRow {
+    pub line: u64,
+    pub area_code: String,
+    pub area_name: Option<String>,
+    pub age_from: u32,
+    pub age_to: u32,
+    pub sex: Sex,
+    pub population: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Population {
+    pub source: String,
+    pub rows: Vec<PopulationRow>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PrevalenceRow {
+    pub line: u64,
+    pub disorder: String,
+    pub age_from: u32,
+    pub age_to: u32,
+    pub sex: Sex,
+    pub rate: f64,
+    pub source: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Prevalence {
+    pub source: String,
+    pub rows: Vec<PrevalenceRow>,
+    /// Disorders in the table other than `any`, in KNOWN_DISORDERS order.
+    pub disorders: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AreaRow {
+    pub line: u64,
+    pub code: String,
+    pub name: String,
+    pub level: String,
+    pub parent_code: Option<String>,
+    pub prevalence_factor: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Areas {
+    pub source: String,
+    pub rows: Vec<AreaRow>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorkforceRow {
+    pub line: u64,
+    pub area_code: Option<String>,
+    pub role: String,
+    pub band: Option<String>,
+    pub wte: f64,
+    pub li_share: f64,
+    pub hi_share: f64,
+    pub capacity_factor: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Workforce {
+    pub source: String,
+    pub rows: Vec<WorkforceRow>,
+}
+
+/// A CSV table with named columns, read fully so that every row can be checked.
+struct Table {
+    source: String,
+    columns: HashMap<String, usize>,
+    records: Vec<(u64, csv::StringRecord)>,
+}
+
+impl Table {
+    fn read(
+        source: &str,
+        text: &str,
+        required: &[&str],
+        optional: &[&str],
+    ) -> Result<Table, InputError> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        if text.trim().is_empty() {
+            return Err(InputError::one(format!(
+                "{source}: the file is empty; expected a CSV header with columns {}",
+                required.join(", ")
+            )));
+        }
+        let mut reader = csv::ReaderBuilder::new()
+            .trim(csv::Trim::All)
+            .flexible(false)
+            .from_reader(text.as_bytes());
+        let headers = reader
+            .headers()
+            .map_err(|e| InputError::one(format!("{source}: cannot read the CSV header: {e}")))?
+            .clone();
+        let columns: HashMap<String, usize> = headers
+            .iter()
+            .enumerate()
+            .map(|(i, h)| (h.trim().to_ascii_lowercase(), i))
+            .collect();
+        let missing: Vec<&str> = required
+            .iter()
+            .copied()
+            .filter(|c| !columns.contains_key(*c))
+            .collect();
+        if !missing.is_empty() {
+            let mut found: Vec<&str> = headers.iter().collect();
+            found.retain(|h| !h.is_empty());
+            return Err(InputError::one(format!(
+                "{source}:1: missing column{} {}; the header has {}; expected columns {}{}",
+                if missing.len() > 1 { "s" } else { "" },
+                missing.join(", "),
+                if found.is_empty() {
+                    "no names".to_string()
+                } else {
+                    found.join(", ")
+                },
+                required.join(", "),
+                if optional.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (optional: {})", optional.join(", "))
+                }
+            )));
+        }
+        let mut records = Vec::new();
+        let mut problems = Problems::new();
+        for result in reader.records() {
+            match result {
+                Ok(record) => {
+                    let line = record.position().map_or(0, |p| p.line());
+                    if record.iter().all(|f| f.is_empty()) {
+                        continue; // a blank line left by a spreadsheet export
+                    }
+                    records.push((line, record));
+                }
+                Err(e) => {
+                    let line = e.position().map_or(0, |p| p.line());
+                    problems.push(format!("{source}:{line}: malformed CSV row: {e}"));
+                }
+            }
+        }
+        if records.is_empty() && problems.is_empty() {
+            problems.push(format!("{source}: the file has a header but no data rows"));
+        }
+        problems.finish(Table {
+            source: source.to_string(),
+            columns,
+            records,
+        })
+    }
+
+    fn get<'a>(&self, record: &'a csv::StringRecord, column: &str) -> Option<&'a str> {
+        self.columns.get(column).and_then(|&i| record.get(i))
+    }
+}
+
+/// Field readers that record a problem (with file, line and column) and return None.
+struct Fields<'a> {
+    table: &'a Table,
+    record: &'a csv::StringRecord,
+    line: u64,
+    problems: &'a mut Problems,
+}
+
+impl Fields<'_> {
+    fn at(&self) -> String {
+        format!("{}:{}", self.table.source, self.line)
+    }
+
+    fn text(&mut self, column: &str) -> Option<String> {
+        let v = self.table.get(self.record, column).unwrap_or("");
+        if v.is_empty() {
+            let at = self.at();
+            self.problems
+                .push(format!("{at}: {column} is empty; a value is required"));
+            None
+        } else {
+            Some(v.to_string())
+        }
+    }
+
+    fn optional_text(&self, column: &str) -> Option<String> {
+        self.table
+            .get(self.record, column)
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+    }
+
+    fn age(&mut self, column: &str) -> Option<u32> {
+        let v = self.table.get(self.record, column).unwrap_or("");
+        match v.parse::<u32>() {
+            Ok(a) if a <= MAX_AGE => Some(a),
+            _ => {
+                let at = self.at();
+                self.problems.push(format!(
+                    "{at}: {column} = '{v}' is not an age; expected a whole number from 0 to {MAX_AGE}"
+                ));
+                None
+            }
+        }
+    }
+
+    fn ages(&mut self) -> Option<(u32, u32)> {
+        let (from, to) = (self.age("age_from"), self.age("age_to"));
+        let (from, to) = (from?, to?);
+        if from > to {
+            let at = self.at();
+            self.problems.push(format!(
+                "{at}: age_from = {from} is above age_to = {to}; a band runs from age_from up to and including age_to"
+            ));
+            return None;
+        }
+        Some((from, to))
+    }
+
+    fn sex(&mut self) -> Option<Sex> {
+        let v = self.table.get(self.record, "sex").unwrap_or("");
+        let sex = Sex::parse(v);
+        if sex.is_none() {
+            let at = self.at();
+            self.problems.push(format!(
+                "{at}: sex = '{v}' is not valid; expected F, M or all"
+            ));
+        }
+        sex
+    }
+
+    fn number(&mut self, column: &str, default: Option<f64>) -> Option<f64> {
+        let v = self.table.get(self.record, column).unwrap_or("");
+        if v.is_empty() {
+            if default.is_none() {
+                let at = self.at();
+                self.problems
+                    .push(format!("{at}: {column} is empty; a number is required"));
+            }
+            return default;
+        }
+        match v.replace(',', "").parse::<f64>() {
+            Ok(x) if x.is_finite() => Some(x),
+            _ => {
+                let at = self.at();
+                self.problems
+                    .push(format!("{at}: {column} = '{v}' is not a number"));
+                None
+            }
+        }
+    }
+
+    fn non_negative(&mut self, column: &str, default: Option<f64>) -> Option<f64> {
+        let x = self.number(column, default)?;
+        if x < 0.0 {
+            let at = self.at();
+            self.problems.push(format!(
+                "{at}: {column} = {x} is negative; expected a number >= 0"
+            ));
+            return None;
+        }
+        Some(x)
+    }
+
+    fn fraction(&mut self, column: &str, default: Option<f64>) -> Option<f64> {
+        let x = self.number(column, default)?;
+        if !(0.0..=1.0).contains(&x) {
+            let at = self.at();
+            self.problems.push(format!(
+                "{at}: {column} = {x} is not a fraction in [0, 1]{}",
+                percent_hint(x)
+            ));
+            return None;
+        }
+        Some(x)
+    }
+}
+
+/// Run `f` over every record, collecting the rows it returns and every problem it records.
+fn each_row<T>(
+    table: &Table,
+    problems: &mut Problems,
+    mut f: impl FnMut(&mut Fields<'_>) -> Option<T>,
+) -> Vec<T> {
+    let mut rows = Vec::with_capacity(table.records.len());
+    for (line, record) in &table.records {
+        let mut fields = Fields {
+            table,
+            record,
+            line: *line,
+            problems,
+        };
+        if let Some(row) = f(&mut fields) {
+            rows.push(row);
+        }
+    }
+    rows
+}
+
+pub fn parse_population(source: &str, text: &str) -> Result<Population, InputError> {
+    let table = Table::read(
+        source,
+        text,
+        &["area_code", "age_from", "age_to", "sex", "population"],
+        &["area_name"],
+    )?;
+    let mut problems = Problems::new();
+    let rows = each_row(&table, &mut problems, |f| {
+        let area_code = f.text("area_code");
+        let ages = f.ages();
+        let sex = f.sex();
+        let population = f.non_negative("population", None);
+        let (age_from, age_to) = ages?;
+        Some(PopulationRow {
+            line: f.line,
+            area_code: area_code?,
+            area_name: f.optional_text("area_name"),
+            age_from,
+            age_to,
+            sex: sex?,
+            population: population?,
+        })
+    });
+    problems.finish(Population {
+        source: source.to_string(),
+        rows,
+    })
+}
+
+pub fn parse_prevalence(source: &str, text: &str) -> Result<Prevalence, InputError> {
+    let table = Table::read(
+        source,
+        text,
+        &["disorder", "age_from", "age_to", "sex", "rate"],
+        &["source"],
+    )?;
+    let mut problems = Problems::new();
+    let rows = each_row(&table, &mut problems, |f| {
+        let disorder = f.text("disorder").map(|d| d.to_ascii_lowercase());
+        if let Some(d) = &disorder {
+            if d != ANY && !KNOWN_DISORDERS.contains(&d.as_str()) {
+                let at = f.at();
+                f.problems.push(format!(
+                    "{at}: disorder = '{d}' is not known; expected one of {}, {ANY}",
+                    KNOWN_DISORDERS.join(", ")
+                ));
+            }
+        }
+        let ages = f.ages();
+        let sex = f.sex();
+        let rate = f.fraction("rate", None);
+        let (age_from, age_to) = ages?;
+        let disorder = disorder?;
+        if disorder != ANY && !KNOWN_DISORDERS.contains(&disorder.as_str()) {
+            return None;
+        }
+        Some(PrevalenceRow {
+            line: f.line,
+            disorder,
+            age_from,
+            age_to,
+            sex: sex?,
+            rate: rate?,
+            source: f.optional_text("source").unwrap_or_default(),
+        })
+    });
+    let disorders = KNOWN_DISORDERS
+        .iter()
+        .filter(|d| rows.iter().any(|r| r.disorder == **d))
+        .map(|d| d.to_string())
+        .collect::<Vec<_>>();
+    if disorders.is_empty() && problems.is_empty() {
+        problems.push(format!(
+            "{source}: no disorder rows; expected rows for at least one of {}",
+            KNOWN_DISORDERS.join(", ")
+        ));
+    }
+    // Two rows for the same disorder, sex and age would make the lookup ambiguous.
+    let mut seen: HashMap<(&str, Sex, u32), u64> = HashMap::new();
+    for r in &rows {
+        for age in r.age_from..=r.age_to {
+            if let Some(first) = seen.insert((r.disorder.as_str(), r.sex, age), r.line) {
+                if first != r.line {
+                    problems.push(format!(
+                        "{source}:{}: the band {}-{} for {} ({}) overlaps the row on line {first} at age {age}; each age must fall in one band",
+                        r.line, r.age_from, r.age_to, r.disorder, r.sex.as_str()
+                    ));
+                    break;
+                }
+            }
+        }
+    }
+    problems.finish(Prevalence {
+        source: source.to_string(),
+        rows,
+        disorders,
+    })
+}
+
+pub fn parse_areas(source: &str, text: &str) -> Result<Areas, InputError> {
+    let table = Table::read(
+        source,
+        text,
+        &["area_code", "area_name", "level", "parent_code"],
+        &["prevalence_factor"],
+    )?;
+    let mut problems = Problems::new();
+    let rows = each_row(&table, &mut problems, |f| {
+        let code = f.text("area_code");
+        let level = f.text("level");
+        let factor = f.non_negative("prevalence_factor", Some(1.0));
+        Some(AreaRow {
+            line: f.line,
+            name: f
+                .optional_text("area_name")
+                .unwrap_or_else(|| code.clone().unwrap_or_default()),
+            code: code?,
+            level: level?,
+            parent_code: f.optional_text("parent_code"),
+            prevalence_factor: factor?,
+        })
+    });
+    let mut lines: HashMap<&str, u64> = HashMap::new();
+    for r in &rows {
+        if let Some(first) = lines.insert(&r.code, r.line) {
+            problems.push(format!(
+                "{source}:{}: area_code {} appears again (first on line {first}); each area once",
+                r.line, r.code
+            ));
+        }
+    }
+    for r in &rows {
+        if let Some(p) = &r.parent_code {
+            if !lines.contains_key(p.as_str()) {
+                problems.push(format!(
+                    "{source}:{}: parent_code {p} of {} is not an area_code in this file; leave it blank at the top",
+                    r.line, r.code
+                ));
+            }
+        }
+    }
+    // A cycle would make roll-up endless.
+    let parent: HashMap<&str, &str> = rows
+        .iter()
+        .filter_map(|r| r.parent_code.as_deref().map(|p| (r.code.as_str(), p)))
+        .collect();
+    for r in &rows {
+        let mut at = r.code.as_str();
+        for _ in 0..=rows.len() {
+            match parent.get(at) {
+                Some(p) => at = p,
+                None => break,
+            }
+            if at == r.code {
+                problems.push(format!(
+                    "{source}:{}: area {} is its own ancestor through parent_code; the areas must form a tree",
+                    r.line, r.code
+                ));
+                break;
+            }
+        }
+    }
+    problems.finish(Areas {
+        source: source.to_string(),
+        rows,
+    })
+}
+
+pub fn parse_workforce(source: &str, text: &str) -> Result<Workforce, InputError> {
+    let table = Table::read(
+        source,
+        text,
+        &["role", "wte", "li_share", "hi_share"],
+        &["area_code", "band", "capacity_factor"],
+    )?;
+    let mut problems = Problems::new();
+    let rows = each_row(&table, &mut problems, |f| {
+        let role = f.text("role");
+        let band = f.optional_text("band").map(|b| b.to_ascii_lowercase());
+        if let Some(b) = &band {
+            let b = b.strip_prefix("band ").unwrap_or(b);
+            if !BANDS.contains(&b) {
+                let at = f.at();
+                f.problems.push(format!(
+                    "{at}: band = '{b}' is not an Agenda for Change band; expected one of {}",
+                    BANDS.join(", ")
+                ));
+            }
+        }
+        let wte = f.non_negative("wte", None);
+        let li = f.fraction("li_share", None);
+        let hi = f.fraction("hi_share", None);
+        let factor = f.fraction("capacity_factor", Some(1.0));
+        let (li, hi) = (li?, hi?);
+        if li + hi > 1.0 + 1e-9 {
+            let at = f.at();
+            f.problems.push(format!(
+                "{at}: li_share + hi_share = {li} + {hi} = {} is above 1; they are the fractions of time on low and high intensity work",
+                li + hi
+            ));
+            return None;
+        }
+        Some(WorkforceRow {
+            line: f.line,
+            area_code: f.optional_text("area_code"),
+            role: role?,
+            band: band.map(|b| b.strip_prefix("band ").unwrap_or(&b).to_string()),
+            wte: wte?,
+            li_share: li,
+            hi_share: hi,
+            capacity_factor: factor?,
+        })
+    });
+    problems.finish(Workforce {
+        source: source.to_string(),
+        rows,
+    })
+}

@@ -1,0 +1,444 @@
+//! MODEL.md section 2, steps 1 and 2: the in-scope population and prevalent cases of each
+//! leaf area, and the staff each reported area has. This is the work that depends on the
+//! data files and not on the scenario's rates, so a sweep does it once.
+
+use std::collections::HashMap;
+
+use crate::inputs::{Population, Prevalence, Sex, Workforce, ANY, MAX_AGE};
+use crate::problems::{InputError, Problems};
+use crate::scenario::{Comorbidity, Scenario};
+use crate::Warnings;
+
+use super::geography::Geography;
+use super::intensity::PerIntensity;
+use super::{ModelInputs, RunOptions};
+
+/// Which rows the output has.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Level {
+    /// One row per area of the population file.
+    Leaves,
+    /// One row per area at this level of the areas file.
+    Named(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct PreparedLeaf {
+    pub area: usize,
+    pub population_in_scope: f64,
+    /// Prevalent cases per disorder before any deprivation or prevalence factor
+    /// (comorbidity scaling already applied).
+    pub base_prevalent: Vec<f64>,
+    /// Product of the areas file's prevalence_factor over the area and its ancestors.
+    pub prevalence_factor: f64,
+    /// Codes of the area and its ancestors, nearest first (for per-area scenario overrides).
+    pub lineage: Vec<String>,
+}
+
+/// A reported row: a set of leaves summed.
+#[derive(Debug, Clone)]
+pub struct ReportGroup {
+    pub code: String,
+    pub name: String,
+    pub level: String,
+    /// Indices into `Prepared::leaves`.
+    pub leaves: Vec<usize>,
+    /// Effective current WTE (MODEL.md section 5) of staff serving this area.
+    pub current: PerIntensity<f64>,
+}
+
+/// Everything about a run that does not depend on the scenario's rates.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pub disorders: Vec<String>,
+    pub geography: Geography,
+    pub leaves: Vec<PreparedLeaf>,
+    pub groups: Vec<ReportGroup>,
+    pub total_current: PerIntensity<f64>,
+    pub has_workforce: bool,
+    pub age_min: u32,
+    pub age_max: u32,
+}
+
+/// Per (sex, age): the rate of each disorder, scaled for comorbidity, or what is missing.
+type CellRates = Result<Vec<f64>, String>;
+
+fn cell_rates(
+    prevalence: &Prevalence,
+    lookup: &HashMap<(&str, Sex, u32), f64>,
+    comorbidity: Comorbidity,
+    sex: Sex,
+    age: u32,
+) -> CellRates {
+    let rate = |d: &str| -> Option<f64> {
+        lookup
+            .get(&(d, sex, age))
+            .or_else(|| lookup.get(&(d, Sex::All, age)))
+            .copied()
+    };
+    let mut rates = Vec::with_capacity(prevalence.disorders.len());
+    for d in &prevalence.disorders {
+        rates.push(rate(d).ok_or_else(|| {
+            format!(
+                "no {d} row for age {age}, sex {} (nor sex all)",
+                sex.as_str()
+            )
+        })?);
+    }
+    if comorbidity == Comorbidity::Primary {
+        let any = rate(ANY).ok_or_else(|| {
+            format!(
+                "no '{ANY}' row for age {age}, sex {} (nor sex all), which comorbidity = \"primary\" needs; add the any-disorder rates or set demand.comorbidity = \"sum\"",
+                sex.as_str()
+            )
+        })?;
+        let sum: f64 = rates.iter().sum();
+        // People with several disorders are counted once: each disorder's share of `any`.
+        let scale = if sum > 0.0 { any / sum } else { 0.0 };
+        for r in &mut rates {
+            *r *= scale;
+        }
+    }
+    Ok(rates)
+}
+
+pub fn prepare(
+    inputs: &ModelInputs,
+    scenario: &Scenario,
+    options: &RunOptions,
+) -> Result<(Prepared, Warnings), InputError> {
+    let mut problems = Problems::new();
+    let mut warnings = Warnings::new();
+    let geography = Geography::build(inputs.areas.as_ref(), &inputs.population)?;
+    let prevalence = &inputs.prevalence;
+
+    for id in scenario.disorders.keys() {
+        if !prevalence.disorders.contains(id) {
+            problems.push(format!(
+                "{}: [disorders.{id}]: '{id}' is not a disorder of the prevalence table {}; expected one of {}",
+                scenario.locate(&format!("disorders.{id}")),
+                prevalence.source,
+                prevalence.disorders.join(", ")
+            ));
+        }
+    }
+    for code in scenario.areas.keys() {
+        if geography.find(code).is_none() {
+            problems.push(format!(
+                "{}: [areas.{code}]: no area {code} in {}; expected an area code such as {}",
+                scenario.locate(&format!("areas.{code}")),
+                geography.source,
+                geography.example_codes(3)
+            ));
+        }
+    }
+
+    // Which leaves the run keeps.
+    let (selection, selection_origin) = if !options.areas.is_empty() {
+        (options.areas.clone(), "--area".to_string())
+    } else {
+        (
+            scenario.population.areas.clone(),
+            format!("{}: population.areas", scenario.locate("population.areas")),
+        )
+    };
+    let mut selected: Vec<usize> = Vec::new();
+    for code in &selection {
+        match geography.find(code) {
+            None => problems.push(format!(
+                "{selection_origin}: no area {code} in {}; expected an area code such as {}",
+                geography.source,
+                geography.example_codes(3)
+            )),
+            Some(a) => selected.push(a),
+        }
+    }
+    let leaf_areas: Vec<usize> = geography
+        .leaves
+        .iter()
+        .copied()
+        .filter(|&leaf| {
+            selected.is_empty() || selected.iter().any(|&s| geography.is_within(leaf, s))
+        })
+        .collect();
+    if leaf_areas.is_empty() && problems.is_empty() {
+        problems.push(format!(
+            "{selection_origin}: none of {} has population rows in {}",
+            selection.join(", "),
+            inputs.population.source
+        ));
+    }
+
+    // Reported groups.
+    let levels = geography.levels();
+    let mut group_of_leaf: Vec<usize> = Vec::with_capacity(leaf_areas.len());
+    let mut group_areas: Vec<usize> = Vec::new();
+    match &options.level {
+        Level::Leaves => {
+            for (i, &leaf) in leaf_areas.iter().enumerate() {
+                group_of_leaf.push(i);
+                group_areas.push(leaf);
+            }
+        }
+        Level::Named(level) => {
+            if !levels.contains(level) {
+                problems.push(format!(
+                    "--level {level}: no areas at that level in {}; levels are {}",
+                    geography.source,
+                    levels.join(", ")
+                ));
+            } else {
+                let mut group_index: HashMap<usize, usize> = HashMap::new();
+                // Groups in areas-file order.
+                let mut owners: Vec<(usize, usize)> = Vec::new();
+                for &leaf in &leaf_areas {
+                    match geography
+                        .ancestors(leaf)
+                        .find(|&a| &geography.areas[a].level == level)
+                    {
+                        Some(owner) => owners.push((leaf, owner)),
+                        None => problems.push(format!(
+                            "--level {level}: area {} has no ancestor at level {level} in {}",
+                            geography.areas[leaf].code, geography.source
+                        )),
+                    }
+                }
+                let mut distinct: Vec<usize> = owners.iter().map(|&(_, o)| o).collect();
+                distinct.sort_unstable();
+                distinct.dedup();
+                for o in distinct {
+                    group_index.insert(o, group_areas.len());
+                    group_areas.push(o);
+                }
+                group_of_leaf = owners.iter().map(|(_, o)| group_index[o]).collect();
+            }
+        }
+    }
+
+    // Steps 1 and 2: in-scope population and prevalent cases per leaf.
+    let mut lookup: HashMap<(&str, Sex, u32), f64> = HashMap::new();
+    for r in &prevalence.rows {
+        for age in r.age_from..=r.age_to {
+            lookup.insert((r.disorder.as_str(), r.sex, age), r.rate);
+        }
+    }
+    let (age_min, age_max) = (scenario.population.age_min, scenario.population.age_max);
+    let mut rates_cache: HashMap<(Sex, u32), CellRates> = HashMap::new();
+    let leaf_slot: HashMap<usize, usize> = leaf_areas
+        .iter()
+        .enumerate()
+        .map(|(i, &a)| (a, i))
+        .collect();
+    let n_disorders = prevalence.disorders.len();
+    let mut leaves: Vec<PreparedLeaf> = leaf_areas
+        .iter()
+        .map(|&area| PreparedLeaf {
+            area,
+            population_in_scope: 0.0,
+            base_prevalent: vec![0.0; n_disorders],
+            prevalence_factor: geography
+                .ancestors(area)
+                .map(|a| geography.areas[a].prevalence_factor)
+                .product(),
+            lineage: geography
+                .ancestors(area)
+                .map(|a| geography.areas[a].code.clone())
+                .collect(),
+        })
+        .collect();
+    let mut missing_reported = 0usize;
+    accumulate_population(
+        &inputs.population,
+        &geography,
+        &leaf_slot,
+        (age_min, age_max.min(MAX_AGE + 1)),
+        |sex, age| {
+            rates_cache
+                .entry((sex, age))
+                .or_insert_with(|| {
+                    cell_rates(prevalence, &lookup, scenario.demand.comorbidity, sex, age)
+                })
+                .clone()
+        },
+        &mut leaves,
+        |line, area, why| {
+            // The same gap in the table shows up in every area: report each cell kind a few times.
+            missing_reported += 1;
+            if missing_reported <= 5 {
+                problems.push(format!(
+                    "{}:{line}: area {area}: {why} in the prevalence table {}; it must cover every age from age_min {age_min} to age_max - 1 = {} for each sex in the population",
+                    inputs.population.source,
+                    prevalence.source,
+                    age_max - 1
+                ));
+            }
+        },
+    );
+    if missing_reported > 5 {
+        problems.push(format!(
+            "... and {} more population rows with no matching prevalence",
+            missing_reported - 5
+        ));
+    }
+
+    // MODEL.md section 5: effective current WTE per reported area.
+    let mut groups: Vec<ReportGroup> = group_areas
+        .iter()
+        .map(|&a| ReportGroup {
+            code: geography.areas[a].code.clone(),
+            name: geography.areas[a].name.clone(),
+            level: geography.areas[a].level.clone(),
+            leaves: Vec::new(),
+            current: PerIntensity::default(),
+        })
+        .collect();
+    for (slot, &g) in group_of_leaf.iter().enumerate() {
+        groups[g].leaves.push(slot);
+    }
+    let mut total_current = PerIntensity::default();
+    if let Some(workforce) = &inputs.workforce {
+        total_current = attribute_workforce(
+            workforce,
+            &geography,
+            &leaf_areas,
+            &mut groups,
+            &mut warnings,
+        );
+    }
+
+    problems.finish((
+        Prepared {
+            disorders: prevalence.disorders.clone(),
+            geography,
+            leaves,
+            groups,
+            total_current,
+            has_workforce: inputs.workforce.is_some(),
+            age_min,
+            age_max,
+        },
+        warnings,
+    ))
+}
+
+/// Adds each population row's in-window years, pro rata by years of age, to its leaf.
+fn accumulate_population(
+    population: &Population,
+    geography: &Geography,
+    leaf_slot: &HashMap<usize, usize>,
+    (age_min, age_max): (u32, u32),
+    mut rates: impl FnMut(Sex, u32) -> CellRates,
+    leaves: &mut [PreparedLeaf],
+    mut missing: impl FnMut(u64, &str, String),
+) {
+    for row in &population.rows {
+        let Some(&slot) = geography
+            .find(&row.area_code)
+            .and_then(|a| leaf_slot.get(&a))
+        else {
+            continue; // not selected
+        };
+        let from = row.age_from.max(age_min);
+        let to = row.age_to.min(age_max.saturating_sub(1));
+        if from > to {
+            continue;
+        }
+        // A band that only partly overlaps the window, or spans prevalence bands, is split
+        // evenly over its years of age.
+        let per_year = row.population / f64::from(row.age_to - row.age_from + 1);
+        let leaf = &mut leaves[slot];
+        for age in from..=to {
+            match rates(row.sex, age) {
+                Ok(r) => {
+                    leaf.population_in_scope += per_year;
+                    for (acc, rate) in leaf.base_prevalent.iter_mut().zip(&r) {
+                        *acc += per_year * rate;
+                    }
+                }
+                Err(why) => {
+                    missing(row.line, &row.area_code, why);
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// Sums each workforce row into the reported areas that contain everything it covers.
+fn attribute_workforce(
+    workforce: &Workforce,
+    geography: &Geography,
+    leaf_areas: &[usize],
+    groups: &mut [ReportGroup],
+    warnings: &mut Warnings,
+) -> PerIntensity<f64> {
+    let mut total = PerIntensity::default();
+    let mut above_level = 0usize;
+    for row in &workforce.rows {
+        let effective = PerIntensity {
+            low: row.wte * row.li_share * row.capacity_factor,
+            high: row.wte * row.hi_share * row.capacity_factor,
+        };
+        // The run's leaves this row's staff serve.
+        let covered: Vec<usize> = match &row.area_code {
+            None => (0..leaf_areas.len()).collect(),
+            Some(code) => {
+                let Some(area) = geography.find(code) else {
+                    warnings.push(format!(
+                        "{}:{}: area_code {code} is not an area of this run ({}); the row is ignored",
+                        workforce.source, row.line, geography.source
+                    ));
+                    continue;
+                };
+                let all: Vec<usize> = geography
+                    .leaves
+                    .iter()
+                    .copied()
+                    .filter(|&l| geography.is_within(l, area))
+                    .collect();
+                let covered: Vec<usize> = leaf_areas
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, &l)| geography.is_within(l, area))
+                    .map(|(slot, _)| slot)
+                    .collect();
+                if covered.is_empty() {
+                    warnings.push(format!(
+                        "{}:{}: area {code} is outside the areas of this run; the row is ignored",
+                        workforce.source, row.line
+                    ));
+                    continue;
+                }
+                if covered.len() < all.len() {
+                    warnings.push(format!(
+                        "{}:{}: area {code} is only partly inside this run ({} of its {} areas); its staff cannot be split, so the row is ignored",
+                        workforce.source,
+                        row.line,
+                        covered.len(),
+                        all.len()
+                    ));
+                    continue;
+                }
+                covered
+            }
+        };
+        total += effective;
+        let mut placed = false;
+        for g in groups.iter_mut() {
+            if covered.iter().all(|slot| g.leaves.contains(slot)) {
+                g.current += effective;
+                placed = true;
+            }
+        }
+        if !placed {
+            above_level += 1;
+        }
+    }
+    if above_level > 0 {
+        warnings.push(format!(
+            "{}: {above_level} row(s) name an area above the reported level (or none): their staff count in the total row only",
+            workforce.source
+        ));
+    }
+    total
+}

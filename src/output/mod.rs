@@ -1,0 +1,242 @@
+//! Rendering model results: the flat rows of CSV and JSON, and the table people read.
+
+mod table;
+
+use serde::Serialize;
+
+use crate::model::{AreaResult, Flow, Intensity, ModelResult, PerIntensity};
+use crate::scenario::Scenario;
+
+pub use table::render_table;
+
+/// `a / b`, or None (JSON null, an empty CSV cell) when b is zero.
+fn ratio(a: f64, b: f64) -> Option<f64> {
+    if b == 0.0 {
+        None
+    } else {
+        Some(a / b)
+    }
+}
+
+/// One output row: the funnel, the workforce and the gap, with names users' scripts rely on.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Row {
+    pub area_code: String,
+    pub area_name: String,
+    pub level: String,
+    pub population_in_scope: f64,
+    pub prevalent: f64,
+    pub presenting: f64,
+    pub detected: f64,
+    pub referred: f64,
+    pub medication_only: f64,
+    pub treated: f64,
+    pub low_episodes: f64,
+    pub high_episodes: f64,
+    pub stepped_up: f64,
+    pub low_contacts: f64,
+    pub high_contacts: f64,
+    pub low_wte: f64,
+    pub high_wte: f64,
+    pub total_wte: f64,
+    pub low_high_ratio: Option<f64>,
+    pub low_share_wte: Option<f64>,
+    pub low_share_contacts: Option<f64>,
+    pub access_rate: Option<f64>,
+    pub low_episodes_per_wte: f64,
+    pub high_episodes_per_wte: f64,
+    pub current_low_wte: f64,
+    pub current_high_wte: f64,
+    pub gap_low_wte: f64,
+    pub gap_high_wte: f64,
+}
+
+/// The funnel of one disorder within a row (`--by-disorder`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DisorderRow {
+    pub disorder: String,
+    pub prevalent: f64,
+    pub presenting: f64,
+    pub detected: f64,
+    pub referred: f64,
+    pub medication_only: f64,
+    pub treated: f64,
+    pub low_episodes: f64,
+    pub high_episodes: f64,
+    pub stepped_up: f64,
+    pub low_contacts: f64,
+    pub high_contacts: f64,
+    pub low_wte: f64,
+    pub high_wte: f64,
+    pub total_wte: f64,
+}
+
+impl DisorderRow {
+    fn new(disorder: &str, f: &Flow) -> DisorderRow {
+        DisorderRow {
+            disorder: disorder.to_string(),
+            prevalent: f.demand.prevalent,
+            presenting: f.demand.presenting,
+            detected: f.demand.detected,
+            referred: f.demand.referred,
+            medication_only: f.demand.medication_only,
+            treated: f.demand.treated,
+            low_episodes: f.episodes.low,
+            high_episodes: f.episodes.high,
+            stepped_up: f.stepped_up,
+            low_contacts: f.contacts.low,
+            high_contacts: f.contacts.high,
+            low_wte: f.wte.low,
+            high_wte: f.wte.high,
+            total_wte: f.wte.total(),
+        }
+    }
+}
+
+impl Row {
+    pub fn new(r: &AreaResult, result: &ModelResult) -> Row {
+        let f = &r.flow;
+        let gap = r.gap();
+        let per_wte: PerIntensity<f64> = result.capacity.map(|c| c.episodes_per_wte);
+        Row {
+            area_code: r.code.clone(),
+            area_name: r.name.clone(),
+            level: r.level.clone(),
+            population_in_scope: r.population_in_scope,
+            prevalent: f.demand.prevalent,
+            presenting: f.demand.presenting,
+            detected: f.demand.detected,
+            referred: f.demand.referred,
+            medication_only: f.demand.medication_only,
+            treated: f.demand.treated,
+            low_episodes: f.episodes.low,
+            high_episodes: f.episodes.high,
+            stepped_up: f.stepped_up,
+            low_contacts: f.contacts.low,
+            high_contacts: f.contacts.high,
+            low_wte: f.wte.low,
+            high_wte: f.wte.high,
+            total_wte: f.wte.total(),
+            // Ratios are recomputed from sums, never averaged (MODEL.md section 6).
+            low_high_ratio: ratio(f.wte.low, f.wte.high),
+            low_share_wte: ratio(f.wte.low, f.wte.total()),
+            low_share_contacts: ratio(f.contacts.low, f.contacts.total()),
+            access_rate: ratio(f.demand.treated, f.demand.prevalent),
+            low_episodes_per_wte: per_wte[Intensity::Low],
+            high_episodes_per_wte: per_wte[Intensity::High],
+            current_low_wte: r.current.low,
+            current_high_wte: r.current.high,
+            gap_low_wte: gap.low,
+            gap_high_wte: gap.high,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct JsonRow {
+    #[serde(flatten)]
+    row: Row,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    disorders: Option<Vec<DisorderRow>>,
+}
+
+fn json_row(r: &AreaResult, result: &ModelResult, by_disorder: bool) -> JsonRow {
+    JsonRow {
+        row: Row::new(r, result),
+        disorders: by_disorder.then(|| {
+            result
+                .disorders
+                .iter()
+                .zip(&r.by_disorder)
+                .map(|(d, f)| DisorderRow::new(d, f))
+                .collect()
+        }),
+    }
+}
+
+/// Where the inputs came from, so that every output says what made it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Provenance {
+    pub tool: String,
+    pub population: String,
+    pub prevalence: String,
+    pub areas: Option<String>,
+    pub workforce: Option<String>,
+}
+
+#[derive(Serialize)]
+struct JsonOutput<'a> {
+    scenario: &'a Scenario,
+    inputs: &'a Provenance,
+    areas: Vec<JsonRow>,
+    total: JsonRow,
+}
+
+pub fn render_json(
+    result: &ModelResult,
+    scenario: &Scenario,
+    provenance: &Provenance,
+    by_disorder: bool,
+) -> String {
+    let out = JsonOutput {
+        scenario,
+        inputs: provenance,
+        areas: result
+            .rows
+            .iter()
+            .map(|r| json_row(r, result, by_disorder))
+            .collect(),
+        total: json_row(&result.total, result, by_disorder),
+    };
+    let mut s = serde_json::to_string_pretty(&out).expect("plain data serialises");
+    s.push('\n');
+    s
+}
+
+/// CSV: one row per area then the total; with `by_disorder`, a `disorder` column and the
+/// funnel of each disorder after its area's row (`all`).
+pub fn render_csv(result: &ModelResult, by_disorder: bool) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header: Vec<&str> = Vec::new();
+    let probe = serde_json::to_value(Row::new(&result.total, result)).expect("row serialises");
+    let fields: Vec<String> = probe
+        .as_object()
+        .expect("row is an object")
+        .keys()
+        .cloned()
+        .collect();
+    if by_disorder {
+        header.push("disorder");
+    }
+    header.extend(fields.iter().map(String::as_str));
+    w.write_record(&header).expect("in-memory write");
+    let cell = |v: &serde_json::Value| match v {
+        serde_json::Value::Null => String::new(),
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    for r in result.rows.iter().chain(std::iter::once(&result.total)) {
+        let row = serde_json::to_value(Row::new(r, result)).expect("row serialises");
+        let mut record: Vec<String> = Vec::new();
+        if by_disorder {
+            record.push("all".into());
+        }
+        record.extend(fields.iter().map(|f| cell(&row[f])));
+        w.write_record(&record).expect("in-memory write");
+        if by_disorder {
+            for (d, flow) in result.disorders.iter().zip(&r.by_disorder) {
+                let dr = serde_json::to_value(DisorderRow::new(d, flow)).expect("row serialises");
+                let mut record = vec![d.clone()];
+                for f in &fields {
+                    let v = match f.as_str() {
+                        "area_code" | "area_name" | "level" => row[f].clone(),
+                        _ => dr.get(f).cloned().unwrap_or(serde_json::Value::Null),
+                    };
+                    record.push(cell(&v));
+                }
+                w.write_record(&record).expect("in-memory write");
+            }
+        }
+    }
+    String::from_utf8(w.into_inner().expect("in-memory flush")).expect("CSV of UTF-8 fields")
+}

@@ -1,0 +1,477 @@
+//! The scenario file as written: every key optional, unknown keys rejected, layers merged.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use super::{preset_names, preset_text, CapacityBasis, Comorbidity, Scenario, ScenarioSource};
+use crate::problems::{InputError, Problems};
+use crate::Warnings;
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawScenario {
+    name: Option<String>,
+    description: Option<String>,
+    extends: Option<String>,
+    population: Option<RawPopulation>,
+    demand: Option<RawDemand>,
+    stepped_care: Option<RawSteppedCare>,
+    disorders: Option<BTreeMap<String, RawDisorder>>,
+    low_intensity: Option<RawIntensity>,
+    high_intensity: Option<RawIntensity>,
+    capacity: Option<RawCapacity>,
+    areas: Option<BTreeMap<String, RawArea>>,
+    data: Option<RawData>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPopulation {
+    age_min: Option<u32>,
+    age_max: Option<u32>,
+    areas: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDemand {
+    presentation_rate: Option<f64>,
+    detection_rate: Option<f64>,
+    deprivation_factor: Option<f64>,
+    comorbidity: Option<Comorbidity>,
+    referral_weight: Option<f64>,
+    medication_only: Option<f64>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSteppedCare {
+    step2_entry: Option<f64>,
+    step_up: Option<f64>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDisorder {
+    referral_weight: Option<f64>,
+    medication_only: Option<f64>,
+    step2_entry: Option<f64>,
+    step_up: Option<f64>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawIntensity {
+    contacts_per_episode: Option<f64>,
+    contacts_per_day: Option<f64>,
+    caseload: Option<f64>,
+    clinical_hours_per_week: Option<f64>,
+    contact_hours: Option<f64>,
+    working_days: Option<f64>,
+}
+
+impl RawIntensity {
+    fn has_contacts_form(&self) -> bool {
+        self.contacts_per_day.is_some() || self.caseload.is_some()
+    }
+    fn has_hours_form(&self) -> bool {
+        self.clinical_hours_per_week.is_some() || self.contact_hours.is_some()
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCapacity {
+    working_days: Option<f64>,
+    dna_rate: Option<f64>,
+    headroom: Option<f64>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawArea {
+    deprivation_factor: Option<f64>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawData {
+    population: Option<String>,
+    prevalence: Option<String>,
+    areas: Option<String>,
+    workforce: Option<String>,
+}
+
+/// One file of an `extends` chain.
+#[derive(Debug, Clone)]
+pub struct Layer {
+    /// `path` or `preset:NAME`, used in messages.
+    pub label: String,
+    pub text: String,
+    /// Folder that relative `[data]` and `extends` paths start from (None for presets).
+    pub dir: Option<PathBuf>,
+    pub raw: RawScenario,
+}
+
+/// The 1-based line of a dotted key in TOML text, found by following `[table]` headers.
+pub fn find_line(text: &str, path: &str) -> Option<usize> {
+    let mut table: Vec<String> = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.starts_with('#') || line.is_empty() {
+            continue;
+        }
+        if let Some(header) = line.strip_prefix('[') {
+            let header = header.trim_start_matches('[');
+            let end = header.find(']').unwrap_or(header.len());
+            table = split_key(&header[..end]);
+            if table.join(".") == path {
+                return Some(i + 1);
+            }
+            continue;
+        }
+        if let Some(eq) = line.find('=') {
+            let mut key = table.clone();
+            key.extend(split_key(&line[..eq]));
+            if key.join(".") == path {
+                return Some(i + 1);
+            }
+        }
+    }
+    None
+}
+
+fn split_key(key: &str) -> Vec<String> {
+    key.split('.')
+        .map(|k| k.trim().trim_matches('"').trim_matches('\'').to_string())
+        .collect()
+}
+
+fn parse_layer(label: &str, text: &str, dir: Option<PathBuf>) -> Result<Layer, InputError> {
+    let raw: RawScenario = toml::from_str(text).map_err(|e| {
+        let line = e
+            .span()
+            .map(|s| {
+                format!(
+                    ":{}",
+                    text[..s.start.min(text.len())].lines().count().max(1)
+                )
+            })
+            .unwrap_or_default();
+        // toml's message repeats the offending line with a caret; keep it, it helps.
+        InputError::one(format!("{label}{line}: {}", e.message().trim()))
+    })?;
+    Ok(Layer {
+        label: label.to_string(),
+        text: text.to_string(),
+        dir,
+        raw,
+    })
+}
+
+fn read_source(source: &ScenarioSource) -> Result<Layer, InputError> {
+    match source {
+        ScenarioSource::Preset(name) => {
+            let text = preset_text(name).ok_or_else(|| {
+                InputError::one(format!(
+                    "no scenario file '{name}' and no preset of that name; presets: {} (or give a path to a .toml file)",
+                    preset_names().join(", ")
+                ))
+            })?;
+            parse_layer(&format!("preset:{name}"), text, None)
+        }
+        ScenarioSource::File(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                InputError::one(format!(
+                    "{}: cannot read the scenario file: {e}",
+                    path.display()
+                ))
+            })?;
+            if text.trim().is_empty() {
+                return Err(InputError::one(format!(
+                    "{}: the scenario file is empty; write at least `name = \"...\"`, or run `capacity init {}`",
+                    path.display(),
+                    path.display()
+                )));
+            }
+            let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+            parse_layer(&path.display().to_string(), &text, Some(dir))
+        }
+    }
+}
+
+/// The layers from the named scenario down to the base it extends, the base last.
+pub fn load_chain(source: &ScenarioSource) -> Result<Vec<Layer>, InputError> {
+    let first = read_source(source)?;
+    follow_extends(vec![first])
+}
+
+pub fn load_chain_from_text(
+    label: &str,
+    text: &str,
+    dir: Option<PathBuf>,
+) -> Result<Vec<Layer>, InputError> {
+    follow_extends(vec![parse_layer(label, text, dir)?])
+}
+
+fn follow_extends(mut layers: Vec<Layer>) -> Result<Vec<Layer>, InputError> {
+    loop {
+        let last = layers.last().expect("at least one layer");
+        let Some(parent) = last.raw.extends.clone() else {
+            return Ok(layers);
+        };
+        let source = match &last.dir {
+            Some(dir) if parent.ends_with(".toml") || parent.contains('/') => {
+                ScenarioSource::File(dir.join(&parent))
+            }
+            _ => ScenarioSource::from_arg(&parent),
+        };
+        let at = format!(
+            "{}:{}",
+            last.label,
+            find_line(&last.text, "extends").unwrap_or(1)
+        );
+        let layer = read_source(&source).map_err(|e| {
+            InputError::one(format!(
+                "{at}: extends = \"{parent}\" cannot be loaded: {e}"
+            ))
+        })?;
+        if layers.iter().any(|l| l.label == layer.label) || layers.len() > 32 {
+            return Err(InputError::one(format!(
+                "{at}: extends = \"{parent}\" makes a cycle ({} -> {}); a scenario cannot extend itself",
+                layers.iter().map(|l| l.label.as_str()).collect::<Vec<_>>().join(" -> "),
+                layer.label
+            )));
+        }
+        layers.push(layer);
+    }
+}
+
+/// Merges the layers (base first, each overriding the one before) into a resolved scenario,
+/// then validates it, naming the file and line that set each bad value.
+pub fn resolve(layers: Vec<Layer>) -> Result<(Scenario, Warnings), InputError> {
+    let mut s = Scenario::defaults();
+    let mut problems = Problems::new();
+    // Which layer set each key last, for messages.
+    let mut origin: BTreeMap<String, usize> = BTreeMap::new();
+    let set = |origin: &mut BTreeMap<String, usize>, path: String, li: usize| {
+        origin.insert(path, li);
+    };
+    for (li, layer) in layers.iter().enumerate().rev() {
+        let r = &layer.raw;
+        if let Some(v) = &r.name {
+            s.name = v.clone();
+        }
+        if let Some(v) = &r.description {
+            s.description = v.clone();
+        }
+        if let Some(p) = &r.population {
+            if let Some(v) = p.age_min {
+                s.population.age_min = v;
+                set(&mut origin, "population.age_min".into(), li);
+            }
+            if let Some(v) = p.age_max {
+                s.population.age_max = v;
+                set(&mut origin, "population.age_max".into(), li);
+            }
+            if let Some(v) = &p.areas {
+                s.population.areas = v.clone();
+                set(&mut origin, "population.areas".into(), li);
+            }
+        }
+        if let Some(d) = &r.demand {
+            let fields = [
+                (
+                    "presentation_rate",
+                    d.presentation_rate,
+                    &mut s.demand.presentation_rate,
+                ),
+                (
+                    "detection_rate",
+                    d.detection_rate,
+                    &mut s.demand.detection_rate,
+                ),
+                (
+                    "deprivation_factor",
+                    d.deprivation_factor,
+                    &mut s.demand.deprivation_factor,
+                ),
+                (
+                    "referral_weight",
+                    d.referral_weight,
+                    &mut s.demand.referral_weight,
+                ),
+                (
+                    "medication_only",
+                    d.medication_only,
+                    &mut s.demand.medication_only,
+                ),
+            ];
+            for (key, value, slot) in fields {
+                if let Some(v) = value {
+                    *slot = v;
+                    set(&mut origin, format!("demand.{key}"), li);
+                }
+            }
+            if let Some(c) = d.comorbidity {
+                s.demand.comorbidity = c;
+            }
+        }
+        if let Some(st) = &r.stepped_care {
+            for (key, value, slot) in [
+                (
+                    "step2_entry",
+                    st.step2_entry,
+                    &mut s.stepped_care.step2_entry,
+                ),
+                ("step_up", st.step_up, &mut s.stepped_care.step_up),
+            ] {
+                if let Some(v) = value {
+                    *slot = v;
+                    set(&mut origin, format!("stepped_care.{key}"), li);
+                }
+            }
+        }
+        for (id, d) in r.disorders.iter().flatten() {
+            let o = s.disorders.entry(id.clone()).or_default();
+            for (key, value, slot) in [
+                ("referral_weight", d.referral_weight, &mut o.referral_weight),
+                ("medication_only", d.medication_only, &mut o.medication_only),
+                ("step2_entry", d.step2_entry, &mut o.step2_entry),
+                ("step_up", d.step_up, &mut o.step_up),
+            ] {
+                if value.is_some() {
+                    *slot = value;
+                    set(&mut origin, format!("disorders.{id}.{key}"), li);
+                }
+            }
+            set(&mut origin, format!("disorders.{id}"), li);
+        }
+        for (section, raw, target) in [
+            ("low_intensity", &r.low_intensity, &mut s.low_intensity),
+            ("high_intensity", &r.high_intensity, &mut s.high_intensity),
+        ] {
+            let Some(ri) = raw else { continue };
+            let at = |key: &str| {
+                format!(
+                    "{}:{}",
+                    layer.label,
+                    find_line(&layer.text, &format!("{section}.{key}"))
+                        .or_else(|| find_line(&layer.text, section))
+                        .unwrap_or(1)
+                )
+            };
+            if let Some(v) = ri.contacts_per_episode {
+                target.contacts_per_episode = v;
+                set(&mut origin, format!("{section}.contacts_per_episode"), li);
+            }
+            if let Some(v) = ri.working_days {
+                target.working_days = Some(v);
+                set(&mut origin, format!("{section}.working_days"), li);
+            }
+            match (ri.has_contacts_form(), ri.has_hours_form()) {
+                (true, true) => problems.push(format!(
+                    "{}: [{section}] gives both contacts_per_day/caseload and clinical_hours_per_week/contact_hours; give one capacity form: contacts_per_day + caseload, or clinical_hours_per_week + contact_hours",
+                    at("clinical_hours_per_week")
+                )),
+                (true, false) => {
+                    // A layer that writes one form replaces the other form of the layer below.
+                    let (day0, case0) = match target.basis {
+                        CapacityBasis::ContactsPerDay { contacts_per_day, caseload } => (Some(contacts_per_day), Some(caseload)),
+                        CapacityBasis::ClinicalHours { .. } => (None, None),
+                    };
+                    match (ri.contacts_per_day.or(day0), ri.caseload.or(case0)) {
+                        (Some(contacts_per_day), Some(caseload)) => {
+                            target.basis = CapacityBasis::ContactsPerDay { contacts_per_day, caseload };
+                            for key in ["contacts_per_day", "caseload"] {
+                                set(&mut origin, format!("{section}.{key}"), li);
+                            }
+                        }
+                        _ => problems.push(format!(
+                            "{}: [{section}] gives {} without {}; the contacts form needs both contacts_per_day and caseload",
+                            at(if ri.contacts_per_day.is_some() { "contacts_per_day" } else { "caseload" }),
+                            if ri.contacts_per_day.is_some() { "contacts_per_day" } else { "caseload" },
+                            if ri.contacts_per_day.is_some() { "caseload" } else { "contacts_per_day" },
+                        )),
+                    }
+                }
+                (false, true) => {
+                    let (h0, c0) = match target.basis {
+                        CapacityBasis::ClinicalHours { clinical_hours_per_week, contact_hours } => (Some(clinical_hours_per_week), Some(contact_hours)),
+                        CapacityBasis::ContactsPerDay { .. } => (None, None),
+                    };
+                    match (ri.clinical_hours_per_week.or(h0), ri.contact_hours.or(c0)) {
+                        (Some(clinical_hours_per_week), Some(contact_hours)) => {
+                            target.basis = CapacityBasis::ClinicalHours { clinical_hours_per_week, contact_hours };
+                            for key in ["clinical_hours_per_week", "contact_hours"] {
+                                set(&mut origin, format!("{section}.{key}"), li);
+                            }
+                        }
+                        _ => problems.push(format!(
+                            "{}: [{section}] gives {} without {}; the hours form needs both clinical_hours_per_week and contact_hours",
+                            at(if ri.clinical_hours_per_week.is_some() { "clinical_hours_per_week" } else { "contact_hours" }),
+                            if ri.clinical_hours_per_week.is_some() { "clinical_hours_per_week" } else { "contact_hours" },
+                            if ri.clinical_hours_per_week.is_some() { "contact_hours" } else { "clinical_hours_per_week" },
+                        )),
+                    }
+                }
+                (false, false) => {}
+            }
+        }
+        if let Some(c) = &r.capacity {
+            for (key, value, slot) in [
+                ("working_days", c.working_days, &mut s.capacity.working_days),
+                ("dna_rate", c.dna_rate, &mut s.capacity.dna_rate),
+                ("headroom", c.headroom, &mut s.capacity.headroom),
+            ] {
+                if let Some(v) = value {
+                    *slot = v;
+                    set(&mut origin, format!("capacity.{key}"), li);
+                }
+            }
+        }
+        for (code, a) in r.areas.iter().flatten() {
+            let o = s.areas.entry(code.clone()).or_default();
+            if a.deprivation_factor.is_some() {
+                o.deprivation_factor = a.deprivation_factor;
+                set(&mut origin, format!("areas.{code}.deprivation_factor"), li);
+            }
+            set(&mut origin, format!("areas.{code}"), li);
+        }
+        if let Some(d) = &r.data {
+            let dir = layer.dir.clone().unwrap_or_default();
+            for (value, slot) in [
+                (&d.population, &mut s.data.population),
+                (&d.prevalence, &mut s.data.prevalence),
+                (&d.areas, &mut s.data.areas),
+                (&d.workforce, &mut s.data.workforce),
+            ] {
+                if let Some(p) = value {
+                    *slot = Some(dir.join(p));
+                }
+            }
+        }
+    }
+    s.sources = layers.iter().map(|l| l.label.clone()).collect();
+    let locate = |path: &str| -> String {
+        let li = origin.get(path).copied().unwrap_or(0);
+        let layer = &layers[li];
+        match find_line(&layer.text, path) {
+            Some(line) => format!("{}:{line}", layer.label),
+            None => layer.label.clone(),
+        }
+    };
+    s.origins = origin.keys().map(|k| (k.clone(), locate(k))).collect();
+    let (more, warnings) = s.validate(&locate);
+    for p in more
+        .finish(())
+        .err()
+        .map(|e| e.problems)
+        .unwrap_or_default()
+    {
+        problems.push(p);
+    }
+    problems.finish((s, warnings))
+}

@@ -1,1 +1,66 @@
-fn main() {}
+//! The full England run: 106 sub-ICB locations x 91 ages x 2 sexes, 7 disorders.
+//! `cargo bench --bench model`
+
+use capacity::model::{evaluate, prepare, Level, ModelInputs, RunOptions};
+use capacity::scenario::{self, ScenarioSource};
+use capacity::{embedded, output};
+
+fn main() {
+    divan::main();
+}
+
+fn inputs() -> ModelInputs {
+    ModelInputs {
+        population: embedded::population().unwrap(),
+        prevalence: embedded::prevalence().unwrap(),
+        areas: Some(embedded::areas().unwrap()),
+        workforce: None,
+    }
+}
+
+fn sub_icb() -> RunOptions {
+    RunOptions {
+        level: Level::Named("sub-icb".into()),
+        areas: vec![],
+    }
+}
+
+/// Parsing the embedded CSVs (19,292 population rows).
+#[divan::bench]
+fn parse_embedded_data() -> ModelInputs {
+    inputs()
+}
+
+/// Population in scope, prevalence and comorbidity per leaf: the data-dependent part.
+#[divan::bench]
+fn prepare_england_sub_icb(bencher: divan::Bencher) {
+    let inputs = inputs();
+    let (s, _) = scenario::load(&ScenarioSource::Preset("obc".into())).unwrap();
+    bencher.bench(|| prepare(&inputs, &s, &sub_icb()).unwrap());
+}
+
+/// The funnel, stepped care and WTE for every area and disorder: what a sweep repeats.
+#[divan::bench]
+fn evaluate_england_sub_icb(bencher: divan::Bencher) {
+    let inputs = inputs();
+    let (s, _) = scenario::load(&ScenarioSource::Preset("obc".into())).unwrap();
+    let (prepared, _) = prepare(&inputs, &s, &sub_icb()).unwrap();
+    bencher.bench(|| evaluate(&prepared, &s));
+}
+
+/// Everything `capacity model --level sub-icb --format json` does in process.
+#[divan::bench]
+fn end_to_end_england_sub_icb_json() -> String {
+    let inputs = inputs();
+    let (s, _) = scenario::load(&ScenarioSource::Preset("obc".into())).unwrap();
+    let (prepared, _) = prepare(&inputs, &s, &sub_icb()).unwrap();
+    let result = evaluate(&prepared, &s);
+    let provenance = output::Provenance {
+        tool: "bench".into(),
+        population: embedded::POPULATION_SOURCE.into(),
+        prevalence: embedded::PREVALENCE_SOURCE.into(),
+        areas: None,
+        workforce: None,
+    };
+    output::render_json(&result, &s, &provenance, false)
+}

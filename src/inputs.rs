@@ -556,7 +556,8 @@ pub fn parse_workforce(source: &str, text: &str) -> Result<Workforce, InputError
             let at = f.at();
             f.problems.push(format!(
                 "{at}: li_share + hi_share = {li} + {hi} = {} is above 1; they are the fractions of time on low and high intensity work",
-                li + hi
+                // Shown as a person would add them, without binary floating-point noise.
+                ((li + hi) * 1e9).round() / 1e9
             ));
             return None;
         }

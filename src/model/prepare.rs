@@ -345,21 +345,32 @@ fn accumulate_population(
         }
         // A band that only partly overlaps the window, or spans prevalence bands, is split
         // evenly over its years of age.
-        let per_year = row.population / f64::from(row.age_to - row.age_from + 1);
+        let years = f64::from(row.age_to - row.age_from + 1);
+        let per_year = row.population / years;
         let leaf = &mut leaves[slot];
+        let mut complete = true;
         for age in from..=to {
             match rates(row.sex, age) {
                 Ok(r) => {
-                    leaf.population_in_scope += per_year;
                     for (acc, rate) in leaf.base_prevalent.iter_mut().zip(&r) {
                         *acc += per_year * rate;
                     }
                 }
                 Err(why) => {
                     missing(row.line, &row.area_code, why);
+                    complete = false;
                     break;
                 }
             }
+        }
+        if complete {
+            let in_scope = f64::from(to - from + 1);
+            // A band wholly inside the window counts exactly, not as a sum of fractions.
+            leaf.population_in_scope += if in_scope == years {
+                row.population
+            } else {
+                row.population * in_scope / years
+            };
         }
     }
 }

@@ -2,7 +2,7 @@
 //! delivers, and the rows per area. Assumptions not in the seeds are marked as such.
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
-use comfy_table::{CellAlignment, ContentArrangement, Table};
+use comfy_table::{CellAlignment, ColumnConstraint, ContentArrangement, Table, Width};
 
 use crate::model::{Intensity, ModelResult, PerIntensity};
 use crate::scenario::{defaults, CapacityBasis, IntensitySettings, Scenario};
@@ -33,13 +33,15 @@ pub fn thousands(x: f64) -> String {
     out
 }
 
+/// WTE to one decimal with thousands separators: 5265.13 -> "5,265.1".
 fn wte(x: f64) -> String {
-    let s = format!("{x:.1}");
-    if s == "-0.0" {
-        "0.0".into()
-    } else {
-        s
+    if !x.is_finite() {
+        return "-".into();
     }
+    let tenths = (x * 10.0).round();
+    let whole = thousands((tenths.abs() / 10.0).trunc());
+    let sign = if tenths < 0.0 { "-" } else { "" };
+    format!("{sign}{whole}.{}", (tenths.abs() % 10.0) as u8)
 }
 
 fn opt(x: Option<f64>, f: impl Fn(f64) -> String) -> String {
@@ -109,7 +111,7 @@ pub fn render_table(
         scenario.name, scenario.description
     ));
     out.push_str(&format!(
-        "{} areas (level {}), people aged {ages}; population {}, prevalence {}\n\n",
+        "{} areas (level {}), people aged {ages}\nPopulation: {}; prevalence: {}\n\n",
         result.rows.len(),
         result.rows.first().map_or("-", |r| r.level.as_str()),
         provenance.population,
@@ -293,38 +295,63 @@ pub fn render_table(
     out.push_str(&t.to_string());
     out.push_str("\nPublished episodes per WTE a year: Richards 132-352 (low), job description 175-250, Clark 60 (high).\n\n");
 
-    // Per-area rows.
+    // Per-area rows: the CSV and JSON carry every field; here what fits in 100 columns.
     let has_gap = result.has_workforce;
-    let mut header = vec![
-        "Area", "Pop", "Referred", "Low WTE", "High WTE", "Total", "Low:High", "Access",
-    ];
-    if has_gap {
-        header.extend(["Gap low", "Gap high"]);
-    }
+    let header = if has_gap {
+        vec![
+            "Area", "Referred", "Low WTE", "High WTE", "Total", "Gap low", "Gap high", "L:H",
+        ]
+    } else {
+        vec![
+            "Area",
+            "Population",
+            "Referred",
+            "Low WTE",
+            "High WTE",
+            "Total",
+            "L:H",
+            "Access",
+        ]
+    };
     let mut t = new_table(header);
     let all_rows: Vec<Row> = result.rows.iter().map(|r| Row::new(r, result)).collect();
     for r in all_rows.iter().chain(std::iter::once(&total)) {
-        let mut cells = vec![
-            if r.area_code == "total" {
-                "Total".to_string()
-            } else {
-                short_name(&r.area_name)
-            },
-            thousands(r.population_in_scope),
-            thousands(r.referred),
-            wte(r.low_wte),
-            wte(r.high_wte),
-            wte(r.total_wte),
-            opt(r.low_high_ratio, |x| format!("{x:.2}")),
-            opt(r.access_rate, pct),
-        ];
-        if has_gap {
-            cells.push(wte(r.gap_low_wte));
-            cells.push(wte(r.gap_high_wte));
-        }
+        let name = if r.area_code == "total" {
+            "Total".to_string()
+        } else {
+            short_name(&r.area_name)
+        };
+        let mix = opt(r.low_high_ratio, |x| format!("{x:.2}"));
+        let cells = if has_gap {
+            vec![
+                name,
+                thousands(r.referred),
+                wte(r.low_wte),
+                wte(r.high_wte),
+                wte(r.total_wte),
+                wte(r.gap_low_wte),
+                wte(r.gap_high_wte),
+                mix,
+            ]
+        } else {
+            vec![
+                name,
+                thousands(r.population_in_scope),
+                thousands(r.referred),
+                wte(r.low_wte),
+                wte(r.high_wte),
+                wte(r.total_wte),
+                mix,
+                opt(r.access_rate, pct),
+            ]
+        };
         t.add_row(cells);
     }
     right_align(&mut t, 1);
+    if let Some(c) = t.column_mut(0) {
+        // Names wrap before numbers do.
+        c.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(26)));
+    }
     out.push_str(&t.to_string());
     out.push('\n');
     if has_gap {
@@ -333,7 +360,8 @@ pub fn render_table(
             (req > 0.0).then(|| result.total.current[i] / req)
         });
         out.push_str(&format!(
-            "Current workforce (effective WTE): low {} ({} of requirement met), high {} ({}). Gap = required - current; positive is a shortfall.\n",
+            "Current workforce (effective WTE): low {} ({} of requirement met), high {} ({}).\n\
+             Gap = required - current; positive is a shortfall.\n",
             wte(result.total.current.low),
             opt(m.low, pct),
             wte(result.total.current.high),
@@ -371,14 +399,16 @@ pub fn render_table(
     }
 
     out.push_str(&format!(
-        "\nSkill mix: low:high WTE {}, low share of WTE {}, of contacts {} (Outline Business Case planned 65%).\n",
+        "\nSkill mix: low:high WTE {}; low intensity share of WTE {}, of contacts {}\n\
+         (the Outline Business Case planned 65% of contacts at low intensity).\n",
         opt(total.low_high_ratio, |x| format!("{x:.2}")),
         opt(total.low_share_wte, pct),
         opt(total.low_share_contacts, pct),
     ));
     out.push_str(
-        "Assumptions not from the seeds: working days a year; the per-disorder pathway (one referral weight,\n\
-         medication-only share, step-2 entry and step-up for every disorder unless [disorders.<id>] says otherwise).\n\
+        "Assumptions not from the seeds: working days a year; the per-disorder pathway (one\n\
+         referral weight, medication-only share, step-2 entry and step-up for every disorder\n\
+         unless [disorders.<id>] says otherwise).\n\
          PTSD prevalence is a past-month screen (PCL-C), not a past-week diagnosis.\n",
     );
     out

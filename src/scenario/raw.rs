@@ -151,17 +151,27 @@ fn split_key(key: &str) -> Vec<String> {
 
 fn parse_layer(label: &str, text: &str, dir: Option<PathBuf>) -> Result<Layer, InputError> {
     let raw: RawScenario = toml::from_str(text).map_err(|e| {
-        let line = e
-            .span()
-            .map(|s| {
-                format!(
-                    ":{}",
-                    text[..s.start.min(text.len())].lines().count().max(1)
-                )
+        let message = e.message().trim();
+        // For an unknown key toml points at its table; the key's own line helps more.
+        let unknown_key_line = message
+            .strip_prefix("unknown field `")
+            .and_then(|rest| rest.split('`').next())
+            .and_then(|key| {
+                text.lines().position(|l| {
+                    let l = l.trim_start();
+                    l.strip_prefix(key)
+                        .is_some_and(|r| r.trim_start().starts_with('='))
+                })
             })
+            .map(|i| i + 1);
+        let line = unknown_key_line
+            .or_else(|| {
+                e.span()
+                    .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1)
+            })
+            .map(|l| format!(":{l}"))
             .unwrap_or_default();
-        // toml's message repeats the offending line with a caret; keep it, it helps.
-        InputError::one(format!("{label}{line}: {}", e.message().trim()))
+        InputError::one(format!("{label}{line}: {message}"))
     })?;
     Ok(Layer {
         label: label.to_string(),

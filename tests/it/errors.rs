@@ -1,0 +1,303 @@
+//! Every class of bad input gets exit 2 and a message naming the file, the line or key, the
+//! bad value and what would be valid. Never a panic, never a partial output.
+
+use std::path::Path;
+
+use predicates::prelude::*;
+
+use crate::common::{capacity, write};
+
+/// Runs `capacity model <scenario text>` in a scratch dir and returns stderr (asserting exit 2).
+fn scenario_error(toml: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "bad.toml", toml);
+    model_error(&[path.to_str().unwrap()], dir.path())
+}
+
+fn model_error(args: &[&str], dir: &Path) -> String {
+    let out = capacity()
+        .current_dir(dir)
+        .arg("model")
+        .args(args)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "stdout: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(out.stdout.is_empty(), "no output on error");
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(!err.contains("panicked"), "{err}");
+    err
+}
+
+fn data_error(flag: &str, csv: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "input.csv", csv);
+    model_error(&[flag, path.to_str().unwrap()], dir.path())
+}
+
+#[test]
+fn rate_given_as_a_percentage() {
+    let e = scenario_error("[demand]\n\npresentation_rate = 50\n");
+    assert!(e.contains("bad.toml:3: demand.presentation_rate = 50 is not a fraction in [0, 1]; did you mean 0.50?"), "{e}");
+}
+
+#[test]
+fn rates_outside_zero_one_are_all_reported() {
+    let e = scenario_error("[demand]\ndetection_rate = -0.1\n[stepped_care]\nstep_up = 1.5\n[disorders.ptsd]\nstep2_entry = 2\n");
+    assert!(
+        e.contains("bad.toml:2: demand.detection_rate = -0.1"),
+        "{e}"
+    );
+    assert!(e.contains("bad.toml:4: stepped_care.step_up = 1.5"), "{e}");
+    assert!(e.contains("disorders.ptsd.step2_entry = 2"), "{e}");
+}
+
+#[test]
+fn zero_or_negative_contacts_caseload_hours_or_days() {
+    let e = scenario_error(
+        "[low_intensity]\ncontacts_per_episode = 0\ncontacts_per_day = -3\ncaseload = 0\n\
+         [high_intensity]\nclinical_hours_per_week = 0\ncontact_hours = 50\n[capacity]\nworking_days = 0\n",
+    );
+    for needle in [
+        "low_intensity.contacts_per_episode = 0 must be above 0",
+        "low_intensity.contacts_per_day = -3 must be above 0",
+        "low_intensity.caseload = 0 is not a fraction in (0, 1]",
+        "high_intensity.clinical_hours_per_week = 0 must be above 0",
+        "high_intensity.contact_hours = 50 is more than 8 hours per contact",
+        "capacity.working_days = 0 must be above 0",
+    ] {
+        assert!(e.contains(needle), "missing '{needle}' in {e}");
+    }
+}
+
+#[test]
+fn dna_rate_of_one() {
+    let e = scenario_error("[capacity]\ndna_rate = 1.0\n");
+    assert!(
+        e.contains("bad.toml:2: capacity.dna_rate = 1 is not a fraction in [0, 1)"),
+        "{e}"
+    );
+}
+
+#[test]
+fn both_capacity_forms_at_once() {
+    let e = scenario_error("[high_intensity]\ncontacts_per_day = 7\nclinical_hours_per_week = 22\ncontact_hours = 1.0\n");
+    assert!(e.contains("bad.toml:3: [high_intensity] gives both"), "{e}");
+}
+
+#[test]
+fn unknown_keys_are_errors_not_defaults() {
+    let e = scenario_error("[demand]\npresentation_rte = 0.4\n");
+    assert!(e.contains("bad.toml:2"), "{e}");
+    assert!(e.contains("presentation_rte"), "{e}");
+    assert!(e.contains("presentation_rate"), "lists the valid keys: {e}");
+}
+
+#[test]
+fn unknown_disorders() {
+    let e = scenario_error("[disorders.depresion]\nstep_up = 0.2\n");
+    assert!(e.contains("bad.toml:1: [disorders.depresion]"), "{e}");
+    assert!(e.contains("expected one of depression, gad"), "{e}");
+}
+
+#[test]
+fn toml_syntax() {
+    let e = scenario_error("[demand\npresentation_rate = 0.5\n");
+    assert!(e.contains("bad.toml:1"), "{e}");
+}
+
+#[test]
+fn missing_and_empty_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let e = model_error(&["nowhere.toml"], dir.path());
+    assert!(
+        e.contains("nowhere.toml: cannot read the scenario file"),
+        "{e}"
+    );
+    let e = model_error(&["--population", "missing.csv"], dir.path());
+    assert!(
+        e.contains("missing.csv: cannot read the population file"),
+        "{e}"
+    );
+    let e = scenario_error("   \n");
+    assert!(e.contains("bad.toml: the scenario file is empty"), "{e}");
+    let e = data_error("--population", "");
+    assert!(e.contains("input.csv: the file is empty"), "{e}");
+    let e = data_error("--population", "area_code,age_from,age_to,sex,population\n");
+    assert!(
+        e.contains("input.csv: the file has a header but no data rows"),
+        "{e}"
+    );
+    let e = model_error(&["no-such-preset"], dir.path());
+    assert!(e.contains("no preset of that name; presets: obc"), "{e}");
+}
+
+#[test]
+fn missing_columns() {
+    let e = data_error(
+        "--population",
+        "area,age_from,age_to,sex,people\nA,16,74,all,100\n",
+    );
+    assert!(
+        e.contains("input.csv:1: missing columns area_code, population"),
+        "{e}"
+    );
+    let e = data_error(
+        "--prevalence",
+        "disorder,age_from,age_to,sex\ngad,16,74,all\n",
+    );
+    assert!(e.contains("missing column rate"), "{e}");
+}
+
+#[test]
+fn negative_population_and_other_bad_cells_all_listed() {
+    let e = data_error(
+        "--population",
+        "area_code,age_from,age_to,sex,population\nA,16,74,all,-5\nA,20,10,F,10\nA,16,74,X,10\nA,16,74,M,many\n",
+    );
+    assert!(
+        e.contains("input.csv:2: population = -5 is negative"),
+        "{e}"
+    );
+    assert!(
+        e.contains("input.csv:3: age_from = 20 is above age_to = 10"),
+        "{e}"
+    );
+    assert!(
+        e.contains("input.csv:4: sex = 'X' is not valid; expected F, M or all"),
+        "{e}"
+    );
+    assert!(
+        e.contains("input.csv:5: population = 'many' is not a number"),
+        "{e}"
+    );
+}
+
+#[test]
+fn prevalence_with_no_row_for_an_age_and_sex_in_scope() {
+    // Rates stop at 64: ages 65-74 of the default window have none.
+    let e = data_error(
+        "--prevalence",
+        "disorder,age_from,age_to,sex,rate\ngad,16,64,all,0.05\nany,16,64,all,0.05\n",
+    );
+    assert!(e.contains("no gad row for age 65, sex F"), "{e}");
+    assert!(
+        e.contains("population.csv"),
+        "names the population cell: {e}"
+    );
+    let e = data_error(
+        "--prevalence",
+        "disorder,age_from,age_to,sex,rate\ngad,0,120,all,5.0\n",
+    );
+    assert!(
+        e.contains("input.csv:2: rate = 5 is not a fraction in [0, 1]; did you mean 0.05?"),
+        "{e}"
+    );
+    let e = data_error(
+        "--prevalence",
+        "disorder,age_from,age_to,sex,rate\ngad,0,120,all,0.05\n",
+    );
+    assert!(
+        e.contains("comorbidity = \"sum\""),
+        "suggests the fix when `any` is missing: {e}"
+    );
+    let e = data_error(
+        "--prevalence",
+        "disorder,age_from,age_to,sex,rate\nanxiety,0,120,all,0.05\n",
+    );
+    assert!(
+        e.contains("input.csv:2: disorder = 'anxiety' is not known"),
+        "{e}"
+    );
+}
+
+#[test]
+fn workforce_shares_summing_above_one() {
+    let e = data_error(
+        "--workforce",
+        "area_code,role,band,wte,li_share,hi_share\n,PWP,5,3,0.8,0.4\n,HIT,10,1,0,1\n",
+    );
+    assert!(
+        e.contains("input.csv:2: li_share + hi_share = 0.8 + 0.4 = 1.2 is above 1"),
+        "{e}"
+    );
+    assert!(
+        e.contains("input.csv:3: band = '10' is not an Agenda for Change band"),
+        "{e}"
+    );
+}
+
+#[test]
+fn unknown_area_codes_and_levels() {
+    let dir = tempfile::tempdir().unwrap();
+    let e = model_error(&["--area", "E99999999"], dir.path());
+    assert!(e.contains("--area: no area E99999999"), "{e}");
+    let e = model_error(&["--level", "county"], dir.path());
+    assert!(e.contains("--level county: no areas at that level"), "{e}");
+    assert!(
+        e.contains("levels are country, region, icb, sub-icb"),
+        "{e}"
+    );
+    let e = scenario_error("[areas.E00000000]\ndeprivation_factor = 1.1\n");
+    assert!(
+        e.contains("bad.toml:1: [areas.E00000000]: no area E00000000"),
+        "{e}"
+    );
+    let e = scenario_error("[population]\nareas = [\"XYZ\"]\n");
+    assert!(
+        e.contains("bad.toml:2: population.areas: no area XYZ"),
+        "{e}"
+    );
+}
+
+#[test]
+fn unwritable_output_path_leaves_nothing_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let e = model_error(&["--output", "no/such/dir/out.csv"], dir.path());
+    assert!(
+        e.contains("--output no/such/dir/out.csv: cannot write there"),
+        "{e}"
+    );
+    // An input error after the output was opened leaves no file either.
+    let e = model_error(&["--output", "out.csv", "--level", "county"], dir.path());
+    assert!(e.contains("--level county"), "{e}");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn extends_cycles_and_missing_bases() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.toml", "extends = \"b.toml\"\n");
+    write(dir.path(), "b.toml", "extends = \"a.toml\"\n");
+    let e = model_error(&["a.toml"], dir.path());
+    assert!(e.contains("makes a cycle"), "{e}");
+    let e = scenario_error("extends = \"nope\"\n");
+    assert!(
+        e.contains("bad.toml:1: extends = \"nope\" cannot be loaded"),
+        "{e}"
+    );
+}
+
+#[test]
+fn deprivation_outside_the_npmsdep_range_warns_but_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(
+        dir.path(),
+        "dep.toml",
+        "[demand]\ndeprivation_factor = 1.8\n",
+    );
+    capacity()
+        .arg("model")
+        .arg(&path)
+        .assert()
+        .success()
+        .stderr(
+            predicate::str::contains("warning:").and(predicate::str::contains(
+                "dep.toml:2: demand.deprivation_factor = 1.8 is outside 0.6 to 1.4",
+            )),
+        );
+}

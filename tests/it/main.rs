@@ -1,0 +1,7 @@
+//! Integration tests, built as one test binary.
+
+mod cli;
+mod common;
+mod errors;
+mod properties;
+mod worked_examples;

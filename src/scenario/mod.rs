@@ -5,6 +5,7 @@
 //! [`Scenario`] with every default filled in and every value checked. Nothing is computed
 //! until every problem in every layer has been reported.
 
+pub mod basis;
 pub mod defaults;
 mod raw;
 mod template;

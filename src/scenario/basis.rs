@@ -1,0 +1,252 @@
+//! Where each assumption of a scenario comes from: the seeds (the 2007 workforce planning
+//! guide and its capacity tool FAQ, seed 002; the North Essex operational policy, seed 004), a
+//! cited source outside them, or an assumption. One table, per key and value, serves every
+//! output that lists assumptions (the HTML report, the workbook's Assumptions sheet, markdown).
+//!
+//! A value is classified by key *and* value: `demand.presentation_rate = 0.5` is the FAQ's
+//! figure wherever it is written, while 0.6 is a planner's own assumption. A value the table
+//! does not list is an assumption.
+
+use serde::Serialize;
+
+use super::{Comorbidity, Scenario};
+
+/// The three kinds of support a value can have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Basis {
+    /// A figure printed in, or derived by stated arithmetic from, the seeds.
+    Seeds,
+    /// A published source outside the seeds, cited.
+    Cited,
+    /// Not in any source: a modelling choice, to be questioned.
+    Assumption,
+}
+
+impl Basis {
+    pub fn label(self) -> &'static str {
+        match self {
+            Basis::Seeds => "from the seeds",
+            Basis::Cited => "cited source",
+            Basis::Assumption => "assumption",
+        }
+    }
+}
+
+/// A known value of a key (`*` stands for a disorder id or an area code), or any value when
+/// `value` is None.
+struct Known {
+    key: &'static str,
+    value: Option<f64>,
+    basis: Basis,
+    source: &'static str,
+}
+
+const fn seeds(key: &'static str, value: f64, source: &'static str) -> Known {
+    Known {
+        key,
+        value: Some(value),
+        basis: Basis::Seeds,
+        source,
+    }
+}
+
+const fn assumed(key: &'static str, value: Option<f64>, source: &'static str) -> Known {
+    Known {
+        key,
+        value,
+        basis: Basis::Assumption,
+        source,
+    }
+}
+
+/// Every value the shipped presets and the MODEL.md defaults use, with its support.
+const KNOWN: &[Known] = &[
+    seeds("population.age_min", 16.0, "seed 002 FAQ line 146: age range \"default: 16 - 75 years\""),
+    seeds("population.age_min", 18.0, "seed 004 line 168: \"Core IAPT for people aged 18 and over\""),
+    seeds("population.age_max", 75.0, "seed 002 FAQ line 146: \"16 - 75 years\" (exclusive: ages 16 to 74)"),
+    assumed("population.age_max", Some(121.0), "no upper age stated (seed 004 line 168); 121 takes in the last prevalence band"),
+    seeds("demand.presentation_rate", 0.5, "seed 002 FAQ line 150: presentation \"preset ... at 50%\""),
+    seeds("demand.detection_rate", 0.5, "seed 002 FAQ line 150: detection \"preset ... at 50%\""),
+    assumed("demand.deprivation_factor", Some(1.0), "national average, no local adjustment; the FAQ's NPMSdep index moves prevalence up to 40% either way (seed 002 line 148)"),
+    assumed("demand.referral_weight", Some(1.0), "MODEL.md default: the service takes every detected case; the seeds give no referral mix"),
+    assumed("demand.medication_only", Some(0.0), "seed 002 line 165 names a medication-alone group but gives no share"),
+    seeds("stepped_care.step2_entry", 1.0, "seed 002 FAQ line 160: everyone starts at step 2, \"enter %100\""),
+    seeds("stepped_care.step2_entry", 0.8, "seed 002 FAQ line 160: \"a lower percentage (eg 80%)\" after triage"),
+    seeds("stepped_care.step2_entry", 0.7, "seed 004 line 270: \"assessed and treated within Step 2 (Approx. 70%)\""),
+    seeds("stepped_care.step_up", 0.1, "seed 002 FAQ line 160: \"the current model assumes 10%\""),
+    seeds("stepped_care.step_up", 0.3, "seed 002 FAQ line 160: \"could be higher (around 30%)\""),
+    assumed("disorders.*.referral_weight", None, "per-disorder referral mix: not in the seeds (MODEL.md section 7)"),
+    assumed("disorders.*.medication_only", None, "per-disorder pathway: not in the seeds (MODEL.md section 7)"),
+    assumed("disorders.*.step2_entry", None, "per-disorder pathway: not in the seeds (MODEL.md section 7)"),
+    assumed("disorders.*.step_up", None, "per-disorder pathway: not in the seeds (MODEL.md section 7)"),
+    seeds("low_intensity.contacts_per_episode", 7.0, "seed 002 Table 1 line 183 (OBC: 7); seed 004 line 375 (up to 7)"),
+    seeds("low_intensity.contacts_per_episode", 6.0, "seed 002 Table 1 line 205 (Richards: 3-7); 6 reproduces his 132-352 episodes"),
+    seeds("low_intensity.contacts_per_day", 16.0, "seed 002 Table 1 line 191 (OBC: 16 a day)"),
+    seeds("low_intensity.contacts_per_day", 6.0, "seed 002 Table 1 line 213 (Richards: 6-16 a day, low end)"),
+    seeds("low_intensity.caseload", 0.7, "seed 002 Table 1 line 195 (OBC: 70% case load)"),
+    seeds("low_intensity.caseload", 0.6, "derived from seed 002 Table 1 line 217: 18 contacts a week = 6 a day x 5 x 0.60"),
+    seeds("low_intensity.clinical_hours_per_week", 20.0, "seed 004 line 377: twenty hours of completed clinical contact a week"),
+    seeds("low_intensity.contact_hours", 0.5476190476190477, "seed 004 lines 375, 381: a 50-minute assessment then 6 sessions of 30 minutes"),
+    seeds("high_intensity.contacts_per_episode", 12.0, "seed 002 Table 1 line 184 (OBC: 12)"),
+    seeds("high_intensity.contacts_per_episode", 15.0, "seed 002 Table 1 line 236 (Clark: 15 sessions)"),
+    seeds("high_intensity.contacts_per_episode", 13.0, "seed 004 line 355: up to 13 clinical contacts"),
+    seeds("high_intensity.contacts_per_day", 7.0, "seed 002 Table 1 line 192 (OBC: 7 a day)"),
+    seeds("high_intensity.caseload", 0.55, "seed 002 Table 1 line 196 (OBC: 55% case load)"),
+    seeds("high_intensity.clinical_hours_per_week", 22.0, "seed 002 Table 1 line 240 (Clark: 22 hours a week)"),
+    seeds("high_intensity.clinical_hours_per_week", 20.0, "seed 004 line 357: twenty hours of completed clinical contact a week"),
+    seeds("high_intensity.contact_hours", 1.1666666666666667, "seed 002 Table 1 line 236 (Clark: 17.5 hours / 15 sessions = 70 minutes)"),
+    seeds("high_intensity.contact_hours", 1.0, "seed 004 line 477: sessions of 45-60 minutes (upper end); OBC duration 1 hour"),
+    assumed("capacity.working_days", Some(220.0), "not in the seeds: 44 weeks of 5 days, the year behind Richards' 2,112 contacts a year"),
+    assumed("low_intensity.working_days", Some(220.0), "not in the seeds: 44 weeks of 5 days, the year behind Richards' 2,112 contacts a year"),
+    assumed("high_intensity.working_days", Some(220.0), "not in the seeds: 44 weeks of 5 days, the year behind Richards' 2,112 contacts a year"),
+    assumed("high_intensity.working_days", Some(240.0), "inferred, not stated: the 48 weeks that turn Clark's 22 hours a week into 60 episodes"),
+    assumed("capacity.dna_rate", Some(0.0), "seed 002 line 166 asks for spare capacity for DNAs but gives no rate"),
+    assumed("capacity.headroom", Some(0.0), "seed 002 line 166 asks for spare capacity for variation in referrals but gives no figure"),
+    assumed("areas.*.deprivation_factor", None, "a local adjustment set in the scenario"),
+];
+
+/// `disorders.ptsd.step_up` -> `disorders.*.step_up`; other keys unchanged.
+fn pattern(key: &str) -> String {
+    let parts: Vec<&str> = key.split('.').collect();
+    match parts.as_slice() {
+        [first @ ("disorders" | "areas"), _, rest] => format!("{first}.*.{rest}"),
+        _ => key.to_string(),
+    }
+}
+
+fn same(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
+}
+
+/// The support of one value of a numeric key, and the source (or why it is an assumption).
+pub fn classify(key: &str, value: f64) -> (Basis, &'static str) {
+    let p = pattern(key);
+    KNOWN
+        .iter()
+        .find(|k| k.key == p && k.value.map_or(true, |v| same(v, value)))
+        .map(|k| (k.basis, k.source))
+        .unwrap_or((
+            Basis::Assumption,
+            "a value the seeds do not give: the scenario's own assumption",
+        ))
+}
+
+/// One line of an assumptions table.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Assumption {
+    /// Dotted scenario key.
+    pub key: String,
+    /// The value as a number, when it is one.
+    pub number: Option<f64>,
+    /// The value as people read it.
+    pub value: String,
+    pub basis: Basis,
+    pub source: String,
+    /// `file:line` or `preset:NAME:line` that set it, or "default" when no file did.
+    pub set_in: String,
+}
+
+/// `0.5` -> "0.5", `220.0` -> "220", `0.5476190476190477` -> "0.5476".
+pub fn short_number(x: f64) -> String {
+    let s = format!("{x:.4}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" {
+        "0".into()
+    } else {
+        s.to_string()
+    }
+}
+
+/// Every assumption of a resolved scenario, in the order of the scenario file, each with its
+/// support: the ages, comorbidity, then every numeric key of [`Scenario::numbers`].
+pub fn assumptions(s: &Scenario) -> Vec<Assumption> {
+    let set_in = |key: &str| {
+        s.origins
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| "default".to_string())
+    };
+    let numeric = |key: &str, v: f64| {
+        let (basis, source) = classify(key, v);
+        Assumption {
+            key: key.to_string(),
+            number: Some(v),
+            value: short_number(v),
+            basis,
+            source: source.to_string(),
+            set_in: set_in(key),
+        }
+    };
+    let mut out = vec![
+        numeric("population.age_min", f64::from(s.population.age_min)),
+        numeric("population.age_max", f64::from(s.population.age_max)),
+    ];
+    let (comorbidity, source) = match s.demand.comorbidity {
+        Comorbidity::Primary => (
+            "primary",
+            "MODEL.md section 2.2: a person with several disorders is counted once; not in the seeds",
+        ),
+        Comorbidity::Sum => (
+            "sum",
+            "MODEL.md section 2.2: a person is counted once per disorder; not in the seeds",
+        ),
+    };
+    out.push(Assumption {
+        key: "demand.comorbidity".into(),
+        number: None,
+        value: comorbidity.into(),
+        basis: Basis::Assumption,
+        source: source.into(),
+        set_in: set_in("demand.comorbidity"),
+    });
+    out.extend(s.numbers().into_iter().map(|(k, v, _)| numeric(&k, v)));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::{load, ScenarioSource, PRESETS};
+
+    #[test]
+    fn obc_defaults_are_from_the_seeds_except_the_stated_assumptions() {
+        let (s, _) = load(&ScenarioSource::Preset("obc".into())).unwrap();
+        let a = assumptions(&s);
+        let basis = |k: &str| a.iter().find(|x| x.key == k).unwrap().basis;
+        assert_eq!(basis("demand.presentation_rate"), Basis::Seeds);
+        assert_eq!(basis("stepped_care.step_up"), Basis::Seeds);
+        assert_eq!(basis("low_intensity.caseload"), Basis::Seeds);
+        assert_eq!(basis("capacity.working_days"), Basis::Assumption);
+        assert_eq!(basis("capacity.dna_rate"), Basis::Assumption);
+        assert_eq!(basis("demand.comorbidity"), Basis::Assumption);
+        assert!(a
+            .iter()
+            .find(|x| x.key == "demand.presentation_rate")
+            .unwrap()
+            .set_in
+            .starts_with("preset:obc:"));
+    }
+
+    #[test]
+    fn every_preset_value_is_classified_and_unknown_values_are_assumptions() {
+        for (name, _) in PRESETS {
+            let (s, _) = load(&ScenarioSource::Preset(name.to_string())).unwrap();
+            for a in assumptions(&s) {
+                assert!(!a.source.is_empty(), "{name}: {}", a.key);
+            }
+        }
+        assert_eq!(
+            classify("demand.presentation_rate", 0.6).0,
+            Basis::Assumption
+        );
+        assert_eq!(
+            classify("disorders.ptsd.step2_entry", 0.0).0,
+            Basis::Assumption
+        );
+        assert_eq!(
+            classify("high_intensity.contact_hours", 70.0 / 60.0).0,
+            Basis::Seeds
+        );
+    }
+}

@@ -27,3 +27,8 @@ pub fn areas() -> Result<Areas, InputError> {
 pub fn prevalence() -> Result<Prevalence, InputError> {
     parse_prevalence(PREVALENCE_SOURCE, PREVALENCE_CSV)
 }
+
+/// The published tables behind the embedded data (data/README.md, "Sources").
+pub const POPULATION_CITATION: &str = "Office for National Statistics, mid-2022 population estimates by single year of age and sex, sub-ICB locations in England (2023 boundaries); Open Government Licence v3.0";
+pub const AREAS_CITATION: &str = "ONS geography: sub-ICB locations, Integrated Care Boards and NHS England regions (2023); Open Government Licence v3.0";
+pub const PREVALENCE_CITATION: &str = "McManus S et al. (eds.) (2016) Adult Psychiatric Morbidity Survey 2014, NHS Digital: Table 2.3 (common mental disorders, past week) and Table 4.1 (PTSD screen, past month); Open Government Licence v3.0";

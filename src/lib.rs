@@ -10,6 +10,7 @@ pub mod inputs;
 pub mod model;
 pub mod output;
 pub mod problems;
+pub mod report;
 pub mod scenario;
 
 /// Messages about inputs that are allowed but worth a look (printed on stderr by the CLI).

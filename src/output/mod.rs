@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::model::{AreaResult, Flow, Intensity, ModelResult, PerIntensity};
 use crate::scenario::Scenario;
 
-pub use table::render_table;
+pub use table::{render_table, short_name};
 
 /// `a / b`, or None (JSON null, an empty CSV cell) when b is zero.
 fn ratio(a: f64, b: f64) -> Option<f64> {
@@ -72,7 +72,7 @@ pub struct DisorderRow {
 }
 
 impl DisorderRow {
-    fn new(disorder: &str, f: &Flow) -> DisorderRow {
+    pub fn new(disorder: &str, f: &Flow) -> DisorderRow {
         DisorderRow {
             disorder: disorder.to_string(),
             prevalent: f.demand.prevalent,

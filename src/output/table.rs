@@ -72,7 +72,7 @@ fn right_align(t: &mut Table, from: usize) {
 
 /// "NHS Cheshire and Merseyside Integrated Care Board" -> "Cheshire and Merseyside": the
 /// level is in the heading, and long names would wrap every row.
-fn short_name(name: &str) -> String {
+pub fn short_name(name: &str) -> String {
     let n = name.strip_prefix("NHS ").unwrap_or(name);
     n.replace(" Integrated Care Board", "")
 }

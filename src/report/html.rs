@@ -1,0 +1,884 @@
+//! The HTML report: one file with its styles, charts and a tiny sort script inline, so it
+//! renders offline, makes no network request and prints to A4. Every table is readable
+//! without the script; the script only adds click-to-sort.
+
+use std::fmt::Write;
+
+use crate::model::{AreaResult, ModelResult};
+use crate::output::{short_name, Row};
+use crate::scenario::basis::{assumptions, Basis};
+
+use super::svg::{self, FunnelBar, RangeRow, TornadoRow, WteRow};
+use super::{
+    area_label, data_citation, esc, funnel_stages, grouped, one_wte_lines, percent, row_value,
+    Report, Stage, SweepSummary,
+};
+
+const CSS: &str = r#"
+:root{--ink:#212b32;--muted:#4c6272;--line:#d8dde0;--pale:#f0f4f5;--blue:#005eb8}
+*{box-sizing:border-box}
+body{margin:0;background:var(--pale);color:var(--ink);font:15px/1.45 Arial,Helvetica,sans-serif}
+main{max-width:1040px;margin:0 auto;background:#fff;padding:28px 40px 40px}
+header{border-bottom:4px solid var(--blue);padding-bottom:10px}
+.kicker{color:var(--blue);font-weight:bold;text-transform:uppercase;letter-spacing:.04em;font-size:13px;margin:0}
+h1{font-size:27px;line-height:1.2;margin:4px 0 6px}
+h2{font-size:21px;margin:30px 0 6px;padding-top:10px;border-top:1px solid var(--line)}
+h3{font-size:16px;margin:18px 0 4px}
+p{margin:6px 0}
+.meta,.note,figcaption{color:var(--muted);font-size:13px}
+.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:10px;margin:16px 0 4px}
+.card{border:1px solid var(--line);border-top:4px solid var(--blue);padding:8px 10px}
+.card .v{font-size:23px;font-weight:bold;font-variant-numeric:tabular-nums}
+.card .k{font-size:12px;color:var(--muted)}
+.card .s{font-size:12px}
+figure{margin:10px 0 14px}
+svg.chart{width:100%;height:auto;display:block}
+table{border-collapse:collapse;width:100%;font-size:13px;margin:8px 0}
+th,td{padding:3px 6px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
+thead th{background:var(--pale);vertical-align:bottom}
+.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+thead th.n{white-space:normal}
+tfoot td{font-weight:bold;border-top:2px solid var(--ink)}
+.sortable thead th{cursor:pointer}
+.sortable th[aria-sort=ascending]::after{content:" \25B2"}
+.sortable th[aria-sort=descending]::after{content:" \25BC"}
+.basis{display:inline-block;padding:0 6px;border-radius:3px;font-size:12px;white-space:nowrap}
+.basis-seeds{background:#d5ebe0;color:#00401e}
+.basis-cited{background:#d6e8f7;color:#003087}
+.basis-assumption{background:#ffebb3;color:#5c4000}
+.short{color:#da291c}.surplus{color:#007f3b}
+code,.hash{font-family:Consolas,"DejaVu Sans Mono",monospace;font-size:12px}
+.hash{word-break:break-all}
+footer{margin-top:30px;border-top:4px solid var(--blue);padding-top:8px;font-size:12px;color:var(--muted)}
+footer table{font-size:12px}
+td.sub{padding-left:22px}
+.wide{overflow-x:auto}
+#areas td:first-child{min-width:13em}
+#areas table{font-size:12.5px}
+.funnels{display:grid;grid-template-columns:repeat(auto-fill,minmax(420px,1fr));gap:6px 28px}
+@page{size:A4;margin:12mm}
+@media print{
+body{background:#fff;font-size:10pt}
+main{max-width:none;padding:0}
+h2{break-after:avoid}
+figure,.card,tr,.keep{break-inside:avoid}
+thead{display:table-header-group}
+table{font-size:8pt}
+th,td{padding:2px 4px}
+.cards{grid-template-columns:repeat(3,1fr)}
+.screen{display:none}
+.page{break-before:page}
+.wide{overflow:visible}
+.funnels{grid-template-columns:1fr 1fr}
+}
+"#;
+
+/// Click a column heading to sort; without scripts the table is in the model's order.
+const SORT_SCRIPT: &str = "document.querySelectorAll('table.sortable').forEach(function(t){var hs=t.tHead.rows[0].cells;Array.prototype.forEach.call(hs,function(h,i){h.tabIndex=0;h.title='Sort by this column';function go(){var asc=h.getAttribute('aria-sort')!=='ascending';Array.prototype.forEach.call(hs,function(o){o.removeAttribute('aria-sort')});h.setAttribute('aria-sort',asc?'ascending':'descending');var b=t.tBodies[0],rs=Array.prototype.slice.call(b.rows);rs.sort(function(p,q){var x=p.cells[i].getAttribute('data-v'),y=q.cells[i].getAttribute('data-v'),a=parseFloat(x),c=parseFloat(y),r=(isNaN(a)||isNaN(c))?String(x).localeCompare(String(y)):a-c;return asc?r:-r});rs.forEach(function(r){b.appendChild(r)})}h.addEventListener('click',go);h.addEventListener('keydown',function(e){if(e.key==='Enter'||e.key===' '){e.preventDefault();go()}})})});";
+
+/// People's names for the disorder ids of the prevalence file.
+fn disorder_name(id: &str) -> String {
+    match id {
+        "depression" => "Depression".into(),
+        "gad" => "Generalised anxiety disorder".into(),
+        "panic" => "Panic disorder".into(),
+        "phobias" => "Phobias".into(),
+        "ocd" => "Obsessive-compulsive disorder".into(),
+        "mixed" => "Mixed anxiety and depression".into(),
+        "ptsd" => "PTSD (past-month screen)".into(),
+        other => other.to_string(),
+    }
+}
+
+fn basis_badge(b: Basis) -> String {
+    let class = match b {
+        Basis::Seeds => "seeds",
+        Basis::Cited => "cited",
+        Basis::Assumption => "assumption",
+    };
+    format!(
+        "<span class=\"basis basis-{class}\">{}</span>",
+        esc(b.label())
+    )
+}
+
+/// A numeric cell: shown rounded, sorted on the full value.
+fn num(v: f64, decimals: usize) -> String {
+    format!(
+        "<td class=\"n\" data-v=\"{v}\">{}</td>",
+        if v.is_finite() {
+            grouped(v, decimals)
+        } else {
+            "-".into()
+        }
+    )
+}
+
+fn opt_cell(v: Option<f64>, show: impl Fn(f64) -> String) -> String {
+    match v {
+        Some(x) => format!("<td class=\"n\" data-v=\"{x}\">{}</td>", esc(&show(x))),
+        None => "<td class=\"n\" data-v=\"\">-</td>".into(),
+    }
+}
+
+fn gap_cell(v: f64) -> String {
+    let class = if v > 0.05 {
+        " short"
+    } else if v < -0.05 {
+        " surplus"
+    } else {
+        ""
+    };
+    let shown = grouped(v, 1);
+    let shown = if v > 0.0 && shown != "0.0" {
+        format!("+{shown}")
+    } else {
+        shown
+    };
+    format!("<td class=\"n{class}\" data-v=\"{v}\">{}</td>", esc(&shown))
+}
+
+/// A cell of a sweep output, formatted as `capacity model` shows that field.
+fn output_cell(output: &str, v: f64) -> String {
+    match output {
+        "low_share_wte" | "low_share_contacts" | "access_rate" => {
+            format!("<td class=\"n\" data-v=\"{v}\">{}</td>", percent(v))
+        }
+        "low_high_ratio" => num(v, 2),
+        o if o.ends_with("_wte") => num(v, 1),
+        _ => num(v, 0),
+    }
+}
+
+fn text_cell(s: &str) -> String {
+    format!("<td data-v=\"{0}\">{0}</td>", esc(s))
+}
+
+fn head(cells: &[(&str, bool)]) -> String {
+    let mut s = String::from("<thead><tr>");
+    for (h, numeric) in cells {
+        let class = if *numeric { " class=\"n\"" } else { "" };
+        let _ = write!(s, "<th scope=\"col\"{class}>{}</th>", esc(h));
+    }
+    s.push_str("</tr></thead>");
+    s
+}
+
+/// Renders the whole report.
+pub fn render(r: &Report) -> String {
+    let result = r.result;
+    let s = r.scenario;
+    let mut out = String::new();
+    let level = result.rows.first().map_or("-", |a| a.level.as_str());
+    let ages = format!(
+        "{}–{}",
+        s.population.age_min,
+        s.population.age_max.saturating_sub(1)
+    );
+    let _ = write!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"generator\" content=\"{tool}\">\n<title>Workforce capacity: {name}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<main>\n",
+        tool = esc(&r.made_by.tool),
+        name = esc(&s.name)
+    );
+
+    // Heading.
+    let _ = writeln!(
+        out,
+        "<header><p class=\"kicker\">Psychological therapies workforce capacity</p><h1>{}</h1><p class=\"meta\">Scenario <b>{}</b> · {} areas at level {} · people aged {} · population: {} · prevalence: {}</p></header>",
+        esc(&s.description),
+        esc(&s.name),
+        result.rows.len(),
+        esc(level),
+        esc(&ages),
+        esc(&r.provenance.population),
+        esc(&r.provenance.prevalence)
+    );
+
+    key_figures(&mut out, result);
+    funnel_section(&mut out, r);
+    workforce_section(&mut out, result);
+    if let Some(sweep) = r.sweep {
+        sweep_section(&mut out, result, sweep);
+    }
+    areas_table(&mut out, result);
+    disorders_table(&mut out, result);
+    one_wte(&mut out, r);
+    assumptions_section(&mut out, r);
+    if r.area_funnels {
+        area_funnels(&mut out, r);
+    }
+    footer(&mut out, r);
+    let _ = write!(
+        out,
+        "</main>\n<script>{SORT_SCRIPT}</script>\n</body>\n</html>\n"
+    );
+    out
+}
+
+fn key_figures(out: &mut String, result: &ModelResult) {
+    let t = Row::new(&result.total, result);
+    let mut cards: Vec<(String, String, String)> = vec![(
+        grouped(t.referred, 0),
+        "referred a year (new episodes)".into(),
+        format!("of {} prevalent cases", grouped(t.prevalent, 0)),
+    )];
+    for (label, req, cur, gap) in [
+        (
+            "low intensity WTE required",
+            t.low_wte,
+            t.current_low_wte,
+            t.gap_low_wte,
+        ),
+        (
+            "high intensity WTE required",
+            t.high_wte,
+            t.current_high_wte,
+            t.gap_high_wte,
+        ),
+    ] {
+        let sub = if result.has_workforce {
+            format!(
+                "current {} · gap <span class=\"{}\">{}</span>",
+                grouped(cur, 1),
+                if gap > 0.0 { "short" } else { "surplus" },
+                esc(&grouped(gap, 1))
+            )
+        } else {
+            "no current workforce given".into()
+        };
+        cards.push((grouped(req, 1), label.into(), sub));
+    }
+    cards.push((
+        grouped(t.total_wte, 1),
+        "total WTE required".into(),
+        if result.has_workforce {
+            format!(
+                "current {}",
+                grouped(t.current_low_wte + t.current_high_wte, 1)
+            )
+        } else {
+            String::new()
+        },
+    ));
+    cards.push((
+        t.low_high_ratio
+            .map_or("-".into(), |x| format!("{x:.2} : 1")),
+        "skill mix, low : high WTE".into(),
+        t.low_share_contacts.map_or(String::new(), |x| {
+            format!("{} of contacts at low intensity", percent(x))
+        }),
+    ));
+    cards.push((
+        t.access_rate.map_or("-".into(), percent),
+        "access rate".into(),
+        "treated / prevalent; ambitions were 15%, then 25%".into(),
+    ));
+    out.push_str("<section class=\"cards\">");
+    for (v, k, sub) in cards {
+        // `sub` is built from escaped parts above.
+        let _ = write!(
+            out,
+            "<div class=\"card\"><div class=\"v\">{}</div><div class=\"k\">{}</div><div class=\"s\">{sub}</div></div>",
+            esc(&v),
+            esc(&k)
+        );
+    }
+    out.push_str("</section>\n");
+}
+
+fn funnel_bars(stages: &[Stage]) -> Vec<FunnelBar> {
+    let name = |i: usize| -> String {
+        let l = stages[i].label.trim();
+        let l = l.split(" (").next().unwrap_or(l);
+        l.to_lowercase()
+    };
+    stages
+        .iter()
+        .filter(|st| st.in_chart)
+        .map(|st| {
+            let note = match st.share_of {
+                Some(i) if stages[i].value > 0.0 => {
+                    format!("{:.0}% of {}", st.value / stages[i].value * 100.0, name(i))
+                }
+                _ => String::new(),
+            };
+            let colour = if st.label.starts_with("Low") {
+                svg::LOW
+            } else if st.label.starts_with("High") {
+                svg::HIGH
+            } else if st.label.starts_with("Referred") || st.label.starts_with("Treated") {
+                svg::TREATED
+            } else {
+                svg::DEMAND
+            };
+            FunnelBar {
+                label: st.label.trim().to_string(),
+                value: st.value,
+                note,
+                colour,
+            }
+        })
+        .collect()
+}
+
+fn funnel_section(out: &mut String, r: &Report) {
+    let stages = funnel_stages(&r.result.total, r.result, r.scenario);
+    let n = r.result.rows.len();
+    let _ = write!(
+        out,
+        "<section id=\"funnel\"><h2>Demand funnel</h2><p>From people with a common mental disorder to the episodes of care a year the service must provide, for all {n} areas together. Each stage is the one before times a rate of the scenario (table below).</p>"
+    );
+    let _ = write!(
+        out,
+        "<figure>{}<figcaption>People a year at each stage of the funnel; the share is of the stage named.</figcaption></figure>",
+        svg::funnel(&funnel_bars(&stages), "Demand funnel, all areas", false)
+    );
+    out.push_str("<table class=\"keep\">");
+    out.push_str(&head(&[("Stage", false), ("Total", true), ("Rule", false)]));
+    out.push_str("<tbody>");
+    for st in &stages {
+        let indent = if st.label.starts_with(' ') {
+            " class=\"sub\""
+        } else {
+            ""
+        };
+        let _ = write!(
+            out,
+            "<tr><td{indent}>{}</td>{}<td>{}</td></tr>",
+            esc(st.label.trim()),
+            num(st.value, st.decimals),
+            esc(&st.rule)
+        );
+    }
+    out.push_str("</tbody></table></section>\n");
+}
+
+fn workforce_section(out: &mut String, result: &ModelResult) {
+    let t = &result.total;
+    let current = result
+        .has_workforce
+        .then_some([t.current.low, t.current.high]);
+    out.push_str(
+        "<section id=\"workforce\" class=\"page\"><h2>Required versus current workforce</h2>",
+    );
+    if result.has_workforce {
+        out.push_str("<p>Whole-time equivalents (WTE) the funnel needs, against the effective current workforce (WTE x share of time at each intensity x capacity factor). Gap = required − current: positive is a shortfall.</p>");
+    } else {
+        out.push_str("<p>Whole-time equivalents (WTE) the funnel needs. No current workforce file was given, so there is no gap to show: run with <code>--workforce staff.csv</code> to add it.</p>");
+    }
+    let _ = write!(
+        out,
+        "<figure>{}</figure>",
+        svg::wte_total(
+            [t.flow.wte.low, t.flow.wte.high],
+            current,
+            "Required and current WTE, all areas"
+        )
+    );
+    let mut rows: Vec<&AreaResult> = result.rows.iter().collect();
+    rows.sort_by(|a, b| b.flow.wte.total().total_cmp(&a.flow.wte.total()));
+    let wte_rows: Vec<WteRow> = rows
+        .iter()
+        .map(|a| WteRow {
+            label: area_label(a),
+            tip: format!("{} ({})", a.name, a.code),
+            required: [a.flow.wte.low, a.flow.wte.high],
+            current: result
+                .has_workforce
+                .then_some([a.current.low, a.current.high]),
+        })
+        .collect();
+    let _ = write!(
+        out,
+        "<h3>By area</h3><p class=\"note\">One row per area, largest requirement first; low and high intensity each on their own scale.</p>"
+    );
+    for chart in svg::wte_by_area(&wte_rows, "Required WTE by area and intensity") {
+        let _ = write!(out, "<figure>{chart}</figure>");
+    }
+    out.push_str("</section>\n");
+}
+
+/// Preferred order of the range charts.
+const RANGE_OUTPUTS: &[(&str, &str)] = &[
+    ("total_wte", "Total WTE"),
+    ("low_wte", "Low intensity WTE"),
+    ("high_wte", "High intensity WTE"),
+];
+
+fn sweep_section(out: &mut String, result: &ModelResult, sweep: &SweepSummary) {
+    out.push_str("<section id=\"sweep\" class=\"page\"><h2>Uncertainty</h2>");
+    let _ = write!(out, "<p>{}</p>", esc(&sweep.description));
+    if !sweep.varied.is_empty() {
+        out.push_str("<p class=\"note\">Varied: ");
+        out.push_str(
+            &sweep
+                .varied
+                .iter()
+                .map(|v| format!("<code>{}</code>", esc(v)))
+                .collect::<Vec<_>>()
+                .join("; "),
+        );
+        out.push_str("</p>");
+    }
+    // The total of every output.
+    let totals: Vec<_> = sweep
+        .stats
+        .iter()
+        .filter(|s| s.area_code == "total")
+        .collect();
+    if !totals.is_empty() {
+        out.push_str("<table class=\"keep\">");
+        out.push_str(&head(&[
+            ("Output (all areas)", false),
+            ("Mean", true),
+            ("5%", true),
+            ("10%", true),
+            ("Median", true),
+            ("90%", true),
+            ("95%", true),
+        ]));
+        out.push_str("<tbody>");
+        for s in totals {
+            let _ = write!(out, "<tr><td><code>{}</code></td>", esc(&s.output));
+            for v in [s.mean, s.p5, s.p10, s.p50, s.p90, s.p95] {
+                out.push_str(&output_cell(&s.output, v));
+            }
+            out.push_str("</tr>");
+        }
+        out.push_str("</tbody></table>");
+    }
+    for (output, title) in RANGE_OUTPUTS {
+        let mut rows: Vec<RangeRow> = sweep
+            .output(output)
+            .into_iter()
+            .filter(|s| s.area_code != "total")
+            .map(|s| RangeRow {
+                label: short_name(&s.area_name),
+                tip: format!("{} ({})", s.area_name, s.area_code),
+                p5: s.p5,
+                p10: s.p10,
+                p50: s.p50,
+                p90: s.p90,
+                p95: s.p95,
+            })
+            .collect();
+        if rows.is_empty() {
+            continue;
+        }
+        rows.sort_by(|a, b| b.p50.total_cmp(&a.p50));
+        let colour = match *output {
+            "low_wte" => svg::LOW,
+            "high_wte" => svg::HIGH,
+            _ => svg::TREATED,
+        };
+        let _ = write!(out, "<h3>{} by area</h3>", esc(title));
+        for chart in svg::range_chart(&rows, &format!("{title}: range over the runs"), colour) {
+            let _ = write!(out, "<figure>{chart}</figure>");
+        }
+    }
+    if !sweep.tornado.is_empty() {
+        let output = if sweep.tornado.iter().any(|t| t.output == "total_wte") {
+            "total_wte".to_string()
+        } else {
+            sweep.tornado[0].output.clone()
+        };
+        let mut bars: Vec<_> = sweep
+            .tornado
+            .iter()
+            .filter(|t| t.output == output)
+            .collect();
+        bars.sort_by(|a, b| b.swing.abs().total_cmp(&a.swing.abs()));
+        let rows: Vec<TornadoRow> = bars
+            .iter()
+            .map(|t| TornadoRow {
+                label: format!(
+                    "{} ({} to {})",
+                    t.param,
+                    crate::scenario::basis::short_number(t.low_value),
+                    crate::scenario::basis::short_number(t.high_value)
+                ),
+                at_low: t.at_low,
+                at_high: t.at_high,
+            })
+            .collect();
+        let base = row_value(&Row::new(&result.total, result), &output).unwrap_or_else(|| {
+            // No such row field: the midpoint of the first bar.
+            rows.first().map_or(0.0, |r| (r.at_low + r.at_high) / 2.0)
+        });
+        let _ = write!(
+            out,
+            "<h3>Which assumption moves <code>{o}</code> most</h3><p class=\"note\">One-way sensitivity: each parameter at its low and its high value with every other at the base scenario; widest swing first.</p><figure>{}</figure>",
+            svg::tornado(&rows, base, &format!("One-way sensitivity of {output}, all areas")),
+            o = esc(&output)
+        );
+    }
+    out.push_str("</section>\n");
+}
+
+fn areas_table(out: &mut String, result: &ModelResult) {
+    let has_gap = result.has_workforce;
+    out.push_str("<section id=\"areas\"><h2>Per area</h2><p class=\"note screen\">Click a column heading to sort.</p>");
+    out.push_str("<div class=\"wide\"><table class=\"sortable\">");
+    // With the workforce's four columns, the episodes (in the workbook) make way.
+    let mut cols = vec![("Area", false), ("Code", false), ("Population", true)];
+    if !has_gap {
+        cols.push(("Prevalent", true));
+    }
+    cols.push(("Referred", true));
+    if !has_gap {
+        cols.extend([("Low episodes", true), ("High episodes", true)]);
+    }
+    cols.extend([
+        ("Low WTE", true),
+        ("High WTE", true),
+        ("Total WTE", true),
+        ("Low : high", true),
+        ("Access", true),
+    ]);
+    if has_gap {
+        cols.extend([
+            ("Current low", true),
+            ("Current high", true),
+            ("Gap low", true),
+            ("Gap high", true),
+        ]);
+    }
+    out.push_str(&head(&cols));
+    let row = |a: &AreaResult, out: &mut String| {
+        let w = Row::new(a, result);
+        out.push_str("<tr>");
+        out.push_str(&text_cell(&area_label(a)));
+        out.push_str(&text_cell(if a.code == "total" { "" } else { &a.code }));
+        out.push_str(&num(w.population_in_scope, 0));
+        if !has_gap {
+            out.push_str(&num(w.prevalent, 0));
+        }
+        out.push_str(&num(w.referred, 0));
+        if !has_gap {
+            out.push_str(&num(w.low_episodes, 0));
+            out.push_str(&num(w.high_episodes, 0));
+        }
+        for v in [w.low_wte, w.high_wte, w.total_wte] {
+            out.push_str(&num(v, 1));
+        }
+        out.push_str(&opt_cell(w.low_high_ratio, |x| format!("{x:.2}")));
+        out.push_str(&opt_cell(w.access_rate, percent));
+        if has_gap {
+            out.push_str(&num(w.current_low_wte, 1));
+            out.push_str(&num(w.current_high_wte, 1));
+            out.push_str(&gap_cell(w.gap_low_wte));
+            out.push_str(&gap_cell(w.gap_high_wte));
+        }
+        out.push_str("</tr>\n");
+    };
+    out.push_str("<tbody>\n");
+    for a in &result.rows {
+        row(a, out);
+    }
+    out.push_str("</tbody><tfoot>");
+    row(&result.total, out);
+    out.push_str("</tfoot></table></div>");
+    out.push_str("<p class=\"note\">Population: people in the scenario's age window. Referred: new episodes a year. Access: treated psychologically / prevalent. Ratios are worked out from the sums, never averaged.</p></section>\n");
+}
+
+fn disorders_table(out: &mut String, result: &ModelResult) {
+    out.push_str("<section id=\"disorders\"><h2>By disorder</h2>");
+    out.push_str("<table class=\"sortable\">");
+    out.push_str(&head(&[
+        ("Disorder (all areas)", false),
+        ("Prevalent", true),
+        ("Referred", true),
+        ("Treated", true),
+        ("Low episodes", true),
+        ("High episodes", true),
+        ("Low WTE", true),
+        ("High WTE", true),
+    ]));
+    out.push_str("<tbody>");
+    for (id, f) in result.disorders.iter().zip(&result.total.by_disorder) {
+        let _ = write!(
+            out,
+            "<tr>{}{}{}{}{}{}{}{}</tr>",
+            text_cell(&disorder_name(id)),
+            num(f.demand.prevalent, 0),
+            num(f.demand.referred, 0),
+            num(f.demand.treated, 0),
+            num(f.episodes.low, 0),
+            num(f.episodes.high, 0),
+            num(f.wte.low, 1),
+            num(f.wte.high, 1)
+        );
+    }
+    out.push_str("</tbody></table><p class=\"note\">With comorbidity \"primary\", a person with several disorders is counted once, under each disorder's share of the any-disorder rate. PTSD prevalence is a past-month screen, not a past-week diagnosis.</p></section>\n");
+}
+
+fn one_wte(out: &mut String, r: &Report) {
+    out.push_str(
+        "<section id=\"one-wte\"><h2>What one WTE delivers a year</h2><table class=\"keep\">",
+    );
+    out.push_str(&head(&[
+        ("", false),
+        ("Low intensity", true),
+        ("High intensity", true),
+    ]));
+    out.push_str("<tbody>");
+    for (label, low, high) in one_wte_lines(r.result, r.scenario) {
+        let _ = write!(
+            out,
+            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+            esc(&label),
+            esc(&low),
+            esc(&high)
+        );
+    }
+    out.push_str("</tbody></table><p class=\"note\">Published episodes per WTE a year: Richards 132–352 (low intensity), job description 175–250, Clark 60 (high intensity).</p></section>\n");
+}
+
+fn assumptions_section(out: &mut String, r: &Report) {
+    let list = assumptions(r.scenario);
+    let count = |b: Basis| list.iter().filter(|a| a.basis == b).count();
+    let _ = write!(
+        out,
+        "<section id=\"assumptions\" class=\"page\"><h2>Assumptions</h2><p>Every value of scenario <b>{}</b> ({}), marked by where it comes from: <span class=\"basis basis-seeds\">from the seeds</span> is a figure of the source documents the model follows (the 2007 IAPT workforce planning guide and the FAQ of its capacity tool; the North Essex IAPT operational policy, 2020), with the line it is on; <span class=\"basis basis-cited\">cited source</span> is another publication; <span class=\"basis basis-assumption\">assumption</span> is a choice no source makes, to be questioned. Here: {} from the seeds, {} cited, {} assumptions.</p>",
+        esc(&r.scenario.name),
+        esc(&r.scenario.sources.join(" extends ")),
+        count(Basis::Seeds),
+        count(Basis::Cited),
+        count(Basis::Assumption)
+    );
+    out.push_str("<table class=\"sortable\">");
+    out.push_str(&head(&[
+        ("Key", false),
+        ("Value", true),
+        ("Basis", false),
+        ("Source or reason", false),
+        ("Set in", false),
+    ]));
+    out.push_str("<tbody>");
+    for a in &list {
+        let _ = writeln!(
+            out,
+            "<tr><td data-v=\"{k}\"><code>{k}</code></td><td class=\"n\" data-v=\"{v}\">{v}</td><td data-v=\"{b}\">{badge}</td>{}{}</tr>",
+            text_cell(&a.source),
+            text_cell(&a.set_in),
+            k = esc(&a.key),
+            v = esc(&a.value),
+            b = esc(a.basis.label()),
+            badge = basis_badge(a.basis)
+        );
+    }
+    out.push_str("</tbody></table>");
+    out.push_str("<h3>Data</h3><table>");
+    out.push_str(&head(&[
+        ("Input", false),
+        ("File", false),
+        ("Basis", false),
+        ("Source", false),
+    ]));
+    out.push_str("<tbody>");
+    let p = r.provenance;
+    let inputs = [
+        ("population", Some(&p.population)),
+        ("prevalence", Some(&p.prevalence)),
+        ("areas", p.areas.as_ref()),
+        ("workforce", p.workforce.as_ref()),
+    ];
+    for (what, source) in inputs {
+        let Some(source) = source else { continue };
+        let (badge, citation) = match data_citation(what, source) {
+            Some(c) => (basis_badge(Basis::Cited), c.to_string()),
+            None => (
+                "<span class=\"basis\">input file</span>".to_string(),
+                "supplied by the user".to_string(),
+            ),
+        };
+        let _ = write!(
+            out,
+            "<tr><td>{}</td><td><code>{}</code></td><td>{badge}</td><td>{}</td></tr>",
+            esc(what),
+            esc(source),
+            esc(&citation)
+        );
+    }
+    out.push_str("</tbody></table></section>\n");
+}
+
+fn area_funnels(out: &mut String, r: &Report) {
+    out.push_str("<section id=\"area-funnels\" class=\"page\"><h2>Demand funnel by area</h2><div class=\"funnels\">");
+    for a in &r.result.rows {
+        let stages = funnel_stages(a, r.result, r.scenario);
+        let _ = write!(
+            out,
+            "<figure>{}</figure>",
+            svg::funnel(&funnel_bars(&stages), &area_label(a), true)
+        );
+    }
+    out.push_str("</div></section>\n");
+}
+
+fn footer(out: &mut String, r: &Report) {
+    let m = r.made_by;
+    let _ = write!(
+        out,
+        "<footer><p>Made by <b>{}</b>. To reproduce this report, run:</p><p><code>{}</code></p><table>",
+        esc(&m.tool),
+        esc(&m.command)
+    );
+    out.push_str(&head(&[
+        ("Input", false),
+        ("Source", false),
+        ("SHA-256", false),
+    ]));
+    out.push_str("<tbody>");
+    for h in &m.inputs {
+        let _ = write!(
+            out,
+            "<tr><td>{}</td><td><code>{}</code></td><td class=\"hash\">{}</td></tr>",
+            esc(&h.what),
+            esc(&h.source),
+            esc(&h.sha256)
+        );
+    }
+    out.push_str("</tbody></table><p>Figures are rounded for display; <code>capacity model --format xlsx</code> or <code>--format csv</code> gives full precision.</p></footer>\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{self, ModelInputs, RunOptions};
+    use crate::output::Provenance;
+    use crate::report::{MadeBy, SweepStat, TornadoEntry};
+    use crate::scenario::Scenario;
+
+    /// The default scenario for England's ICBs, and a sweep summary made up around it: each
+    /// output's median is the model's value, its 5-95% range 20% either side.
+    fn england_with_sweep() -> (ModelResult, Scenario, SweepSummary) {
+        let inputs = ModelInputs {
+            population: crate::embedded::population().unwrap(),
+            prevalence: crate::embedded::prevalence().unwrap(),
+            areas: Some(crate::embedded::areas().unwrap()),
+            workforce: None,
+        };
+        let scenario = Scenario::defaults();
+        let options = RunOptions {
+            level: model::Level::Named("icb".into()),
+            areas: vec![],
+        };
+        let (result, _) = model::run(&inputs, &scenario, &options).unwrap();
+        let mut stats = Vec::new();
+        for a in result.rows.iter().chain(std::iter::once(&result.total)) {
+            let row = Row::new(a, &result);
+            for output in ["total_wte", "low_wte", "high_wte", "referred"] {
+                let v = row_value(&row, output).unwrap();
+                stats.push(SweepStat {
+                    area_code: a.code.clone(),
+                    area_name: a.name.clone(),
+                    level: a.level.clone(),
+                    output: output.into(),
+                    mean: v,
+                    sd: 0.1 * v,
+                    min: 0.7 * v,
+                    p5: 0.8 * v,
+                    p10: 0.85 * v,
+                    p50: v,
+                    p90: 1.15 * v,
+                    p95: 1.2 * v,
+                    max: 1.3 * v,
+                });
+            }
+        }
+        let base = result.total.flow.wte.total();
+        let tornado = [
+            ("demand.presentation_rate", 0.3, 0.7, 0.6, 1.4),
+            ("demand.detection_rate", 0.4, 0.6, 0.8, 1.2),
+            ("stepped_care.step_up", 0.1, 0.3, 1.0, 1.3),
+            ("capacity.dna_rate", 0.0, 0.2, 1.0, 1.25),
+            ("low_intensity.caseload", 0.6, 0.8, 1.1, 0.93),
+        ]
+        .map(|(param, lo, hi, f_lo, f_hi)| TornadoEntry {
+            param: param.into(),
+            low_value: lo,
+            high_value: hi,
+            output: "total_wte".into(),
+            at_low: base * f_lo,
+            at_high: base * f_hi,
+            swing: base * (f_hi - f_lo),
+        })
+        .to_vec();
+        let sweep = SweepSummary {
+            description: "Monte Carlo, 10,000 runs, seed 42 (made-up figures for a test)".into(),
+            varied: vec!["demand.presentation_rate: uniform 0.3 to 0.7".into()],
+            stats,
+            tornado,
+        };
+        (result, scenario, sweep)
+    }
+
+    pub(crate) fn render_sample(area_funnels: bool) -> String {
+        let (result, scenario, sweep) = england_with_sweep();
+        let provenance = Provenance {
+            tool: "capacity test".into(),
+            population: "embedded data/population.csv".into(),
+            prevalence: "embedded data/prevalence.csv".into(),
+            areas: Some("embedded data/areas.csv".into()),
+            workforce: None,
+        };
+        let made_by = MadeBy {
+            tool: "capacity test".into(),
+            command: "capacity report --sweep s.toml -o r.html".into(),
+            inputs: vec![],
+        };
+        render(&Report {
+            result: &result,
+            scenario: &scenario,
+            provenance: &provenance,
+            made_by: &made_by,
+            sweep: Some(&sweep),
+            area_funnels,
+        })
+    }
+
+    #[test]
+    fn a_sweep_adds_range_charts_per_area_and_a_tornado() {
+        let html = render_sample(false);
+        assert!(html.contains("<section id=\"sweep\""));
+        for title in [
+            "Total WTE: range over the runs",
+            "Low intensity WTE: range over the runs",
+            "High intensity WTE: range over the runs",
+            "One-way sensitivity of total_wte, all areas",
+        ] {
+            assert_eq!(
+                html.matches(&format!("aria-label=\"{title}\"")).count(),
+                1,
+                "{title}"
+            );
+        }
+        // 3 model charts, 3 range charts, 1 tornado.
+        assert_eq!(html.matches("<svg class=\"chart\"").count(), 7);
+        // The widest swing first: presentation rate (0.8 x base) above detection (0.4).
+        let p = html
+            .find(">demand.presentation_rate (0.3 to 0.7)<")
+            .unwrap();
+        let d = html.find(">demand.detection_rate (0.4 to 0.6)<").unwrap();
+        assert!(p < d);
+        // Every ICB has a row in each range chart (its tooltip names the code).
+        for a in crate::embedded::areas()
+            .unwrap()
+            .rows
+            .iter()
+            .filter(|a| a.level == "icb")
+        {
+            assert_eq!(
+                html.matches(&format!("({}): median", a.code)).count(),
+                3,
+                "{}",
+                a.code
+            );
+        }
+        for external in ["http://", "https://", "src="] {
+            assert!(!html.contains(external));
+        }
+    }
+}

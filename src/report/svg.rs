@@ -1,0 +1,904 @@
+//! Hand-written SVG charts: plain `<rect>`, `<line>` and `<text>`, no scripts, no fonts, no
+//! external references, so a report renders offline and prints as vectors.
+//!
+//! Every chart with one row per area is a horizontal bar chart (one row, one label), so 42
+//! ICB names never overlap; charts with many rows are split into pieces of at most
+//! [`ROWS_PER_CHART`] rows, each short enough for one A4 page, with the same scale.
+
+use std::fmt::Write;
+
+use super::{esc, grouped};
+
+/// NHS identity colours.
+pub const LOW: &str = "#005EB8"; // NHS Blue: low intensity
+pub const HIGH: &str = "#ED8B00"; // NHS Orange: high intensity
+pub const DEMAND: &str = "#41B6E6"; // NHS Light Blue: the demand stages
+pub const TREATED: &str = "#003087"; // NHS Dark Blue
+pub const CURRENT: &str = "#231F20";
+pub const SHORTFALL: &str = "#DA291C";
+pub const SURPLUS: &str = "#007F3B";
+const GRID: &str = "#D8DDE0";
+const STRIPE: &str = "#F0F4F5";
+const INK: &str = "#212B32";
+const MUTED: &str = "#4C6272";
+
+/// The widest area label, in px: "Bath and North East Somerset, Swindon and Wiltshire" fits.
+const LABEL_MAX: f64 = 300.0;
+
+/// Rows per chart piece: 45 rows of 17 px and a header fit one A4 page.
+pub const ROWS_PER_CHART: usize = 45;
+
+const FONT: &str = "Arial, Helvetica, sans-serif";
+
+/// A generous estimate of the width of `s` in a sans-serif font of `size` px.
+pub fn text_width(s: &str, size: f64) -> f64 {
+    s.chars()
+        .map(|c| match c {
+            'i' | 'j' | 'l' | '.' | ',' | '\'' | ' ' | '|' | ':' | 'I' | 'f' | 't' | 'r' => 0.32,
+            'm' | 'w' | 'M' | 'W' => 0.86,
+            c if c.is_uppercase() => 0.70,
+            _ => 0.57,
+        })
+        .sum::<f64>()
+        * size
+}
+
+/// Shortens `s` with an ellipsis to fit `max` px.
+pub fn fit(s: &str, max: f64, size: f64) -> String {
+    if text_width(s, size) <= max {
+        return s.to_string();
+    }
+    let mut out: String = String::new();
+    for c in s.chars() {
+        let next = format!("{out}{c}…");
+        if text_width(&next, size) > max {
+            break;
+        }
+        out.push(c);
+    }
+    format!("{}…", out.trim_end())
+}
+
+/// A step of 1, 2, 2.5 or 5 times a power of ten giving about `target` intervals.
+pub fn nice_step(range: f64, target: usize) -> f64 {
+    if !(range.is_finite() && range > 0.0) {
+        return 1.0;
+    }
+    let raw = range / target.max(1) as f64;
+    let mag = 10f64.powf(raw.log10().floor());
+    let norm = raw / mag;
+    let m = if norm <= 1.0 {
+        1.0
+    } else if norm <= 2.0 {
+        2.0
+    } else if norm <= 2.5 {
+        2.5
+    } else if norm <= 5.0 {
+        5.0
+    } else {
+        10.0
+    };
+    m * mag
+}
+
+/// A linear axis from `lo` to `hi` widened to whole steps, and its ticks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Axis {
+    pub lo: f64,
+    pub hi: f64,
+    pub ticks: Vec<f64>,
+    step: f64,
+}
+
+impl Axis {
+    pub fn new(lo: f64, hi: f64, target: usize) -> Axis {
+        let (lo, hi) = if hi > lo { (lo, hi) } else { (lo, lo + 1.0) };
+        let step = nice_step(hi - lo, target);
+        let lo = (lo / step).floor() * step;
+        let hi = (hi / step).ceil() * step;
+        let n = ((hi - lo) / step).round() as usize;
+        let ticks = (0..=n).map(|i| lo + step * i as f64).collect();
+        Axis {
+            lo,
+            hi,
+            ticks,
+            step,
+        }
+    }
+
+    /// Position of `v` on a span of `width` px starting at `x0`.
+    pub fn x(&self, v: f64, x0: f64, width: f64) -> f64 {
+        x0 + (v - self.lo) / (self.hi - self.lo) * width
+    }
+
+    pub fn label(&self, v: f64) -> String {
+        let decimals = if self.step >= 1.0 {
+            0
+        } else if self.step >= 0.1 {
+            1
+        } else {
+            2
+        };
+        grouped(v, decimals)
+    }
+}
+
+/// An SVG document being written.
+struct Canvas {
+    out: String,
+}
+
+#[derive(Clone, Copy)]
+enum Anchor {
+    Start,
+    Middle,
+    End,
+}
+
+impl Anchor {
+    fn as_str(self) -> &'static str {
+        match self {
+            Anchor::Start => "start",
+            Anchor::Middle => "middle",
+            Anchor::End => "end",
+        }
+    }
+}
+
+impl Canvas {
+    fn new(width: f64, height: f64, title: &str) -> Canvas {
+        let mut out = String::new();
+        let _ = write!(
+            out,
+            "<svg class=\"chart\" viewBox=\"0 0 {width:.0} {height:.0}\" width=\"{width:.0}\" height=\"{height:.0}\" role=\"img\" aria-label=\"{t}\" font-family=\"{FONT}\" font-size=\"12\" fill=\"{INK}\"><title>{t}</title>",
+            t = esc(title)
+        );
+        Canvas { out }
+    }
+
+    fn rect(&mut self, x: f64, y: f64, w: f64, h: f64, fill: &str, tip: Option<&str>) {
+        let w = w.max(0.0);
+        match tip {
+            Some(t) => {
+                let _ = write!(
+                    self.out,
+                    "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"{h:.1}\" fill=\"{fill}\"><title>{}</title></rect>",
+                    esc(t)
+                );
+            }
+            None => {
+                let _ = write!(
+                    self.out,
+                    "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"{h:.1}\" fill=\"{fill}\"/>"
+                );
+            }
+        }
+    }
+
+    fn line(&mut self, x1: f64, y1: f64, x2: f64, y2: f64, stroke: &str, width: f64) {
+        let _ = write!(
+            self.out,
+            "<line x1=\"{x1:.1}\" y1=\"{y1:.1}\" x2=\"{x2:.1}\" y2=\"{y2:.1}\" stroke=\"{stroke}\" stroke-width=\"{width}\"/>"
+        );
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn text_styled(
+        &mut self,
+        x: f64,
+        y: f64,
+        s: &str,
+        size: f64,
+        anchor: Anchor,
+        fill: &str,
+        bold: bool,
+    ) {
+        let weight = if bold { " font-weight=\"bold\"" } else { "" };
+        let _ = write!(
+            self.out,
+            "<text x=\"{x:.1}\" y=\"{y:.1}\" font-size=\"{size}\" text-anchor=\"{}\" fill=\"{fill}\"{weight}>{}</text>",
+            anchor.as_str(),
+            esc(s)
+        );
+    }
+
+    fn text(&mut self, x: f64, y: f64, s: &str, size: f64, anchor: Anchor) {
+        self.text_styled(x, y, s, size, anchor, INK, false);
+    }
+
+    fn muted(&mut self, x: f64, y: f64, s: &str, size: f64, anchor: Anchor) {
+        self.text_styled(x, y, s, size, anchor, MUTED, false);
+    }
+
+    /// A legend entry: a swatch and its label; returns the x after it.
+    fn key(&mut self, x: f64, y: f64, fill: &str, label: &str) -> f64 {
+        self.rect(x, y - 9.0, 12.0, 10.0, fill, None);
+        self.text(x + 16.0, y, label, 11.0, Anchor::Start);
+        x + 16.0 + text_width(label, 11.0) + 18.0
+    }
+
+    /// Vertical grid lines and tick labels of an axis above a plot.
+    fn grid(&mut self, axis: &Axis, x0: f64, width: f64, label_y: f64, top: f64, bottom: f64) {
+        for &t in &axis.ticks {
+            let x = axis.x(t, x0, width);
+            self.line(x, top, x, bottom, GRID, 1.0);
+            self.muted(x, label_y, &axis.label(t), 10.0, Anchor::Middle);
+        }
+    }
+
+    fn finish(mut self) -> String {
+        self.out.push_str("</svg>");
+        self.out
+    }
+}
+
+/// One bar of a funnel.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FunnelBar {
+    pub label: String,
+    pub value: f64,
+    /// Shown after the value, e.g. "50% of prevalent".
+    pub note: String,
+    pub colour: &'static str,
+}
+
+/// The demand funnel: one bar per stage, left-aligned on a common scale, with the value and
+/// the share of the stage before. `compact` draws the small per-area version.
+pub fn funnel(bars: &[FunnelBar], title: &str, compact: bool) -> String {
+    let (size, row, bar_h, width) = if compact {
+        (11.0, 18.0, 13.0, 440.0)
+    } else {
+        (12.0, 30.0, 20.0, 880.0)
+    };
+    let top = if compact { 20.0 } else { 6.0 };
+    // The small version drops the parentheses: "Referred (new episodes)" -> "Referred".
+    let label = |b: &FunnelBar| -> String {
+        if compact {
+            b.label.split(" (").next().unwrap_or(&b.label).to_string()
+        } else {
+            b.label.clone()
+        }
+    };
+    let label_w = bars
+        .iter()
+        .map(|b| text_width(&label(b), size))
+        .fold(0.0, f64::max)
+        + 10.0;
+    let value_text = |b: &FunnelBar| {
+        if compact || b.note.is_empty() {
+            grouped(b.value, 0)
+        } else {
+            format!("{}  ({})", grouped(b.value, 0), b.note)
+        }
+    };
+    let right_w = bars
+        .iter()
+        .map(|b| text_width(&value_text(b), size))
+        .fold(0.0, f64::max)
+        + 12.0;
+    let plot_w = (width - label_w - right_w).max(80.0);
+    let max = bars.iter().map(|b| b.value).fold(0.0, f64::max);
+    let height = top + row * bars.len() as f64 + 4.0;
+    let mut c = Canvas::new(width, height, title);
+    if compact {
+        c.text_styled(0.0, 13.0, title, 11.0, Anchor::Start, INK, true);
+    }
+    for (i, b) in bars.iter().enumerate() {
+        let y = top + row * i as f64;
+        let w = if max > 0.0 {
+            b.value / max * plot_w
+        } else {
+            0.0
+        };
+        let mid = y + row / 2.0;
+        c.text(
+            label_w - 8.0,
+            mid + size * 0.35,
+            &label(b),
+            size,
+            Anchor::End,
+        );
+        let tip = format!("{}: {}", b.label, grouped(b.value, 0));
+        c.rect(label_w, mid - bar_h / 2.0, w, bar_h, b.colour, Some(&tip));
+        c.text(
+            label_w + w + 6.0,
+            mid + size * 0.35,
+            &value_text(b),
+            size,
+            Anchor::Start,
+        );
+    }
+    c.finish()
+}
+
+/// Required (and current) WTE of one row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WteRow {
+    pub label: String,
+    /// Shown on hover: the full name and code.
+    pub tip: String,
+    pub required: [f64; 2],
+    pub current: Option<[f64; 2]>,
+}
+
+fn signed(x: f64) -> String {
+    let s = grouped(x, 1);
+    if x > 0.0 && s != "0.0" {
+        format!("+{s}")
+    } else if s == "-0.0" {
+        "0.0".into()
+    } else {
+        s.replacen('-', "−", 1)
+    }
+}
+
+/// Required versus current WTE, one row per area, low and high intensity side by side, each
+/// with its own scale; the gap (required - current) is written at the end of each bar.
+/// Returns one SVG per [`ROWS_PER_CHART`] rows, all on the same scales.
+pub fn wte_by_area(rows: &[WteRow], title: &str) -> Vec<String> {
+    let size = 11.0;
+    let row_h = 17.0;
+    let width = 900.0;
+    let has_current = rows.iter().any(|r| r.current.is_some());
+    let label_w = (rows
+        .iter()
+        .map(|r| text_width(&r.label, size))
+        .fold(0.0, f64::max)
+        + 10.0)
+        .min(LABEL_MAX);
+    let panel_w = (width - label_w - 12.0) / 2.0;
+    let value_w = 58.0;
+    let plot_w = panel_w - value_w - 8.0;
+    let axes: Vec<Axis> = (0..2)
+        .map(|i| {
+            let max = rows
+                .iter()
+                .map(|r| r.required[i].max(r.current.map_or(0.0, |c| c[i])))
+                .fold(0.0, f64::max);
+            Axis::new(0.0, max, 4)
+        })
+        .collect();
+    let header = 42.0;
+    let legend = if has_current { 48.0 } else { 30.0 };
+    let mut out = Vec::new();
+    let pieces = rows.len().div_ceil(ROWS_PER_CHART).max(1);
+    for (piece, chunk) in rows.chunks(ROWS_PER_CHART).enumerate() {
+        let t = if pieces > 1 {
+            format!("{title} ({} of {pieces})", piece + 1)
+        } else {
+            title.to_string()
+        };
+        let body = row_h * chunk.len() as f64;
+        let height = header + body + legend;
+        let mut c = Canvas::new(width, height, &t);
+        for (i, r) in chunk.iter().enumerate() {
+            let y = header + row_h * i as f64;
+            if i % 2 == 1 {
+                c.rect(0.0, y, width, row_h, STRIPE, None);
+            }
+            let shown = fit(&r.label, label_w - 10.0, size);
+            c.text_styled(
+                label_w - 8.0,
+                y + row_h / 2.0 + 4.0,
+                &shown,
+                size,
+                Anchor::End,
+                INK,
+                false,
+            );
+        }
+        for (i, name) in ["Low intensity (step 2) WTE", "High intensity (step 3) WTE"]
+            .iter()
+            .enumerate()
+        {
+            let x0 = label_w + i as f64 * (panel_w + 12.0);
+            let colour = if i == 0 { LOW } else { HIGH };
+            c.text_styled(x0, 13.0, name, 12.0, Anchor::Start, INK, true);
+            c.grid(&axes[i], x0, plot_w, 33.0, header - 4.0, header + body);
+            for (k, r) in chunk.iter().enumerate() {
+                let y = header + row_h * k as f64;
+                let req = r.required[i];
+                let w = axes[i].x(req, x0, plot_w) - x0;
+                let mut tip = format!("{}: required {}", r.tip, grouped(req, 1));
+                if let Some(cur) = r.current {
+                    let _ = write!(
+                        tip,
+                        ", current {}, gap {}",
+                        grouped(cur[i], 1),
+                        signed(req - cur[i])
+                    );
+                }
+                c.rect(x0, y + 3.0, w, row_h - 6.0, colour, Some(&tip));
+                let end = x0 + plot_w + 6.0;
+                match r.current {
+                    Some(cur) => {
+                        let cw = axes[i].x(cur[i], x0, plot_w) - x0;
+                        c.rect(x0, y + row_h / 2.0 - 2.0, cw, 4.0, CURRENT, None);
+                        let gap = req - cur[i];
+                        let fill = if gap > 0.05 {
+                            SHORTFALL
+                        } else if gap < -0.05 {
+                            SURPLUS
+                        } else {
+                            MUTED
+                        };
+                        c.text_styled(
+                            end,
+                            y + row_h / 2.0 + 4.0,
+                            &signed(gap),
+                            10.5,
+                            Anchor::Start,
+                            fill,
+                            true,
+                        );
+                    }
+                    None => c.text(
+                        end,
+                        y + row_h / 2.0 + 4.0,
+                        &grouped(req, 1),
+                        10.5,
+                        Anchor::Start,
+                    ),
+                }
+            }
+            if has_current {
+                c.muted(x0 + panel_w, 13.0, "gap", 10.0, Anchor::End);
+            }
+        }
+        let ly = header + body + 20.0;
+        let mut x = label_w;
+        x = c.key(x, ly, LOW, "Required, low intensity");
+        x = c.key(x, ly, HIGH, "Required, high intensity");
+        if has_current {
+            c.key(x, ly, CURRENT, "Current (effective WTE)");
+            c.muted(
+                label_w,
+                ly + 18.0,
+                "gap = required − current: red is a shortfall, green a surplus",
+                11.0,
+                Anchor::Start,
+            );
+        }
+        out.push(c.finish());
+    }
+    out
+}
+
+/// Required against current WTE for the whole run: low, high and total, each gap written out.
+pub fn wte_total(required: [f64; 2], current: Option<[f64; 2]>, title: &str) -> String {
+    let width = 880.0;
+    let size = 12.0;
+    let row_h = 40.0;
+    let labels = ["Low intensity", "High intensity", "Total"];
+    let req = [required[0], required[1], required[0] + required[1]];
+    let cur = current.map(|c| [c[0], c[1], c[0] + c[1]]);
+    let note = |i: usize| -> String {
+        match cur {
+            Some(cu) => {
+                let gap = req[i] - cu[i];
+                let met = if req[i] > 0.0 {
+                    format!(", {:.0}% met", cu[i] / req[i] * 100.0)
+                } else {
+                    String::new()
+                };
+                format!(
+                    "required {} · current {} · gap {}{met}",
+                    grouped(req[i], 1),
+                    grouped(cu[i], 1),
+                    signed(gap)
+                )
+            }
+            None => format!("required {}", grouped(req[i], 1)),
+        }
+    };
+    let label_w = 110.0;
+    let right_w = (0..3)
+        .map(|i| text_width(&note(i), size))
+        .fold(0.0, f64::max)
+        + 14.0;
+    let plot_w = (width - label_w - right_w).max(150.0);
+    let max = (0..3)
+        .map(|i| req[i].max(cur.map_or(0.0, |c| c[i])))
+        .fold(0.0, f64::max);
+    let axis = Axis::new(0.0, max, 5);
+    let header = 22.0;
+    let legend = 28.0;
+    let height = header + row_h * 3.0 + legend;
+    let mut c = Canvas::new(width, height, title);
+    c.grid(
+        &axis,
+        label_w,
+        plot_w,
+        14.0,
+        header - 2.0,
+        header + row_h * 3.0,
+    );
+    for i in 0..3 {
+        let y = header + row_h * i as f64;
+        let colour = [LOW, HIGH, TREATED][i];
+        c.text_styled(
+            label_w - 8.0,
+            y + row_h / 2.0 + 4.0,
+            labels[i],
+            size,
+            Anchor::End,
+            INK,
+            true,
+        );
+        let w = axis.x(req[i], label_w, plot_w) - label_w;
+        c.rect(label_w, y + 7.0, w, row_h - 14.0, colour, Some(&note(i)));
+        if let Some(cu) = cur {
+            let cw = axis.x(cu[i], label_w, plot_w) - label_w;
+            c.rect(label_w, y + row_h / 2.0 - 3.0, cw, 6.0, CURRENT, None);
+        }
+        let fill = match cur {
+            Some(cu) if req[i] - cu[i] > 0.05 => SHORTFALL,
+            Some(cu) if req[i] - cu[i] < -0.05 => SURPLUS,
+            _ => INK,
+        };
+        c.text_styled(
+            label_w + plot_w + 8.0,
+            y + row_h / 2.0 + 4.0,
+            &note(i),
+            size,
+            Anchor::Start,
+            fill,
+            cur.is_some(),
+        );
+    }
+    let ly = header + row_h * 3.0 + 20.0;
+    let mut x = label_w;
+    x = c.key(x, ly, LOW, "Required, low");
+    x = c.key(x, ly, HIGH, "Required, high");
+    x = c.key(x, ly, TREATED, "Required, total");
+    if cur.is_some() {
+        c.key(x, ly, CURRENT, "Current (effective WTE)");
+    } else {
+        c.muted(
+            x,
+            ly,
+            "No current workforce given (--workforce FILE): no gap to show",
+            11.0,
+            Anchor::Start,
+        );
+    }
+    c.finish()
+}
+
+/// The uncertainty of one output in one area, from a sweep.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RangeRow {
+    pub label: String,
+    pub tip: String,
+    pub p5: f64,
+    pub p10: f64,
+    pub p50: f64,
+    pub p90: f64,
+    pub p95: f64,
+}
+
+/// One row per area: the 5-95% band, the 10-90% band inside it and the median as a tick, on a
+/// common scale from zero; the median and 5-95% range written at the right.
+pub fn range_chart(rows: &[RangeRow], title: &str, colour: &str) -> Vec<String> {
+    let size = 11.0;
+    let row_h = 17.0;
+    let width = 900.0;
+    let label_w = (rows
+        .iter()
+        .map(|r| text_width(&r.label, size))
+        .fold(0.0, f64::max)
+        + 10.0)
+        .min(LABEL_MAX);
+    let range_text = |r: &RangeRow| {
+        format!(
+            "{} ({}–{})",
+            grouped(r.p50, 1),
+            grouped(r.p5, 1),
+            grouped(r.p95, 1)
+        )
+    };
+    let right_w = rows
+        .iter()
+        .map(|r| text_width(&range_text(r), 10.5))
+        .fold(60.0, f64::max)
+        + 14.0;
+    let plot_w = width - label_w - right_w;
+    let lo = rows.iter().map(|r| r.p5).fold(0.0, f64::min);
+    let hi = rows.iter().map(|r| r.p95).fold(0.0, f64::max);
+    let axis = Axis::new(lo, hi, 6);
+    let header = 42.0;
+    let legend = 30.0;
+    let pieces = rows.len().div_ceil(ROWS_PER_CHART).max(1);
+    let mut out = Vec::new();
+    for (piece, chunk) in rows.chunks(ROWS_PER_CHART).enumerate() {
+        let t = if pieces > 1 {
+            format!("{title} ({} of {pieces})", piece + 1)
+        } else {
+            title.to_string()
+        };
+        let body = row_h * chunk.len() as f64;
+        let mut c = Canvas::new(width, header + body + legend, &t);
+        for (i, _) in chunk.iter().enumerate() {
+            if i % 2 == 1 {
+                c.rect(0.0, header + row_h * i as f64, width, row_h, STRIPE, None);
+            }
+        }
+        c.grid(&axis, label_w, plot_w, 33.0, header - 4.0, header + body);
+        c.muted(width, 13.0, "median (5–95%)", 10.0, Anchor::End);
+        for (i, r) in chunk.iter().enumerate() {
+            let y = header + row_h * i as f64;
+            let mid = y + row_h / 2.0;
+            c.text(
+                label_w - 8.0,
+                mid + 4.0,
+                &fit(&r.label, label_w - 10.0, size),
+                size,
+                Anchor::End,
+            );
+            let x = |v: f64| axis.x(v, label_w, plot_w);
+            let tip = format!(
+                "{}: median {}, 10–90% {}–{}, 5–95% {}–{}",
+                r.tip,
+                grouped(r.p50, 1),
+                grouped(r.p10, 1),
+                grouped(r.p90, 1),
+                grouped(r.p5, 1),
+                grouped(r.p95, 1)
+            );
+            let _ = write!(c.out, "<g><title>{}</title>", esc(&tip));
+            let _ = write!(
+                c.out,
+                "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"8\" fill=\"{colour}\" fill-opacity=\"0.3\"/>",
+                x(r.p5),
+                mid - 4.0,
+                (x(r.p95) - x(r.p5)).max(0.5)
+            );
+            let _ = write!(
+                c.out,
+                "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"8\" fill=\"{colour}\" fill-opacity=\"0.75\"/>",
+                x(r.p10),
+                mid - 4.0,
+                (x(r.p90) - x(r.p10)).max(0.5)
+            );
+            c.out.push_str("</g>");
+            c.rect(x(r.p50) - 1.0, mid - 6.5, 2.0, 13.0, CURRENT, None);
+            c.text(
+                label_w + plot_w + 8.0,
+                mid + 4.0,
+                &range_text(r),
+                10.5,
+                Anchor::Start,
+            );
+        }
+        let ly = header + body + 20.0;
+        let _ = write!(
+            c.out,
+            "<rect x=\"{label_w:.1}\" y=\"{:.1}\" width=\"12\" height=\"10\" fill=\"{colour}\" fill-opacity=\"0.3\"/>",
+            ly - 9.0
+        );
+        c.text(label_w + 16.0, ly, "5–95% of runs", 11.0, Anchor::Start);
+        let x2 = label_w + 16.0 + text_width("5–95% of runs", 11.0) + 18.0;
+        let _ = write!(
+            c.out,
+            "<rect x=\"{x2:.1}\" y=\"{:.1}\" width=\"12\" height=\"10\" fill=\"{colour}\" fill-opacity=\"0.75\"/>",
+            ly - 9.0
+        );
+        c.text(x2 + 16.0, ly, "10–90%", 11.0, Anchor::Start);
+        let x3 = x2 + 16.0 + text_width("10–90%", 11.0) + 18.0;
+        c.key(x3, ly, CURRENT, "median");
+        out.push(c.finish());
+    }
+    out
+}
+
+/// One bar of a tornado chart: an output with one parameter at its low and its high value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TornadoRow {
+    pub label: String,
+    pub at_low: f64,
+    pub at_high: f64,
+}
+
+/// The value labels of a tornado bar: each value at the outer end of its bar; a value equal to
+/// the base gets none; two values on one side are written together, named, at the outer end.
+fn tornado_labels(r: &TornadoRow, base: f64) -> Vec<(f64, String)> {
+    let tiny = 1e-9 * base.abs().max(1.0);
+    let moved: Vec<f64> = [r.at_low, r.at_high]
+        .into_iter()
+        .filter(|v| (v - base).abs() > tiny)
+        .collect();
+    match moved.as_slice() {
+        [a, b] if (a - base).signum() == (b - base).signum() => {
+            let outer = if (a - base).abs() >= (b - base).abs() {
+                *a
+            } else {
+                *b
+            };
+            vec![(
+                outer,
+                format!(
+                    "low {}, high {}",
+                    grouped(r.at_low, 1),
+                    grouped(r.at_high, 1)
+                ),
+            )]
+        }
+        _ => moved.iter().map(|v| (*v, grouped(*v, 1))).collect(),
+    }
+}
+
+/// Bars from the base value to the output at each parameter's low (light) and high (dark)
+/// value, in the order given (widest swing first, as the sweep sorts them).
+pub fn tornado(rows: &[TornadoRow], base: f64, title: &str) -> String {
+    const AT_LOW: &str = "#41B6E6";
+    const AT_HIGH: &str = "#003087";
+    let size = 11.0;
+    let value_size = 10.0;
+    let row_h = 24.0;
+    let width = 900.0;
+    let label_w = (rows
+        .iter()
+        .map(|r| text_width(&r.label, size))
+        .fold(0.0, f64::max)
+        + 12.0)
+        .min(330.0);
+    let labels: Vec<Vec<(f64, String)>> = rows.iter().map(|r| tornado_labels(r, base)).collect();
+    // Room either side of the plot for the value labels written there.
+    let pad = |left: bool| {
+        labels
+            .iter()
+            .flatten()
+            .filter(|(v, _)| (*v < base) == left)
+            .map(|(_, s)| text_width(s, value_size) + 8.0)
+            .fold(24.0, f64::max)
+    };
+    let (pad_left, pad_right) = (pad(true), pad(false));
+    let plot_w = width - label_w - pad_left - pad_right;
+    let lo = rows
+        .iter()
+        .map(|r| r.at_low.min(r.at_high))
+        .fold(base, f64::min);
+    let hi = rows
+        .iter()
+        .map(|r| r.at_low.max(r.at_high))
+        .fold(base, f64::max);
+    let axis = Axis::new(lo, hi, 6);
+    let x0 = label_w + pad_left;
+    let x = |v: f64| axis.x(v, x0, plot_w);
+    let header = 42.0;
+    let legend = 30.0;
+    let body = row_h * rows.len() as f64;
+    let mut c = Canvas::new(width, header + body + legend, title);
+    c.grid(&axis, x0, plot_w, 33.0, header - 4.0, header + body);
+    for (i, r) in rows.iter().enumerate() {
+        let y = header + row_h * i as f64;
+        let mid = y + row_h / 2.0;
+        c.text(
+            label_w - 8.0,
+            mid + 4.0,
+            &fit(&r.label, label_w - 10.0, size),
+            size,
+            Anchor::End,
+        );
+        // The longer bar first, so that a shorter one on the same side stays visible.
+        let mut bars = [(r.at_low, AT_LOW, "low"), (r.at_high, AT_HIGH, "high")];
+        bars.sort_by(|a, b| (b.0 - base).abs().total_cmp(&(a.0 - base).abs()));
+        for (v, fill, which) in bars {
+            let (a, b) = (x(base.min(v)), x(base.max(v)));
+            let tip = format!("{}: at its {which} value {}", r.label, grouped(v, 1));
+            c.rect(a, y + 4.0, (b - a).max(0.5), row_h - 8.0, fill, Some(&tip));
+        }
+        for (v, s) in &labels[i] {
+            if *v > base {
+                c.text(x(*v) + 4.0, mid + 4.0, s, value_size, Anchor::Start);
+            } else {
+                c.text(x(*v) - 4.0, mid + 4.0, s, value_size, Anchor::End);
+            }
+        }
+    }
+    c.line(x(base), header - 6.0, x(base), header + body, CURRENT, 1.5);
+    let ly = header + body + 20.0;
+    let mut lx = label_w;
+    lx = c.key(lx, ly, AT_LOW, "parameter at its low value");
+    lx = c.key(lx, ly, AT_HIGH, "at its high value");
+    c.muted(
+        lx,
+        ly,
+        &format!("line: the base scenario, {}", grouped(base, 1)),
+        11.0,
+        Anchor::Start,
+    );
+    c.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nice_steps() {
+        assert_eq!(nice_step(1000.0, 5), 200.0);
+        assert_eq!(nice_step(7.0, 5), 2.0);
+        assert_eq!(nice_step(0.9, 4), 0.25);
+        let a = Axis::new(0.0, 5265.1, 4);
+        assert_eq!(a.ticks, vec![0.0, 2000.0, 4000.0, 6000.0]);
+    }
+
+    #[test]
+    fn long_labels_are_shortened_to_fit() {
+        let s = fit("Bedfordshire, Luton and Milton Keynes", 100.0, 11.0);
+        assert!(s.ends_with('…'));
+        assert!(text_width(&s, 11.0) <= 100.0);
+        assert_eq!(fit("Kent", 100.0, 11.0), "Kent");
+    }
+
+    fn count(hay: &str, needle: &str) -> usize {
+        hay.matches(needle).count()
+    }
+
+    #[test]
+    fn many_areas_are_split_into_page_sized_charts() {
+        let rows: Vec<WteRow> = (0..106)
+            .map(|i| WteRow {
+                label: format!("Area {i}"),
+                tip: format!("Area {i}"),
+                required: [i as f64, 2.0 * i as f64],
+                current: None,
+            })
+            .collect();
+        let charts = wte_by_area(&rows, "WTE");
+        assert_eq!(charts.len(), 3);
+        assert!(charts[0].contains("WTE (1 of 3)"));
+        // Each row is labelled once, in its own row: rows never share a y.
+        let all = charts.concat();
+        assert_eq!(count(&all, ">Area 105<"), 1);
+    }
+
+    #[test]
+    fn range_and_tornado_charts_draw_every_row() {
+        let rows: Vec<RangeRow> = (0..3)
+            .map(|i| RangeRow {
+                label: format!("A<{i}>"),
+                tip: format!("A{i}"),
+                p5: 10.0,
+                p10: 12.0,
+                p50: 15.0 + i as f64,
+                p90: 18.0,
+                p95: 20.0,
+            })
+            .collect();
+        let charts = range_chart(&rows, "Total WTE", LOW);
+        assert_eq!(charts.len(), 1);
+        assert!(charts[0].contains("A&lt;2&gt;"), "labels are escaped");
+        assert_eq!(count(&charts[0], "fill-opacity=\"0.3\"/>"), 4); // 3 rows + legend
+        let t = tornado(
+            &[
+                TornadoRow {
+                    label: "demand.presentation_rate".into(),
+                    at_low: 4000.0,
+                    at_high: 9000.0,
+                },
+                TornadoRow {
+                    label: "capacity.dna_rate".into(),
+                    at_low: 7890.0,
+                    at_high: 8500.0,
+                },
+            ],
+            7890.0,
+            "Tornado",
+        );
+        assert!(t.starts_with("<svg") && t.ends_with("</svg>"));
+        assert!(t.contains(">4,000.0<") && t.contains(">9,000.0<"));
+        // dna_rate's low value is the base: only its high value is written.
+        assert!(t.contains(">8,500.0<") && !t.contains(">7,890.0<"));
+        let same_side = TornadoRow {
+            label: "x".into(),
+            at_low: 7.0,
+            at_high: 9.0,
+        };
+        assert_eq!(
+            tornado_labels(&same_side, 5.0),
+            vec![(9.0, "low 7.0, high 9.0".to_string())]
+        );
+    }
+}

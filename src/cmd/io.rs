@@ -10,6 +10,7 @@ use clap::Args;
 use capacity::inputs::{parse_areas, parse_population, parse_prevalence, parse_workforce};
 use capacity::model::{Level, ModelInputs, RunOptions};
 use capacity::output::Provenance;
+use capacity::report::{sha256_hex, shell_words, InputHash, MadeBy};
 use capacity::scenario::{self, Scenario, ScenarioSource, DEFAULT_PRESET};
 use capacity::{embedded, InputError, Warnings};
 
@@ -251,6 +252,98 @@ pub fn emit(output: Option<AtomicOutput>, text: &str) -> Result<()> {
         None => {
             let mut out = std::io::stdout().lock();
             out.write_all(text.as_bytes())?;
+            out.flush()?;
+            Ok(())
+        }
+    }
+}
+
+/// The SHA-256 of every input a run reads, in the order population, prevalence, areas,
+/// workforce, then each scenario layer: the same choice of file as [`load_inputs`].
+pub fn input_hashes(args: &DataArgs, scenario: &Scenario) -> Result<Vec<InputHash>> {
+    let pick = |flag: &Option<PathBuf>, key: &Option<PathBuf>| flag.clone().or_else(|| key.clone());
+    let population = pick(&args.population, &scenario.data.population);
+    let embedded_population = population.is_none();
+    let mut out = Vec::new();
+    let mut add = |what: &str, source: String, bytes: &[u8]| {
+        out.push(InputHash {
+            what: what.to_string(),
+            source,
+            sha256: sha256_hex(bytes),
+        });
+    };
+    let read = |p: &Path| {
+        std::fs::read(p).map_err(|e| {
+            Failure(format!(
+                "{}: cannot read it again to hash it: {e}",
+                p.display()
+            ))
+        })
+    };
+    for (what, path, embedded) in [
+        (
+            "population",
+            population,
+            Some((embedded::POPULATION_SOURCE, embedded::POPULATION_CSV)),
+        ),
+        (
+            "prevalence",
+            pick(&args.prevalence, &scenario.data.prevalence),
+            Some((embedded::PREVALENCE_SOURCE, embedded::PREVALENCE_CSV)),
+        ),
+        (
+            "areas",
+            pick(&args.areas, &scenario.data.areas),
+            embedded_population.then_some((embedded::AREAS_SOURCE, embedded::AREAS_CSV)),
+        ),
+        (
+            "workforce",
+            pick(&args.workforce, &scenario.data.workforce),
+            None,
+        ),
+    ] {
+        match (path, embedded) {
+            (Some(p), _) => add(what, p.display().to_string(), &read(&p)?),
+            (None, Some((source, text))) => add(what, source.to_string(), text.as_bytes()),
+            (None, None) => {}
+        }
+    }
+    for layer in &scenario.sources {
+        match layer.strip_prefix("preset:") {
+            Some(name) => {
+                let text = scenario::preset_text(name).unwrap_or_default();
+                add("scenario", layer.clone(), text.as_bytes());
+            }
+            None => add("scenario", layer.clone(), &read(Path::new(layer))?),
+        }
+    }
+    Ok(out)
+}
+
+/// What made an output: the tool, its inputs' hashes and the command line that reproduces it.
+pub fn made_by(args: &DataArgs, scenario: &Scenario) -> Result<MadeBy> {
+    let mut words: Vec<String> = vec!["capacity".into()];
+    words.extend(std::env::args().skip(1));
+    Ok(MadeBy {
+        tool: format!("capacity {}", env!("CARGO_PKG_VERSION")),
+        command: shell_words(&words),
+        inputs: input_hashes(args, scenario)?,
+    })
+}
+
+/// Writes bytes to the output file if one was given, else to stdout unless it is a terminal
+/// (a binary workbook would garble it).
+pub fn emit_binary(output: Option<AtomicOutput>, bytes: &[u8], what: &str) -> Result<()> {
+    use std::io::IsTerminal;
+    match output {
+        Some(o) => o.commit(bytes),
+        None if std::io::stdout().is_terminal() => Err(InputError::one(format!(
+            "{what} is a binary file: give --output FILE, e.g. --output capacity.xlsx (or redirect stdout to a file)"
+        ))
+        .into()),
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(bytes)?;
             out.flush()?;
             Ok(())
         }

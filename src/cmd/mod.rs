@@ -3,6 +3,7 @@
 mod init;
 mod io;
 mod model;
+mod report;
 mod scenarios;
 
 use std::process::ExitCode;
@@ -35,6 +36,7 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     Model(model::ModelArgs),
+    Report(report::ReportArgs),
     Init(init::InitArgs),
     Scenarios(scenarios::ScenariosArgs),
 }
@@ -42,6 +44,7 @@ pub enum Command {
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Model(args) => model::run(args),
+        Command::Report(args) => report::run(args),
         Command::Init(args) => init::run(args),
         Command::Scenarios(args) => scenarios::run(args),
     }

@@ -7,8 +7,12 @@ use clap::{Args, ValueEnum};
 
 use capacity::model;
 use capacity::output::{render_csv, render_json, render_table};
+use capacity::report::{markdown::render_markdown, xlsx::model_workbook};
 
-use super::io::{emit, load_inputs, load_scenario, print_warnings, AtomicOutput, DataArgs};
+use super::io::{
+    emit, emit_binary, load_inputs, load_scenario, made_by, print_warnings, AtomicOutput, DataArgs,
+    Failure,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -18,6 +22,10 @@ pub enum Format {
     Csv,
     /// The resolved scenario, the inputs, every row and the total
     Json,
+    /// Pipe tables for pasting into documents, with the assumptions and their sources
+    Markdown,
+    /// An Excel workbook (needs --output): a sheet per table, real numbers, assumptions
+    Xlsx,
 }
 
 const AFTER_HELP: &str = "\
@@ -26,6 +34,8 @@ Examples:
   capacity model triage80 --level region  a shipped preset, by NHS region
   capacity model my.toml --area E54000008 one ICB (or any area code) from a scenario file
   capacity model --format csv --output icbs.csv
+  capacity model --format xlsx --output icbs.xlsx   a workbook: Areas, Funnel, Assumptions...
+  capacity model --format markdown > icbs.md        pipe tables for a document
   capacity model --population pcn.csv --workforce staff.csv   your own areas and staff";
 
 /// Run the model for one scenario and print the funnel, WTE, skill mix and gap
@@ -48,6 +58,15 @@ pub struct ModelArgs {
 }
 
 pub fn run(args: ModelArgs) -> Result<ExitCode> {
+    if args.format == Format::Xlsx && args.output.is_none() {
+        use std::io::IsTerminal;
+        if std::io::stdout().is_terminal() {
+            return Err(capacity::InputError::one(
+                "--format xlsx writes a binary workbook: give --output FILE.xlsx (or redirect stdout to a file)",
+            )
+            .into());
+        }
+    }
     let (scenario, mut warnings) = load_scenario(args.scenario.as_deref())?;
     let (inputs, options, provenance) = load_inputs(&args.data, &scenario)?;
     let output = args
@@ -62,6 +81,13 @@ pub fn run(args: ModelArgs) -> Result<ExitCode> {
         Format::Table => render_table(&result, &scenario, &provenance, args.by_disorder),
         Format::Csv => render_csv(&result, args.by_disorder),
         Format::Json => render_json(&result, &scenario, &provenance, args.by_disorder),
+        Format::Markdown => render_markdown(&result, &scenario, &provenance, args.by_disorder),
+        Format::Xlsx => {
+            let made_by = made_by(&args.data, &scenario)?;
+            let bytes = model_workbook(&result, &scenario, &provenance, &made_by, args.by_disorder)
+                .map_err(|e| Failure(format!("writing the workbook: {e}")))?;
+            return emit_binary(output, &bytes, "--format xlsx").map(|_| ExitCode::SUCCESS);
+        }
     };
     emit(output, &text)?;
     Ok(ExitCode::SUCCESS)

@@ -4,4 +4,5 @@ mod cli;
 mod common;
 mod errors;
 mod properties;
+mod report;
 mod worked_examples;

@@ -1,0 +1,314 @@
+//! Issue 6: `capacity report` (HTML), `capacity model --format xlsx` and `--format markdown`.
+
+use std::io::Cursor;
+use std::path::Path;
+
+use assert_cmd::Command;
+use calamine::{Data, Reader, Xlsx};
+use tempfile::TempDir;
+
+use capacity::report::{esc, sha256_hex};
+
+fn capacity(dir: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("capacity").expect("the capacity binary is built");
+    cmd.current_dir(dir);
+    cmd
+}
+
+/// (code, full name, short name) of every ICB of the embedded areas.
+fn icbs() -> Vec<(String, String, String)> {
+    let areas = capacity::embedded::areas().unwrap();
+    let v: Vec<_> = areas
+        .rows
+        .iter()
+        .filter(|a| a.level == "icb")
+        .map(|a| {
+            (
+                a.code.clone(),
+                a.name.clone(),
+                capacity::output::short_name(&a.name),
+            )
+        })
+        .collect();
+    assert_eq!(v.len(), 42);
+    v
+}
+
+fn report(dir: &Path, args: &[&str]) -> String {
+    capacity(dir)
+        .arg("report")
+        .args(args)
+        .args(["--output", "report.html"])
+        .assert()
+        .success();
+    std::fs::read_to_string(dir.join("report.html")).unwrap()
+}
+
+#[test]
+fn the_default_report_is_self_contained_with_charts_and_every_icb() {
+    let dir = TempDir::new().unwrap();
+    let html = report(dir.path(), &[]);
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(html.trim_end().ends_with("</html>"));
+    // The funnel, the total WTE chart and the per-area WTE chart (42 rows fit one piece).
+    assert_eq!(html.matches("<svg class=\"chart\"").count(), 3);
+    assert_eq!(html.matches("<svg").count(), html.matches("</svg>").count());
+    assert!(html.contains("aria-label=\"Demand funnel, all areas\""));
+    assert!(html.contains("aria-label=\"Required WTE by area and intensity\""));
+    // Nothing is fetched: no URL, no src attribute, no imported style or font.
+    for external in [
+        "http://", "https://", "src=", "@import", "url(", "<link", "<img",
+    ] {
+        assert!(!html.contains(external), "the report references {external}");
+    }
+    // One script, inline: click-to-sort.
+    assert_eq!(html.matches("<script").count(), 1);
+    assert!(html.contains("<script>document.querySelectorAll('table.sortable')"));
+    // Every area: its code and name in the table, its full name in the chart's tooltip.
+    for (code, name, short) in icbs() {
+        assert!(
+            html.contains(&format!(">{code}<")),
+            "{code} not in the table"
+        );
+        assert!(
+            html.contains(&format!(">{}<", esc(&short))),
+            "{short} not in the table"
+        );
+        assert!(html.contains(&esc(&name)), "{name} not in the charts");
+    }
+    // Prints to A4.
+    assert!(html.contains("@page{size:A4"));
+    assert!(html.contains("@media print"));
+}
+
+#[test]
+fn the_report_names_its_inputs_assumptions_and_the_command() {
+    let dir = TempDir::new().unwrap();
+    let html = report(dir.path(), &["triage80", "--level", "region"]);
+    assert!(html.contains(&format!("capacity {}", env!("CARGO_PKG_VERSION"))));
+    assert!(html.contains("capacity report triage80 --level region --output report.html"));
+    let population = sha256_hex(capacity::embedded::POPULATION_CSV.as_bytes());
+    assert!(html.contains(&population));
+    let preset = capacity::scenario::preset_text("triage80").unwrap();
+    assert!(html.contains(&sha256_hex(preset.as_bytes())));
+    // The assumptions table marks each value.
+    assert!(html.contains("<code>stepped_care.step2_entry</code></td><td class=\"n\" data-v=\"0.8\">0.8</td><td data-v=\"from the seeds\">"));
+    assert!(html.contains("<code>capacity.working_days</code></td><td class=\"n\" data-v=\"220\">220</td><td data-v=\"assumption\">"));
+    assert!(
+        html.contains("basis basis-cited"),
+        "the embedded data is cited"
+    );
+    // The 7 regions, one table row each.
+    assert_eq!(html.matches("<td data-v=\"E40").count(), 7);
+    assert!(html.contains(">North East and Yorkshire<"));
+}
+
+#[test]
+fn with_a_workforce_the_gap_is_charted_and_tabled() {
+    let dir = TempDir::new().unwrap();
+    std::fs::write(
+        dir.path().join("staff.csv"),
+        "area_code,role,band,wte,li_share,hi_share\n\
+         E54000008,PWP,5,150,1,0\n\
+         E54000008,HIT,7,40,0,1\n\
+         ,Counsellor,6,1000,0,1\n",
+    )
+    .unwrap();
+    let html = report(dir.path(), &["--workforce", "staff.csv"]);
+    assert!(html.contains(">Gap low</th>") && html.contains(">Gap high</th>"));
+    assert!(html.contains("Current (effective WTE)"));
+    assert!(html.contains("gap = required − current"));
+    assert!(html.contains("% met"));
+    assert!(
+        html.contains("<td class=\"n short\""),
+        "a shortfall is marked"
+    );
+    assert!(html.contains("<code>staff.csv</code>"));
+}
+
+#[test]
+fn text_from_inputs_is_escaped() {
+    let dir = TempDir::new().unwrap();
+    std::fs::write(
+        dir.path().join("evil.toml"),
+        "name = \"x<script>alert(1)</script>\"\n\
+         description = \"<b>Bold</b> & 'quoted'\"\n\
+         extends = \"obc\"\n",
+    )
+    .unwrap();
+    let html = report(dir.path(), &["evil.toml", "--area", "E54000008"]);
+    assert!(!html.contains("<script>alert"));
+    assert!(html.contains("x&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(html.contains("&lt;b&gt;Bold&lt;/b&gt; &amp; &#39;quoted&#39;"));
+    assert_eq!(html.matches("<script").count(), 1);
+}
+
+#[test]
+fn area_funnels_draw_one_funnel_per_area() {
+    let dir = TempDir::new().unwrap();
+    let html = report(dir.path(), &["--level", "region", "--area-funnels"]);
+    assert!(html.contains("id=\"area-funnels\""));
+    assert_eq!(html.matches("<svg class=\"chart\"").count(), 3 + 7);
+}
+
+#[test]
+fn a_failed_report_leaves_no_file() {
+    let dir = TempDir::new().unwrap();
+    capacity(dir.path())
+        .args(["report", "no-such-preset", "--output", "report.html"])
+        .assert()
+        .code(2);
+    capacity(dir.path())
+        .args(["report", "--output", "missing/report.html"])
+        .assert()
+        .code(2);
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+fn csv_rows(dir: &Path, args: &[&str]) -> (Vec<String>, Vec<Vec<String>>) {
+    let out = capacity(dir)
+        .args(["model", "--format", "csv"])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let mut r = csv::Reader::from_reader(out.stdout.as_slice());
+    let header = r.headers().unwrap().iter().map(String::from).collect();
+    let rows = r
+        .records()
+        .map(|rec| rec.unwrap().iter().map(String::from).collect())
+        .collect();
+    (header, rows)
+}
+
+#[test]
+fn the_model_workbook_round_trips_names_and_numbers() {
+    let dir = TempDir::new().unwrap();
+    capacity(dir.path())
+        .args(["model", "--format", "xlsx", "--output", "icbs.xlsx"])
+        .assert()
+        .success();
+    let bytes = std::fs::read(dir.path().join("icbs.xlsx")).unwrap();
+    let mut book = Xlsx::new(Cursor::new(bytes)).unwrap();
+    assert_eq!(
+        book.sheet_names(),
+        vec!["Areas", "Funnel", "One WTE", "Assumptions", "Inputs"]
+    );
+
+    // Areas: the CSV's header and every number, as numbers.
+    let (header, rows) = csv_rows(dir.path(), &[]);
+    let areas = book.worksheet_range("Areas").unwrap();
+    assert_eq!(areas.height(), rows.len() + 1);
+    for (c, h) in header.iter().enumerate() {
+        assert_eq!(areas.get((0, c)), Some(&Data::String(h.clone())));
+    }
+    let mut numbers = 0;
+    for (r, row) in rows.iter().enumerate() {
+        for (c, text) in row.iter().enumerate() {
+            let cell = areas.get((r + 1, c)).unwrap();
+            match text.parse::<f64>() {
+                Ok(v) => {
+                    let Data::Float(x) = cell else {
+                        panic!("{} of row {r} is {cell:?}, not a number", header[c]);
+                    };
+                    assert!(
+                        (x - v).abs() <= 1e-12 * v.abs().max(1.0),
+                        "{}: {x} != {v}",
+                        header[c]
+                    );
+                    numbers += 1;
+                }
+                Err(_) if text.is_empty() => assert_eq!(cell, &Data::Empty),
+                Err(_) => assert_eq!(cell, &Data::String(text.clone())),
+            }
+        }
+    }
+    assert!(numbers > 42 * 20);
+    let last = areas.height() - 1;
+    assert_eq!(areas.get((last, 0)), Some(&Data::String("total".into())));
+
+    let funnel = book.worksheet_range("Funnel").unwrap();
+    assert_eq!(
+        funnel.get((2, 0)),
+        Some(&Data::String("Prevalent cases".into()))
+    );
+    assert!(matches!(funnel.get((2, 1)), Some(Data::Float(x)) if *x > 7e6));
+
+    let one = book.worksheet_range("One WTE").unwrap();
+    let k = one
+        .rows()
+        .find(|r| r[0] == Data::String("annual_contacts_per_wte".into()))
+        .unwrap();
+    assert_eq!(k[1], Data::Float(16.0 * 0.7 * 220.0));
+
+    let assumptions = book.worksheet_range("Assumptions").unwrap();
+    let days = assumptions
+        .rows()
+        .find(|r| r[0] == Data::String("capacity.working_days".into()))
+        .unwrap();
+    assert_eq!(days[1], Data::Float(220.0));
+    assert_eq!(days[2], Data::String("assumption".into()));
+
+    let inputs = book.worksheet_range("Inputs").unwrap();
+    let population = sha256_hex(capacity::embedded::POPULATION_CSV.as_bytes());
+    assert!(inputs
+        .rows()
+        .any(|r| r[2] == Data::String(population.clone())));
+}
+
+#[test]
+fn the_workbook_has_a_disorders_sheet_and_goes_to_a_piped_stdout() {
+    let dir = TempDir::new().unwrap();
+    let out = capacity(dir.path())
+        .args([
+            "model",
+            "--format",
+            "xlsx",
+            "--by-disorder",
+            "--level",
+            "region",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(out.stdout.starts_with(b"PK"), "a zip file on stdout");
+    let mut book = Xlsx::new(Cursor::new(out.stdout)).unwrap();
+    assert!(book.sheet_names().contains(&"Disorders".to_string()));
+    let d = book.worksheet_range("Disorders").unwrap();
+    assert_eq!(d.get((0, 2)), Some(&Data::String("disorder".into())));
+    // 7 regions and the total, 7 disorders each.
+    assert_eq!(d.height(), 1 + 8 * 7);
+}
+
+#[test]
+fn markdown_is_pipe_tables_with_every_icb() {
+    let dir = TempDir::new().unwrap();
+    let out = capacity(dir.path())
+        .args(["model", "--format", "markdown", "--by-disorder"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let md = String::from_utf8(out.stdout).unwrap();
+    assert!(md.starts_with("# Scenario obc: "));
+    for heading in [
+        "## Demand funnel (total)",
+        "## One WTE a year",
+        "## Areas",
+        "## By disorder (total)",
+        "## Assumptions",
+    ] {
+        assert!(md.contains(heading), "{heading}");
+    }
+    assert!(md.contains("| Area | Code | Population |"));
+    assert!(md.contains("| --- | --- | ---: |"));
+    for (code, _, short) in icbs() {
+        assert!(md.contains(&format!("| {short} | {code} |")), "{short}");
+    }
+    assert!(md.contains("| `capacity.working_days` | 220 | assumption |"));
+    // Every table line has the same number of cells as its header.
+    for block in md.split("\n\n").filter(|b| b.starts_with('|')) {
+        let lines: Vec<&str> = block.lines().collect();
+        let cells = |l: &str| l.matches(" | ").count();
+        assert!(lines.iter().all(|l| cells(l) == cells(lines[0])), "{block}");
+    }
+}

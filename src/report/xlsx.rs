@@ -80,6 +80,9 @@ fn write_table(
                 Cell::Text(s) => {
                     ws.write_string_with_format(r, c, s, &text_fmt)?;
                 }
+                Cell::Number(v, PLAIN) if v.is_finite() => {
+                    ws.write_number(r, c, *v)?;
+                }
                 Cell::Number(v, f) if v.is_finite() => {
                     let fmt = match formats.iter().find(|(k, _)| k == f) {
                         Some((_, fmt)) => fmt.clone(),

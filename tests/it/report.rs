@@ -9,8 +9,9 @@ use tempfile::TempDir;
 
 use capacity::report::{esc, sha256_hex};
 
+/// The real binary, run in a scratch folder.
 fn capacity(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("capacity").expect("the capacity binary is built");
+    let mut cmd = crate::common::capacity();
     cmd.current_dir(dir);
     cmd
 }

@@ -187,16 +187,21 @@ pub struct AtomicOutput {
 
 impl AtomicOutput {
     pub fn create(path: &Path) -> Result<AtomicOutput> {
+        AtomicOutput::create_for("--output", path)
+    }
+
+    /// As `create`, with `what` (e.g. "--output" or "expected file") naming the path in errors.
+    pub fn create_for(what: &str, path: &Path) -> Result<AtomicOutput> {
         let dir = match path.parent() {
             Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
             _ => PathBuf::from("."),
         };
         let name = path
             .file_name()
-            .with_context(|| format!("--output {}: not a file name", path.display()))?;
+            .with_context(|| format!("{what} {}: not a file name", path.display()))?;
         if path.is_dir() {
             return Err(InputError::one(format!(
-                "--output {}: is a directory; give a file path",
+                "{what} {}: is a directory; give a file path",
                 path.display()
             ))
             .into());
@@ -208,7 +213,7 @@ impl AtomicOutput {
         ));
         let file = File::create(&tmp).map_err(|e| {
             InputError::one(format!(
-                "--output {}: cannot write there: {e}; give a path in an existing, writable folder",
+                "{what} {}: cannot write there: {e}; give a path in an existing, writable folder",
                 path.display()
             ))
         })?;

@@ -1,5 +1,6 @@
 //! One file per subcommand; shared input loading and output writing here.
 
+mod check;
 mod init;
 mod io;
 mod model;
@@ -39,6 +40,7 @@ pub enum Command {
     Report(report::ReportArgs),
     Init(init::InitArgs),
     Scenarios(scenarios::ScenariosArgs),
+    Check(check::CheckArgs),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -47,5 +49,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Report(args) => report::run(args),
         Command::Init(args) => init::run(args),
         Command::Scenarios(args) => scenarios::run(args),
+        Command::Check(args) => check::run(args),
     }
 }

@@ -79,8 +79,8 @@ pub enum DriftKind {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Drift {
     pub scenario: String,
-    /// An area code, `total`, `scenario` (a resolved parameter), `(file)` (a top-level key) or
-    /// `N rows` (a field added to or removed from several rows).
+    /// An area code, `total`, `scenario` (a resolved parameter), `(file)` (a top-level key), or
+    /// `N rows` / `N places` (a field added to or removed from several rows or disorders).
     pub area: String,
     /// The field within the row, or the parameter's dotted path.
     pub field: String,
@@ -94,8 +94,8 @@ pub struct Drift {
     pub actual: Option<Value>,
     /// (actual - expected) / |expected| for two numbers with expected not 0; else null.
     pub rel_change: Option<f64>,
-    /// How many rows this line stands for (more than 1 only for a collapsed field).
-    pub rows: usize,
+    /// How many values this line stands for (more than 1 only for a collapsed field).
+    pub count: usize,
 }
 
 impl Drift {
@@ -167,10 +167,10 @@ fn join(rel: &str, key: &str) -> String {
 }
 
 /// Walks two values in parallel, collecting every difference and counting compared numbers.
-fn diff(
+fn diff<'a>(
     rel: &str,
-    e: Option<&Value>,
-    a: Option<&Value>,
+    e: Option<&'a Value>,
+    a: Option<&'a Value>,
     tol: Tolerance,
     out: &mut Vec<Diff>,
     numbers: &mut usize,
@@ -193,18 +193,39 @@ fn diff(
                 diff(&join(rel, k), eo.get(k), ao.get(k), tol, out, numbers);
             }
         }
-        (Some(Value::Array(ea)), Some(Value::Array(aa))) => {
-            for i in 0..ea.len().max(aa.len()) {
-                diff(
-                    &format!("{rel}[{i}]"),
-                    ea.get(i),
-                    aa.get(i),
-                    tol,
-                    out,
-                    numbers,
-                );
+        (Some(Value::Array(ea)), Some(Value::Array(aa))) => match (keyed(ea), keyed(aa)) {
+            // Rows of named things (the disorders of a row) are matched by name.
+            (Some((ke, em)), Some((ka, am))) if ke == ka => {
+                for k in em.iter().map(|(k, _)| k).chain(
+                    am.iter()
+                        .map(|(k, _)| k)
+                        .filter(|k| !em.iter().any(|(e, _)| e == *k)),
+                ) {
+                    let find =
+                        |m: &[(&str, &'a Value)]| m.iter().find(|(x, _)| x == k).map(|(_, v)| *v);
+                    diff(
+                        &format!("{rel}[{k}]"),
+                        find(&em),
+                        find(&am),
+                        tol,
+                        out,
+                        numbers,
+                    );
+                }
             }
-        }
+            _ => {
+                for i in 0..ea.len().max(aa.len()) {
+                    diff(
+                        &format!("{rel}[{i}]"),
+                        ea.get(i),
+                        aa.get(i),
+                        tol,
+                        out,
+                        numbers,
+                    );
+                }
+            }
+        },
         (Some(Value::Number(en)), Some(Value::Number(an))) => {
             *numbers += 1;
             let (ev, av) = (num(en), num(an));
@@ -219,6 +240,27 @@ fn diff(
             }
         }
     }
+}
+
+/// Keys that name the elements of an array of objects, tried in order.
+const ID_KEYS: &[&str] = &["area_code", "disorder"];
+
+/// The elements of an array of objects by the first of [`ID_KEYS`] that every element holds
+/// as unique text; None when there is no such key.
+fn keyed(arr: &[Value]) -> Option<(&'static str, Vec<(&str, &Value)>)> {
+    let first = arr.first()?;
+    let key = ID_KEYS
+        .iter()
+        .find(|k| first.get(**k).is_some_and(Value::is_string))?;
+    let mut out: Vec<(&str, &Value)> = Vec::new();
+    for v in arr {
+        let id = v.get(*key)?.as_str()?;
+        if out.iter().any(|(x, _)| *x == id) {
+            return None;
+        }
+        out.push((id, v));
+    }
+    Some((key, out))
 }
 
 fn num(n: &serde_json::Number) -> f64 {
@@ -268,7 +310,7 @@ pub fn compare(scenario: &str, expected: &Value, actual: &Value, tol: Tolerance)
             expected: d.expected,
             actual: d.actual,
             rel_change: d.rel_change,
-            rows: 1,
+            count: 1,
         });
     };
     let empty = Map::new();
@@ -347,41 +389,65 @@ pub fn compare(scenario: &str, expected: &Value, actual: &Value, tol: Tolerance)
     c
 }
 
-/// A field added to (or removed from) several rows becomes one line `rows[*].FIELD`.
-fn collapse_fields(drift: Vec<Drift>) -> Vec<Drift> {
-    let structural = |d: &Drift| {
-        matches!(d.kind, DriftKind::Added | DriftKind::Removed)
-            && d.field != "(whole row)"
-            && !d.field.contains(['.', '['])
-    };
-    let mut out: Vec<Drift> = Vec::new();
-    let mut groups: Vec<(DriftKind, String, usize)> = Vec::new();
-    for d in &drift {
-        if structural(d) {
-            match groups
-                .iter_mut()
-                .find(|(k, f, _)| *k == d.kind && *f == d.field)
-            {
-                Some(g) => g.2 += 1,
-                None => groups.push((d.kind, d.field.clone(), 1)),
+/// "43 rows" for a field of the rows; "344 places" for one inside them (a disorder's field).
+fn places(n: usize, field: &str) -> String {
+    if field.contains('[') {
+        format!("{n} places")
+    } else {
+        format!("{n} rows")
+    }
+}
+
+/// `disorders[ptsd].low_wte` -> `disorders[*].low_wte`.
+fn generic(field: &str) -> String {
+    let mut out = String::new();
+    let mut inside = false;
+    for c in field.chars() {
+        match c {
+            '[' => {
+                inside = true;
+                out.push_str("[*");
             }
+            ']' => {
+                inside = false;
+                out.push(']');
+            }
+            _ if inside => {}
+            _ => out.push(c),
         }
     }
+    out
+}
+
+/// A field added to (or removed from) several rows, or several disorders of the rows, becomes
+/// one line `rows[*].FIELD`.
+fn collapse_fields(drift: Vec<Drift>) -> Vec<Drift> {
+    let key = |d: &Drift| {
+        (matches!(d.kind, DriftKind::Added | DriftKind::Removed) && d.field != "(whole row)")
+            .then(|| (d.kind, generic(&d.field)))
+    };
+    let mut groups: Vec<((DriftKind, String), usize)> = Vec::new();
+    for k in drift.iter().filter_map(key) {
+        match groups.iter_mut().find(|(g, _)| *g == k) {
+            Some((_, n)) => *n += 1,
+            None => groups.push((k, 1)),
+        }
+    }
+    let mut out: Vec<Drift> = Vec::new();
     let mut emitted: Vec<(DriftKind, String)> = Vec::new();
     for d in drift {
-        let group = groups
-            .iter()
-            .find(|(k, f, n)| structural(&d) && *k == d.kind && *f == d.field && *n > 1);
+        let group = key(&d).and_then(|k| groups.iter().find(|(g, n)| *g == k && *n > 1));
         match group {
-            Some((kind, field, n)) => {
+            Some(((kind, field), n)) => {
                 if !emitted.iter().any(|(k, f)| k == kind && f == field) {
                     emitted.push((*kind, field.clone()));
                     out.push(Drift {
-                        area: format!("{n} rows"),
+                        area: places(*n, field),
+                        field: field.clone(),
                         path: format!("rows[*].{field}"),
                         expected: None,
                         actual: None,
-                        rows: *n,
+                        count: *n,
                         ..d
                     });
                 }
@@ -420,7 +486,7 @@ pub fn format_number(x: f64) -> String {
 /// A value as shown in the drift table.
 pub fn format_value(v: Option<&Value>, d: &Drift) -> String {
     match v {
-        None if d.rows > 1 => "-".into(),
+        None if d.count > 1 => "-".into(),
         None => "(absent)".into(),
         Some(Value::Null) => "null".into(),
         Some(Value::Number(n)) => format_number(num(n)),
@@ -432,8 +498,10 @@ pub fn format_value(v: Option<&Value>, d: &Drift) -> String {
 /// The change column: a signed percentage, or what happened.
 pub fn format_change(d: &Drift) -> String {
     match (d.kind, d.rel_change) {
-        (DriftKind::Added, _) if d.rows > 1 => format!("added in {} rows", d.rows),
-        (DriftKind::Removed, _) if d.rows > 1 => format!("removed from {} rows", d.rows),
+        (DriftKind::Added, _) if d.count > 1 => format!("added in {}", places(d.count, &d.field)),
+        (DriftKind::Removed, _) if d.count > 1 => {
+            format!("removed from {}", places(d.count, &d.field))
+        }
         (DriftKind::Added, _) => "added".into(),
         (DriftKind::Removed, _) => "removed".into(),
         (DriftKind::Changed, Some(r)) => {
@@ -492,7 +560,8 @@ pub fn render_drift_table(drift: &[Drift], max_rows: usize) -> String {
     out
 }
 
-/// Which fields moved in each scenario and in how many rows, largest change first (sort the
+/// Which fields moved in each scenario and in how many rows (a disorder's field counts once
+/// per disorder and row, as `disorders[*].FIELD`), largest change first (sort the
 /// drift before calling): one line per scenario, so that a reviewer sees every field that
 /// moved even when the table is capped.
 pub fn render_moved_fields(drift: &[Drift]) -> String {
@@ -501,7 +570,7 @@ pub fn render_moved_fields(drift: &[Drift]) -> String {
         let field = if d.area == "scenario" {
             d.path.clone()
         } else {
-            d.field.clone()
+            generic(&d.field)
         };
         let i = match scenarios.iter().position(|(s, _)| *s == d.scenario) {
             Some(i) => i,
@@ -512,15 +581,21 @@ pub fn render_moved_fields(drift: &[Drift]) -> String {
         };
         let fields = &mut scenarios[i].1;
         match fields.iter_mut().find(|(f, _)| *f == field) {
-            Some((_, n)) => *n += d.rows,
-            None => fields.push((field, d.rows)),
+            Some((_, n)) => *n += d.count,
+            None => fields.push((field, d.count)),
         }
     }
     let mut out = String::new();
     for (scenario, fields) in scenarios {
         let list: Vec<String> = fields
             .into_iter()
-            .map(|(f, n)| if n > 1 { format!("{f} ({n} rows)") } else { f })
+            .map(|(f, n)| {
+                if n > 1 {
+                    format!("{f} ({})", places(n, &f))
+                } else {
+                    f
+                }
+            })
             .collect();
         out.push_str(&format!("{scenario}: {}\n", list.join(", ")));
     }
@@ -740,11 +815,53 @@ mod tests {
         assert_eq!(paths(&c), ["rows[*].new_wte", "areas[A].only_here"]);
         let d = &c.drift[0];
         assert_eq!(
-            (d.kind, d.rows, d.area.as_str()),
+            (d.kind, d.count, d.area.as_str()),
             (DriftKind::Added, 3, "3 rows")
         );
         assert_eq!(format_change(d), "added in 3 rows");
         assert_eq!(format_change(&c.drift[1]), "added");
+    }
+
+    #[test]
+    fn disorders_are_matched_by_name_and_a_field_added_to_each_is_one_line() {
+        let with = |v: &mut Value, d: Value| {
+            for r in v["areas"].as_array_mut().unwrap() {
+                r["disorders"] = d.clone();
+            }
+            v["total"]["disorders"] = d;
+        };
+        let mut e = sample();
+        with(
+            &mut e,
+            json!([{"disorder": "gad", "low_wte": 1.0}, {"disorder": "ptsd", "low_wte": 2.0}]),
+        );
+        let mut a = sample();
+        with(
+            &mut a,
+            json!([{"disorder": "ptsd", "low_wte": 2.0}, {"disorder": "gad", "low_wte": 1.0}]),
+        );
+        assert!(compare("obc", &e, &a, Tolerance::default())
+            .drift
+            .is_empty());
+
+        a["areas"][0]["disorders"][0]["low_wte"] = json!(2.5);
+        for r in a["areas"].as_array_mut().unwrap() {
+            for d in r["disorders"].as_array_mut().unwrap() {
+                d["new_wte"] = json!(0.0);
+            }
+        }
+        let c = compare("obc", &e, &a, Tolerance::default());
+        assert_eq!(
+            paths(&c),
+            [
+                "rows[*].disorders[*].new_wte",
+                "areas[A].disorders[ptsd].low_wte"
+            ]
+        );
+        assert_eq!(c.drift[0].count, 4);
+        assert_eq!(c.drift[0].area, "4 places");
+        assert_eq!(format_change(&c.drift[0]), "added in 4 places");
+        assert_eq!(generic("disorders[ptsd].x[0]"), "disorders[*].x[*]");
     }
 
     #[test]

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use clap::{Args, ValueEnum};
+use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -14,10 +15,10 @@ use capacity::check::{
     check_shape, compare, outcomes_markdown, render_drift_table, render_moved_fields,
     sort_largest_first, Drift, Outcome, Tolerance,
 };
-use capacity::model;
+use capacity::model::{self, ModelInputs, RunOptions};
 use capacity::output::{render_json, thousands, Provenance, Row};
 use capacity::problems::Problems;
-use capacity::scenario::{self, preset_names, Scenario, ScenarioSource};
+use capacity::scenario::{self, preset_names, DataPaths, Scenario, ScenarioSource};
 use capacity::{embedded, InputError, Warnings};
 
 use super::io::{emit, load_inputs, AtomicOutput, DataArgs, Failure};
@@ -388,21 +389,91 @@ fn prepare(plan: &Plan, bless: bool) -> Result<Prepared, InputError> {
     })
 }
 
-/// One scenario's run: the JSON `capacity model --format json` prints, the total row and
-/// where the inputs came from.
-fn run_model(
-    data: &DataArgs,
-    label: &str,
-    scenario: &Scenario,
-    warnings: &Warnings,
-) -> Result<(String, Row, Provenance)> {
-    let (inputs, options, provenance) = load_inputs(data, scenario)?;
-    let (result, more) = model::run(&inputs, scenario, &options)?;
-    for w in warnings.iter().chain(&more) {
-        eprintln!("warning: {label}: {w}");
+/// Inputs read once per distinct set of data files (the presets share the embedded data,
+/// and reading it is most of a run's time).
+#[derive(Default)]
+struct InputsCache(Vec<(DataPaths, (ModelInputs, RunOptions, Provenance))>);
+
+impl InputsCache {
+    fn load(&mut self, data: &DataArgs, scenario: &Scenario) -> Result<()> {
+        if !self.0.iter().any(|(k, _)| *k == scenario.data) {
+            self.0
+                .push((scenario.data.clone(), load_inputs(data, scenario)?));
+        }
+        Ok(())
     }
-    let text = render_json(&result, scenario, &provenance, false);
-    Ok((text, Row::new(&result.total, &result), provenance))
+
+    fn get(&self, scenario: &Scenario) -> &(ModelInputs, RunOptions, Provenance) {
+        &self
+            .0
+            .iter()
+            .find(|(k, _)| *k == scenario.data)
+            .expect("inputs loaded before the runs")
+            .1
+    }
+}
+
+/// One scenario's run, and its comparison with the expected file when there is one.
+struct Run {
+    /// What `capacity model SCENARIO --format json --by-disorder` prints.
+    text: String,
+    total: Row,
+    provenance: Provenance,
+    warnings: Warnings,
+    numbers: usize,
+    drift: Vec<Drift>,
+}
+
+/// Runs every scenario, in parallel: each run is sequential inside, so results do not depend
+/// on the number of threads, and they come back in the order of `scenarios`.
+fn run_all(
+    data: &DataArgs,
+    targets: &[Target],
+    scenarios: &[(Scenario, Warnings)],
+    expected: Option<&[Expected]>,
+    tol: Tolerance,
+) -> Result<Vec<Run>> {
+    let mut cache = InputsCache::default();
+    for (s, _) in scenarios {
+        cache.load(data, s)?;
+    }
+    let cache = &cache;
+    let runs: Vec<Result<Run>> = targets
+        .par_iter()
+        .zip(scenarios)
+        .enumerate()
+        .map(|(i, (t, (scenario, warnings)))| {
+            let (inputs, options, provenance) = cache.get(scenario);
+            let (result, more) = model::run(inputs, scenario, options)?;
+            // With the funnel of each disorder: under `comorbidity = "primary"` a change to
+            // one disorder's prevalence moves the disorders' shares, not a row's totals.
+            let text = render_json(&result, scenario, provenance, true);
+            let (numbers, drift) = match expected.map(|e| &e[i]) {
+                Some(Expected::Found(e)) => {
+                    let actual: Value =
+                        serde_json::from_str(&text).expect("the model's own JSON parses");
+                    let c = compare(&t.label, e, &actual, tol);
+                    (c.numbers, c.drift)
+                }
+                _ => (0, Vec::new()),
+            };
+            Ok(Run {
+                total: Row::new(&result.total, &result),
+                text,
+                provenance: provenance.clone(),
+                warnings: warnings.iter().chain(&more).cloned().collect(),
+                numbers,
+                drift,
+            })
+        })
+        .collect();
+    let runs = runs.into_iter().collect::<Result<Vec<Run>>>()?;
+    for (t, r) in targets.iter().zip(&runs) {
+        for w in &r.warnings {
+            eprintln!("warning: {}: {w}", t.label);
+        }
+    }
+    Ok(runs)
 }
 
 #[derive(Serialize)]
@@ -445,18 +516,16 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
         stale,
     } = prepare(&plan, args.bless)?;
 
+    let runs = run_all(&args.data, &plan.targets, &scenarios, Some(&expected), tol)?;
     let mut statuses = Vec::new();
     let mut drift: Vec<Drift> = Vec::new();
-    for ((t, (scenario, warnings)), exp) in plan.targets.iter().zip(&scenarios).zip(&expected) {
-        let (text, _, _) = run_model(&args.data, &t.label, scenario, warnings)?;
-        let actual: Value = serde_json::from_str(&text).expect("the model's own JSON parses");
-        let (numbers, found) = match exp {
-            Expected::Found(e) => {
-                let c = compare(&t.label, e, &actual, tol);
-                (c.numbers, c.drift)
-            }
-            _ => (0, Vec::new()),
-        };
+    for ((t, run), exp) in plan.targets.iter().zip(runs).zip(&expected) {
+        let Run {
+            text,
+            numbers,
+            drift: found,
+            ..
+        } = run;
         let mut status = if found.is_empty() { "ok" } else { "drift" };
         if args.bless {
             let same = std::fs::read(&t.expected).is_ok_and(|old| old == text.as_bytes());
@@ -525,6 +594,12 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// "1 value moved", "1,234 values moved".
+fn moved(n: usize) -> String {
+    let s = if n == 1 { "value" } else { "values" };
+    format!("{} {s} moved", thousands(n as f64))
+}
+
 fn render_text(
     statuses: &[Status],
     drift: &[Drift],
@@ -538,8 +613,8 @@ fn render_text(
         let detail = match s.status {
             "ok" if bless => "unchanged".to_string(),
             "ok" => format!("{} numbers match", thousands(s.numbers as f64)),
-            "drift" => format!("{} values moved", thousands(s.drifted as f64)),
-            "written" => format!("rewritten; {} values moved", thousands(s.drifted as f64)),
+            "drift" => moved(s.drifted),
+            "written" => format!("rewritten; {}", moved(s.drifted)),
             "new" => "written; there was no expected file".to_string(),
             "replaced" => "written over a malformed expected file".to_string(),
             "removed" => "removed: its scenario no longer exists".to_string(),
@@ -565,8 +640,8 @@ fn render_text(
         }
     } else {
         out.push_str(&format!(
-            "\n{} values moved ({tolerance}), largest change first:\n",
-            drift.len()
+            "\n{} ({tolerance}), largest change first:\n",
+            moved(drift.len())
         ));
         out.push_str(&render_drift_table(drift, max_rows));
         out.push_str("\nFields that moved:\n");
@@ -591,11 +666,18 @@ fn report(args: &CheckArgs, plan: &Plan) -> Result<ExitCode> {
         }
     }
     let loaded = problems.finish(loaded)?;
+    let runs = run_all(
+        &args.data,
+        &plan.targets,
+        &loaded,
+        None,
+        Tolerance::default(),
+    )?;
     let mut outcomes = Vec::new();
     let mut all_embedded = true;
     let mut data: Vec<String> = Vec::new();
-    for (t, (scenario, warnings)) in plan.targets.iter().zip(&loaded) {
-        let (_, total, provenance) = run_model(&args.data, &t.label, scenario, warnings)?;
+    for ((t, (scenario, _)), run) in plan.targets.iter().zip(&loaded).zip(runs) {
+        let provenance = &run.provenance;
         all_embedded &= provenance.population == embedded::POPULATION_SOURCE
             && provenance.prevalence == embedded::PREVALENCE_SOURCE;
         let line = format!(
@@ -608,11 +690,11 @@ fn report(args: &CheckArgs, plan: &Plan) -> Result<ExitCode> {
         outcomes.push(Outcome {
             name: t.label.clone(),
             description: scenario.description.clone(),
-            total,
+            total: run.total,
         });
     }
     let data = if all_embedded {
-        "the embedded data (England: ONS mid-2022 population, APMS 2014 prevalence; see \
+        "the embedded data (ONS mid-2022 population of England, APMS 2014 prevalence; see \
          data/README.md)"
             .to_string()
     } else {
@@ -623,7 +705,7 @@ fn report(args: &CheckArgs, plan: &Plan) -> Result<ExitCode> {
             "Headline outcomes of the shipped scenarios",
             &format!(
                 "<!-- Generated by `capacity check --report markdown`; do not edit by hand. -->\n\n\
-                 The England totals of every shipped preset on {data}, at the default settings: \
+                 The England totals of every shipped preset on {data}, at the default level (ICB) and summed: \
                  what `capacity model PRESET` prints in its total row, and what \
                  `scenarios/expected/PRESET.json` records for `capacity check` to compare with. \
                  A test fails when this page is stale. After a change that moves an outcome, run\n\n\

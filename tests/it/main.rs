@@ -1,5 +1,6 @@
 //! Integration tests, built as one test binary.
 
+mod check;
 mod cli;
 mod common;
 mod errors;

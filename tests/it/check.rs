@@ -224,7 +224,7 @@ fn editing_any_number_in_any_preset_is_drift() {
     let mut unedited: Vec<String> = Vec::new();
     for (name, text) in PRESETS {
         let (s, _) = scenario::load(&ScenarioSource::Preset(name.to_string())).unwrap();
-        let mut write = |stem: String, text: &str| {
+        let write = |stem: String, text: &str| {
             fs::write(dir.path().join(format!("{stem}.toml")), text).unwrap();
             fs::copy(
                 shipped_expected(name),
@@ -609,4 +609,27 @@ fn docs_outcomes_md_is_up_to_date() {
     for (name, _) in PRESETS {
         assert!(committed.contains(&format!("| {name} |")), "{name} missing");
     }
+}
+
+#[test]
+fn the_readme_and_the_ci_example_document_check() {
+    let readme = fs::read_to_string(repo().join("README.md")).unwrap();
+    let section = readme
+        .split("## Use it in CI")
+        .nth(1)
+        .expect("a \"Use it in CI\" section in README.md");
+    for needed in ["`0`", "`1`", "`2`", "docs/ci-example.yml", "--bless"] {
+        assert!(
+            section.contains(needed),
+            "README's CI section lacks {needed}"
+        );
+    }
+    let ci = fs::read_to_string(repo().join("docs/ci-example.yml")).unwrap();
+    assert!(ci.contains("cargo install --locked"), "{ci}");
+    assert!(ci.contains("capacity check \"$SCENARIOS\""), "{ci}");
+    let run = fs::read_to_string(repo().join(".ci/run")).unwrap();
+    assert!(
+        run.contains("-- check"),
+        ".ci/run does not run capacity check"
+    );
 }

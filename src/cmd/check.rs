@@ -316,10 +316,17 @@ struct Prepared {
 fn prepare(plan: &Plan, bless: bool) -> Result<Prepared, InputError> {
     let mut problems = Problems::new();
     let mut scenarios = Vec::new();
+    let mut loads = Vec::new();
     for t in &plan.targets {
         match scenario::load(&t.source) {
-            Ok(s) => scenarios.push(s),
-            Err(e) => problems.extend(e),
+            Ok(s) => {
+                scenarios.push(s);
+                loads.push(true);
+            }
+            Err(e) => {
+                problems.extend(e);
+                loads.push(false);
+            }
         }
     }
     // Parsing the expected files is a good part of a check's time: in parallel, in order.
@@ -331,6 +338,11 @@ fn prepare(plan: &Plan, bless: bool) -> Result<Prepared, InputError> {
     let mut missing_dirs: Vec<&Path> = Vec::new();
     let mut expected = Vec::new();
     for (i, t) in plan.targets.iter().enumerate() {
+        // A scenario that does not load has said so; its expected file is beside the point.
+        if !loads[i] {
+            expected.push(Expected::Missing);
+            continue;
+        }
         let dir = t.expected.parent().unwrap_or(Path::new("."));
         let dir_missing = !dir.as_os_str().is_empty() && !dir.is_dir();
         if dir_missing && !bless {
@@ -484,15 +496,31 @@ fn run_all(
     Ok(runs)
 }
 
+/// What happened to one scenario (or to a stale expected file).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+enum State {
+    /// Matches its expected file (with --bless: the file was already up to date).
+    Ok,
+    /// Moved beyond the tolerance.
+    Drift,
+    /// --bless rewrote the expected file.
+    Written,
+    /// --bless wrote an expected file where there was none.
+    New,
+    /// --bless wrote over a malformed expected file.
+    Replaced,
+    /// --bless removed an expected file whose scenario no longer exists.
+    Removed,
+}
+
 #[derive(Serialize)]
 struct Status {
     scenario: String,
     /// `preset:NAME` or the scenario file's path.
     source: String,
     expected: String,
-    /// ok, drift, or with --bless: ok (unchanged), written, new, replaced (a malformed
-    /// file), removed (a file whose scenario no longer exists).
-    status: &'static str,
+    status: State,
     numbers: usize,
     drifted: usize,
 }
@@ -534,7 +562,11 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
             drift: found,
             ..
         } = run;
-        let mut status = if found.is_empty() { "ok" } else { "drift" };
+        let mut status = if found.is_empty() {
+            State::Ok
+        } else {
+            State::Drift
+        };
         if args.bless {
             let same = std::fs::read(&t.expected).is_ok_and(|old| old == text.as_bytes());
             if !same {
@@ -545,9 +577,9 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
                 }
                 AtomicOutput::create_for("expected file", &t.expected)?.commit(text.as_bytes())?;
                 status = match exp {
-                    Expected::Found(_) => "written",
-                    Expected::Malformed(_) => "replaced",
-                    Expected::Missing => "new",
+                    Expected::Found(_) => State::Written,
+                    Expected::Malformed(_) => State::Replaced,
+                    Expected::Missing => State::New,
                 };
             }
         }
@@ -568,7 +600,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
             scenario: stem(path),
             source: String::new(),
             expected: path.display().to_string(),
-            status: "removed",
+            status: State::Removed,
             numbers: 0,
             drifted: 0,
         });
@@ -591,7 +623,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
         Format::Table => render_text(&statuses, &drift, tol, args.max_rows, args.bless),
     };
     emit(None, &text)?;
-    let drifted = statuses.iter().filter(|s| s.status == "drift").count();
+    let drifted = statuses.iter().filter(|s| s.status == State::Drift).count();
     if drifted > 0 && !args.bless {
         return Err(Failure(format!(
             "{drifted} of {} scenarios drifted from their expected outcomes; if the change is intended, run the same command with --bless and commit the rewritten files",
@@ -619,19 +651,21 @@ fn render_text(
     let mut out = String::new();
     for s in statuses {
         let detail = match s.status {
-            "ok" if bless => "unchanged".to_string(),
-            "ok" => format!("{} numbers match", thousands(s.numbers as f64)),
-            "drift" => moved(s.drifted),
-            "written" => format!("rewritten; {}", moved(s.drifted)),
-            "new" => "written; there was no expected file".to_string(),
-            "replaced" => "written over a malformed expected file".to_string(),
-            "removed" => "removed: its scenario no longer exists".to_string(),
-            _ => String::new(),
+            State::Ok if bless => "unchanged".to_string(),
+            State::Ok => format!("{} numbers match", thousands(s.numbers as f64)),
+            State::Drift => moved(s.drifted),
+            State::Written => format!("rewritten; {}", moved(s.drifted)),
+            State::New => "written; there was no expected file".to_string(),
+            State::Replaced => "written over a malformed expected file".to_string(),
+            State::Removed => "removed: its scenario no longer exists".to_string(),
         };
-        let word = if s.status == "drift" {
-            "DRIFT"
-        } else {
-            s.status
+        let word = match s.status {
+            State::Ok => "ok",
+            State::Drift => "DRIFT",
+            State::Written => "written",
+            State::New => "new",
+            State::Replaced => "replaced",
+            State::Removed => "removed",
         };
         out.push_str(&format!(
             "{word:<7} {:<width$}  {}  ({detail})\n",

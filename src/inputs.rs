@@ -22,10 +22,23 @@ pub const KNOWN_DISORDERS: [&str; 7] = [
 ];
 pub const ANY: &str = "any";
 
-/// Agenda for Change bands.
+/// Agenda for Change bands, lowest first.
 pub const BANDS: [&str; 12] = [
     "1", "2", "3", "4", "5", "6", "7", "8a", "8b", "8c", "8d", "9",
 ];
+
+/// "Band 8A", " 8a", "5" -> Some("8a"), Some("5"); None when it is not an Agenda for Change
+/// band.
+pub fn normalize_band(text: &str) -> Option<String> {
+    let b = text.trim().to_ascii_lowercase();
+    let b = b.strip_prefix("band").unwrap_or(&b).trim();
+    BANDS.contains(&b).then(|| b.to_string())
+}
+
+/// The position of a band in `BANDS` (higher is more senior).
+pub fn band_rank(band: &str) -> Option<usize> {
+    BANDS.iter().position(|b| *b == band)
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Sex {
@@ -536,16 +549,14 @@ pub fn parse_workforce(source: &str, text: &str) -> Result<Workforce, InputError
     let mut problems = Problems::new();
     let rows = each_row(&table, &mut problems, |f| {
         let role = f.text("role");
-        let band = f.optional_text("band").map(|b| b.to_ascii_lowercase());
-        if let Some(b) = &band {
-            let b = b.strip_prefix("band ").unwrap_or(b);
-            if !BANDS.contains(&b) {
-                let at = f.at();
-                f.problems.push(format!(
-                    "{at}: band = '{b}' is not an Agenda for Change band; expected one of {}",
-                    BANDS.join(", ")
-                ));
-            }
+        let band_text = f.optional_text("band");
+        let band = band_text.as_deref().and_then(normalize_band);
+        if let (Some(b), None) = (&band_text, &band) {
+            let at = f.at();
+            f.problems.push(format!(
+                "{at}: band = '{b}' is not an Agenda for Change band; expected one of {}",
+                BANDS.join(", ")
+            ));
         }
         let wte = f.non_negative("wte", None);
         let li = f.fraction("li_share", None);
@@ -565,7 +576,7 @@ pub fn parse_workforce(source: &str, text: &str) -> Result<Workforce, InputError
             line: f.line,
             area_code: f.optional_text("area_code"),
             role: role?,
-            band: band.map(|b| b.strip_prefix("band ").unwrap_or(&b).to_string()),
+            band,
             wte: wte?,
             li_share: li,
             hi_share: hi,
@@ -573,6 +584,126 @@ pub fn parse_workforce(source: &str, text: &str) -> Result<Workforce, InputError
         })
     });
     problems.finish(Workforce {
+        source: source.to_string(),
+        rows,
+    })
+}
+
+/// Which published point of a band's pay scale a cost uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PayPoint {
+    /// The starting point of the band.
+    Entry,
+    /// The intermediate point (bands 5 to 9); bands 1 to 4 have none, so the mean of entry
+    /// and top stands in (an assumption).
+    Mid,
+    /// The top of the band.
+    Top,
+}
+
+impl PayPoint {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PayPoint::Entry => "entry",
+            PayPoint::Mid => "mid",
+            PayPoint::Top => "top",
+        }
+    }
+}
+
+/// One band of the Agenda for Change pay scale (annual basic pay, whole-time, GBP).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PayRow {
+    pub line: u64,
+    pub band: String,
+    pub entry: f64,
+    pub intermediate: Option<f64>,
+    pub top: f64,
+    pub year: String,
+    pub source: String,
+}
+
+impl PayRow {
+    pub fn at(&self, point: PayPoint) -> f64 {
+        match point {
+            PayPoint::Entry => self.entry,
+            PayPoint::Mid => self.intermediate.unwrap_or((self.entry + self.top) / 2.0),
+            PayPoint::Top => self.top,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct PayTable {
+    pub source: String,
+    pub rows: Vec<PayRow>,
+}
+
+impl PayTable {
+    pub fn band(&self, band: &str) -> Option<&PayRow> {
+        self.rows.iter().find(|r| r.band == band)
+    }
+
+    /// The pay year of the table (e.g. "2024/25"), from its first row.
+    pub fn year(&self) -> &str {
+        self.rows.first().map_or("", |r| r.year.as_str())
+    }
+}
+
+/// `band,entry,intermediate,top,year,source`: one row per Agenda for Change band.
+pub fn parse_pay(source: &str, text: &str) -> Result<PayTable, InputError> {
+    let table = Table::read(
+        source,
+        text,
+        &["band", "entry", "top"],
+        &["intermediate", "year", "source"],
+    )?;
+    let mut problems = Problems::new();
+    let rows = each_row(&table, &mut problems, |f| {
+        let band_text = f.text("band")?;
+        let band = normalize_band(&band_text);
+        if band.is_none() {
+            let at = f.at();
+            f.problems.push(format!(
+                "{at}: band = '{band_text}' is not an Agenda for Change band; expected one of {}",
+                BANDS.join(", ")
+            ));
+        }
+        let entry = f.non_negative("entry", None);
+        let top = f.non_negative("top", None);
+        let intermediate = match f.optional_text("intermediate") {
+            Some(_) => Some(f.non_negative("intermediate", None)?),
+            None => None,
+        };
+        let (entry, top) = (entry?, top?);
+        if top < entry {
+            let at = f.at();
+            f.problems.push(format!(
+                "{at}: top = {top} is below entry = {entry}; a band's pay rises from entry to top"
+            ));
+            return None;
+        }
+        Some(PayRow {
+            line: f.line,
+            band: band?,
+            entry,
+            intermediate,
+            top,
+            year: f.optional_text("year").unwrap_or_default(),
+            source: f.optional_text("source").unwrap_or_default(),
+        })
+    });
+    let mut seen: HashMap<&str, u64> = HashMap::new();
+    for r in &rows {
+        if let Some(first) = seen.insert(&r.band, r.line) {
+            problems.push(format!(
+                "{source}:{}: band {} appears again (first on line {first}); each band once",
+                r.line, r.band
+            ));
+        }
+    }
+    problems.finish(PayTable {
         source: source.to_string(),
         rows,
     })

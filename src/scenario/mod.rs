@@ -17,6 +17,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+pub use crate::inputs::PayPoint;
+use crate::inputs::{normalize_band, BANDS};
 use crate::problems::{percent_hint, InputError, Problems};
 use crate::Warnings;
 pub use raw::find_line;
@@ -85,6 +87,19 @@ pub enum CapacityBasis {
     },
 }
 
+/// One role of an intensity's skill mix (issue 5, part 1): `[[low_intensity.roles]]`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RoleShare {
+    pub role: String,
+    /// Agenda for Change band, normalised ("5", "8a").
+    pub band: String,
+    /// Fraction of the intensity's WTE; the shares of an intensity sum to 1.
+    pub share: f64,
+    /// Whether the role supervises (counts towards covering supervision). Default: true for a
+    /// band above the lowest band of the intensity's roles.
+    pub supervises: bool,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct IntensitySettings {
     pub contacts_per_episode: f64,
@@ -93,6 +108,81 @@ pub struct IntensitySettings {
     /// Overrides `capacity.working_days` for this intensity only (e.g. Clark's 48 weeks).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub working_days: Option<f64>,
+    /// The skill mix: who delivers this intensity's WTE, at what band.
+    pub roles: Vec<RoleShare>,
+}
+
+/// `[costs]` (issue 5, part 2): what staff and medication cost.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CostSettings {
+    /// Which point of each band's pay scale a WTE costs.
+    pub pay_point: PayPoint,
+    /// Employer National Insurance and pension, as a fraction of salary.
+    pub on_cost_rate: f64,
+    /// Cost of one course of an SSRI for a person who chooses medication alone; required when
+    /// any medication_only share is above 0 (no default: generic prices move month to month).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub medication_course_cost: Option<f64>,
+    /// `[costs.salary]`: annual salary (before on-costs) per band, overriding the pay table.
+    pub salary: BTreeMap<String, f64>,
+}
+
+/// `[supervision]` (issue 5, part 3).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SupervisionSettings {
+    /// Supervision hours a week each low intensity WTE needs.
+    pub low_hours: f64,
+    /// Supervision hours a week each high intensity WTE needs.
+    pub high_hours: f64,
+    /// Supervision hours a week one supervisor WTE provides.
+    pub hours_per_supervisor_wte: f64,
+}
+
+/// `[pipeline]` (issue 5, part 4): training the workforce that closes the gap.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PipelineSettings {
+    /// Y: whole years to close the gap.
+    pub years: f64,
+    /// t: annual turnover of qualified low intensity staff.
+    pub turnover_low: f64,
+    /// t: annual turnover of qualified high intensity staff.
+    pub turnover_high: f64,
+    /// T: whole years from starting training to joining the qualified stock.
+    pub training_years: f64,
+    /// c: share of trainees who complete and join.
+    pub completion_rate: f64,
+}
+
+/// What a ratio role's WTE is proportional to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RatioBasis {
+    LowWte,
+    HighWte,
+    TotalWte,
+    PopulationInScope,
+}
+
+impl RatioBasis {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RatioBasis::LowWte => "low_wte",
+            RatioBasis::HighWte => "high_wte",
+            RatioBasis::TotalWte => "total_wte",
+            RatioBasis::PopulationInScope => "population_in_scope",
+        }
+    }
+}
+
+/// `[[ratio_roles]]` (issue 5, part 5): staff in proportion to something else, e.g.
+/// employment advisers at 1 per 8 therapists (ratio 0.125 per total_wte).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RatioRole {
+    pub role: String,
+    pub band: String,
+    pub per: RatioBasis,
+    /// WTE per unit of `per`.
+    pub ratio: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -132,6 +222,10 @@ pub struct Scenario {
     pub high_intensity: IntensitySettings,
     pub capacity: CapacitySettings,
     pub areas: BTreeMap<String, AreaOverride>,
+    pub costs: CostSettings,
+    pub supervision: SupervisionSettings,
+    pub pipeline: PipelineSettings,
+    pub ratio_roles: Vec<RatioRole>,
     #[serde(skip)]
     pub data: DataPaths,
     /// "file:line" of each key a file set, for messages found after loading.
@@ -213,6 +307,42 @@ const CONTACT_HOURS: Rule = Rule::Positive {
     max: 8.0,
     unit: "hours per contact: 50 minutes is 0.8333",
 };
+const YEARS: Rule = Rule::Positive {
+    max: 50.0,
+    unit: "years",
+};
+const SALARY_PLAUSIBLE_MIN: f64 = 1000.0;
+
+/// The default skill mix of an intensity from `defaults`, supervisors by band.
+fn default_roles(list: &[(&str, &str, f64)]) -> Vec<RoleShare> {
+    let mut roles: Vec<RoleShare> = list
+        .iter()
+        .map(|&(role, band, share)| RoleShare {
+            role: role.into(),
+            band: band.into(),
+            share,
+            supervises: false,
+        })
+        .collect();
+    let given = vec![None; roles.len()];
+    mark_supervisors(&mut roles, &given);
+    roles
+}
+
+/// Sets `supervises` where a file did not: true for a band above the lowest in the list.
+pub(crate) fn mark_supervisors(roles: &mut [RoleShare], given: &[Option<bool>]) {
+    let lowest = roles
+        .iter()
+        .filter_map(|r| crate::inputs::band_rank(&r.band))
+        .min();
+    for (r, g) in roles.iter_mut().zip(given) {
+        r.supervises = g.unwrap_or_else(|| {
+            crate::inputs::band_rank(&r.band)
+                .zip(lowest)
+                .is_some_and(|(b, l)| b > l)
+        });
+    }
+}
 
 impl Scenario {
     /// The Outline Business Case defaults of MODEL.md section 7.
@@ -247,6 +377,7 @@ impl Scenario {
                     caseload: LOW_CASELOAD,
                 },
                 working_days: None,
+                roles: default_roles(&LOW_ROLES),
             },
             high_intensity: IntensitySettings {
                 contacts_per_episode: HIGH_CONTACTS_PER_EPISODE,
@@ -255,6 +386,7 @@ impl Scenario {
                     caseload: HIGH_CASELOAD,
                 },
                 working_days: None,
+                roles: default_roles(&HIGH_ROLES),
             },
             capacity: CapacitySettings {
                 working_days: WORKING_DAYS,
@@ -262,6 +394,25 @@ impl Scenario {
                 headroom: HEADROOM,
             },
             areas: BTreeMap::new(),
+            costs: CostSettings {
+                pay_point: PayPoint::Mid,
+                on_cost_rate: ON_COST_RATE,
+                medication_course_cost: None,
+                salary: BTreeMap::new(),
+            },
+            supervision: SupervisionSettings {
+                low_hours: SUPERVISION_LOW_HOURS,
+                high_hours: SUPERVISION_HIGH_HOURS,
+                hours_per_supervisor_wte: HOURS_PER_SUPERVISOR_WTE,
+            },
+            pipeline: PipelineSettings {
+                years: PIPELINE_YEARS,
+                turnover_low: TURNOVER_LOW,
+                turnover_high: TURNOVER_HIGH,
+                training_years: TRAINING_YEARS,
+                completion_rate: COMPLETION_RATE,
+            },
+            ratio_roles: Vec::new(),
             data: DataPaths::default(),
             origins: BTreeMap::new(),
         }
@@ -371,6 +522,13 @@ impl Scenario {
             if let Some(days) = &mut intensity.working_days {
                 f(&format!("{section}.working_days"), days, DAYS);
             }
+            for (n, role) in intensity.roles.iter_mut().enumerate() {
+                f(
+                    &format!("{section}.roles.{n}.share"),
+                    &mut role.share,
+                    Rule::Fraction,
+                );
+            }
         }
         f(
             "capacity.working_days",
@@ -395,6 +553,52 @@ impl Scenario {
                     Rule::NonNegative,
                 );
             }
+        }
+        let c = &mut self.costs;
+        f("costs.on_cost_rate", &mut c.on_cost_rate, Rule::Fraction);
+        if let Some(v) = &mut c.medication_course_cost {
+            f("costs.medication_course_cost", v, Rule::NonNegative);
+        }
+        for (band, v) in c.salary.iter_mut() {
+            f(&format!("costs.salary.{band}"), v, Rule::NonNegative);
+        }
+        let sv = &mut self.supervision;
+        f(
+            "supervision.low_hours",
+            &mut sv.low_hours,
+            Rule::NonNegative,
+        );
+        f(
+            "supervision.high_hours",
+            &mut sv.high_hours,
+            Rule::NonNegative,
+        );
+        f(
+            "supervision.hours_per_supervisor_wte",
+            &mut sv.hours_per_supervisor_wte,
+            HOURS_PER_WEEK,
+        );
+        let p = &mut self.pipeline;
+        f("pipeline.years", &mut p.years, YEARS);
+        // Turnover must also be below 1: `validate` says so with the reason.
+        f("pipeline.turnover_low", &mut p.turnover_low, Rule::Fraction);
+        f(
+            "pipeline.turnover_high",
+            &mut p.turnover_high,
+            Rule::Fraction,
+        );
+        f("pipeline.training_years", &mut p.training_years, YEARS);
+        f(
+            "pipeline.completion_rate",
+            &mut p.completion_rate,
+            Rule::PositiveFraction,
+        );
+        for (n, r) in self.ratio_roles.iter_mut().enumerate() {
+            f(
+                &format!("ratio_roles.{n}.ratio"),
+                &mut r.ratio,
+                Rule::NonNegative,
+            );
         }
     }
 
@@ -467,6 +671,18 @@ impl Scenario {
                     .deprivation_factor
                     .get_or_insert(inherited);
             }
+            ["costs", "medication_course_cost"] => {
+                self.costs.medication_course_cost.get_or_insert(0.0);
+            }
+            ["costs", "salary", band] => {
+                // A band's override starts at the pay table's figure for the pay point.
+                if let Some(b) = normalize_band(band) {
+                    let inherited = crate::embedded::afc_pay()
+                        .band(&b)
+                        .map_or(0.0, |row| row.at(self.costs.pay_point));
+                    self.costs.salary.entry(b).or_insert(inherited);
+                }
+            }
             [section @ ("low_intensity" | "high_intensity"), "working_days"] => {
                 let inherited = self.capacity.working_days;
                 let i = if *section == "low_intensity" {
@@ -507,6 +723,7 @@ impl Scenario {
                 ));
             }
         }
+        self.validate_workforce(locate, &mut problems, &mut warnings);
         let p = &self.population;
         if p.age_min >= p.age_max {
             problems.push(format!(
@@ -527,6 +744,167 @@ impl Scenario {
         }
         (problems, warnings)
     }
+}
+
+impl Scenario {
+    /// Whether any disorder, or the scenario as a whole, sends people to medication alone.
+    pub fn any_medication_only(&self) -> bool {
+        self.demand.medication_only > 0.0
+            || self
+                .disorders
+                .values()
+                .any(|d| d.medication_only.is_some_and(|m| m > 0.0))
+    }
+
+    /// The checks of issue 5 that are not one key's rule: skill-mix shares summing to 1,
+    /// bands, the medication cost, and the pipeline's whole years.
+    fn validate_workforce(
+        &self,
+        locate: &dyn Fn(&str) -> String,
+        problems: &mut Problems,
+        warnings: &mut Warnings,
+    ) {
+        let band_problem = |path: &str, band: &str| {
+            format!(
+                "{}: {path} = '{band}' is not an Agenda for Change band; expected one of {}",
+                locate(path),
+                BANDS.join(", ")
+            )
+        };
+        for (section, i) in [
+            ("low_intensity", &self.low_intensity),
+            ("high_intensity", &self.high_intensity),
+        ] {
+            let path = format!("{section}.roles");
+            if i.roles.is_empty() {
+                problems.push(format!(
+                    "{}: {path} is empty; give at least one [[{path}]] with role, band and share (shares sum to 1)",
+                    locate(&path)
+                ));
+                continue;
+            }
+            let sum: f64 = i.roles.iter().map(|r| r.share).sum();
+            if !((sum - 1.0).abs() <= 1e-9) {
+                let parts: Vec<String> = i
+                    .roles
+                    .iter()
+                    .map(|r| format!("{} {}", r.role, r.share))
+                    .collect();
+                problems.push(format!(
+                    "{}: {path}: the shares sum to {sum} ({}), not 1; each share is a fraction of {section} WTE, so they must add up to 1",
+                    locate(&path),
+                    parts.join(" + ")
+                ));
+            }
+            for (n, r) in i.roles.iter().enumerate() {
+                if normalize_band(&r.band).as_deref() != Some(r.band.as_str()) {
+                    problems.push(band_problem(&format!("{path}.{n}.band"), &r.band));
+                }
+                if r.role.trim().is_empty() {
+                    problems.push(format!(
+                        "{}: {path}.{n}.role is empty; name the role, e.g. \"PWP\"",
+                        locate(&format!("{path}.{n}"))
+                    ));
+                }
+                if let Some(first) = i.roles[..n]
+                    .iter()
+                    .position(|o| same_role(&o.role, &r.role) && o.band == r.band)
+                {
+                    problems.push(format!(
+                        "{}: {path}.{n}: role '{}' at band {} is already {path}.{first}; give each role and band once",
+                        locate(&format!("{path}.{n}")),
+                        r.role,
+                        r.band
+                    ));
+                }
+            }
+        }
+        for (n, r) in self.ratio_roles.iter().enumerate() {
+            let path = format!("ratio_roles.{n}");
+            if normalize_band(&r.band).as_deref() != Some(r.band.as_str()) {
+                problems.push(band_problem(&format!("{path}.band"), &r.band));
+            }
+            if r.role.trim().is_empty() {
+                problems.push(format!(
+                    "{}: {path}.role is empty; name the role, e.g. \"Employment adviser\"",
+                    locate(&path)
+                ));
+            }
+            if let Some(first) = self.ratio_roles[..n]
+                .iter()
+                .position(|o| same_role(&o.role, &r.role) && o.band == r.band)
+            {
+                problems.push(format!(
+                    "{}: {path}: role '{}' at band {} is already ratio_roles.{first}; give each role and band once",
+                    locate(&path),
+                    r.role,
+                    r.band
+                ));
+            }
+        }
+        for (band, v) in &self.costs.salary {
+            let path = format!("costs.salary.{band}");
+            if normalize_band(band).as_deref() != Some(band.as_str()) {
+                problems.push(format!(
+                    "{}: [costs.salary] band '{band}' is not an Agenda for Change band; expected one of {}",
+                    locate(&path),
+                    BANDS.join(", ")
+                ));
+            } else if *v > 0.0 && *v < SALARY_PLAUSIBLE_MIN {
+                warnings.push(format!(
+                    "{}: {path} = {v} is less than {SALARY_PLAUSIBLE_MIN}: salaries are annual pounds (did you mean {}?)",
+                    locate(&path),
+                    v * 1000.0
+                ));
+            }
+        }
+        if self.any_medication_only() && self.costs.medication_course_cost.is_none() {
+            let origin = if self.demand.medication_only > 0.0 {
+                format!("demand.medication_only = {}", self.demand.medication_only)
+            } else {
+                "a [disorders.<id>] medication_only above 0".to_string()
+            };
+            problems.push(format!(
+                "{}: costs.medication_course_cost is required when medication_only > 0 ({origin}): the cost in pounds of one course of an SSRI for a person who chooses medication alone. No default is shipped because generic prices move month to month; take it from the current Drug Tariff (e.g. 6 months of sertraline 50 mg)",
+                locate("costs.medication_course_cost")
+            ));
+        }
+        let p = &self.pipeline;
+        for (key, v) in [("years", p.years), ("training_years", p.training_years)] {
+            if v.is_finite() && v > 0.0 && v.fract() != 0.0 {
+                let path = format!("pipeline.{key}");
+                problems.push(format!(
+                    "{}: {path} = {v} is not a whole number of years; cohorts start once a year",
+                    locate(&path)
+                ));
+            }
+        }
+        if p.years.is_finite() && p.training_years.is_finite() && p.years < p.training_years {
+            problems.push(format!(
+                "{}: pipeline.years = {} is less than training_years = {}: no trainee started now qualifies in time; give years >= training_years",
+                locate("pipeline.years"),
+                p.years,
+                p.training_years
+            ));
+        }
+        for (key, v) in [
+            ("turnover_low", p.turnover_low),
+            ("turnover_high", p.turnover_high),
+        ] {
+            if v >= 1.0 && v <= 1.0 + 1e-12 {
+                let path = format!("pipeline.{key}");
+                problems.push(format!(
+                    "{}: {path} = {v} is not below 1; a turnover of 1 would mean every member of staff leaves every year",
+                    locate(&path)
+                ));
+            }
+        }
+    }
+}
+
+/// Role names match whatever their case and surrounding spaces.
+pub fn same_role(a: &str, b: &str) -> bool {
+    a.trim().eq_ignore_ascii_case(b.trim())
 }
 
 /// Where a scenario comes from.

@@ -5,7 +5,11 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use super::{preset_names, preset_text, CapacityBasis, Comorbidity, Scenario, ScenarioSource};
+use super::{
+    mark_supervisors, preset_names, preset_text, CapacityBasis, Comorbidity, PayPoint, RatioBasis,
+    RatioRole, RoleShare, Scenario, ScenarioSource,
+};
+use crate::inputs::normalize_band;
 use crate::problems::{InputError, Problems};
 use crate::Warnings;
 
@@ -23,6 +27,10 @@ pub struct RawScenario {
     high_intensity: Option<RawIntensity>,
     capacity: Option<RawCapacity>,
     areas: Option<BTreeMap<String, RawArea>>,
+    costs: Option<RawCosts>,
+    supervision: Option<RawSupervision>,
+    pipeline: Option<RawPipeline>,
+    ratio_roles: Option<Vec<RawRatioRole>>,
     data: Option<RawData>,
 }
 
@@ -70,6 +78,75 @@ struct RawIntensity {
     clinical_hours_per_week: Option<f64>,
     contact_hours: Option<f64>,
     working_days: Option<f64>,
+    roles: Option<Vec<RawRole>>,
+}
+
+/// A band as written: "5", "8a", "Band 6" or a bare number 5.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+enum RawBand {
+    Number(i64),
+    Text(String),
+}
+
+impl RawBand {
+    fn as_written(&self) -> String {
+        match self {
+            RawBand::Number(n) => n.to_string(),
+            RawBand::Text(t) => t.clone(),
+        }
+    }
+
+    /// The normalised band, or the text as written (which `validate` then names as unknown).
+    fn resolve(&self) -> String {
+        let written = self.as_written();
+        normalize_band(&written).unwrap_or(written)
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRole {
+    role: String,
+    band: RawBand,
+    share: f64,
+    supervises: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCosts {
+    pay_point: Option<PayPoint>,
+    on_cost_rate: Option<f64>,
+    medication_course_cost: Option<f64>,
+    salary: Option<BTreeMap<String, f64>>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSupervision {
+    low_hours: Option<f64>,
+    high_hours: Option<f64>,
+    hours_per_supervisor_wte: Option<f64>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPipeline {
+    years: Option<f64>,
+    turnover_low: Option<f64>,
+    turnover_high: Option<f64>,
+    training_years: Option<f64>,
+    completion_rate: Option<f64>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRatioRole {
+    role: String,
+    band: RawBand,
+    per: RatioBasis,
+    ratio: f64,
 }
 
 impl RawIntensity {
@@ -116,17 +193,30 @@ pub struct Layer {
 }
 
 /// The 1-based line of a dotted key in TOML text, found by following `[table]` headers.
+/// The n-th `[[array.of.tables]]` entry (from 0) is `array.of.tables.n`, and the name alone
+/// finds the first entry.
 pub fn find_line(text: &str, path: &str) -> Option<usize> {
     let mut table: Vec<String> = Vec::new();
+    let mut entries: BTreeMap<String, usize> = BTreeMap::new();
     for (i, line) in text.lines().enumerate() {
         let line = line.trim();
         if line.starts_with('#') || line.is_empty() {
             continue;
         }
         if let Some(header) = line.strip_prefix('[') {
+            let is_array = header.starts_with('[');
             let header = header.trim_start_matches('[');
             let end = header.find(']').unwrap_or(header.len());
             table = split_key(&header[..end]);
+            if is_array {
+                let name = table.join(".");
+                let n = entries.entry(name.clone()).or_insert(0);
+                if *n == 0 && name == path {
+                    return Some(i + 1);
+                }
+                table.push(n.to_string());
+                *n += 1;
+            }
             if table.join(".") == path {
                 return Some(i + 1);
             }
@@ -381,6 +471,26 @@ pub fn resolve(layers: Vec<Layer>) -> Result<(Scenario, Warnings), InputError> {
                 target.working_days = Some(v);
                 set(&mut origin, format!("{section}.working_days"), li);
             }
+            if let Some(roles) = &ri.roles {
+                // A layer that lists roles replaces the skill mix below it.
+                target.roles = roles
+                    .iter()
+                    .map(|r| RoleShare {
+                        role: r.role.trim().to_string(),
+                        band: r.band.resolve(),
+                        share: r.share,
+                        supervises: false,
+                    })
+                    .collect();
+                let given: Vec<Option<bool>> = roles.iter().map(|r| r.supervises).collect();
+                mark_supervisors(&mut target.roles, &given);
+                set(&mut origin, format!("{section}.roles"), li);
+                for n in 0..roles.len() {
+                    for key in ["", ".role", ".band", ".share"] {
+                        set(&mut origin, format!("{section}.roles.{n}{key}"), li);
+                    }
+                }
+            }
             match (ri.has_contacts_form(), ri.has_hours_form()) {
                 (true, true) => problems.push(format!(
                     "{}: [{section}] gives both contacts_per_day/caseload and clinical_hours_per_week/contact_hours; give one capacity form: contacts_per_day + caseload, or clinical_hours_per_week + contact_hours",
@@ -449,6 +559,87 @@ pub fn resolve(layers: Vec<Layer>) -> Result<(Scenario, Warnings), InputError> {
                 set(&mut origin, format!("areas.{code}.deprivation_factor"), li);
             }
             set(&mut origin, format!("areas.{code}"), li);
+        }
+        if let Some(c) = &r.costs {
+            if let Some(v) = c.pay_point {
+                s.costs.pay_point = v;
+                set(&mut origin, "costs.pay_point".into(), li);
+            }
+            if let Some(v) = c.on_cost_rate {
+                s.costs.on_cost_rate = v;
+                set(&mut origin, "costs.on_cost_rate".into(), li);
+            }
+            if let Some(v) = c.medication_course_cost {
+                s.costs.medication_course_cost = Some(v);
+                set(&mut origin, "costs.medication_course_cost".into(), li);
+            }
+            for (band, v) in c.salary.iter().flatten() {
+                // Unknown bands are kept as written so that `validate` can name them.
+                let key = normalize_band(band).unwrap_or_else(|| band.clone());
+                s.costs.salary.insert(key.clone(), *v);
+                set(&mut origin, format!("costs.salary.{key}"), li);
+            }
+        }
+        if let Some(sv) = &r.supervision {
+            for (key, value, slot) in [
+                ("low_hours", sv.low_hours, &mut s.supervision.low_hours),
+                ("high_hours", sv.high_hours, &mut s.supervision.high_hours),
+                (
+                    "hours_per_supervisor_wte",
+                    sv.hours_per_supervisor_wte,
+                    &mut s.supervision.hours_per_supervisor_wte,
+                ),
+            ] {
+                if let Some(v) = value {
+                    *slot = v;
+                    set(&mut origin, format!("supervision.{key}"), li);
+                }
+            }
+        }
+        if let Some(p) = &r.pipeline {
+            for (key, value, slot) in [
+                ("years", p.years, &mut s.pipeline.years),
+                ("turnover_low", p.turnover_low, &mut s.pipeline.turnover_low),
+                (
+                    "turnover_high",
+                    p.turnover_high,
+                    &mut s.pipeline.turnover_high,
+                ),
+                (
+                    "training_years",
+                    p.training_years,
+                    &mut s.pipeline.training_years,
+                ),
+                (
+                    "completion_rate",
+                    p.completion_rate,
+                    &mut s.pipeline.completion_rate,
+                ),
+            ] {
+                if let Some(v) = value {
+                    *slot = v;
+                    set(&mut origin, format!("pipeline.{key}"), li);
+                }
+            }
+        }
+        if let Some(list) = &r.ratio_roles {
+            // A layer that lists ratio roles replaces those below it (`ratio_roles = []`
+            // removes them).
+            s.ratio_roles = list
+                .iter()
+                .map(|r| RatioRole {
+                    role: r.role.trim().to_string(),
+                    band: r.band.resolve(),
+                    per: r.per,
+                    ratio: r.ratio,
+                })
+                .collect();
+            set(&mut origin, "ratio_roles".into(), li);
+            for n in 0..list.len() {
+                for key in ["", ".role", ".band", ".per", ".ratio"] {
+                    set(&mut origin, format!("ratio_roles.{n}{key}"), li);
+                }
+            }
         }
         if let Some(d) = &r.data {
             let dir = layer.dir.clone().unwrap_or_default();

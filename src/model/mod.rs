@@ -5,13 +5,19 @@
 //! - `stepped_care::split`: low, high and stepped-up episodes (section 3)
 //! - `capacity::workload`: contacts and the WTE formula (section 4)
 //! - `evaluate`: all of it per leaf area and disorder, summed to the reported areas (section 6)
+//! - `workforce::workforce_detail` (issue 5): roles and bands (`staffing`), costs (`costs`),
+//!   supervision (`staffing`) and the training pipeline (`pipeline`) of each reported area
 
 pub mod capacity;
+pub mod costs;
 pub mod demand;
 pub mod geography;
 pub mod intensity;
+pub mod pipeline;
 pub mod prepare;
+pub mod staffing;
 pub mod stepped_care;
+pub mod workforce;
 
 use std::ops::AddAssign;
 
@@ -24,6 +30,8 @@ pub use capacity::WteCapacity;
 pub use demand::{Demand, FunnelRates};
 pub use intensity::{Intensity, PerIntensity};
 pub use prepare::{prepare, Level, Prepared};
+pub use staffing::{CurrentRole, RoleKind, RoleLine};
+pub use workforce::WorkforceDetail;
 
 /// The data a run reads.
 #[derive(Debug, Clone)]
@@ -128,6 +136,11 @@ pub struct AreaResult {
     /// The flow of each disorder, in `ModelResult::disorders` order.
     pub by_disorder: Vec<Flow>,
     pub current: PerIntensity<f64>,
+    /// Current staff by role and band (issue 5), empty without a workforce file.
+    pub current_roles: Vec<CurrentRole>,
+    /// Roles and bands, costs, supervision and pipeline (issue 5); empty for leaf results
+    /// that are not reported.
+    pub workforce: WorkforceDetail,
 }
 
 impl AreaResult {
@@ -140,7 +153,21 @@ impl AreaResult {
             flow: Flow::default(),
             by_disorder: vec![Flow::default(); n_disorders],
             current: PerIntensity::default(),
+            current_roles: Vec::new(),
+            workforce: WorkforceDetail::default(),
         }
+    }
+
+    /// Fills in `workforce` from the area's sums and current staff.
+    fn detail(&mut self, scenario: &Scenario, pay: &crate::inputs::PayTable) {
+        self.workforce = workforce::workforce_detail(
+            &self.flow,
+            self.population_in_scope,
+            self.current,
+            &self.current_roles,
+            scenario,
+            pay,
+        );
     }
 
     fn add(&mut self, other: &AreaResult) {
@@ -183,6 +210,7 @@ pub fn evaluate(prepared: &Prepared, scenario: &Scenario) -> ModelResult {
     let n = prepared.disorders.len();
     let paths = pathways(scenario, &prepared.disorders);
     let capacity = capacity::wte_capacity(scenario);
+    let pay = crate::embedded::afc_pay();
     let leaf_results: Vec<AreaResult> = prepared
         .leaves
         .iter()
@@ -208,6 +236,8 @@ pub fn evaluate(prepared: &Prepared, scenario: &Scenario) -> ModelResult {
                 r.add(&leaf_results[slot]);
             }
             r.current = g.current;
+            r.current_roles = g.current_roles.clone();
+            r.detail(scenario, pay);
             r
         })
         .collect();
@@ -216,6 +246,8 @@ pub fn evaluate(prepared: &Prepared, scenario: &Scenario) -> ModelResult {
         total.add(r);
     }
     total.current = prepared.total_current;
+    total.current_roles = prepared.total_current_roles.clone();
+    total.detail(scenario, pay);
     ModelResult {
         disorders: prepared.disorders.clone(),
         capacity,

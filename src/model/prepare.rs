@@ -11,6 +11,7 @@ use crate::Warnings;
 
 use super::geography::Geography;
 use super::intensity::PerIntensity;
+use super::staffing::{merge_current, CurrentRole};
 use super::{ModelInputs, RunOptions};
 
 /// Which rows the output has.
@@ -45,6 +46,8 @@ pub struct ReportGroup {
     pub leaves: Vec<usize>,
     /// Effective current WTE (MODEL.md section 5) of staff serving this area.
     pub current: PerIntensity<f64>,
+    /// The same split by role and band (issue 5), in workforce-file order.
+    pub current_roles: Vec<CurrentRole>,
 }
 
 /// Everything about a run that does not depend on the scenario's rates.
@@ -55,6 +58,7 @@ pub struct Prepared {
     pub leaves: Vec<PreparedLeaf>,
     pub groups: Vec<ReportGroup>,
     pub total_current: PerIntensity<f64>,
+    pub total_current_roles: Vec<CurrentRole>,
     pub has_workforce: bool,
     pub age_min: u32,
     pub age_max: u32,
@@ -290,14 +294,16 @@ pub fn prepare(
             level: geography.areas[a].level.clone(),
             leaves: Vec::new(),
             current: PerIntensity::default(),
+            current_roles: Vec::new(),
         })
         .collect();
     for (slot, &g) in group_of_leaf.iter().enumerate() {
         groups[g].leaves.push(slot);
     }
     let mut total_current = PerIntensity::default();
+    let mut total_current_roles = Vec::new();
     if let Some(workforce) = &inputs.workforce {
-        total_current = attribute_workforce(
+        (total_current, total_current_roles) = attribute_workforce(
             workforce,
             &geography,
             &leaf_areas,
@@ -313,6 +319,7 @@ pub fn prepare(
             leaves,
             groups,
             total_current,
+            total_current_roles,
             has_workforce: inputs.workforce.is_some(),
             age_min,
             age_max,
@@ -375,20 +382,29 @@ fn accumulate_population(
     }
 }
 
-/// Sums each workforce row into the reported areas that contain everything it covers.
+/// Sums each workforce row into the reported areas that contain everything it covers, in
+/// total and by role and band.
 fn attribute_workforce(
     workforce: &Workforce,
     geography: &Geography,
     leaf_areas: &[usize],
     groups: &mut [ReportGroup],
     warnings: &mut Warnings,
-) -> PerIntensity<f64> {
+) -> (PerIntensity<f64>, Vec<CurrentRole>) {
     let mut total = PerIntensity::default();
+    let mut total_roles: Vec<CurrentRole> = Vec::new();
     let mut above_level = 0usize;
     for row in &workforce.rows {
         let effective = PerIntensity {
             low: row.wte * row.li_share * row.capacity_factor,
             high: row.wte * row.hi_share * row.capacity_factor,
+        };
+        let by_role = CurrentRole {
+            role: row.role.trim().to_string(),
+            band: row.band.clone(),
+            low: effective.low,
+            high: effective.high,
+            other: row.wte * (1.0 - row.li_share - row.hi_share).max(0.0),
         };
         // The run's leaves this row's staff serve.
         let covered: Vec<usize> = match &row.area_code {
@@ -434,10 +450,12 @@ fn attribute_workforce(
             }
         };
         total += effective;
+        merge_current(&mut total_roles, &by_role);
         let mut placed = false;
         for g in groups.iter_mut() {
             if covered.iter().all(|slot| g.leaves.contains(slot)) {
                 g.current += effective;
+                merge_current(&mut g.current_roles, &by_role);
                 placed = true;
             }
         }
@@ -451,5 +469,5 @@ fn attribute_workforce(
             workforce.source
         ));
     }
-    total
+    (total, total_roles)
 }

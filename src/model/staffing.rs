@@ -1,0 +1,341 @@
+//! Issue 5, parts 1, 3, 5 and 6: who the WTE are (roles and bands), the ratio roles, the
+//! supervision they need, and the current staff matched to them by role and band.
+//!
+//! - WTE of a skill-mix role = share x the intensity's required WTE
+//! - WTE of a ratio role = ratio x its basis (low, high or total WTE, or population in scope)
+//! - supervision hours a week = Σ_i WTE_i x hours per WTE_i; supervisor WTE = hours / hours
+//!   one supervisor WTE provides; covered when the supervising roles' WTE is at least that
+//! - current WTE of a role = the effective WTE (wte x share x capacity_factor) of the current
+//!   workforce rows with the same role and band; the gap = required - current
+
+use serde::Serialize;
+
+use crate::scenario::{same_role, RatioBasis, Scenario, SupervisionSettings};
+
+use super::intensity::{Intensity, PerIntensity};
+
+/// Which part of the workforce a role line belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RoleKind {
+    Low,
+    High,
+    Ratio,
+}
+
+impl RoleKind {
+    pub fn of(i: Intensity) -> RoleKind {
+        match i {
+            Intensity::Low => RoleKind::Low,
+            Intensity::High => RoleKind::High,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RoleKind::Low => "low",
+            RoleKind::High => "high",
+            RoleKind::Ratio => "ratio",
+        }
+    }
+}
+
+/// One role at one band: what is required, what it costs and who is in post.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoleLine {
+    pub role: String,
+    /// Agenda for Change band; empty for a current workforce row that gives none.
+    pub band: String,
+    pub kind: RoleKind,
+    /// Required WTE (0 for a role only the current workforce has).
+    pub wte: f64,
+    /// Annual salary before on-costs, when the band is known.
+    pub salary: Option<f64>,
+    /// Staff cost of the required WTE, pounds a year.
+    pub cost: f64,
+    /// Effective current WTE of the same role and band.
+    pub current_wte: f64,
+    /// Counts towards covering supervision.
+    pub supervises: bool,
+}
+
+impl RoleLine {
+    /// Required minus current; positive is a shortfall.
+    pub fn gap(&self) -> f64 {
+        self.wte - self.current_wte
+    }
+}
+
+/// The current staff of one role and band in one area, summed over workforce rows
+/// (MODEL.md section 5 split by role and band).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CurrentRole {
+    /// As first written in the workforce file.
+    pub role: String,
+    pub band: Option<String>,
+    /// Σ wte x li_share x capacity_factor.
+    pub low: f64,
+    /// Σ wte x hi_share x capacity_factor.
+    pub high: f64,
+    /// Σ wte x (1 - li_share - hi_share): time not on therapy, which counts towards a ratio
+    /// role of the same role and band (employment advisers, admin staff).
+    pub other: f64,
+}
+
+impl CurrentRole {
+    pub fn same(&self, role: &str, band: Option<&str>) -> bool {
+        same_role(&self.role, role) && self.band.as_deref() == band
+    }
+}
+
+/// Adds `add` into the list, merging with an entry of the same role and band.
+pub fn merge_current(list: &mut Vec<CurrentRole>, add: &CurrentRole) {
+    match list
+        .iter_mut()
+        .find(|c| c.same(&add.role, add.band.as_deref()))
+    {
+        Some(c) => {
+            c.low += add.low;
+            c.high += add.high;
+            c.other += add.other;
+        }
+        None => list.push(add.clone()),
+    }
+}
+
+/// The value a ratio role's WTE is proportional to.
+pub fn ratio_basis(per: RatioBasis, wte: PerIntensity<f64>, population_in_scope: f64) -> f64 {
+    match per {
+        RatioBasis::LowWte => wte.low,
+        RatioBasis::HighWte => wte.high,
+        RatioBasis::TotalWte => wte.total(),
+        RatioBasis::PopulationInScope => population_in_scope,
+    }
+}
+
+/// The required roles: the skill mix of each intensity (share x WTE), then the ratio roles
+/// (ratio x basis). Salaries and costs are filled in by the caller.
+pub fn required_roles(
+    wte: PerIntensity<f64>,
+    population_in_scope: f64,
+    scenario: &Scenario,
+) -> Vec<RoleLine> {
+    let mut lines = Vec::new();
+    for i in Intensity::ALL {
+        let settings = match i {
+            Intensity::Low => &scenario.low_intensity,
+            Intensity::High => &scenario.high_intensity,
+        };
+        for r in &settings.roles {
+            lines.push(RoleLine {
+                role: r.role.clone(),
+                band: r.band.clone(),
+                kind: RoleKind::of(i),
+                wte: r.share * wte[i],
+                salary: None,
+                cost: 0.0,
+                current_wte: 0.0,
+                supervises: r.supervises,
+            });
+        }
+    }
+    for r in &scenario.ratio_roles {
+        lines.push(RoleLine {
+            role: r.role.clone(),
+            band: r.band.clone(),
+            kind: RoleKind::Ratio,
+            wte: r.ratio * ratio_basis(r.per, wte, population_in_scope),
+            salary: None,
+            cost: 0.0,
+            current_wte: 0.0,
+            supervises: false,
+        });
+    }
+    lines
+}
+
+/// Puts the current staff against the required roles of the same role and band (gap by role
+/// and band, issue 5 part 6). Low and high intensity time goes to the line of that intensity;
+/// the rest of a row's time counts only for a ratio role of the same role and band. Current
+/// staff with no matching required role get a line of their own (required 0).
+pub fn match_current(lines: &mut Vec<RoleLine>, current: &[CurrentRole]) {
+    for c in current {
+        let band = c.band.clone().unwrap_or_default();
+        let parts = [
+            (RoleKind::Low, c.low),
+            (RoleKind::High, c.high),
+            (RoleKind::Ratio, c.other),
+        ];
+        for (kind, wte) in parts {
+            if wte == 0.0 {
+                continue;
+            }
+            let found = lines
+                .iter_mut()
+                .find(|l| l.kind == kind && l.band == band && same_role(&l.role, &c.role));
+            match (found, kind) {
+                (Some(line), _) => line.current_wte += wte,
+                // Non-therapy time of staff who are not a ratio role is not workforce capacity.
+                (None, RoleKind::Ratio) => {}
+                (None, _) => lines.push(RoleLine {
+                    role: c.role.clone(),
+                    band: band.clone(),
+                    kind,
+                    wte: 0.0,
+                    salary: None,
+                    cost: 0.0,
+                    current_wte: wte,
+                    supervises: false,
+                }),
+            }
+        }
+    }
+}
+
+/// Supervision needed and available (issue 5, part 3).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Supervision {
+    /// Supervision hours a week: WTE_i x hours per WTE_i.
+    pub hours: PerIntensity<f64>,
+    /// Supervisor WTE: hours / hours one supervisor WTE provides.
+    pub supervisor_wte: PerIntensity<f64>,
+    /// Required WTE of the roles that supervise.
+    pub senior_wte: PerIntensity<f64>,
+}
+
+impl Supervision {
+    pub fn hours_total(&self) -> f64 {
+        self.hours.total()
+    }
+
+    pub fn supervisor_wte_total(&self) -> f64 {
+        self.supervisor_wte.total()
+    }
+
+    pub fn senior_wte_total(&self) -> f64 {
+        self.senior_wte.total()
+    }
+
+    /// Whether the supervising roles of the skill mix, together, have the supervisor WTE.
+    pub fn covered(&self) -> bool {
+        self.senior_wte_total() + 1e-9 >= self.supervisor_wte_total()
+    }
+}
+
+/// Supervision hours a week = Σ WTE x hours per WTE by intensity; supervisor WTE = hours /
+/// hours_per_supervisor_wte; senior WTE = the required WTE of the supervising roles.
+pub fn supervision(
+    wte: PerIntensity<f64>,
+    lines: &[RoleLine],
+    s: &SupervisionSettings,
+) -> Supervision {
+    let hours = PerIntensity {
+        low: wte.low * s.low_hours,
+        high: wte.high * s.high_hours,
+    };
+    Supervision {
+        hours,
+        supervisor_wte: hours.map(|h| h / s.hours_per_supervisor_wte),
+        senior_wte: PerIntensity::from_fn(|i| {
+            lines
+                .iter()
+                .filter(|l| l.kind == RoleKind::of(i) && l.supervises)
+                .fold(0.0, |sum, l| sum + l.wte)
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// By hand: 20 low intensity WTE at 1.5 hours a week = 30 hours; 10 high intensity WTE
+    /// at 1 hour = 10 hours; 40 hours / 7.5 per supervisor WTE = 5.33 supervisor WTE. The
+    /// default mix makes 15% senior: 3 senior PWPs + 1.5 senior therapists = 4.5 < 5.33, so
+    /// the seniors alone do not cover it.
+    #[test]
+    fn supervision_worked_example() {
+        let scenario = Scenario::defaults();
+        let wte = PerIntensity {
+            low: 20.0,
+            high: 10.0,
+        };
+        let lines = required_roles(wte, 0.0, &scenario);
+        let s = supervision(wte, &lines, &scenario.supervision);
+        assert_eq!(s.hours.low, 30.0);
+        assert_eq!(s.hours.high, 10.0);
+        assert!((s.supervisor_wte_total() - 40.0 / 7.5).abs() < 1e-12);
+        assert!((s.senior_wte.low - 3.0).abs() < 1e-12);
+        assert!((s.senior_wte.high - 1.5).abs() < 1e-12);
+        assert!(!s.covered());
+        // One supervisor WTE giving 10 hours a week: 4.0 needed, 4.5 available.
+        let mut more = scenario.supervision.clone();
+        more.hours_per_supervisor_wte = 10.0;
+        assert!(supervision(wte, &lines, &more).covered());
+    }
+
+    #[test]
+    fn roles_split_wte_and_ratio_roles_follow_their_basis() {
+        let mut scenario = Scenario::defaults();
+        scenario.ratio_roles.push(crate::scenario::RatioRole {
+            role: "Employment adviser".into(),
+            band: "5".into(),
+            per: RatioBasis::TotalWte,
+            ratio: 0.125,
+        });
+        let wte = PerIntensity {
+            low: 40.0,
+            high: 24.0,
+        };
+        let lines = required_roles(wte, 1e6, &scenario);
+        let got: Vec<(&str, &str, RoleKind, f64)> = lines
+            .iter()
+            .map(|l| (l.role.as_str(), l.band.as_str(), l.kind, l.wte))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("PWP", "5", RoleKind::Low, 0.85 * 40.0),
+                ("Senior PWP", "6", RoleKind::Low, 0.15 * 40.0),
+                ("HIT", "7", RoleKind::High, 0.85 * 24.0),
+                ("Senior therapist", "8a", RoleKind::High, 0.15 * 24.0),
+                ("Employment adviser", "5", RoleKind::Ratio, 8.0),
+            ]
+        );
+    }
+
+    #[test]
+    fn current_staff_match_by_role_and_band() {
+        let scenario = Scenario::defaults();
+        let wte = PerIntensity {
+            low: 10.0,
+            high: 0.0,
+        };
+        let mut lines = required_roles(wte, 0.0, &scenario);
+        let current = vec![
+            CurrentRole {
+                role: "pwp".into(),
+                band: Some("5".into()),
+                low: 6.0,
+                high: 0.0,
+                other: 0.0,
+            },
+            CurrentRole {
+                role: "Trainee PWP".into(),
+                band: Some("4".into()),
+                low: 1.2,
+                high: 0.0,
+                other: 0.0,
+            },
+        ];
+        match_current(&mut lines, &current);
+        assert_eq!(lines[0].current_wte, 6.0);
+        assert!((lines[0].gap() - 2.5).abs() < 1e-12);
+        let trainee = lines.last().unwrap();
+        assert_eq!(
+            (trainee.role.as_str(), trainee.band.as_str(), trainee.wte),
+            ("Trainee PWP", "4", 0.0)
+        );
+        assert!((trainee.gap() + 1.2).abs() < 1e-12);
+    }
+}

@@ -4,7 +4,7 @@ mod table;
 
 use serde::Serialize;
 
-use crate::model::{AreaResult, Flow, Intensity, ModelResult, PerIntensity};
+use crate::model::{AreaResult, Flow, Intensity, ModelResult, PerIntensity, RoleLine};
 use crate::scenario::Scenario;
 
 pub use table::{render_table, short_name, thousands};
@@ -49,6 +49,68 @@ pub struct Row {
     pub current_high_wte: f64,
     pub gap_low_wte: f64,
     pub gap_high_wte: f64,
+    // Issue 5: costs (pounds a year), supervision and the training pipeline. The names are
+    // fixed: users' scripts rely on them.
+    /// Staff cost of the low intensity roles.
+    pub cost_low: f64,
+    /// Staff cost of the high intensity roles.
+    pub cost_high: f64,
+    /// Staff cost of the ratio roles.
+    pub cost_ratio_roles: f64,
+    /// People choosing medication alone x cost of a course.
+    pub cost_medication: f64,
+    pub cost_total: f64,
+    /// cost_low / low_contacts (attended).
+    pub cost_per_low_contact: Option<f64>,
+    /// cost_high / high_contacts (attended).
+    pub cost_per_high_contact: Option<f64>,
+    /// cost_low / low_episodes.
+    pub cost_per_low_episode: Option<f64>,
+    /// cost_high / high_episodes.
+    pub cost_per_high_episode: Option<f64>,
+    /// Required WTE of the ratio roles (not in total_wte, which stays low + high).
+    pub ratio_roles_wte: f64,
+    pub supervision_hours_per_week: f64,
+    pub supervisor_wte: f64,
+    /// Required WTE of the roles that supervise (the senior roles of the skill mix).
+    pub senior_wte: f64,
+    /// senior_wte >= supervisor_wte.
+    pub supervision_covered: bool,
+    /// Trainees to start each year for pipeline.years years to close the gap.
+    pub trainee_intake_low: f64,
+    pub trainee_intake_high: f64,
+    /// Trainees to start each year to hold the requirement once reached.
+    pub steady_intake_low: f64,
+    pub steady_intake_high: f64,
+}
+
+/// One role at one band within a row (JSON only: a CSV row cannot hold a list).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RoleRow {
+    pub role: String,
+    pub band: String,
+    /// `low`, `high` or `ratio`.
+    pub intensity: &'static str,
+    pub wte: f64,
+    /// Staff cost of `wte`, pounds a year.
+    pub cost: f64,
+    pub current_wte: f64,
+    /// wte - current_wte; positive is a shortfall.
+    pub gap_wte: f64,
+}
+
+impl RoleRow {
+    pub fn new(l: &RoleLine) -> RoleRow {
+        RoleRow {
+            role: l.role.clone(),
+            band: l.band.clone(),
+            intensity: l.kind.as_str(),
+            wte: l.wte,
+            cost: l.cost,
+            current_wte: l.current_wte,
+            gap_wte: l.gap(),
+        }
+    }
 }
 
 /// The funnel of one disorder within a row (`--by-disorder`).
@@ -97,6 +159,8 @@ impl Row {
     pub fn new(r: &AreaResult, result: &ModelResult) -> Row {
         let f = &r.flow;
         let gap = r.gap();
+        let w = &r.workforce;
+        let cost = &w.costs;
         let per_wte: PerIntensity<f64> = result.capacity.map(|c| c.episodes_per_wte);
         Row {
             area_code: r.code.clone(),
@@ -128,6 +192,24 @@ impl Row {
             current_high_wte: r.current.high,
             gap_low_wte: gap.low,
             gap_high_wte: gap.high,
+            cost_low: cost.staff.low,
+            cost_high: cost.staff.high,
+            cost_ratio_roles: cost.ratio_roles,
+            cost_medication: cost.medication,
+            cost_total: cost.total(),
+            cost_per_low_contact: ratio(cost.staff.low, f.contacts.low),
+            cost_per_high_contact: ratio(cost.staff.high, f.contacts.high),
+            cost_per_low_episode: ratio(cost.staff.low, f.episodes.low),
+            cost_per_high_episode: ratio(cost.staff.high, f.episodes.high),
+            ratio_roles_wte: w.ratio_roles_wte(),
+            supervision_hours_per_week: w.supervision.hours_total(),
+            supervisor_wte: w.supervision.supervisor_wte_total(),
+            senior_wte: w.supervision.senior_wte_total(),
+            supervision_covered: w.supervision.covered(),
+            trainee_intake_low: w.pipeline.low.intake,
+            trainee_intake_high: w.pipeline.high.intake,
+            steady_intake_low: w.pipeline.low.steady,
+            steady_intake_high: w.pipeline.high.steady,
         }
     }
 }
@@ -136,6 +218,7 @@ impl Row {
 struct JsonRow {
     #[serde(flatten)]
     row: Row,
+    roles: Vec<RoleRow>,
     #[serde(skip_serializing_if = "Option::is_none")]
     disorders: Option<Vec<DisorderRow>>,
 }
@@ -143,6 +226,7 @@ struct JsonRow {
 fn json_row(r: &AreaResult, result: &ModelResult, by_disorder: bool) -> JsonRow {
     JsonRow {
         row: Row::new(r, result),
+        roles: r.workforce.roles.iter().map(RoleRow::new).collect(),
         disorders: by_disorder.then(|| {
             result
                 .disorders
@@ -194,7 +278,9 @@ pub fn render_json(
 }
 
 /// CSV: one row per area then the total; with `by_disorder`, a `disorder` column and the
-/// funnel of each disorder after its area's row (`all`).
+/// funnel of each disorder after its area's row (`all`). The CSV has the flat fields of `Row`
+/// only: the `roles` list (role, band, WTE, cost, current, gap) is in the JSON, since a CSV
+/// row cannot hold a list.
 pub fn render_csv(result: &ModelResult, by_disorder: bool) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut header: Vec<&str> = Vec::new();

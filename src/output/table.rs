@@ -4,7 +4,7 @@
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{CellAlignment, ColumnConstraint, ContentArrangement, Table, Width};
 
-use crate::model::{Intensity, ModelResult, PerIntensity};
+use crate::model::{AreaResult, Intensity, ModelResult, PerIntensity, RoleKind};
 use crate::scenario::{defaults, CapacityBasis, IntensitySettings, Scenario};
 
 use super::{Provenance, Row};
@@ -50,6 +50,29 @@ fn opt(x: Option<f64>, f: impl Fn(f64) -> String) -> String {
 
 fn pct(x: f64) -> String {
     format!("{:.1}%", x * 100.0)
+}
+
+/// 236251421.3 -> "£236.3m"; 32324 -> "£32,324"; 18.21 -> "£18.21".
+pub fn money(x: f64) -> String {
+    if !x.is_finite() {
+        "-".into()
+    } else if x == 0.0 {
+        "£0".into()
+    } else if x.abs() >= 1e6 {
+        format!("£{:.1}m", x / 1e6)
+    } else if x.abs() >= 1000.0 {
+        format!("£{}", thousands(x))
+    } else {
+        format!("£{x:.2}")
+    }
+}
+
+fn area_label(r: &AreaResult) -> String {
+    if r.code == "total" {
+        "Total".to_string()
+    } else {
+        short_name(&r.name)
+    }
 }
 
 fn new_table(header: Vec<&str>) -> Table {
@@ -398,6 +421,9 @@ pub fn render_table(
         out.push('\n');
     }
 
+    out.push('\n');
+    out.push_str(&workforce_sections(result, scenario));
+
     out.push_str(&format!(
         "\nSkill mix: low:high WTE {}; low intensity share of WTE {}, of contacts {}\n\
          (the Outline Business Case planned 65% of contacts at low intensity).\n",
@@ -409,7 +435,204 @@ pub fn render_table(
         "Assumptions not from the seeds: working days a year; the per-disorder pathway (one\n\
          referral weight, medication-only share, step-2 entry and step-up for every disorder\n\
          unless [disorders.<id>] says otherwise).\n\
-         PTSD prevalence is a past-month screen (PCL-C), not a past-week diagnosis.\n",
+         PTSD prevalence is a past-month screen (PCL-C), not a past-week diagnosis.\n\
+         Assumptions of issue 5: the skill-mix shares and bands, 7.5 supervision hours per supervisor WTE,\n\
+         the years to close the gap and the completion rate; on-costs and pay are cited in docs/costs.md.\n",
     );
+    out
+}
+
+/// Issue 5: roles and bands with their costs, then costs, supervision and the training
+/// pipeline in a few lines, then the same by area, then (with a workforce file) the gap by
+/// role and band in each area.
+fn workforce_sections(result: &ModelResult, scenario: &Scenario) -> String {
+    let mut out = String::new();
+    let total = &result.total;
+    let w = &total.workforce;
+    let has_gap = result.has_workforce;
+    let c = &scenario.costs;
+    let pay = crate::embedded::afc_pay();
+
+    let mut header = vec![
+        "Role (total)",
+        "Band",
+        "Step",
+        "WTE",
+        "Salary",
+        "Cost a year",
+    ];
+    if has_gap {
+        header.extend(["Current", "Gap"]);
+    }
+    let mut t = new_table(header);
+    let step = |k: RoleKind| match k {
+        RoleKind::Low => "low",
+        RoleKind::High => "high",
+        RoleKind::Ratio => "ratio",
+    };
+    for l in &w.roles {
+        let mut cells = vec![
+            if l.supervises {
+                format!("{} (supervises)", l.role)
+            } else {
+                l.role.clone()
+            },
+            if l.band.is_empty() {
+                "-".into()
+            } else {
+                l.band.clone()
+            },
+            step(l.kind).into(),
+            wte(l.wte),
+            opt(l.salary, money),
+            money(l.cost),
+        ];
+        if has_gap {
+            cells.push(wte(l.current_wte));
+            cells.push(wte(l.gap()));
+        }
+        t.add_row(cells);
+    }
+    right_align(&mut t, 3);
+    out.push_str(&t.to_string());
+    out.push('\n');
+
+    let row = Row::new(total, result);
+    let salaries = if c.salary.is_empty() {
+        String::new()
+    } else {
+        let list: Vec<String> = c
+            .salary
+            .iter()
+            .map(|(b, v)| format!("band {b} {}", money(*v)))
+            .collect();
+        format!(", overridden: {}", list.join(", "))
+    };
+    out.push_str(&format!(
+        "Costs: Agenda for Change {} pay at the {} point{salaries}, on-costs {} (employer NI and pension).\n\
+         Staff: low {} + high {} + ratio roles {}; medication {}; total {} a year.\n\
+         Per attended contact: low {}, high {}; per episode: low {}, high {}. Compare\n\
+         Radhakrishnan et al. 2013: £99 low and £177 high a session, 2011/12 whole-service costs\n\
+         (docs/costs.md explains the difference).\n",
+        pay.year(),
+        c.pay_point.as_str(),
+        pct(c.on_cost_rate),
+        money(row.cost_low),
+        money(row.cost_high),
+        money(row.cost_ratio_roles),
+        money(row.cost_medication),
+        money(row.cost_total),
+        opt(row.cost_per_low_contact, money),
+        opt(row.cost_per_high_contact, money),
+        opt(row.cost_per_low_episode, money),
+        opt(row.cost_per_high_episode, money),
+    ));
+    let sv = &w.supervision;
+    let sp = &scenario.supervision;
+    let short = sv.supervisor_wte_total() - sv.senior_wte_total();
+    out.push_str(&format!(
+        "Supervision: {} hours a week (low {} h, high {} h per WTE) = {} supervisor WTE at {} h\n\
+         each (low {}, high {}); the supervising roles have {} WTE (low {}, high {}):\n{}.\n",
+        thousands(sv.hours_total()),
+        sp.low_hours,
+        sp.high_hours,
+        wte(sv.supervisor_wte_total()),
+        sp.hours_per_supervisor_wte,
+        wte(sv.supervisor_wte.low),
+        wte(sv.supervisor_wte.high),
+        wte(sv.senior_wte_total()),
+        wte(sv.senior_wte.low),
+        wte(sv.senior_wte.high),
+        if sv.covered() {
+            "covered".to_string()
+        } else {
+            format!(
+                "NOT covered: {} WTE short (more senior staff, or more hours each)",
+                wte(short)
+            )
+        },
+    ));
+    let p = &scenario.pipeline;
+    out.push_str(&format!(
+        "Training: to reach the requirement in {} years (training {} year(s), completion {}), start\n\
+         {} low and {} high intensity trainees a year; then {} and {} a year replace turnover\n\
+         ({} and {} a year).\n\n",
+        p.years,
+        p.training_years,
+        pct(p.completion_rate),
+        thousands(row.trainee_intake_low),
+        thousands(row.trainee_intake_high),
+        thousands(row.steady_intake_low),
+        thousands(row.steady_intake_high),
+        pct(p.turnover_low),
+        pct(p.turnover_high),
+    ));
+
+    // By area.
+    let mut t = new_table(vec![
+        "Area",
+        "Cost a year",
+        "Supervisor WTE",
+        "Covered",
+        "Trainees low",
+        "Trainees high",
+    ]);
+    for r in result.rows.iter().chain(std::iter::once(total)) {
+        let row = Row::new(r, result);
+        t.add_row(vec![
+            area_label(r),
+            money(row.cost_total),
+            wte(row.supervisor_wte),
+            (if row.supervision_covered { "yes" } else { "no" }).into(),
+            format!(
+                "{} then {}",
+                thousands(row.trainee_intake_low),
+                thousands(row.steady_intake_low)
+            ),
+            format!(
+                "{} then {}",
+                thousands(row.trainee_intake_high),
+                thousands(row.steady_intake_high)
+            ),
+        ]);
+    }
+    right_align(&mut t, 1);
+    out.push_str(&t.to_string());
+    out.push_str(&format!(
+        "\nTrainees to start a year: \"X then Y\": X a year for {} years closes the gap, then Y a year\n\
+         replaces turnover.\n",
+        p.years
+    ));
+
+    // Gap by role and band, per area.
+    if has_gap {
+        out.push('\n');
+        let mut t = new_table(vec![
+            "Area", "Role", "Band", "Step", "Required", "Current", "Gap",
+        ]);
+        for r in result.rows.iter().chain(std::iter::once(total)) {
+            for l in &r.workforce.roles {
+                if l.wte == 0.0 && l.current_wte == 0.0 {
+                    continue;
+                }
+                t.add_row(vec![
+                    area_label(r),
+                    l.role.clone(),
+                    if l.band.is_empty() {
+                        "-".into()
+                    } else {
+                        l.band.clone()
+                    },
+                    step(l.kind).into(),
+                    wte(l.wte),
+                    wte(l.current_wte),
+                    wte(l.gap()),
+                ]);
+            }
+        }
+        right_align(&mut t, 4);
+        out.push_str(&t.to_string());
+        out.push_str("\nGap by role and band: current staff match a role by its name and band in the workforce file.\n");
+    }
     out
 }

@@ -43,6 +43,9 @@ pub fn run(args: InitArgs) -> Result<ExitCode> {
     // What we write must load back to the same assumptions.
     let (written, _) = scenario::load_str(&args.file.display().to_string(), &text)?;
     debug_assert_eq!(written.demand, base.demand);
+    debug_assert_eq!(written.costs, base.costs);
+    debug_assert_eq!(written.low_intensity.roles, base.low_intensity.roles);
+    debug_assert_eq!(written.ratio_roles, base.ratio_roles);
     output.commit(text.as_bytes())?;
     eprintln!(
         "wrote {} (from {}); edit it, then run: capacity model {}",

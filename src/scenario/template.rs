@@ -3,11 +3,43 @@
 
 use std::fmt::Write;
 
-use super::{CapacityBasis, Comorbidity, IntensitySettings, Scenario};
+use super::{mark_supervisors, CapacityBasis, Comorbidity, IntensitySettings, Scenario};
+use crate::embedded::afc_pay;
 
 /// `0.5` -> "0.5", `16.0` -> "16.0": always a TOML float.
 fn num(x: f64) -> String {
     format!("{x:?}")
+}
+
+/// A TOML string with quotes escaped.
+fn quoted(text: &str) -> String {
+    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+fn roles(out: &mut String, section: &str, i: &IntensitySettings, assumption: &str) {
+    let _ = writeln!(
+        out,
+        "# Skill mix: who delivers this intensity's WTE. One [[{section}.roles]] per role with its\n\
+         # Agenda for Change band and share (a fraction of the intensity's WTE; shares sum to 1).\n\
+         # {assumption}\n\
+         # supervises = true/false (optional) marks the roles whose WTE covers supervision; by default\n\
+         # the roles above the lowest band."
+    );
+    // `supervises` is written only where it differs from the default by band.
+    let mut by_default = i.roles.clone();
+    mark_supervisors(&mut by_default, &vec![None; i.roles.len()]);
+    for (r, d) in i.roles.iter().zip(&by_default) {
+        let _ = writeln!(
+            out,
+            "[[{section}.roles]]\nrole = {}\nband = {}\nshare = {}",
+            quoted(&r.role),
+            quoted(&r.band),
+            num(r.share)
+        );
+        if r.supervises != d.supervises {
+            let _ = writeln!(out, "supervises = {}", r.supervises);
+        }
+    }
 }
 
 fn intensity(out: &mut String, section: &str, title: &str, i: &IntensitySettings, defaults: &str) {
@@ -190,12 +222,24 @@ pub fn commented_toml(s: &Scenario, name: &str, from: &str) -> String {
         &s.low_intensity,
         "OBC 7; Richards 3-7.",
     );
+    roles(
+        &mut out,
+        "low_intensity",
+        &s.low_intensity,
+        "Default, an ASSUMPTION (issue 5): 85% PWP at band 5, 15% senior PWP at band 6.",
+    );
     intensity(
         &mut out,
         "high_intensity",
         "High intensity (step 3): CBT and other therapists.",
         &s.high_intensity,
         "OBC 12; Clark 15.",
+    );
+    roles(
+        &mut out,
+        "high_intensity",
+        &s.high_intensity,
+        "Default, an ASSUMPTION (issue 5): 85% HIT at band 7, 15% senior therapist at band 8a.",
     );
 
     let cap = &s.capacity;
@@ -227,6 +271,7 @@ pub fn commented_toml(s: &Scenario, name: &str, from: &str) -> String {
             let _ = writeln!(out, "[areas.{code}]\ndeprivation_factor = {}", num(v));
         }
     }
+    workforce_sections(&mut out, s);
     let _ = writeln!(
         out,
         "\n# Input files, relative to this file; the command line's --population etc. win.\n\
@@ -235,4 +280,121 @@ pub fn commented_toml(s: &Scenario, name: &str, from: &str) -> String {
          # areas = \"areas.csv\"\n# workforce = \"workforce.csv\""
     );
     out
+}
+
+/// `[costs]`, `[supervision]`, `[pipeline]` and `[[ratio_roles]]` (issue 5).
+fn workforce_sections(out: &mut String, s: &Scenario) {
+    let c = &s.costs;
+    let pay = afc_pay();
+    let _ = writeln!(
+        out,
+        "\n[costs]\n\
+         # Staff cost of a role = WTE x salary of its band x (1 + on_cost_rate). Salaries are the\n\
+         # Agenda for Change {} pay points (England, NHS Health Careers; data/afc_pay.csv) at\n\
+         # pay_point: \"entry\", \"mid\" or \"top\" of each band.",
+        pay.year()
+    );
+    let _ = writeln!(out, "pay_point = \"{}\"", c.pay_point.as_str());
+    let _ = writeln!(
+        out,
+        "# Employer on-costs as a fraction of salary: NHS Pension employer contribution 23.7% + 0.08%\n\
+         # levy (from April 2024) + employer National Insurance 13.8% above £9,100 (2024/25), 10.6%\n\
+         # of a band 6 mid salary: 0.344 (docs/costs.md)."
+    );
+    let _ = writeln!(out, "on_cost_rate = {}", num(c.on_cost_rate));
+    let _ = writeln!(
+        out,
+        "# Pounds for one course of an SSRI for a person who chooses medication alone; required when\n\
+         # any medication_only is above 0 (no default: generic prices move month to month; take it\n\
+         # from the current Drug Tariff)."
+    );
+    match c.medication_course_cost {
+        Some(v) => {
+            let _ = writeln!(out, "medication_course_cost = {}", num(v));
+        }
+        None => {
+            let _ = writeln!(out, "# medication_course_cost = 30.0");
+        }
+    }
+    let _ = writeln!(
+        out,
+        "# Annual salary (before on-costs) of a band, overriding the pay table, e.g. a local rate:"
+    );
+    if c.salary.is_empty() {
+        let _ = writeln!(out, "# [costs.salary]\n# \"5\" = 33000.0");
+    } else {
+        let _ = writeln!(out, "[costs.salary]");
+        for (band, v) in &c.salary {
+            let _ = writeln!(out, "{} = {}", quoted(band), num(*v));
+        }
+    }
+
+    let sv = &s.supervision;
+    let _ = writeln!(
+        out,
+        "\n[supervision]\n\
+         # Supervision hours a week each WTE needs (IAPT supervision guidance, as issue 5 cites it):\n\
+         # low intensity 1 h of case management a week + 1 h of clinical skills a fortnight = 1.5;"
+    );
+    let _ = writeln!(out, "low_hours = {}", num(sv.low_hours));
+    let _ = writeln!(out, "# high intensity 1 h a week.");
+    let _ = writeln!(out, "high_hours = {}", num(sv.high_hours));
+    let _ = writeln!(
+        out,
+        "# Supervision hours a week one supervisor WTE provides (ASSUMPTION: 7.5, a day a week).\n\
+         # Supervisor WTE = hours / this; the output says whether the supervising roles cover it."
+    );
+    let _ = writeln!(
+        out,
+        "hours_per_supervisor_wte = {}",
+        num(sv.hours_per_supervisor_wte)
+    );
+
+    let p = &s.pipeline;
+    let _ = writeln!(
+        out,
+        "\n[pipeline]\n\
+         # Trainees to start each year: I = max(0, (R - C0 (1-t)^Y) / (c x sum_(m=0..Y-T) (1-t)^m)),\n\
+         # then R t / c a year to hold R. Y: whole years to close the gap (ASSUMPTION: 3)."
+    );
+    let _ = writeln!(out, "years = {}", num(p.years));
+    let _ = writeln!(
+        out,
+        "# Annual turnover t of qualified staff (2015 IAPT workforce census: 22% low, 9% high)."
+    );
+    let _ = writeln!(out, "turnover_low = {}", num(p.turnover_low));
+    let _ = writeln!(out, "turnover_high = {}", num(p.turnover_high));
+    let _ = writeln!(
+        out,
+        "# T: whole years of training (PWP and HIT: one-year programmes, seed 004)."
+    );
+    let _ = writeln!(out, "training_years = {}", num(p.training_years));
+    let _ = writeln!(
+        out,
+        "# c: share of trainees who complete and join (ASSUMPTION: 0.9)."
+    );
+    let _ = writeln!(out, "completion_rate = {}", num(p.completion_rate));
+
+    let _ = writeln!(
+        out,
+        "\n# Ratio roles: staff in proportion to low_wte, high_wte, total_wte or population_in_scope,\n\
+         # costed like the rest. E.g. employment advisers at 1 per 8 therapists (the 1:8 ratio of the\n\
+         # 2017-18 Employment Advisers in IAPT pilot); band 5 is an ASSUMPTION:"
+    );
+    if s.ratio_roles.is_empty() {
+        let _ = writeln!(
+            out,
+            "# [[ratio_roles]]\n# role = \"Employment adviser\"\n# band = \"5\"\n# per = \"total_wte\"\n# ratio = 0.125"
+        );
+    }
+    for r in &s.ratio_roles {
+        let _ = writeln!(
+            out,
+            "[[ratio_roles]]\nrole = {}\nband = {}\nper = \"{}\"\nratio = {}",
+            quoted(&r.role),
+            quoted(&r.band),
+            r.per.as_str(),
+            num(r.ratio)
+        );
+    }
 }

@@ -104,12 +104,14 @@ impl RawBand {
     }
 }
 
+/// Every key optional here so that a missing one is reported with its file, line and table
+/// (serde's own message has neither).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawRole {
-    role: String,
-    band: RawBand,
-    share: f64,
+    role: Option<String>,
+    band: Option<RawBand>,
+    share: Option<f64>,
     supervises: Option<bool>,
 }
 
@@ -143,10 +145,22 @@ struct RawPipeline {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawRatioRole {
-    role: String,
-    band: RawBand,
-    per: RatioBasis,
-    ratio: f64,
+    role: Option<String>,
+    band: Option<RawBand>,
+    per: Option<RatioBasis>,
+    ratio: Option<f64>,
+}
+
+/// "file:line: [[table]] entry n has no `key`; ..." for a key an array-of-tables entry lacks.
+fn missing_key(layer: &Layer, table: &str, n: usize, key: &str, what: &str) -> String {
+    format!(
+        "{}:{}: {table}.{n} (the [[{table}]] entry number {}) has no {key}; give {what}",
+        layer.label,
+        find_line(&layer.text, &format!("{table}.{n}"))
+            .or_else(|| find_line(&layer.text, table))
+            .unwrap_or(1),
+        n + 1
+    )
 }
 
 impl RawIntensity {
@@ -473,12 +487,36 @@ pub fn resolve(layers: Vec<Layer>) -> Result<(Scenario, Warnings), InputError> {
             }
             if let Some(roles) = &ri.roles {
                 // A layer that lists roles replaces the skill mix below it.
+                let table = format!("{section}.roles");
+                for (n, r) in roles.iter().enumerate() {
+                    for (key, absent, what) in [
+                        (
+                            "role",
+                            r.role.is_none(),
+                            "the role's name, e.g. role = \"PWP\"",
+                        ),
+                        (
+                            "band",
+                            r.band.is_none(),
+                            "its Agenda for Change band, e.g. band = \"5\"",
+                        ),
+                        (
+                            "share",
+                            r.share.is_none(),
+                            "its share of the intensity's WTE, e.g. share = 0.85",
+                        ),
+                    ] {
+                        if absent {
+                            problems.push(missing_key(layer, &table, n, key, what));
+                        }
+                    }
+                }
                 target.roles = roles
                     .iter()
                     .map(|r| RoleShare {
-                        role: r.role.trim().to_string(),
-                        band: r.band.resolve(),
-                        share: r.share,
+                        role: r.role.as_deref().unwrap_or("").trim().to_string(),
+                        band: r.band.as_ref().map(RawBand::resolve).unwrap_or_default(),
+                        share: r.share.unwrap_or(0.0),
                         supervises: false,
                     })
                     .collect();
@@ -625,13 +663,25 @@ pub fn resolve(layers: Vec<Layer>) -> Result<(Scenario, Warnings), InputError> {
         if let Some(list) = &r.ratio_roles {
             // A layer that lists ratio roles replaces those below it (`ratio_roles = []`
             // removes them).
+            for (n, r) in list.iter().enumerate() {
+                for (key, absent, what) in [
+                    ("role", r.role.is_none(), "the role's name, e.g. role = \"Employment adviser\""),
+                    ("band", r.band.is_none(), "its Agenda for Change band, e.g. band = \"5\""),
+                    ("per", r.per.is_none(), "what it is in proportion to: per = \"low_wte\", \"high_wte\", \"total_wte\" or \"population_in_scope\""),
+                    ("ratio", r.ratio.is_none(), "WTE per unit of `per`, e.g. ratio = 0.125 for 1 per 8"),
+                ] {
+                    if absent {
+                        problems.push(missing_key(layer, "ratio_roles", n, key, what));
+                    }
+                }
+            }
             s.ratio_roles = list
                 .iter()
                 .map(|r| RatioRole {
-                    role: r.role.trim().to_string(),
-                    band: r.band.resolve(),
-                    per: r.per,
-                    ratio: r.ratio,
+                    role: r.role.as_deref().unwrap_or("").trim().to_string(),
+                    band: r.band.as_ref().map(RawBand::resolve).unwrap_or_default(),
+                    per: r.per.unwrap_or(RatioBasis::TotalWte),
+                    ratio: r.ratio.unwrap_or(0.0),
                 })
                 .collect();
             set(&mut origin, "ratio_roles".into(), li);

@@ -7,3 +7,4 @@ mod errors;
 mod properties;
 mod report;
 mod worked_examples;
+mod workforce_detail;

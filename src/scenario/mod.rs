@@ -784,7 +784,7 @@ impl Scenario {
                 continue;
             }
             let sum: f64 = i.roles.iter().map(|r| r.share).sum();
-            if !((sum - 1.0).abs() <= 1e-9) {
+            if sum.is_nan() || (sum - 1.0).abs() > 1e-9 {
                 let parts: Vec<String> = i
                     .roles
                     .iter()
@@ -891,7 +891,8 @@ impl Scenario {
             ("turnover_low", p.turnover_low),
             ("turnover_high", p.turnover_high),
         ] {
-            if v >= 1.0 && v <= 1.0 + 1e-12 {
+            // Above 1 is already "not a fraction" (Rule::Fraction); exactly 1 is caught here.
+            if v == 1.0 {
                 let path = format!("pipeline.{key}");
                 problems.push(format!(
                     "{}: {path} = {v} is not below 1; a turnover of 1 would mean every member of staff leaves every year",

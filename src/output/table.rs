@@ -520,8 +520,11 @@ fn workforce_sections(result: &ModelResult, scenario: &Scenario) -> String {
         money(row.cost_low),
         money(row.cost_high),
         money(row.cost_ratio_roles),
-        money(row.cost_medication),
-        money(row.cost_total),
+        opt(row.cost_medication, money),
+        row.cost_total.map_or_else(
+            || "unknown (costs.medication_course_cost is not set)".to_string(),
+            money
+        ),
         opt(row.cost_per_low_contact, money),
         opt(row.cost_per_high_contact, money),
         opt(row.cost_per_low_episode, money),
@@ -571,8 +574,8 @@ fn workforce_sections(result: &ModelResult, scenario: &Scenario) -> String {
     // By area.
     let mut t = new_table(vec![
         "Area",
-        "Cost a year",
-        "Supervisor WTE",
+        "Cost",
+        "Supervisors",
         "Covered",
         "Trainees low",
         "Trainees high",
@@ -581,7 +584,7 @@ fn workforce_sections(result: &ModelResult, scenario: &Scenario) -> String {
         let row = Row::new(r, result);
         t.add_row(vec![
             area_label(r),
-            money(row.cost_total),
+            opt(row.cost_total, money),
             wte(row.supervisor_wte),
             (if row.supervision_covered { "yes" } else { "no" }).into(),
             format!(
@@ -597,9 +600,13 @@ fn workforce_sections(result: &ModelResult, scenario: &Scenario) -> String {
         ]);
     }
     right_align(&mut t, 1);
+    if let Some(c) = t.column_mut(0) {
+        c.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(26)));
+    }
     out.push_str(&t.to_string());
     out.push_str(&format!(
-        "\nTrainees to start a year: \"X then Y\": X a year for {} years closes the gap, then Y a year\n\
+        "\nCost a year; supervisor WTE needed and whether the supervising roles cover it.\n\
+         Trainees to start a year: \"X then Y\": X a year for {} years closes the gap, then Y a year\n\
          replaces turnover.\n",
         p.years
     ));
@@ -611,12 +618,16 @@ fn workforce_sections(result: &ModelResult, scenario: &Scenario) -> String {
             "Area", "Role", "Band", "Step", "Required", "Current", "Gap",
         ]);
         for r in result.rows.iter().chain(std::iter::once(total)) {
+            let mut first = true;
             for l in &r.workforce.roles {
                 if l.wte == 0.0 && l.current_wte == 0.0 {
                     continue;
                 }
+                // The area's name on its first line only, so that the areas stand apart.
+                let name = if first { area_label(r) } else { String::new() };
+                first = false;
                 t.add_row(vec![
-                    area_label(r),
+                    name,
                     l.role.clone(),
                     if l.band.is_empty() {
                         "-".into()

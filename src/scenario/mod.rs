@@ -119,8 +119,9 @@ pub struct CostSettings {
     pub pay_point: PayPoint,
     /// Employer National Insurance and pension, as a fraction of salary.
     pub on_cost_rate: f64,
-    /// Cost of one course of an SSRI for a person who chooses medication alone; required when
-    /// any medication_only share is above 0 (no default: generic prices move month to month).
+    /// Cost of one course of an SSRI for a person who chooses medication alone. No default
+    /// (generic prices move month to month): when any medication_only share is above 0 and this
+    /// is unset, the medication cost and the total are left blank, with a warning.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub medication_course_cost: Option<f64>,
     /// `[costs.salary]`: annual salary (before on-costs) per band, overriding the pay table.
@@ -864,8 +865,8 @@ impl Scenario {
             } else {
                 "a [disorders.<id>] medication_only above 0".to_string()
             };
-            problems.push(format!(
-                "{}: costs.medication_course_cost is required when medication_only > 0 ({origin}): the cost in pounds of one course of an SSRI for a person who chooses medication alone. No default is shipped because generic prices move month to month; take it from the current Drug Tariff (e.g. 6 months of sertraline 50 mg)",
+            warnings.push(format!(
+                "{}: medication_only > 0 ({origin}) but costs.medication_course_cost is not set, so cost_medication and cost_total are left blank; set it to the cost in pounds of one course of an SSRI for a person who chooses medication alone (no default is shipped: generic prices move month to month; take it from the current Drug Tariff)",
                 locate("costs.medication_course_cost")
             ));
         }

@@ -304,9 +304,9 @@ fn workforce_sections(out: &mut String, s: &Scenario) {
     let _ = writeln!(out, "on_cost_rate = {}", num(c.on_cost_rate));
     let _ = writeln!(
         out,
-        "# Pounds for one course of an SSRI for a person who chooses medication alone; required when\n\
-         # any medication_only is above 0 (no default: generic prices move month to month; take it\n\
-         # from the current Drug Tariff)."
+        "# Pounds for one course of an SSRI for a person who chooses medication alone. No default\n\
+         # (generic prices move month to month; take it from the current Drug Tariff): with\n\
+         # medication_only above 0 and this unset, cost_medication and cost_total are left blank."
     );
     match c.medication_course_cost {
         Some(v) => {

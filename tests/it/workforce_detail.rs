@@ -455,16 +455,39 @@ fn years_of_zero_and_fewer_years_than_training() {
     );
 }
 
+/// Without a course cost the medication cost (and so the total) is unknown: a warning, blank
+/// fields, and the staff costs still given. The model issue's scenarios stay valid.
 #[test]
-fn medication_cost_required_when_people_choose_medication() {
+fn medication_cost_unknown_without_a_course_cost() {
     let w = Workdir::new();
-    w.rejects(
+    w.write(
+        "s.toml",
         &SCENARIO.replace("medication_course_cost = 20.0\n", ""),
-        &[
-            "costs.medication_course_cost is required when medication_only > 0",
-            "demand.medication_only = 0.2",
-        ],
     );
+    let out = w
+        .capacity()
+        .args([
+            "model",
+            "s.toml",
+            "--population",
+            "population.csv",
+            "--prevalence",
+            "prevalence.csv",
+            "--format",
+            "json",
+        ])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "costs.medication_course_cost is not set, so cost_medication and cost_total are left blank",
+        ))
+        .get_output()
+        .stdout
+        .clone();
+    let t = serde_json::from_slice::<Value>(&out).unwrap()["total"].clone();
+    assert!(t["cost_medication"].is_null());
+    assert!(t["cost_total"].is_null());
+    close(num(&t, "cost_low"), 400_000.0, "cost_low");
 }
 
 #[test]

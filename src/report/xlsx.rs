@@ -34,6 +34,8 @@ fn format_of(field: &str) -> &'static str {
         "low_high_ratio" => RATIO,
         "low_share_wte" | "low_share_contacts" | "access_rate" => SHARE,
         f if f.ends_with("_per_wte") => "#,##0.0",
+        // Pounds per contact or episode (issue 5): pence matter at £18.21 a contact.
+        f if f.starts_with("cost_per_") => "#,##0.00",
         _ => COUNT,
     }
 }

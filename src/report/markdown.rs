@@ -114,7 +114,7 @@ pub fn render_markdown(
         header.extend(["Current low", "Current high", "Gap low", "Gap high"]);
     }
     let mut numeric = vec![false, false];
-    numeric.extend(std::iter::repeat(true).take(header.len() - 2));
+    numeric.extend(std::iter::repeat_n(true, header.len() - 2));
     let rows: Vec<Vec<String>> = result
         .rows
         .iter()

@@ -157,7 +157,7 @@ pub fn classify(key: &str, value: f64) -> (Basis, &'static str) {
     let p = pattern(key);
     KNOWN
         .iter()
-        .find(|k| k.key == p && k.value.map_or(true, |v| same(v, value)))
+        .find(|k| k.key == p && k.value.is_none_or(|v| same(v, value)))
         .map(|k| (k.basis, k.source))
         .unwrap_or((
             Basis::Assumption,

@@ -436,7 +436,7 @@ pub fn render_table(
          referral weight, medication-only share, step-2 entry and step-up for every disorder\n\
          unless [disorders.<id>] says otherwise).\n\
          PTSD prevalence is a past-month screen (PCL-C), not a past-week diagnosis.\n\
-         Assumptions of issue 5: the skill-mix shares and bands, 7.5 supervision hours per supervisor WTE,\n\
+         Also assumptions: the skill-mix shares and bands, 7.5 supervision hours per supervisor WTE,\n\
          the years to close the gap and the completion rate; on-costs and pay are cited in docs/costs.md.\n",
     );
     out

@@ -114,25 +114,25 @@ const KNOWN: &[Known] = &[
     assumed("capacity.headroom", Some(0.0), "seed 002 line 166 asks for spare capacity for variation in referrals but gives no figure"),
     assumed("areas.*.deprivation_factor", None, "a local adjustment set in the scenario"),
     // Issue 5: roles, costs, supervision, pipeline (docs/costs.md).
-    assumed("low_intensity.roles.*.share", Some(0.85), "issue 5 default skill mix: 85% PWP at band 5 (seed 002 line 59 puts step 2 at bands 4-6)"),
-    assumed("low_intensity.roles.*.share", Some(0.15), "issue 5 default skill mix: 15% senior PWP at band 6"),
-    assumed("high_intensity.roles.*.share", Some(0.85), "issue 5 default skill mix: 85% HIT at band 7 (seed 002 line 59 puts step 3 at bands 6-8)"),
-    assumed("high_intensity.roles.*.share", Some(0.15), "issue 5 default skill mix: 15% senior therapist at band 8a"),
+    assumed("low_intensity.roles.*.share", Some(0.85), "default skill mix, an assumption: 85% PWP at band 5 (seed 002 line 59 puts step 2 at bands 4-6)"),
+    assumed("low_intensity.roles.*.share", Some(0.15), "default skill mix, an assumption: 15% senior PWP at band 6"),
+    assumed("high_intensity.roles.*.share", Some(0.85), "default skill mix, an assumption: 85% HIT at band 7 (seed 002 line 59 puts step 3 at bands 6-8)"),
+    assumed("high_intensity.roles.*.share", Some(0.15), "default skill mix, an assumption: 15% senior therapist at band 8a"),
     assumed("low_intensity.roles.*.share", None, "a skill-mix share set in the scenario"),
     assumed("high_intensity.roles.*.share", None, "a skill-mix share set in the scenario"),
     cited("costs.on_cost_rate", 0.344, "NHS Pension employer 23.7% + 0.08% levy from April 2024 (NHS Employers) + employer NI 13.8% above £9,100 in 2024/25 (gov.uk), 10.6% of a band 6 mid salary (docs/costs.md)"),
     assumed("costs.salary.*", None, "a local salary set in the scenario, instead of the Agenda for Change 2024/25 pay table"),
     assumed("costs.medication_course_cost", None, "the scenario's own cost of an SSRI course: no default, Drug Tariff prices move month to month"),
-    cited("supervision.low_hours", 1.5, "IAPT supervision guidance as issue 5 cites it: 1 h case management a week + 1 h clinical skills a fortnight"),
+    cited("supervision.low_hours", 1.5, "IAPT supervision guidance: 1 h case management a week + 1 h clinical skills a fortnight"),
     seeds("supervision.low_hours", 1.4615384615384615, "seed 004 lines 573, 575: 1 h a week + 2 h group supervision a month"),
-    cited("supervision.high_hours", 1.0, "IAPT supervision guidance as issue 5 cites it: 1 h a week"),
+    cited("supervision.high_hours", 1.0, "IAPT supervision guidance: 1 h a week"),
     seeds("supervision.high_hours", 1.3461538461538463, "seed 004 lines 579, 587: weekly + 1.5 h group supervision a month"),
-    assumed("supervision.hours_per_supervisor_wte", Some(7.5), "issue 5 default: one day of a 37.5-hour week"),
+    assumed("supervision.hours_per_supervisor_wte", Some(7.5), "an assumption: one day of a 37.5-hour week"),
     assumed("pipeline.years", Some(3.0), "a three-year plan; no source gives a horizon"),
-    cited("pipeline.turnover_low", 0.22, "2015 IAPT workforce census (low intensity), as issue 5 cites it"),
-    cited("pipeline.turnover_high", 0.09, "2015 IAPT workforce census (high intensity), as issue 5 cites it"),
+    cited("pipeline.turnover_low", 0.22, "2015 IAPT workforce census (low intensity)"),
+    cited("pipeline.turnover_high", 0.09, "2015 IAPT workforce census (high intensity)"),
     seeds("pipeline.training_years", 1.0, "seed 004 lines 361, 385: one-year postgraduate certificates for HITs and PWPs"),
-    assumed("pipeline.completion_rate", Some(0.9), "issue 5 default"),
+    assumed("pipeline.completion_rate", Some(0.9), "an assumption"),
     assumed("ratio_roles.*.ratio", None, "a ratio set in the scenario (employment advisers at 1 per 8 therapists, 0.125 per total_wte, is the 2017-18 Employment Advisers in IAPT pilot's ratio)"),
 ];
 
@@ -291,7 +291,7 @@ mod tests {
         assert_eq!(classify("pipeline.years", 3.0).0, Basis::Assumption);
         assert_eq!(
             classify("low_intensity.roles.1.share", 0.15).1,
-            "issue 5 default skill mix: 15% senior PWP at band 6"
+            "default skill mix, an assumption: 15% senior PWP at band 6"
         );
         assert_eq!(classify("costs.salary.8a", 60000.0).0, Basis::Assumption);
         assert!(classify("ratio_roles.0.ratio", 0.125).1.contains("1 per 8"));

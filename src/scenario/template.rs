@@ -226,7 +226,7 @@ pub fn commented_toml(s: &Scenario, name: &str, from: &str) -> String {
         &mut out,
         "low_intensity",
         &s.low_intensity,
-        "Default, an ASSUMPTION (issue 5): 85% PWP at band 5, 15% senior PWP at band 6.",
+        "Default, an ASSUMPTION: 85% PWP at band 5, 15% senior PWP at band 6.",
     );
     intensity(
         &mut out,
@@ -239,7 +239,7 @@ pub fn commented_toml(s: &Scenario, name: &str, from: &str) -> String {
         &mut out,
         "high_intensity",
         &s.high_intensity,
-        "Default, an ASSUMPTION (issue 5): 85% HIT at band 7, 15% senior therapist at band 8a.",
+        "Default, an ASSUMPTION: 85% HIT at band 7, 15% senior therapist at band 8a.",
     );
 
     let cap = &s.capacity;
@@ -333,7 +333,7 @@ fn workforce_sections(out: &mut String, s: &Scenario) {
     let _ = writeln!(
         out,
         "\n[supervision]\n\
-         # Supervision hours a week each WTE needs (IAPT supervision guidance, as issue 5 cites it):\n\
+         # Supervision hours a week each WTE needs (IAPT supervision guidance):\n\
          # low intensity 1 h of case management a week + 1 h of clinical skills a fortnight = 1.5;"
     );
     let _ = writeln!(out, "low_hours = {}", num(sv.low_hours));

@@ -195,6 +195,46 @@ struct RawData {
     workforce: Option<String>,
 }
 
+/// One of the two ways of giving what a WTE delivers: its two keys and how to build it.
+struct CapacityForm {
+    name: &'static str,
+    keys: [&'static str; 2],
+    build: fn(f64, f64) -> CapacityBasis,
+    read: fn(&CapacityBasis) -> Option<[f64; 2]>,
+}
+
+const CONTACTS_FORM: CapacityForm = CapacityForm {
+    name: "contacts",
+    keys: ["contacts_per_day", "caseload"],
+    build: |contacts_per_day, caseload| CapacityBasis::ContactsPerDay {
+        contacts_per_day,
+        caseload,
+    },
+    read: |b| match *b {
+        CapacityBasis::ContactsPerDay {
+            contacts_per_day,
+            caseload,
+        } => Some([contacts_per_day, caseload]),
+        CapacityBasis::ClinicalHours { .. } => None,
+    },
+};
+
+const HOURS_FORM: CapacityForm = CapacityForm {
+    name: "hours",
+    keys: ["clinical_hours_per_week", "contact_hours"],
+    build: |clinical_hours_per_week, contact_hours| CapacityBasis::ClinicalHours {
+        clinical_hours_per_week,
+        contact_hours,
+    },
+    read: |b| match *b {
+        CapacityBasis::ClinicalHours {
+            clinical_hours_per_week,
+            contact_hours,
+        } => Some([clinical_hours_per_week, contact_hours]),
+        CapacityBasis::ContactsPerDay { .. } => None,
+    },
+};
+
 /// One file of an `extends` chain.
 #[derive(Debug, Clone)]
 pub struct Layer {
@@ -529,53 +569,49 @@ pub fn resolve(layers: Vec<Layer>) -> Result<(Scenario, Warnings), InputError> {
                     }
                 }
             }
-            match (ri.has_contacts_form(), ri.has_hours_form()) {
-                (true, true) => problems.push(format!(
-                    "{}: [{section}] gives both contacts_per_day/caseload and clinical_hours_per_week/contact_hours; give one capacity form: contacts_per_day + caseload, or clinical_hours_per_week + contact_hours",
-                    at("clinical_hours_per_week")
-                )),
-                (true, false) => {
-                    // A layer that writes one form replaces the other form of the layer below.
-                    let (day0, case0) = match target.basis {
-                        CapacityBasis::ContactsPerDay { contacts_per_day, caseload } => (Some(contacts_per_day), Some(caseload)),
-                        CapacityBasis::ClinicalHours { .. } => (None, None),
-                    };
-                    match (ri.contacts_per_day.or(day0), ri.caseload.or(case0)) {
-                        (Some(contacts_per_day), Some(caseload)) => {
-                            target.basis = CapacityBasis::ContactsPerDay { contacts_per_day, caseload };
-                            for key in ["contacts_per_day", "caseload"] {
-                                set(&mut origin, format!("{section}.{key}"), li);
-                            }
-                        }
-                        _ => problems.push(format!(
-                            "{}: [{section}] gives {} without {}; the contacts form needs both contacts_per_day and caseload",
-                            at(if ri.contacts_per_day.is_some() { "contacts_per_day" } else { "caseload" }),
-                            if ri.contacts_per_day.is_some() { "contacts_per_day" } else { "caseload" },
-                            if ri.contacts_per_day.is_some() { "caseload" } else { "contacts_per_day" },
-                        )),
-                    }
+            let form = match (ri.has_contacts_form(), ri.has_hours_form()) {
+                (true, true) => {
+                    problems.push(format!(
+                        "{}: [{section}] gives both contacts_per_day/caseload and clinical_hours_per_week/contact_hours; give one capacity form: contacts_per_day + caseload, or clinical_hours_per_week + contact_hours",
+                        at("clinical_hours_per_week")
+                    ));
+                    None
                 }
+                (true, false) => Some((&CONTACTS_FORM, [ri.contacts_per_day, ri.caseload])),
                 (false, true) => {
-                    let (h0, c0) = match target.basis {
-                        CapacityBasis::ClinicalHours { clinical_hours_per_week, contact_hours } => (Some(clinical_hours_per_week), Some(contact_hours)),
-                        CapacityBasis::ContactsPerDay { .. } => (None, None),
-                    };
-                    match (ri.clinical_hours_per_week.or(h0), ri.contact_hours.or(c0)) {
-                        (Some(clinical_hours_per_week), Some(contact_hours)) => {
-                            target.basis = CapacityBasis::ClinicalHours { clinical_hours_per_week, contact_hours };
-                            for key in ["clinical_hours_per_week", "contact_hours"] {
-                                set(&mut origin, format!("{section}.{key}"), li);
-                            }
+                    Some((&HOURS_FORM, [ri.clinical_hours_per_week, ri.contact_hours]))
+                }
+                (false, false) => None,
+            };
+            if let Some((form, given)) = form {
+                // A layer that writes one form replaces the other form of the layer below; a
+                // key it leaves out is inherited only from the same form.
+                let inherited = (form.read)(&target.basis);
+                match (
+                    given[0].or(inherited.map(|v| v[0])),
+                    given[1].or(inherited.map(|v| v[1])),
+                ) {
+                    (Some(a), Some(b)) => {
+                        target.basis = (form.build)(a, b);
+                        for key in form.keys {
+                            set(&mut origin, format!("{section}.{key}"), li);
                         }
-                        _ => problems.push(format!(
-                            "{}: [{section}] gives {} without {}; the hours form needs both clinical_hours_per_week and contact_hours",
-                            at(if ri.clinical_hours_per_week.is_some() { "clinical_hours_per_week" } else { "contact_hours" }),
-                            if ri.clinical_hours_per_week.is_some() { "clinical_hours_per_week" } else { "contact_hours" },
-                            if ri.clinical_hours_per_week.is_some() { "contact_hours" } else { "clinical_hours_per_week" },
-                        )),
+                    }
+                    _ => {
+                        let (have, lack) = if given[0].is_some() {
+                            (form.keys[0], form.keys[1])
+                        } else {
+                            (form.keys[1], form.keys[0])
+                        };
+                        problems.push(format!(
+                            "{}: [{section}] gives {have} without {lack}; the {} form needs both {} and {}",
+                            at(have),
+                            form.name,
+                            form.keys[0],
+                            form.keys[1]
+                        ));
                     }
                 }
-                (false, false) => {}
             }
         }
         if let Some(c) = &r.capacity {

@@ -301,3 +301,13 @@ fn deprivation_outside_the_npmsdep_range_warns_but_runs() {
             )),
         );
 }
+
+#[test]
+fn half_a_capacity_form_over_the_other_form() {
+    // north-essex gives the hours form; one key of the contacts form cannot borrow from it.
+    let e = scenario_error("extends = \"north-essex\"\n[low_intensity]\ncontacts_per_day = 12\n");
+    assert!(
+        e.contains("bad.toml:3: [low_intensity] gives contacts_per_day without caseload; the contacts form needs both"),
+        "{e}"
+    );
+}

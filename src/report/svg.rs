@@ -17,6 +17,7 @@ pub const TREATED: &str = "#003087"; // NHS Dark Blue
 pub const CURRENT: &str = "#231F20";
 pub const SHORTFALL: &str = "#DA291C";
 pub const SURPLUS: &str = "#007F3B";
+pub const RATIO: &str = "#00A499"; // NHS Aqua Green: roles at a ratio (employment advisers)
 const GRID: &str = "#D8DDE0";
 const STRIPE: &str = "#F0F4F5";
 const INK: &str = "#212B32";
@@ -565,6 +566,127 @@ pub fn wte_total(required: [f64; 2], current: Option<[f64; 2]>, title: &str) -> 
     c.finish()
 }
 
+/// Required and current WTE of one role at one band.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoleBar {
+    /// The role and its band, e.g. "PWP, band 5".
+    pub label: String,
+    /// The colour of its intensity: [`LOW`], [`HIGH`] or [`RATIO`].
+    pub colour: &'static str,
+    pub required: f64,
+    pub current: f64,
+}
+
+/// Required against current WTE by role and band: one row per role on one scale, the required
+/// bar in its intensity's colour with the current WTE as a dark bar inside it, and the
+/// required, current and gap written in a column of their own at the right, so that no label
+/// meets a bar or another label. Returns one SVG per [`ROWS_PER_CHART`] rows, all on the same
+/// scale.
+pub fn wte_by_role(rows: &[RoleBar], title: &str) -> Vec<String> {
+    let size = 12.0;
+    let row_h = 28.0;
+    let note = |r: &RoleBar| {
+        format!(
+            "required {} · current {} · gap {}",
+            grouped(r.required, 1),
+            grouped(r.current, 1),
+            signed(r.required - r.current)
+        )
+    };
+    let label_w = (rows
+        .iter()
+        .map(|r| text_width(&r.label, size))
+        .fold(0.0, f64::max)
+        + 12.0)
+        .min(LABEL_MAX);
+    let right_w = rows
+        .iter()
+        .map(|r| text_width(&note(r), size))
+        .fold(0.0, f64::max)
+        + 14.0;
+    // At least 300 px of plot: a wider chart is scaled down to the page, never overlapped.
+    let width = (label_w + right_w + 300.0).max(900.0);
+    let plot_w = width - label_w - right_w;
+    let max = rows
+        .iter()
+        .map(|r| r.required.max(r.current))
+        .fold(0.0, f64::max);
+    let axis = Axis::new(0.0, max, 5);
+    let header = 24.0;
+    let legend = 48.0;
+    let colours: Vec<(&str, &str)> = [
+        (LOW, "Required, low intensity"),
+        (HIGH, "Required, high intensity"),
+        (RATIO, "Required, ratio roles"),
+    ]
+    .into_iter()
+    .filter(|(c, _)| rows.iter().any(|r| r.colour == *c))
+    .collect();
+    let pieces = rows.len().div_ceil(ROWS_PER_CHART).max(1);
+    let mut out = Vec::new();
+    for (piece, chunk) in rows.chunks(ROWS_PER_CHART).enumerate() {
+        let t = if pieces > 1 {
+            format!("{title} ({} of {pieces})", piece + 1)
+        } else {
+            title.to_string()
+        };
+        let body = row_h * chunk.len() as f64;
+        let mut c = Canvas::new(width, header + body + legend, &t);
+        for i in (1..chunk.len()).step_by(2) {
+            c.rect(0.0, header + row_h * i as f64, width, row_h, STRIPE, None);
+        }
+        c.grid(&axis, label_w, plot_w, 14.0, header - 4.0, header + body);
+        for (i, r) in chunk.iter().enumerate() {
+            let y = header + row_h * i as f64;
+            let mid = y + row_h / 2.0;
+            c.text(
+                label_w - 8.0,
+                mid + 4.0,
+                &fit(&r.label, label_w - 12.0, size),
+                size,
+                Anchor::End,
+            );
+            let w = axis.x(r.required, label_w, plot_w) - label_w;
+            let tip = format!("{}: {}", r.label, note(r));
+            c.rect(label_w, y + 6.0, w, row_h - 12.0, r.colour, Some(&tip));
+            let cw = axis.x(r.current, label_w, plot_w) - label_w;
+            c.rect(label_w, mid - 3.0, cw, 6.0, CURRENT, None);
+            let gap = r.required - r.current;
+            let fill = if gap > 0.05 {
+                SHORTFALL
+            } else if gap < -0.05 {
+                SURPLUS
+            } else {
+                MUTED
+            };
+            c.text_styled(
+                label_w + plot_w + 8.0,
+                mid + 4.0,
+                &note(r),
+                size,
+                Anchor::Start,
+                fill,
+                true,
+            );
+        }
+        let ly = header + body + 20.0;
+        let mut x = label_w;
+        for (colour, name) in &colours {
+            x = c.key(x, ly, colour, name);
+        }
+        c.key(x, ly, CURRENT, "Current (effective WTE)");
+        c.muted(
+            label_w,
+            ly + 18.0,
+            "gap = required − current: red is a shortfall, green a surplus",
+            11.0,
+            Anchor::Start,
+        );
+        out.push(c.finish());
+    }
+    out
+}
+
 /// The uncertainty of one output in one area, from a sweep.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RangeRow {
@@ -852,6 +974,74 @@ mod tests {
         // Each row is labelled once, in its own row: rows never share a y.
         let all = charts.concat();
         assert_eq!(count(&all, ">Area 105<"), 1);
+    }
+
+    /// The x and y of every `<text>` and the text itself.
+    fn texts(svg: &str) -> Vec<(f64, f64, String)> {
+        svg.split("<text x=\"")
+            .skip(1)
+            .map(|t| {
+                let (x, rest) = t.split_once("\" y=\"").unwrap();
+                let (y, rest) = rest.split_once('"').unwrap();
+                let body = rest.split_once('>').unwrap().1;
+                let body = body.split_once("</text>").unwrap().0;
+                (x.parse().unwrap(), y.parse().unwrap(), body.to_string())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_role_chart_labels_every_role_once_without_overlap() {
+        let bar = |label: &str, colour, required, current| RoleBar {
+            label: label.into(),
+            colour,
+            required,
+            current,
+        };
+        let rows = vec![
+            bar("PWP, band 5", LOW, 4475.4, 3220.0),
+            bar("Senior PWP, band 6", LOW, 789.8, 312.0),
+            bar("Trainee <PWP> & co, band 4", LOW, 0.0, 360.0),
+            bar("HIT, band 7", HIGH, 2231.9, 1900.0),
+            bar("Employment adviser, band 5", RATIO, 986.4, 300.0),
+        ];
+        let charts = wte_by_role(&rows, "By role");
+        assert_eq!(charts.len(), 1);
+        let svg = &charts[0];
+        assert!(
+            svg.contains(">Trainee &lt;PWP&gt; &amp; co, band 4<"),
+            "escaped"
+        );
+        assert!(svg.contains(">required 4,475.4 · current 3,220.0 · gap +1,255.4<"));
+        assert!(svg.contains(">required 0.0 · current 360.0 · gap −360.0<"));
+        assert!(svg.contains(">Required, ratio roles<"));
+        let all = texts(svg);
+        for r in &rows {
+            let label = esc(&r.label);
+            assert_eq!(all.iter().filter(|t| t.2 == label).count(), 1, "{label}");
+        }
+        // Each row's label and note share its own baseline; no two rows share one, and every
+        // label ends (right-aligned) before the first note starts.
+        let labels: Vec<&(f64, f64, String)> = all
+            .iter()
+            .filter(|t| rows.iter().any(|r| esc(&r.label) == t.2))
+            .collect();
+        let notes: Vec<&(f64, f64, String)> = all
+            .iter()
+            .filter(|t| t.2.starts_with("required "))
+            .collect();
+        assert_eq!(notes.len(), rows.len());
+        for (l, n) in labels.iter().zip(&notes) {
+            assert_eq!(l.1, n.1);
+            assert!(l.0 < n.0);
+        }
+        let mut ys: Vec<f64> = labels.iter().map(|t| t.1).collect();
+        ys.dedup();
+        assert_eq!(ys.len(), rows.len());
+        assert!(ys.windows(2).all(|w| w[1] - w[0] >= 20.0));
+        // No legend key for a colour without a role.
+        let low_only = wte_by_role(&rows[..1], "Low only");
+        assert!(!low_only[0].contains("ratio roles"));
     }
 
     #[test]

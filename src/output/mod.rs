@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::model::{AreaResult, Flow, Intensity, ModelResult, PerIntensity, RoleLine};
 use crate::scenario::Scenario;
 
-pub use table::{render_table, short_name, thousands};
+pub use table::{money, render_table, short_name, thousands};
 
 /// `a / b`, or None (JSON null, an empty CSV cell) when b is zero.
 fn ratio(a: f64, b: f64) -> Option<f64> {

@@ -4,9 +4,9 @@
 
 use std::fmt::Write;
 
-use crate::model::{AreaResult, ModelResult};
-use crate::output::{short_name, Row};
-use crate::scenario::basis::{assumptions, Basis};
+use crate::model::{AreaResult, ModelResult, RoleKind, RoleLine};
+use crate::output::{money, short_name, Row};
+use crate::scenario::basis::{assumptions, short_number, Basis};
 
 use super::svg::{self, FunnelBar, RangeRow, TornadoRow, WteRow};
 use super::{
@@ -56,6 +56,8 @@ td.sub{padding-left:22px}
 #areas td:first-child{min-width:13em}
 #areas table{font-size:12.5px}
 .funnels{display:grid;grid-template-columns:repeat(auto-fill,minmax(420px,1fr));gap:6px 28px}
+.tag{display:inline-block;margin-left:6px;padding:0 5px;border-radius:3px;font-size:11px;background:var(--pale);color:var(--muted);white-space:nowrap}
+ul.intake{margin:6px 0;padding-left:22px}
 @page{size:A4;margin:12mm}
 @media print{
 body{background:#fff;font-size:10pt}
@@ -198,6 +200,7 @@ pub fn render(r: &Report) -> String {
     key_figures(&mut out, result);
     funnel_section(&mut out, r);
     workforce_section(&mut out, result);
+    staff_section(&mut out, r);
     if let Some(sweep) = r.sweep {
         sweep_section(&mut out, result, sweep);
     }
@@ -395,6 +398,347 @@ fn workforce_section(out: &mut String, result: &ModelResult) {
     );
     for chart in svg::wte_by_area(&wte_rows, "Required WTE by area and intensity") {
         let _ = write!(out, "<figure>{chart}</figure>");
+    }
+    out.push_str("</section>\n");
+}
+
+/// The role lines in the order people read them: low intensity, high intensity, then the
+/// ratio roles; within each, the skill mix first, then roles only the current workforce has.
+fn roles_in_order(lines: &[RoleLine]) -> Vec<&RoleLine> {
+    let rank = |k: RoleKind| match k {
+        RoleKind::Low => 0,
+        RoleKind::High => 1,
+        RoleKind::Ratio => 2,
+    };
+    let mut v: Vec<&RoleLine> = lines.iter().collect();
+    v.sort_by_key(|l| rank(l.kind));
+    v
+}
+
+fn kind_label(k: RoleKind) -> &'static str {
+    match k {
+        RoleKind::Low => "Low intensity",
+        RoleKind::High => "High intensity",
+        RoleKind::Ratio => "Ratio role",
+    }
+}
+
+/// "1 year", "3 years".
+fn years(n: f64) -> String {
+    let n = short_number(n);
+    if n == "1" {
+        "1 year".into()
+    } else {
+        format!("{n} years")
+    }
+}
+
+/// Issue 5 in the report: the headline costs, the roles and bands with their costs (and the
+/// gap by role when a workforce file was given), supervision and the trainee intake, all for
+/// the total of the areas. The same content as `capacity model`'s table.
+fn staff_section(out: &mut String, r: &Report) {
+    let result = r.result;
+    let s = r.scenario;
+    let total = &result.total;
+    let w = &total.workforce;
+    let row = Row::new(total, result);
+    let c = &s.costs;
+    let pay = crate::embedded::afc_pay();
+    let has_gap = result.has_workforce;
+    let staff = row.cost_low + row.cost_high + row.cost_ratio_roles;
+
+    let overrides = if c.salary.is_empty() {
+        String::new()
+    } else {
+        let list: Vec<String> = c
+            .salary
+            .iter()
+            .map(|(band, v)| format!("band {band} at {}", money(*v)))
+            .collect();
+        format!(" (the scenario sets {})", list.join(", "))
+    };
+    let _ = write!(
+        out,
+        "<section id=\"staff\" class=\"page\"><h2>Staff, costs and training</h2><p>Who the required WTE are, what they cost, the supervision they need and the trainees to start each year, for all {} areas together. Staff are costed at Agenda for Change <b>{}</b> pay at the <b>{}</b> point of each band{}, plus <b>{}</b> on-costs (employer National Insurance and pension): a role costs WTE × salary × (1 + on-cost rate) a year.</p>",
+        result.rows.len(),
+        esc(pay.year()),
+        esc(c.pay_point.as_str()),
+        esc(&overrides),
+        percent(c.on_cost_rate)
+    );
+
+    // Headline costs.
+    let per = |contact: Option<f64>, episode: Option<f64>| {
+        format!(
+            "{} per attended contact · {} per episode",
+            contact.map_or("-".into(), money),
+            episode.map_or("-".into(), money)
+        )
+    };
+    let mut cards: Vec<(String, String, String)> = vec![match row.cost_total {
+        Some(t) => (
+            money(t),
+            "total cost a year".into(),
+            format!(
+                "staff {} + medication {}",
+                money(staff),
+                row.cost_medication.map_or("-".into(), money)
+            ),
+        ),
+        // No total: the staff cost is still the headline.
+        None => (
+            money(staff),
+            "staff cost a year".into(),
+            "the medication is not costed, so there is no total".into(),
+        ),
+    }];
+    cards.push((
+        money(row.cost_low),
+        "low intensity staff a year".into(),
+        per(row.cost_per_low_contact, row.cost_per_low_episode),
+    ));
+    cards.push((
+        money(row.cost_high),
+        "high intensity staff a year".into(),
+        per(row.cost_per_high_contact, row.cost_per_high_episode),
+    ));
+    if !s.ratio_roles.is_empty() {
+        cards.push((
+            money(row.cost_ratio_roles),
+            "ratio roles a year".into(),
+            format!(
+                "{} WTE, not in the total WTE",
+                grouped(row.ratio_roles_wte, 1)
+            ),
+        ));
+    }
+    cards.push(match row.cost_medication {
+        Some(m) => (
+            money(m),
+            "medication alone a year".into(),
+            if total.flow.demand.medication_only > 0.0 {
+                format!(
+                    "{} people x {} a course",
+                    grouped(total.flow.demand.medication_only, 0),
+                    c.medication_course_cost.map_or("-".into(), money)
+                )
+            } else {
+                "nobody is treated with medication alone".into()
+            },
+        ),
+        None => (
+            "not costed".into(),
+            "medication alone a year".into(),
+            format!(
+                "{} people; set costs.medication_course_cost to cost it",
+                grouped(total.flow.demand.medication_only, 0)
+            ),
+        ),
+    });
+    out.push_str("<div class=\"cards\">");
+    for (v, k, sub) in cards {
+        let _ = write!(
+            out,
+            "<div class=\"card\"><div class=\"v\">{}</div><div class=\"k\">{}</div><div class=\"s\">{}</div></div>",
+            esc(&v),
+            esc(&k),
+            esc(&sub)
+        );
+    }
+    out.push_str("</div>");
+    out.push_str("<p class=\"note\">Staff costs only: the pay and on-costs of the clinical roles (and of any ratio roles), not management, administration, estates or training, so below whole-service costs such as the £99 a low and £177 a high intensity session published for the East of England at 2011/12 prices (Radhakrishnan et al. 2013). Supervision is not costed on top: the supervisors are the senior roles below.</p>");
+
+    // Roles and bands.
+    out.push_str("<h3>Roles and bands</h3><table class=\"keep\">");
+    let salary_head = format!("Salary ({} point)", c.pay_point.as_str());
+    let mut cols = vec![
+        ("Role", false),
+        ("Band", false),
+        ("Intensity", false),
+        ("WTE", true),
+        (salary_head.as_str(), true),
+        ("Cost a year", true),
+    ];
+    if has_gap {
+        cols.extend([("Current", true), ("Gap", true)]);
+    }
+    out.push_str(&head(&cols));
+    out.push_str("<tbody>");
+    let (mut sum_wte, mut sum_cost, mut sum_current) = (0.0, 0.0, 0.0);
+    for l in roles_in_order(&w.roles) {
+        sum_wte += l.wte;
+        sum_cost += l.cost;
+        sum_current += l.current_wte;
+        let tag = if l.supervises {
+            "<span class=\"tag\">supervises</span>"
+        } else {
+            ""
+        };
+        let _ = write!(
+            out,
+            "<tr><td>{}{tag}</td><td>{}</td><td>{}</td>{}{}{}",
+            esc(&l.role),
+            if l.band.is_empty() {
+                "-".into()
+            } else {
+                esc(&l.band)
+            },
+            kind_label(l.kind),
+            num(l.wte, 1),
+            opt_cell(l.salary, money),
+            opt_cell(Some(l.cost), money)
+        );
+        if has_gap {
+            out.push_str(&num(l.current_wte, 1));
+            out.push_str(&gap_cell(l.gap()));
+        }
+        out.push_str("</tr>");
+    }
+    let _ = write!(
+        out,
+        "</tbody><tfoot><tr><td>{}</td><td></td><td></td>{}<td></td>{}",
+        if s.ratio_roles.is_empty() {
+            "All roles"
+        } else {
+            "All roles, ratio roles too"
+        },
+        num(sum_wte, 1),
+        opt_cell(Some(sum_cost), money)
+    );
+    if has_gap {
+        out.push_str(&num(sum_current, 1));
+        out.push_str(&gap_cell(sum_wte - sum_current));
+    }
+    out.push_str("</tr></tfoot></table><p class=\"note\">WTE of a role = its share of its intensity's required WTE (the skill mix of the scenario); a ratio role's WTE follows its ratio. <i>supervises</i>: the role counts towards covering supervision.");
+    if has_gap {
+        out.push_str(" Current: the effective WTE of the workforce file's staff with the same role and band; gap = required − current, positive a shortfall.");
+    }
+    out.push_str("</p>");
+
+    // Supervision.
+    let sv = &w.supervision;
+    let sp = &s.supervision;
+    let seniors = |k: RoleKind| -> String {
+        let names: Vec<&str> = w
+            .roles
+            .iter()
+            .filter(|l| l.kind == k && l.supervises)
+            .map(|l| l.role.as_str())
+            .collect();
+        if names.is_empty() {
+            "none".into()
+        } else {
+            names.join(", ")
+        }
+    };
+    out.push_str("<h3>Supervision</h3><table class=\"keep\">");
+    out.push_str(&head(&[
+        ("", false),
+        ("Low intensity", true),
+        ("High intensity", true),
+        ("Total", true),
+    ]));
+    let line = |label: String, low: String, high: String, all: String| {
+        format!(
+            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+            esc(&label),
+            esc(&low),
+            esc(&high),
+            esc(&all)
+        )
+    };
+    out.push_str("<tbody>");
+    out.push_str(&line(
+        "Hours each WTE needs a week".into(),
+        short_number(sp.low_hours),
+        short_number(sp.high_hours),
+        String::new(),
+    ));
+    out.push_str(&line(
+        "Supervision hours a week".into(),
+        grouped(sv.hours.low, 0),
+        grouped(sv.hours.high, 0),
+        grouped(sv.hours_total(), 0),
+    ));
+    out.push_str(&line(
+        format!(
+            "Supervisor WTE needed, at {} hours a week each",
+            short_number(sp.hours_per_supervisor_wte)
+        ),
+        grouped(sv.supervisor_wte.low, 1),
+        grouped(sv.supervisor_wte.high, 1),
+        grouped(sv.supervisor_wte_total(), 1),
+    ));
+    out.push_str(&line(
+        format!(
+            "WTE of the supervising roles (low: {}; high: {})",
+            seniors(RoleKind::Low),
+            seniors(RoleKind::High)
+        ),
+        grouped(sv.senior_wte.low, 1),
+        grouped(sv.senior_wte.high, 1),
+        grouped(sv.senior_wte_total(), 1),
+    ));
+    out.push_str("</tbody></table>");
+    if sv.covered() {
+        let _ = write!(
+            out,
+            "<p><b class=\"surplus\">Covered:</b> the supervising roles ({} WTE) can give the {} supervisor WTE needed.</p>",
+            grouped(sv.senior_wte_total(), 1),
+            grouped(sv.supervisor_wte_total(), 1)
+        );
+    } else {
+        let _ = write!(
+            out,
+            "<p><b class=\"short\">Not covered:</b> the supervising roles ({} WTE) are {} WTE short of the {} supervisor WTE needed: more senior staff, or more supervision hours from each.</p>",
+            grouped(sv.senior_wte_total(), 1),
+            grouped(sv.supervisor_wte_total() - sv.senior_wte_total(), 1),
+            grouped(sv.supervisor_wte_total(), 1)
+        );
+    }
+
+    // Trainees.
+    let p = &s.pipeline;
+    let _ = write!(
+        out,
+        "<h3>Trainees to start</h3><p>To reach the required WTE in {} ({} of training; {} of trainees complete), then hold it against turnover:</p><ul class=\"intake\">",
+        years(p.years),
+        years(p.training_years),
+        percent(p.completion_rate)
+    );
+    for (name, intake, steady, turnover) in [
+        (
+            "Low intensity",
+            row.trainee_intake_low,
+            row.steady_intake_low,
+            p.turnover_low,
+        ),
+        (
+            "High intensity",
+            row.trainee_intake_high,
+            row.steady_intake_high,
+            p.turnover_high,
+        ),
+    ] {
+        let _ = write!(
+            out,
+            "<li><b>{name}:</b> {} a year for {}, then {} a year (turnover {} a year).</li>",
+            grouped(intake, 0),
+            years(p.years),
+            grouped(steady, 0),
+            percent(turnover)
+        );
+    }
+    out.push_str("</ul>");
+    if has_gap {
+        let _ = write!(
+            out,
+            "<p class=\"note\">Counting the current workforce (effective WTE: low {}, high {}), whose staff leave at the same turnover.</p>",
+            grouped(total.current.low, 1),
+            grouped(total.current.high, 1)
+        );
+    } else {
+        out.push_str("<p class=\"note\">No current workforce was given, so these intakes train the whole requirement from nobody in post: run with <code>--workforce staff.csv</code> to count the staff there are.</p>");
     }
     out.push_str("</section>\n");
 }

@@ -7,7 +7,8 @@ use assert_cmd::Command;
 use calamine::{Data, Reader, Xlsx};
 use tempfile::TempDir;
 
-use capacity::report::{esc, sha256_hex};
+use capacity::output::money;
+use capacity::report::{esc, grouped, sha256_hex};
 
 /// The real binary, run in a scratch folder.
 fn capacity(dir: &Path) -> Command {
@@ -33,6 +34,41 @@ fn icbs() -> Vec<(String, String, String)> {
         .collect();
     assert_eq!(v.len(), 42);
     v
+}
+
+/// The HTML of `<section id="ID" ...>` up to its end.
+fn section<'a>(html: &'a str, id: &str) -> &'a str {
+    let start = html
+        .find(&format!("<section id=\"{id}\""))
+        .unwrap_or_else(|| panic!("no section {id}"));
+    let len = html[start..].find("</section>").unwrap();
+    &html[start..start + len]
+}
+
+/// The table row (`<tr>` to `</tr>`) that starts with the cell `first`.
+fn row_of<'a>(html: &'a str, first: &str) -> &'a str {
+    let start = html
+        .find(&format!("<tr>{first}"))
+        .unwrap_or_else(|| panic!("no row {first}"));
+    let len = html[start..].find("</tr>").unwrap();
+    &html[start..start + len]
+}
+
+/// `capacity model --format json` in a scratch folder.
+fn model_json(dir: &Path, args: &[&str]) -> serde_json::Value {
+    let out = capacity(dir)
+        .args(["model", "--format", "json"])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn field(row: &serde_json::Value, key: &str) -> f64 {
+    row[key]
+        .as_f64()
+        .unwrap_or_else(|| panic!("{key} is {}", row[key]))
 }
 
 fn report(dir: &Path, args: &[&str]) -> String {
@@ -80,6 +116,140 @@ fn the_default_report_is_self_contained_with_charts_and_every_icb() {
     // Prints to A4.
     assert!(html.contains("@page{size:A4"));
     assert!(html.contains("@media print"));
+}
+
+#[test]
+fn the_report_shows_staff_costs_supervision_and_trainees() {
+    let dir = TempDir::new().unwrap();
+    let html = report(dir.path(), &[]);
+    let json = model_json(dir.path(), &[]);
+    let t = &json["total"];
+    let staff = section(&html, "staff");
+    assert!(staff.contains("<h2>Staff, costs and training</h2>"));
+    // The headline total is the JSON total's cost_total, written as the report writes money.
+    let cost_total = money(field(t, "cost_total"));
+    assert!(
+        staff.contains(&format!(
+            "<div class=\"v\">{cost_total}</div><div class=\"k\">total cost a year</div>"
+        )),
+        "{cost_total}"
+    );
+    for (cost, per_contact, per_episode) in [
+        ("cost_low", "cost_per_low_contact", "cost_per_low_episode"),
+        (
+            "cost_high",
+            "cost_per_high_contact",
+            "cost_per_high_episode",
+        ),
+    ] {
+        assert!(staff.contains(&format!("<div class=\"v\">{}</div>", money(field(t, cost)))));
+        assert!(staff.contains(&format!(
+            "{} per attended contact · {} per episode",
+            money(field(t, per_contact)),
+            money(field(t, per_episode))
+        )));
+    }
+    // Medication: nobody is on medication alone in the default scenario.
+    assert_eq!(field(t, "cost_medication"), 0.0);
+    assert!(
+        staff.contains("<div class=\"v\">£0</div><div class=\"k\">medication alone a year</div>")
+    );
+    // The pay year, pay point and on-cost rate are named.
+    let costs = &json["scenario"]["costs"];
+    assert!(staff.contains(&format!(
+        "Agenda for Change <b>{}</b> pay at the <b>{}</b> point of each band, plus <b>{:.1}%</b> on-costs",
+        capacity::embedded::afc_pay().year(),
+        costs["pay_point"].as_str().unwrap(),
+        field(costs, "on_cost_rate") * 100.0
+    )));
+
+    // Every role of the total, with its band, WTE and cost; no current or gap columns.
+    let roles = t["roles"].as_array().unwrap();
+    assert_eq!(roles.len(), 4);
+    for r in roles {
+        let role = r["role"].as_str().unwrap();
+        let tr = row_of(staff, &format!("<td>{}", esc(role)));
+        assert!(tr.contains(&format!("<td>{}</td>", r["band"].as_str().unwrap())));
+        assert!(tr.contains(&format!(">{}</td>", grouped(field(r, "wte"), 1))));
+        assert!(tr.contains(&format!(">{}</td>", money(field(r, "cost")))));
+    }
+    assert!(!staff.contains(">Gap</th>"));
+    let all_roles = row_of(staff, "<td>All roles</td>");
+    assert!(all_roles.contains(&format!(">{cost_total}</td>")));
+
+    // Supervision: the JSON's hours (high intensity WTE need 1 hour a week each by default,
+    // so the low intensity hours are the rest), supervisor WTE and verdict.
+    assert!(staff.contains(&format!(
+        "<td>Supervision hours a week</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>",
+        grouped(field(t, "supervision_hours_per_week") - field(t, "high_wte"), 0),
+        grouped(field(t, "high_wte"), 0),
+        grouped(field(t, "supervision_hours_per_week"), 0)
+    )));
+    assert!(staff.contains(&format!(
+        "{} supervisor WTE needed",
+        grouped(field(t, "supervisor_wte"), 1)
+    )));
+    assert_eq!(t["supervision_covered"], false);
+    assert!(staff.contains("<b class=\"short\">Not covered:</b>"));
+
+    // Trainees: "X a year for Y years, then Z a year".
+    let years = field(&json["scenario"]["pipeline"], "years");
+    for (name, intake, steady) in [
+        ("Low intensity", "trainee_intake_low", "steady_intake_low"),
+        (
+            "High intensity",
+            "trainee_intake_high",
+            "steady_intake_high",
+        ),
+    ] {
+        assert!(staff.contains(&format!(
+            "<li><b>{name}:</b> {} a year for {years} years, then {} a year",
+            grouped(field(t, intake), 0),
+            grouped(field(t, steady), 0)
+        )));
+    }
+    assert!(staff.contains("No current workforce was given"));
+
+    // Without a workforce file there is no chart by role.
+    assert!(!html.contains("By role and band"));
+}
+
+#[test]
+fn medication_not_costed_and_ratio_roles_are_shown_as_such() {
+    let dir = TempDir::new().unwrap();
+    std::fs::write(
+        dir.path().join("med.toml"),
+        "extends = \"obc\"\n\
+         [demand]\n\
+         medication_only = 0.1\n\
+         [[ratio_roles]]\n\
+         role = \"Employment adviser\"\n\
+         band = \"5\"\n\
+         per = \"total_wte\"\n\
+         ratio = 0.125\n",
+    )
+    .unwrap();
+    let args = ["med.toml", "--level", "region"];
+    let html = report(dir.path(), &args);
+    let json = model_json(dir.path(), &args);
+    let t = &json["total"];
+    assert!(t["cost_medication"].is_null() && t["cost_total"].is_null());
+    let staff = section(&html, "staff");
+    assert!(staff.contains(
+        "<div class=\"v\">not costed</div><div class=\"k\">medication alone a year</div>"
+    ));
+    // No total: the staff cost is the headline.
+    let staff_cost = field(t, "cost_low") + field(t, "cost_high") + field(t, "cost_ratio_roles");
+    assert!(staff.contains(&format!(
+        "<div class=\"v\">{}</div><div class=\"k\">staff cost a year</div>",
+        money(staff_cost)
+    )));
+    assert!(staff.contains(&format!(
+        "<div class=\"v\">{}</div><div class=\"k\">ratio roles a year</div>",
+        money(field(t, "cost_ratio_roles"))
+    )));
+    assert!(row_of(staff, "<td>Employment adviser").contains("<td>Ratio role</td>"));
+    assert!(staff.contains("<td>All roles, ratio roles too</td>"));
 }
 
 #[test]

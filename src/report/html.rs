@@ -8,7 +8,7 @@ use crate::model::{AreaResult, ModelResult, RoleKind, RoleLine};
 use crate::output::{money, short_name, Row};
 use crate::scenario::basis::{assumptions, short_number, Basis};
 
-use super::svg::{self, FunnelBar, RangeRow, TornadoRow, WteRow};
+use super::svg::{self, FunnelBar, RangeRow, RoleBar, TornadoRow, WteRow};
 use super::{
     area_label, data_citation, esc, funnel_stages, grouped, one_wte_lines, percent, row_value,
     Report, Stage, SweepSummary,
@@ -379,6 +379,9 @@ fn workforce_section(out: &mut String, result: &ModelResult) {
             "Required and current WTE, all areas"
         )
     );
+    if result.has_workforce {
+        role_chart(out, &t.workforce.roles);
+    }
     let mut rows: Vec<&AreaResult> = result.rows.iter().collect();
     rows.sort_by(|a, b| b.flow.wte.total().total_cmp(&a.flow.wte.total()));
     let wte_rows: Vec<WteRow> = rows
@@ -415,11 +418,65 @@ fn roles_in_order(lines: &[RoleLine]) -> Vec<&RoleLine> {
     v
 }
 
+/// "PWP, band 5"; the role alone when the workforce file gives no band.
+fn role_label(l: &RoleLine) -> String {
+    if l.band.is_empty() {
+        l.role.clone()
+    } else {
+        format!("{}, band {}", l.role, l.band)
+    }
+}
+
 fn kind_label(k: RoleKind) -> &'static str {
     match k {
         RoleKind::Low => "Low intensity",
         RoleKind::High => "High intensity",
         RoleKind::Ratio => "Ratio role",
+    }
+}
+
+/// Required versus current WTE by role and band (the total's), when the workforce file has
+/// staff in post: each role of the skill mix against the staff of the same role and band, and
+/// staff whose role and band the skill mix lacks on rows of their own.
+fn role_chart(out: &mut String, lines: &[RoleLine]) {
+    let roles: Vec<&RoleLine> = roles_in_order(lines)
+        .into_iter()
+        .filter(|l| l.wte != 0.0 || l.current_wte != 0.0)
+        .collect();
+    if !roles.iter().any(|l| l.current_wte > 0.0) {
+        return;
+    }
+    let bars: Vec<RoleBar> = roles
+        .iter()
+        .map(|l| RoleBar {
+            label: role_label(l),
+            colour: match l.kind {
+                RoleKind::Low => svg::LOW,
+                RoleKind::High => svg::HIGH,
+                RoleKind::Ratio => svg::RATIO,
+            },
+            required: l.wte,
+            current: l.current_wte,
+        })
+        .collect();
+    out.push_str("<h3>By role and band</h3><p class=\"note\">All areas together. Current staff count against the role of the skill mix with the same name and band (the <code>role</code> and <code>band</code> columns of the workforce file), at the intensity of their time.</p>");
+    for chart in svg::wte_by_role(
+        &bars,
+        "Required and current WTE by role and band, all areas",
+    ) {
+        let _ = write!(out, "<figure>{chart}</figure>");
+    }
+    let unmatched: Vec<String> = roles
+        .iter()
+        .filter(|l| l.wte == 0.0 && l.current_wte > 0.0)
+        .map(|l| format!("{} ({})", role_label(l), kind_label(l.kind).to_lowercase()))
+        .collect();
+    if !unmatched.is_empty() {
+        let _ = write!(
+            out,
+            "<p class=\"note\">No role of the skill mix has the name and band of {}: nothing is required of them by role, though their time still counts in the gap by intensity above. Name them as the scenario's roles are named, or add them to the skill mix, to see them against a requirement.</p>",
+            esc(&unmatched.join("; "))
+        );
     }
 }
 

@@ -295,6 +295,37 @@ fn with_a_workforce_the_gap_is_charted_and_tabled() {
         "a shortfall is marked"
     );
     assert!(html.contains("<code>staff.csv</code>"));
+
+    // Required versus current by role and band: a fourth chart, every role with staff or a
+    // requirement on its own row, and the counsellors, whom no role of the skill mix
+    // matches, named.
+    assert_eq!(html.matches("<svg class=\"chart\"").count(), 4);
+    let workforce = section(&html, "workforce");
+    let chart = "aria-label=\"Required and current WTE by role and band, all areas\"";
+    assert!(workforce.contains(chart));
+    let json = model_json(dir.path(), &["--workforce", "staff.csv"]);
+    for r in json["total"]["roles"].as_array().unwrap() {
+        let label = format!(
+            "{}, band {}",
+            r["role"].as_str().unwrap(),
+            r["band"].as_str().unwrap()
+        );
+        assert!(workforce.contains(&format!(">{label}<")), "{label}");
+        assert!(workforce.contains(&format!(
+            ">required {} · current {} · gap ",
+            grouped(field(r, "wte"), 1),
+            grouped(field(r, "current_wte"), 1)
+        )));
+    }
+    assert!(workforce.contains(
+        "No role of the skill mix has the name and band of Counsellor, band 6 (high intensity)"
+    ));
+    // The roles table gets current and gap columns.
+    let staff = section(&html, "staff");
+    assert!(staff.contains(">Current</th>") && staff.contains(">Gap</th>"));
+    let pwp = row_of(staff, "<td>PWP</td>");
+    assert!(pwp.contains(">150.0</td>"), "{pwp}");
+    assert!(staff.contains("Counting the current workforce"));
 }
 
 #[test]
@@ -307,8 +338,27 @@ fn text_from_inputs_is_escaped() {
          extends = \"obc\"\n",
     )
     .unwrap();
-    let html = report(dir.path(), &["evil.toml", "--area", "E54000008"]);
+    std::fs::write(
+        dir.path().join("staff.csv"),
+        "area_code,role,band,wte,li_share,hi_share\n\
+         E54000008,<i>Odd</i> & co,5,3,1,0\n",
+    )
+    .unwrap();
+    let html = report(
+        dir.path(),
+        &[
+            "evil.toml",
+            "--area",
+            "E54000008",
+            "--workforce",
+            "staff.csv",
+        ],
+    );
     assert!(!html.contains("<script>alert"));
+    assert!(!html.contains("<i>Odd"));
+    // In the roles table and in the chart by role.
+    assert_eq!(html.matches(">&lt;i&gt;Odd&lt;/i&gt; &amp; co<").count(), 1);
+    assert!(html.contains(">&lt;i&gt;Odd&lt;/i&gt; &amp; co, band 5<"));
     assert!(html.contains("x&lt;script&gt;alert(1)&lt;/script&gt;"));
     assert!(html.contains("&lt;b&gt;Bold&lt;/b&gt; &amp; &#39;quoted&#39;"));
     assert_eq!(html.matches("<script").count(), 1);

@@ -930,11 +930,14 @@ fn areas_table(out: &mut String, result: &ModelResult) {
     if !has_gap {
         cols.extend([("Low episodes", true), ("High episodes", true)]);
     }
+    // The total cost where the medication is costed, else the staff cost alone.
+    let costed = Row::new(&result.total, result).cost_total.is_some();
     cols.extend([
         ("Low WTE", true),
         ("High WTE", true),
         ("Total WTE", true),
-        ("Low : high", true),
+        (if costed { "Cost" } else { "Staff cost" }, true),
+        ("Low\u{a0}: high", true),
         ("Access", true),
     ]);
     if has_gap {
@@ -963,6 +966,12 @@ fn areas_table(out: &mut String, result: &ModelResult) {
         for v in [w.low_wte, w.high_wte, w.total_wte] {
             out.push_str(&num(v, 1));
         }
+        let cost = if costed {
+            w.cost_total
+        } else {
+            Some(w.cost_low + w.cost_high + w.cost_ratio_roles)
+        };
+        out.push_str(&opt_cell(cost, money));
         out.push_str(&opt_cell(w.low_high_ratio, |x| format!("{x:.2}")));
         out.push_str(&opt_cell(w.access_rate, percent));
         if has_gap {
@@ -980,7 +989,15 @@ fn areas_table(out: &mut String, result: &ModelResult) {
     out.push_str("</tbody><tfoot>");
     row(&result.total, out);
     out.push_str("</tfoot></table></div>");
-    out.push_str("<p class=\"note\">Population: people in the scenario's age window. Referred: new episodes a year. Access: treated psychologically / prevalent. Ratios are worked out from the sums, never averaged.</p></section>\n");
+    let _ = writeln!(
+        out,
+        "<p class=\"note\">Population: people in the scenario's age window. Referred: new episodes a year. {} Access: treated psychologically / prevalent. Ratios are worked out from the sums, never averaged.</p></section>",
+        if costed {
+            "Cost: a year, of the staff (pay and on-costs) and the medication."
+        } else {
+            "Staff cost: a year, pay and on-costs; the medication is not costed (costs.medication_course_cost is not set)."
+        }
+    );
 }
 
 fn disorders_table(out: &mut String, result: &ModelResult) {

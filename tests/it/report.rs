@@ -210,6 +210,20 @@ fn the_report_shows_staff_costs_supervision_and_trainees() {
     }
     assert!(staff.contains("No current workforce was given"));
 
+    // The per-area table has each area's cost, and the total's in its footer.
+    let areas = section(&html, "areas");
+    assert!(areas.contains("<th scope=\"col\" class=\"n\">Cost</th>"));
+    let (body, foot) = areas.split_once("<tfoot>").unwrap();
+    assert!(foot.contains(&format!(">{cost_total}</td>")));
+    for a in json["areas"].as_array().unwrap() {
+        let code = a["area_code"].as_str().unwrap();
+        let tr = &body[body.find(&format!(">{code}</td>")).unwrap()..];
+        let tr = &tr[..tr.find("</tr>").unwrap()];
+        assert!(
+            tr.contains(&format!(">{}</td>", money(field(a, "cost_total")))),
+            "{code}"
+        );
+    }
     // Without a workforce file there is no chart by role.
     assert!(!html.contains("By role and band"));
 }
@@ -250,6 +264,10 @@ fn medication_not_costed_and_ratio_roles_are_shown_as_such() {
     )));
     assert!(row_of(staff, "<td>Employment adviser").contains("<td>Ratio role</td>"));
     assert!(staff.contains("<td>All roles, ratio roles too</td>"));
+    // The per-area table shows the staff cost instead.
+    let areas = section(&html, "areas");
+    assert!(areas.contains("<th scope=\"col\" class=\"n\">Staff cost</th>"));
+    assert!(areas.contains("the medication is not costed"));
 }
 
 #[test]

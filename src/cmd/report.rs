@@ -14,10 +14,12 @@ use super::io::{load_inputs, load_scenario, made_by, print_warnings, AtomicOutpu
 const AFTER_HELP: &str = "\
 The report is one HTML file with everything inline (styles, SVG charts, a small sort script):
 it makes no network request, opens offline in any browser and prints to A4. It holds the key
-figures, the demand funnel, required versus current WTE by intensity and by area with the gap
-labelled, the per-area table, the disorders, what one WTE delivers, every assumption marked as
-from the seeds, a cited source or an assumption, and a footer with the tool version, the
-SHA-256 of every input and the command that reproduces it.
+figures, the demand funnel, required versus current WTE by intensity, by role and band (with a
+workforce file) and by area with the gap labelled, the staff by role and band with their costs,
+the supervision they need and the trainees to start each year, the per-area table with each
+area's cost, the disorders, what one WTE delivers, every assumption marked as from the seeds, a
+cited source or an assumption, and a footer with the tool version, the SHA-256 of every input
+and the command that reproduces it.
 
 Examples:
   capacity report --output report.html                      England's 42 ICBs, default scenario

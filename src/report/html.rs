@@ -1096,11 +1096,13 @@ fn assumptions_section(out: &mut String, r: &Report) {
     ]));
     out.push_str("<tbody>");
     let p = r.provenance;
+    let pay_source = crate::embedded::AFC_PAY_SOURCE.to_string();
     let inputs = [
         ("population", Some(&p.population)),
         ("prevalence", Some(&p.prevalence)),
         ("areas", p.areas.as_ref()),
         ("workforce", p.workforce.as_ref()),
+        ("pay", Some(&pay_source)),
     ];
     for (what, source) in inputs {
         let Some(source) = source else { continue };

@@ -467,6 +467,10 @@ pub fn data_citation(what: &str, source: &str) -> Option<&'static str> {
         "population" => Some(crate::embedded::POPULATION_CITATION),
         "areas" => Some(crate::embedded::AREAS_CITATION),
         "prevalence" => Some(crate::embedded::PREVALENCE_CITATION),
+        "pay" => crate::embedded::afc_pay()
+            .rows
+            .first()
+            .map(|r| r.source.as_str()),
         _ => None,
     }
 }

@@ -287,6 +287,13 @@ fn the_report_names_its_inputs_assumptions_and_the_command() {
         html.contains("basis basis-cited"),
         "the embedded data is cited"
     );
+    // The pay table the costs use, with its source.
+    let pay = capacity::embedded::afc_pay();
+    assert!(html.contains(&format!(
+        "<tr><td>pay</td><td><code>{}</code></td><td><span class=\"basis basis-cited\">cited source</span></td><td>{}</td></tr>",
+        capacity::embedded::AFC_PAY_SOURCE,
+        esc(&pay.rows[0].source)
+    )));
     // The 7 regions, one table row each.
     assert_eq!(html.matches("<td data-v=\"E40").count(), 7);
     assert!(html.contains(">North East and Yorkshire<"));

@@ -13,6 +13,7 @@ pub mod output;
 pub mod problems;
 pub mod report;
 pub mod scenario;
+pub mod sweep;
 
 /// Messages about inputs that are allowed but worth a look (printed on stderr by the CLI).
 pub type Warnings = Vec<String>;

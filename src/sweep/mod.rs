@@ -1,0 +1,15 @@
+//! Scenario sweeps (`capacity sweep`): many runs of the model with some assumptions varied,
+//! summarised as ranges rather than one false-precise number.
+//!
+//! - `spec`: the sweep file, parsed and checked (every problem at once)
+//! - `dist`: the distributions a parameter is drawn from, by quantile function
+//! - `plan`: which value each parameter takes in each run (grid, Monte Carlo, Latin
+//!   hypercube, one-way), from a pinned ChaCha8 stream per run
+//! - `fast`: the model rearranged for speed, proved equal to `model::evaluate` in its tests
+//! - `run`: evaluating runs in parallel, deterministically, into columns and streamed rows
+//! - `stats`, `report`: exact summaries (type-7 percentiles), the tornado, the tables
+//! - `rows`: reading rows files back, for `capacity summarize`
+
+
+pub mod dist;
+pub mod stats;

@@ -60,6 +60,10 @@ impl Problems {
         self.list.is_empty()
     }
 
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+
     pub fn finish<T>(self, value: T) -> Result<T, InputError> {
         if self.list.is_empty() {
             Ok(value)

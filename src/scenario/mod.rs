@@ -644,7 +644,7 @@ impl Scenario {
     }
 
     /// Makes an optional key exist (at its inherited value) so that it can be set.
-    fn create_optional(&mut self, path: &str) {
+    pub fn create_optional(&mut self, path: &str) {
         let parts: Vec<&str> = path.split('.').collect();
         match parts.as_slice() {
             ["disorders", id, key] => {

@@ -12,4 +12,5 @@
 
 
 pub mod dist;
+pub mod spec;
 pub mod stats;

@@ -12,5 +12,7 @@
 
 
 pub mod dist;
+pub mod fast;
+pub mod plan;
 pub mod spec;
 pub mod stats;

@@ -13,7 +13,50 @@ use rand_core::{RngCore, SeedableRng};
 
 use crate::scenario::Scenario;
 
+use super::dist::{BetaTable, Dist};
 use super::spec::{Design, Sweep, Values};
+
+/// How a parameter's draws are made from uniform numbers.
+#[derive(Debug, Clone)]
+enum Sampler {
+    /// Not drawn (grid, one-way).
+    None,
+    Quantile(Dist),
+    /// A beta on [min, max], by table (see `BetaTable`).
+    Beta {
+        table: Box<BetaTable>,
+        min: f64,
+        max: f64,
+    },
+}
+
+impl Sampler {
+    fn new(values: &Values) -> Sampler {
+        match values {
+            Values::Dist(Dist::Beta {
+                alpha,
+                beta,
+                min,
+                max,
+            }) => Sampler::Beta {
+                table: Box::new(BetaTable::new(*alpha, *beta)),
+                min: *min,
+                max: *max,
+            },
+            Values::Dist(d) => Sampler::Quantile(*d),
+            _ => Sampler::None,
+        }
+    }
+
+    #[inline]
+    fn quantile(&self, u: f64) -> f64 {
+        match self {
+            Sampler::None => f64::NAN,
+            Sampler::Quantile(d) => d.quantile(u),
+            Sampler::Beta { table, min, max } => min + (max - min) * table.quantile(u),
+        }
+    }
+}
 
 /// A uniform number in the open interval (0, 1) from the top 52 bits of a word: the middle
 /// of one of 2^52 equal cells, so never 0 or 1 (a normal quantile stays finite).
@@ -49,6 +92,7 @@ pub struct Plan {
     master: Option<ChaCha8Rng>,
     /// Latin hypercube: for each parameter, the stratum of each drawn run.
     strata: Vec<Vec<u32>>,
+    samplers: Vec<Sampler>,
 }
 
 /// The largest Latin hypercube (its strata are held as 32-bit numbers).
@@ -75,12 +119,21 @@ impl Plan {
                 })
                 .collect();
         }
+        let samplers = {
+            use rayon::prelude::*;
+            sweep
+                .params
+                .par_iter()
+                .map(|p| Sampler::new(&p.values))
+                .collect()
+        };
         Plan {
             design: sweep.design,
             sweep: sweep.clone(),
             base: values,
             master,
             strata,
+            samplers,
         }
     }
 
@@ -131,9 +184,7 @@ impl Plan {
                     if self.design == Design::LatinHypercube {
                         u = (f64::from(self.strata[j][(run - 1) as usize]) + u) / n;
                     }
-                    if let Values::Dist(d) = &p.values {
-                        out[j] = p.clamp(d.quantile(u));
-                    }
+                    out[j] = p.clamp(self.samplers[j].quantile(u));
                 }
             }
         }

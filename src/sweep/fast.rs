@@ -165,6 +165,75 @@ pub fn field_value(
     })
 }
 
+/// `field_value` over a block of runs: `v(quantity)` gives that quantity's values, `per_wte`
+/// the runs' episodes per WTE. Each branch is the same arithmetic as `field_value`, so the
+/// two agree to the bit (a test checks); ratios with a zero denominator give NaN.
+pub fn field_column<'a>(
+    field: usize,
+    v: impl Fn(usize) -> &'a [f64],
+    k: &RowConstants,
+    per_wte: (&[f64], &[f64]),
+    out: &mut [f64],
+) {
+    let copy = |out: &mut [f64], src: &[f64]| out.copy_from_slice(&src[..out.len()]);
+    match field {
+        0 => out.fill(k.population_in_scope),
+        1..=13 => {
+            let quantity = [
+                q::PREVALENT,
+                q::PRESENTING,
+                q::DETECTED,
+                q::REFERRED,
+                q::MEDICATION_ONLY,
+                q::TREATED,
+                q::LOW_EPISODES,
+                q::HIGH_EPISODES,
+                q::STEPPED_UP,
+                q::LOW_CONTACTS,
+                q::HIGH_CONTACTS,
+                q::LOW_WTE,
+                q::HIGH_WTE,
+            ][field - 1];
+            copy(out, v(quantity));
+        }
+        14 => {
+            let (low, high) = (v(q::LOW_WTE), v(q::HIGH_WTE));
+            for (i, o) in out.iter_mut().enumerate() {
+                *o = low[i] + high[i];
+            }
+        }
+        19 => copy(out, per_wte.0),
+        20 => copy(out, per_wte.1),
+        21 => out.fill(k.current.low),
+        22 => out.fill(k.current.high),
+        23 => {
+            let low = v(q::LOW_WTE);
+            for (i, o) in out.iter_mut().enumerate() {
+                *o = low[i] - k.current.low;
+            }
+        }
+        24 => {
+            let high = v(q::HIGH_WTE);
+            for (i, o) in out.iter_mut().enumerate() {
+                *o = high[i] - k.current.high;
+            }
+        }
+        _ => {
+            for (i, o) in out.iter_mut().enumerate() {
+                let mut values = [0.0; q::COUNT];
+                for (quantity, slot) in values.iter_mut().enumerate() {
+                    *slot = v(quantity).get(i).copied().unwrap_or(0.0);
+                }
+                let w = PerIntensity {
+                    low: per_wte.0[i],
+                    high: per_wte.1[i],
+                };
+                *o = field_value(field, &values, k, &w).unwrap_or(f64::NAN);
+            }
+        }
+    }
+}
+
 /// Indices into the run's value vector of the keys one pathway reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct ClassKeys {
@@ -477,6 +546,20 @@ impl FastModel {
         sum
     }
 
+    /// The factor of (quantity, term) in the run set up in `ctx`: quantity per base
+    /// prevalent case of the term's class, times its deprivation factor.
+    #[inline]
+    pub fn factor(&self, ctx: &RunContext, quantity: usize, term: usize) -> f64 {
+        ctx.factors[quantity * self.pairs.len() + term]
+    }
+
+    /// The (term, weight) pairs whose sum makes reported area `area`.
+    pub fn terms_of(&self, area: usize) -> impl Iterator<Item = (usize, f64)> + '_ {
+        self.terms[self.spans[area]..self.spans[area + 1]]
+            .iter()
+            .map(|t| (t.index, t.weight))
+    }
+
     /// The numeric keys of the scenario the model reads, for tests and messages.
     pub fn keys(&self) -> &[String] {
         &self.keys
@@ -496,6 +579,36 @@ mod tests {
             prevalence: crate::embedded::prevalence().unwrap(),
             areas: Some(crate::embedded::areas().unwrap()),
             workforce: None,
+        }
+    }
+
+    #[test]
+    fn field_column_equals_field_value_to_the_bit() {
+        let m = 5;
+        let values: Vec<Vec<f64>> = (0..q::COUNT)
+            .map(|qq| (0..m).map(|i| (qq * 7 + i) as f64 * 1.37 + 0.1).collect())
+            .collect();
+        let k = RowConstants {
+            population_in_scope: 123.5,
+            current: PerIntensity {
+                low: 3.3,
+                high: 1.7,
+            },
+        };
+        let per_low: Vec<f64> = (0..m).map(|i| 350.0 + i as f64).collect();
+        let per_high: Vec<f64> = (0..m).map(|i| 70.0 + i as f64).collect();
+        for (field, name) in FIELDS.iter().enumerate() {
+            let mut out = vec![0.0; m];
+            field_column(field, |qq| &values[qq], &k, (&per_low, &per_high), &mut out);
+            for (i, got) in out.iter().enumerate() {
+                let v: [f64; q::COUNT] = std::array::from_fn(|qq| values[qq][i]);
+                let w = PerIntensity {
+                    low: per_low[i],
+                    high: per_high[i],
+                };
+                let want = field_value(field, &v, &k, &w).unwrap_or(f64::NAN);
+                assert_eq!(got.to_bits(), want.to_bits(), "{name}");
+            }
         }
     }
 

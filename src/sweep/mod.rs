@@ -10,9 +10,15 @@
 //! - `stats`, `report`: exact summaries (type-7 percentiles), the tornado, the tables
 //! - `rows`: reading rows files back, for `capacity summarize`
 
-
 pub mod dist;
 pub mod fast;
 pub mod plan;
+pub mod report;
+pub mod rows;
+pub mod run;
 pub mod spec;
 pub mod stats;
+
+pub use plan::Plan;
+pub use run::{AreaLabel, Columns, Engine, RowFormat};
+pub use spec::{Design, Param, Sweep, SweepFile, Values};

@@ -87,7 +87,8 @@ impl Design {
 }
 
 /// What one varied parameter takes.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Values {
     /// Drawn (Monte Carlo, Latin hypercube), then clamped to the key's valid range.
     Dist(Dist),
@@ -97,10 +98,12 @@ pub enum Values {
     LowHigh { low: f64, high: f64 },
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Param {
     /// The dotted scenario key, e.g. `demand.presentation_rate`.
+    #[serde(rename = "param")]
     pub path: String,
+    #[serde(skip)]
     pub rule: Rule,
     pub values: Values,
     /// The line of its `[[vary]]` table in the sweep file.
@@ -116,9 +119,10 @@ impl Param {
 }
 
 /// A checked sweep file.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Sweep {
     /// The file, for messages.
+    #[serde(rename = "file")]
     pub label: String,
     pub name: Option<String>,
     pub description: Option<String>,

@@ -1,0 +1,343 @@
+//! Evaluating a sweep: runs in fixed-size chunks, each chunk evaluated sequentially, chunks
+//! in parallel with rayon and gathered in order. The chunking does not depend on the thread
+//! count, and every output value has one place, so the results are the same bytes whatever
+//! the number of threads.
+
+use std::io::{self, Write};
+use std::ops::Range;
+
+use rayon::prelude::*;
+
+use crate::model::PerIntensity;
+
+use super::fast::{field_column, field_value, q, quantities_of, FastModel, FIELDS};
+use super::plan::Plan;
+
+/// Runs evaluated one after the other by one task.
+pub const CHUNK_RUNS: usize = 512;
+
+/// A reported area's labels (the total last, as in `capacity model`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AreaLabel {
+    pub code: String,
+    pub name: String,
+    pub level: String,
+}
+
+/// One column of values per (output, area), each over a contiguous range of runs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Columns {
+    pub first_run: u64,
+    /// Indices into `fast::FIELDS`.
+    pub outputs: Vec<usize>,
+    /// Reported areas plus the total.
+    pub areas: usize,
+    /// `data[output * areas + area][run - first_run]`.
+    pub data: Vec<Vec<f64>>,
+}
+
+impl Columns {
+    pub fn runs(&self) -> usize {
+        self.data.first().map_or(0, Vec::len)
+    }
+
+    pub fn column(&self, output: usize, area: usize) -> &[f64] {
+        &self.data[output * self.areas + area]
+    }
+}
+
+/// Bytes a rows file holds per row, roughly, for checking free disk space.
+pub fn bytes_per_row_estimate(formatter: &RowFormat) -> usize {
+    formatter.widest_prefix + 16 * FIELDS.len() + 12 * formatter.params + 16
+}
+
+/// Pre-escaped text of the rows file.
+#[derive(Debug, Clone)]
+pub struct RowFormat {
+    /// Per area and the total: `,code`.
+    codes: Vec<Vec<u8>>,
+    /// Per area and the total: `,name,level`.
+    labels: Vec<Vec<u8>>,
+    params: usize,
+    widest_prefix: usize,
+}
+
+fn csv_field(s: &str) -> Vec<u8> {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\"")).into_bytes()
+    } else {
+        s.as_bytes().to_vec()
+    }
+}
+
+impl RowFormat {
+    pub fn new(areas: &[AreaLabel], params: usize) -> RowFormat {
+        let codes: Vec<Vec<u8>> = areas
+            .iter()
+            .map(|a| [b",".as_slice(), &csv_field(&a.code)].concat())
+            .collect();
+        let labels: Vec<Vec<u8>> = areas
+            .iter()
+            .map(|a| {
+                [
+                    b",".as_slice(),
+                    &csv_field(&a.name),
+                    b",",
+                    &csv_field(&a.level),
+                ]
+                .concat()
+            })
+            .collect();
+        let widest_prefix = codes
+            .iter()
+            .zip(&labels)
+            .map(|(c, l)| c.len() + l.len())
+            .max()
+            .unwrap_or(0);
+        RowFormat {
+            codes,
+            labels,
+            params,
+            widest_prefix,
+        }
+    }
+
+    /// `run,area_code,<param paths>,area_name,level,<fields>`.
+    pub fn header(param_paths: &[String]) -> String {
+        let mut h = vec!["run".to_string(), "area_code".to_string()];
+        h.extend(
+            param_paths
+                .iter()
+                .map(|p| String::from_utf8(csv_field(p)).expect("utf-8")),
+        );
+        h.push("area_name".into());
+        h.push("level".into());
+        h.extend(FIELDS.iter().map(|f| f.to_string()));
+        let mut s = h.join(",");
+        s.push('\n');
+        s
+    }
+}
+
+/// Shortest text that reads back as the same number (as serde_json writes, so rows match
+/// `capacity model --format csv`); empty for a missing value.
+pub fn push_number(out: &mut Vec<u8>, x: Option<f64>, buf: &mut ryu::Buffer) {
+    if let Some(x) = x {
+        if x.is_finite() {
+            out.extend_from_slice(buf.format_finite(x).as_bytes());
+        }
+    }
+}
+
+/// A sweep ready to evaluate: the compiled model, the plan of runs, what to keep.
+pub struct Engine<'a> {
+    pub model: &'a FastModel,
+    pub plan: &'a Plan,
+    /// Fields (indices into `FIELDS`) kept in columns for the summary.
+    pub outputs: Vec<usize>,
+}
+
+impl Engine<'_> {
+    fn quantities(&self, rows: bool) -> Vec<usize> {
+        if rows {
+            return (0..q::COUNT).collect();
+        }
+        let mut need: Vec<usize> = self
+            .outputs
+            .iter()
+            .flat_map(|&f| quantities_of(f).iter().copied())
+            .collect();
+        need.sort_unstable();
+        need.dedup();
+        need
+    }
+
+    /// Evaluates `runs`, keeping the output columns and, given a writer, streaming every row
+    /// (without a header) to it in run order. `progress` is told how many runs each finished
+    /// chunk held.
+    pub fn run(
+        &self,
+        runs: Range<u64>,
+        mut rows: Option<(&mut dyn Write, &RowFormat)>,
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> io::Result<Columns> {
+        let n = (runs.end - runs.start) as usize;
+        let areas = self.model.areas() + 1;
+        let ncols = self.outputs.len() * areas;
+        // Zeroed memory comes lazily from the system: pages are touched by the workers.
+        let mut data: Vec<Vec<f64>> = (0..ncols).map(|_| vec![0.0; n]).collect();
+        let nchunks = n.div_ceil(CHUNK_RUNS);
+        let mut chunks: Vec<Vec<&mut [f64]>> =
+            (0..nchunks).map(|_| Vec::with_capacity(ncols)).collect();
+        for col in data.iter_mut() {
+            for (i, part) in col.chunks_mut(CHUNK_RUNS).enumerate() {
+                chunks[i].push(part);
+            }
+        }
+        let format = rows.as_ref().map(|(_, f)| *f);
+        let need = self.quantities(format.is_some());
+        // With rows, a bounded number of chunks is in memory at once: memory does not grow
+        // with the rows written.
+        let batch = if format.is_some() {
+            4 * rayon::current_num_threads().max(1)
+        } else {
+            nchunks.max(1)
+        };
+        let mut pending = chunks.into_iter().enumerate().peekable();
+        while pending.peek().is_some() {
+            let work: Vec<(usize, Vec<&mut [f64]>)> = pending.by_ref().take(batch).collect();
+            let texts: Vec<Vec<u8>> = work
+                .into_par_iter()
+                .map(|(i, mut cols)| {
+                    let start = runs.start + (i * CHUNK_RUNS) as u64;
+                    let end = (start + CHUNK_RUNS as u64).min(runs.end);
+                    let text = self.chunk(start..end, &mut cols, &need, format);
+                    progress(end - start);
+                    text
+                })
+                .collect();
+            if let Some((w, _)) = rows.as_mut() {
+                for t in &texts {
+                    w.write_all(t)?;
+                }
+            }
+        }
+        Ok(Columns {
+            first_run: runs.start,
+            outputs: self.outputs.clone(),
+            areas,
+            data,
+        })
+    }
+
+    /// One chunk: the output columns and, if asked, the rows' text. The runs' coefficients
+    /// are worked out run after run; then each area's quantities for all the chunk's runs at
+    /// once (a loop the compiler vectorises), summed into the total in area order.
+    fn chunk(
+        &self,
+        runs: Range<u64>,
+        cols: &mut [&mut [f64]],
+        need: &[usize],
+        format: Option<&RowFormat>,
+    ) -> Vec<u8> {
+        let model = self.model;
+        let areas = model.areas();
+        let m = (runs.end - runs.start) as usize;
+        let nt = model.term_count();
+        let mut x = vec![0.0; self.plan.params()];
+        let mut ctx = model.new_context();
+        // Buffers hold the needed quantities only: pos[quantity] is the place of one.
+        let nq = need.len();
+        let mut pos = [usize::MAX; q::COUNT];
+        for (k, &quantity) in need.iter().enumerate() {
+            pos[quantity] = k;
+        }
+        // factors[(pos * nt + term) * m + run]
+        let mut factors = vec![0.0; nq * nt * m];
+        let mut per_low = vec![0.0; m];
+        let mut per_high = vec![0.0; m];
+        let mut num = ryu::Buffer::new();
+        let mut params_text: Vec<Vec<u8>> = Vec::new();
+        for (i, run) in runs.clone().enumerate() {
+            self.plan.values(run, &mut x);
+            model.prepare_run(&x, &mut ctx);
+            for &quantity in need {
+                for t in 0..nt {
+                    factors[(pos[quantity] * nt + t) * m + i] = model.factor(&ctx, quantity, t);
+                }
+            }
+            per_low[i] = ctx.per_wte.low;
+            per_high[i] = ctx.per_wte.high;
+            if format.is_some() {
+                let mut text = Vec::with_capacity(20 * x.len());
+                for &p in &x {
+                    text.push(b',');
+                    push_number(&mut text, Some(p), &mut num);
+                }
+                params_text.push(text);
+            }
+        }
+
+        // values[(slot * nq + pos) * m + run]; with rows every area keeps a slot.
+        let slots = if format.is_some() { areas } else { 1 };
+        let mut values = vec![0.0; slots * nq * m];
+        let mut totals = vec![0.0; nq * m];
+        for area in 0..=areas {
+            let slot = if format.is_some() { area } else { 0 };
+            if area < areas {
+                for (k, _) in need.iter().enumerate() {
+                    let at = (slot * nq + k) * m;
+                    let out = &mut values[at..at + m];
+                    out.fill(0.0);
+                    for (t, weight) in model.terms_of(area) {
+                        let f = &factors[(k * nt + t) * m..][..m];
+                        for (o, &f) in out.iter_mut().zip(f) {
+                            *o += f * weight;
+                        }
+                    }
+                    let total = &mut totals[k * m..(k + 1) * m];
+                    for (t, &o) in total.iter_mut().zip(out.iter()) {
+                        *t += o;
+                    }
+                }
+            }
+            let source: &[f64] = if area < areas {
+                &values[slot * nq * m..(slot + 1) * nq * m]
+            } else {
+                &totals
+            };
+            let constants = model.constants(area);
+            let of = |quantity: usize| -> &[f64] {
+                match pos[quantity] {
+                    usize::MAX => &[],
+                    k => &source[k * m..(k + 1) * m],
+                }
+            };
+            for (o, &field) in self.outputs.iter().enumerate() {
+                field_column(
+                    field,
+                    of,
+                    constants,
+                    (&per_low, &per_high),
+                    &mut cols[o * (areas + 1) + area][..m],
+                );
+            }
+        }
+
+        let Some(f) = format else {
+            return Vec::new();
+        };
+        let mut text = Vec::with_capacity(m * (areas + 1) * 400);
+        let mut int = itoa::Buffer::new();
+        let mut row = [0.0; q::COUNT];
+        for (i, run) in runs.enumerate() {
+            for area in 0..=areas {
+                // With rows every quantity is needed, in order: pos[q] = q.
+                let source: &[f64] = if area < areas {
+                    &values[area * nq * m..(area + 1) * nq * m]
+                } else {
+                    &totals
+                };
+                for (quantity, v) in row.iter_mut().enumerate() {
+                    *v = source[pos[quantity] * m + i];
+                }
+                let constants = model.constants(area);
+                let per_wte = PerIntensity {
+                    low: per_low[i],
+                    high: per_high[i],
+                };
+                text.extend_from_slice(int.format(run).as_bytes());
+                text.extend_from_slice(&f.codes[area]);
+                text.extend_from_slice(&params_text[i]);
+                text.extend_from_slice(&f.labels[area]);
+                for field in 0..FIELDS.len() {
+                    text.push(b',');
+                    let v = field_value(field, &row, constants, &per_wte);
+                    push_number(&mut text, v, &mut num);
+                }
+                text.push(b'\n');
+            }
+        }
+        text
+    }
+}

@@ -6,6 +6,8 @@ mod io;
 mod model;
 mod report;
 mod scenarios;
+mod summarize;
+mod sweep;
 
 use std::process::ExitCode;
 
@@ -41,6 +43,8 @@ pub enum Command {
     Init(init::InitArgs),
     Scenarios(scenarios::ScenariosArgs),
     Check(check::CheckArgs),
+    Sweep(sweep::SweepArgs),
+    Summarize(summarize::SummarizeArgs),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -50,5 +54,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Init(args) => init::run(args),
         Command::Scenarios(args) => scenarios::run(args),
         Command::Check(args) => check::run(args),
+        Command::Sweep(args) => sweep::run(args),
+        Command::Summarize(args) => summarize::run(args),
     }
 }

@@ -1,0 +1,97 @@
+//! Sweep benchmarks: `cargo bench --bench sweep`.
+//!
+//! The headline is `monte_carlo_1m_runs_42_icbs`: the shipped monte-carlo.toml (the eleven
+//! parameters of issue 3) at 1,000,000 runs over England's 42 ICBs, exact percentiles of
+//! total_wte, in process (no CLI, no file output). The end-to-end command is timed in the
+//! README. The others isolate the parts: random draws, evaluation, statistics.
+
+use std::path::Path;
+
+use capacity::embedded;
+use capacity::model::{prepare, Level, ModelInputs, Prepared, RunOptions};
+use capacity::scenario::{self, Scenario};
+use capacity::sweep::fast::{field_index, FastModel};
+use capacity::sweep::plan::probe_scenario;
+use capacity::sweep::report::summarize_columns;
+use capacity::sweep::{spec, Engine, Plan, Sweep};
+
+fn main() {
+    divan::main();
+}
+
+const MONTE_CARLO: &str = include_str!("../scenarios/sweeps/monte-carlo.toml");
+
+fn setup(runs: u64) -> (Sweep, Scenario, Prepared) {
+    let file = spec::parse(
+        "monte-carlo.toml",
+        MONTE_CARLO,
+        Path::new("scenarios/sweeps"),
+    )
+    .unwrap();
+    let (base, _) = scenario::load(&file.base_source()).unwrap();
+    let mut sweep = file.resolve(&base).unwrap();
+    sweep.runs = runs;
+    let inputs = ModelInputs {
+        population: embedded::population().unwrap(),
+        prevalence: embedded::prevalence().unwrap(),
+        areas: Some(embedded::areas().unwrap()),
+        workforce: None,
+    };
+    let options = RunOptions {
+        level: Level::Named("icb".into()),
+        areas: vec![],
+    };
+    let (prepared, _) = prepare(&inputs, &base, &options).unwrap();
+    (sweep, base, prepared)
+}
+
+fn run_sweep(sweep: &Sweep, base: &Scenario, prepared: &Prepared) -> usize {
+    let plan = Plan::new(sweep, base);
+    let paths: Vec<String> = sweep.params.iter().map(|p| p.path.clone()).collect();
+    let model = FastModel::compile(prepared, &probe_scenario(sweep, base), &paths);
+    let engine = Engine {
+        model: &model,
+        plan: &plan,
+        outputs: vec![field_index("total_wte").unwrap()],
+    };
+    let columns = engine.run(0..sweep.total_runs(), None, &|_| {}).unwrap();
+    summarize_columns(&columns).len()
+}
+
+/// Issue 3's benchmark, in process: 1,000,000 runs x 42 ICBs, percentiles of total_wte.
+#[divan::bench(sample_count = 3, sample_size = 1)]
+fn monte_carlo_1m_runs_42_icbs(bencher: divan::Bencher) {
+    let (sweep, base, prepared) = setup(1_000_000);
+    bencher.bench_local(|| run_sweep(&sweep, &base, &prepared));
+}
+
+/// The random draws alone: 100,000 runs x 11 parameters.
+#[divan::bench(sample_count = 5)]
+fn draws_100k_runs(bencher: divan::Bencher) {
+    let (sweep, base, _) = setup(100_000);
+    let plan = Plan::new(&sweep, &base);
+    let mut x = vec![0.0; plan.params()];
+    bencher.bench_local(|| {
+        let mut s = 0.0;
+        for run in 1..=100_000 {
+            plan.values(run, &mut x);
+            s += x[0];
+        }
+        s
+    });
+}
+
+/// Exact summary statistics of one column of 1,000,000 values.
+#[divan::bench(sample_count = 5)]
+fn stats_1m_values(bencher: divan::Bencher) {
+    let mut state = 0x2545_f491_4f6c_dd1d_u64;
+    let values: Vec<f64> = (0..1_000_000)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 11) as f64
+        })
+        .collect();
+    bencher.bench_local(|| capacity::sweep::stats::summarize(&values));
+}

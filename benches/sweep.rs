@@ -10,7 +10,8 @@ use std::path::Path;
 use capacity::embedded;
 use capacity::model::{prepare, Level, ModelInputs, Prepared, RunOptions};
 use capacity::scenario::{self, Scenario};
-use capacity::sweep::fast::{field_index, FastModel};
+use capacity::sweep::fast::FastModel;
+use capacity::sweep::fields::{field_index, StaffingPlan};
 use capacity::sweep::plan::probe_scenario;
 use capacity::sweep::report::summarize_columns;
 use capacity::sweep::{spec, Engine, Plan, Sweep};
@@ -48,10 +49,13 @@ fn setup(runs: u64) -> (Sweep, Scenario, Prepared) {
 fn run_sweep(sweep: &Sweep, base: &Scenario, prepared: &Prepared) -> usize {
     let plan = Plan::new(sweep, base);
     let paths: Vec<String> = sweep.params.iter().map(|p| p.path.clone()).collect();
-    let model = FastModel::compile(prepared, &probe_scenario(sweep, base), &paths);
+    let probe = probe_scenario(sweep, base);
+    let model = FastModel::compile(prepared, &probe, &paths);
+    let staffing = StaffingPlan::new(&probe, &paths);
     let engine = Engine {
         model: &model,
         plan: &plan,
+        staffing: &staffing,
         outputs: vec![field_index("total_wte").unwrap()],
     };
     let columns = engine.run(0..sweep.total_runs(), None, &|_| {}).unwrap();

@@ -15,7 +15,8 @@ use sha2::{Digest, Sha256};
 
 use capacity::model::{self, Prepared};
 use capacity::scenario::{self, Scenario};
-use capacity::sweep::fast::{field_index, FastModel, DEFAULT_OUTPUTS, FIELDS, RATIO_FIELDS};
+use capacity::sweep::fast::FastModel;
+use capacity::sweep::fields::{self, field_index, StaffingPlan, DEFAULT_OUTPUTS};
 use capacity::sweep::plan::{probe_scenario, MAX_LHS_RUNS};
 use capacity::sweep::report::{
     render_summary_csv, render_table, render_tornado_csv, render_tornado_table, summarize_columns,
@@ -95,16 +96,12 @@ pub fn parse_outputs(list: &[String]) -> Result<Vec<usize>, InputError> {
     } else {
         list.iter().map(|s| s.trim()).collect()
     };
-    let valid: Vec<&str> = FIELDS
-        .iter()
-        .copied()
-        .filter(|f| !RATIO_FIELDS.contains(f))
-        .collect();
+    let valid = fields::summarisable();
     let mut out = Vec::new();
     let mut bad = Vec::new();
     for n in names {
         match field_index(n) {
-            Some(i) if !RATIO_FIELDS.contains(&n) => {
+            Some(i) if valid.contains(&n) => {
                 if !out.contains(&i) {
                     out.push(i)
                 }
@@ -519,9 +516,11 @@ pub fn run(args: SweepArgs) -> Result<ExitCode> {
     let plan = Plan::new(&sweep, &base);
     let probe = probe_scenario(&sweep, &base);
     let fast = FastModel::compile(&prepared, &probe, &paths);
+    let staffing = StaffingPlan::new(&probe, &paths);
     let engine = Engine {
         model: &fast,
         plan: &plan,
+        staffing: &staffing,
         outputs: outputs.clone(),
     };
 
@@ -604,7 +603,7 @@ pub fn run(args: SweepArgs) -> Result<ExitCode> {
             "shard": shard.map(|(k, s)| json!({"k": k, "n": s, "first_run": runs.start, "last_run": runs.end.saturating_sub(1)})),
             "level": areas.first().map(|a| a.level.clone()),
             "area_filter": &args.data.areas_filter,
-            "outputs": outputs.iter().map(|&f| FIELDS[f]).collect::<Vec<_>>(),
+            "outputs": outputs.iter().map(|&f| fields::name(f)).collect::<Vec<_>>(),
             "random_stream": "ChaCha8 (rand_chacha 0.9.0), seeded with seed_from_u64(seed); run r reads stream r",
             "inputs": input_hashes(&args, &sweep_text, &base)?,
             "files": {

@@ -6,12 +6,14 @@
 //! - `plan`: which value each parameter takes in each run (grid, Monte Carlo, Latin
 //!   hypercube, one-way), from a pinned ChaCha8 stream per run
 //! - `fast`: the model rearranged for speed, proved equal to `model::evaluate` in its tests
+//! - `fields`: the fields of `capacity model`'s rows, from the fast path's sums
 //! - `run`: evaluating runs in parallel, deterministically, into columns and streamed rows
 //! - `stats`, `report`: exact summaries (type-7 percentiles), the tornado, the tables
 //! - `rows`: reading rows files back, for `capacity summarize`
 
 pub mod dist;
 pub mod fast;
+pub mod fields;
 pub mod plan;
 pub mod report;
 pub mod rows;

@@ -172,7 +172,11 @@ impl Plan {
             Design::OneWay => {
                 let j = ((run - 1) / 2) as usize;
                 if let Values::LowHigh { low, high } = params[j].values {
-                    out[j] = if (run - 1) % 2 == 0 { low } else { high };
+                    out[j] = if (run - 1).is_multiple_of(2) {
+                        low
+                    } else {
+                        high
+                    };
                 }
             }
             Design::MonteCarlo | Design::LatinHypercube => {

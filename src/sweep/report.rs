@@ -5,7 +5,7 @@ use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{CellAlignment, ContentArrangement, Table};
 use rayon::prelude::*;
 
-use super::fast::FIELDS;
+use super::fields::name as field_name;
 use super::run::{AreaLabel, Columns};
 use super::spec::{Param, Values};
 use super::stats::{summarize, Stats};
@@ -65,7 +65,7 @@ pub fn render_summary_csv(
                 area.code.clone(),
                 area.name.clone(),
                 area.level.clone(),
-                FIELDS[field].to_string(),
+                field_name(field).to_string(),
             ];
             match &s.stats {
                 Some(st) => {
@@ -107,7 +107,7 @@ pub fn tornado(params: &[Param], columns: &Columns) -> Vec<TornadoRow> {
     assert_eq!(columns.first_run, 0, "a tornado needs every run");
     let total = columns.areas - 1;
     let mut order: Vec<usize> = (0..columns.outputs.len()).collect();
-    order.sort_by_key(|&o| FIELDS[columns.outputs[o]] != "total_wte");
+    order.sort_by_key(|&o| field_name(columns.outputs[o]) != "total_wte");
     let mut rows = Vec::new();
     for o in order {
         let col = columns.column(o, total);
@@ -141,7 +141,7 @@ pub fn render_tornado_csv(rows: &[TornadoRow]) -> String {
             r.param,
             num(r.low_value),
             num(r.high_value),
-            FIELDS[r.output],
+            field_name(r.output),
             num(r.at_low),
             num(r.at_high),
             num(r.swing()),
@@ -189,9 +189,9 @@ fn compact(st: &Stats) -> String {
 /// WTE when present) as base, median and 5-95% range, then low and high WTE (when
 /// summarised) as median (5-95%).
 pub fn render_table(areas: &[AreaLabel], outputs: &[usize], summaries: &[ColumnSummary]) -> String {
-    let find = |name: &str| outputs.iter().position(|&f| FIELDS[f] == name);
+    let find = |wanted: &str| outputs.iter().position(|&f| field_name(f) == wanted);
     let main = find("total_wte").unwrap_or(0);
-    let main_name = FIELDS[outputs[main]];
+    let main_name = field_name(outputs[main]);
     let label = |name: &str| match name {
         "total_wte" => "Total WTE".to_string(),
         "low_wte" => "Low WTE".to_string(),
@@ -210,7 +210,7 @@ pub fn render_table(areas: &[AreaLabel], outputs: &[usize], summaries: &[ColumnS
         "5% - 95%".to_string(),
     ];
     for &o in &extra {
-        header.push(format!("{} (5-95%)", label(FIELDS[outputs[o]])));
+        header.push(format!("{} (5-95%)", label(field_name(outputs[o]))));
     }
     let mut caption = format!(
         "{}: the base run, the median and the 5-95% range of the runs after it",
@@ -221,7 +221,7 @@ pub fn render_table(areas: &[AreaLabel], outputs: &[usize], summaries: &[ColumnS
             "; {}: median (5-95%)",
             extra
                 .iter()
-                .map(|&o| label(FIELDS[outputs[o]]))
+                .map(|&o| label(field_name(outputs[o])))
                 .collect::<Vec<_>>()
                 .join(" and ")
         ));
@@ -268,7 +268,7 @@ pub fn render_tornado_table(rows: &[TornadoRow]) -> String {
         .map(String::from)
         .to_vec(),
     );
-    for r in rows.iter().filter(|r| FIELDS[r.output] == "total_wte") {
+    for r in rows.iter().filter(|r| field_name(r.output) == "total_wte") {
         t.add_row(vec![
             r.param.clone(),
             num(r.low_value),

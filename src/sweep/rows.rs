@@ -6,7 +6,7 @@ use std::io::Read;
 use crate::problems::{InputError, Problems};
 use crate::Warnings;
 
-use super::fast::FIELDS;
+use super::fields::{name, FIELDS};
 use super::run::{AreaLabel, Columns};
 
 /// What the rows files held.
@@ -45,7 +45,7 @@ fn read_file(
         .collect();
     let expected_tail: Vec<&str> = ["area_name", "level"]
         .into_iter()
-        .chain(FIELDS.iter().copied())
+        .chain(FIELDS.iter().map(|(f, _)| *f))
         .collect();
     let name_at = header.iter().position(|h| h == "area_name");
     let ok = header.len() >= 2 + expected_tail.len()
@@ -57,7 +57,7 @@ fn read_file(
     if !ok {
         return Err(InputError::one(format!(
             "{label}:1: not a rows file of `capacity sweep --rows`: expected the header run, area_code, the varied parameters, area_name, level, {}",
-            FIELDS.join(", ")
+            FIELDS.iter().map(|(f, _)| *f).collect::<Vec<_>>().join(", ")
         )));
     }
     let name_at = name_at.expect("checked");
@@ -145,7 +145,7 @@ fn read_file(
                 .ok_or_else(|| {
                     at(format!(
                         "{} = '{}' is not a number",
-                        FIELDS[field],
+                        name(field),
                         text(cell)
                     ))
                 })?;

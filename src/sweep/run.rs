@@ -10,7 +10,11 @@ use rayon::prelude::*;
 
 use crate::model::PerIntensity;
 
-use super::fast::{field_column, field_value, q, quantities_of, FastModel, FIELDS};
+use super::fast::{q, FastModel};
+use super::fields::{
+    self, field_column, field_value, needs_detail, quantities_of, Detail, Kind, StaffingPlan,
+    FIELDS,
+};
 use super::plan::Plan;
 
 /// Runs evaluated one after the other by one task.
@@ -112,7 +116,7 @@ impl RowFormat {
         );
         h.push("area_name".into());
         h.push("level".into());
-        h.extend(FIELDS.iter().map(|f| f.to_string()));
+        h.extend(FIELDS.iter().map(|(f, _)| f.to_string()));
         let mut s = h.join(",");
         s.push('\n');
         s
@@ -133,7 +137,9 @@ pub fn push_number(out: &mut Vec<u8>, x: Option<f64>, buf: &mut ryu::Buffer) {
 pub struct Engine<'a> {
     pub model: &'a FastModel,
     pub plan: &'a Plan,
-    /// Fields (indices into `FIELDS`) kept in columns for the summary.
+    /// Where each run's workforce settings come from (for the workforce fields).
+    pub staffing: &'a StaffingPlan,
+    /// Fields (indices into `fields::FIELDS`) kept in columns for the summary.
     pub outputs: Vec<usize>,
 }
 
@@ -224,30 +230,35 @@ impl Engine<'_> {
         let areas = model.areas();
         let m = (runs.end - runs.start) as usize;
         let nt = model.term_count();
-        let mut x = vec![0.0; self.plan.params()];
-        let mut ctx = model.new_context();
         // Buffers hold the needed quantities only: pos[quantity] is the place of one.
         let nq = need.len();
         let mut pos = [usize::MAX; q::COUNT];
         for (k, &quantity) in need.iter().enumerate() {
             pos[quantity] = k;
         }
+        let detail_wanted = format.is_some() || self.outputs.iter().any(|&f| needs_detail(f));
+        let mut x = vec![0.0; self.plan.params()];
+        let mut ctx = model.new_context();
         // factors[(pos * nt + term) * m + run]
         let mut factors = vec![0.0; nq * nt * m];
         let mut per_low = vec![0.0; m];
         let mut per_high = vec![0.0; m];
         let mut num = ryu::Buffer::new();
         let mut params_text: Vec<Vec<u8>> = Vec::new();
+        let mut staffing = Vec::new();
         for (i, run) in runs.clone().enumerate() {
             self.plan.values(run, &mut x);
             model.prepare_run(&x, &mut ctx);
-            for &quantity in need {
+            for (k, &quantity) in need.iter().enumerate() {
                 for t in 0..nt {
-                    factors[(pos[quantity] * nt + t) * m + i] = model.factor(&ctx, quantity, t);
+                    factors[(k * nt + t) * m + i] = model.factor(&ctx, quantity, t);
                 }
             }
             per_low[i] = ctx.per_wte.low;
             per_high[i] = ctx.per_wte.high;
+            if detail_wanted {
+                staffing.push(self.staffing.for_run(&x));
+            }
             if format.is_some() {
                 let mut text = Vec::with_capacity(20 * x.len());
                 for &p in &x {
@@ -257,6 +268,22 @@ impl Engine<'_> {
                 params_text.push(text);
             }
         }
+        // The workforce detail of run i, from a block of quantities.
+        let detail_of = |source: &[f64], constants: &fields::RowConstants, i: usize| {
+            let at = |quantity: usize| match pos[quantity] {
+                usize::MAX => 0.0,
+                k => source[k * m + i],
+            };
+            staffing[i].detail(
+                PerIntensity {
+                    low: at(q::LOW_WTE),
+                    high: at(q::HIGH_WTE),
+                },
+                constants.population_in_scope,
+                constants.current,
+                at(q::MEDICATION_ONLY),
+            )
+        };
 
         // values[(slot * nq + pos) * m + run]; with rows every area keeps a slot.
         let slots = if format.is_some() { areas } else { 1 };
@@ -265,7 +292,7 @@ impl Engine<'_> {
         for area in 0..=areas {
             let slot = if format.is_some() { area } else { 0 };
             if area < areas {
-                for (k, _) in need.iter().enumerate() {
+                for k in 0..nq {
                     let at = (slot * nq + k) * m;
                     let out = &mut values[at..at + m];
                     out.fill(0.0);
@@ -299,6 +326,7 @@ impl Engine<'_> {
                     of,
                     constants,
                     (&per_low, &per_high),
+                    &|i| detail_of(source, constants, i),
                     &mut cols[o * (areas + 1) + area][..m],
                 );
             }
@@ -307,7 +335,7 @@ impl Engine<'_> {
         let Some(f) = format else {
             return Vec::new();
         };
-        let mut text = Vec::with_capacity(m * (areas + 1) * 400);
+        let mut text = Vec::with_capacity(m * (areas + 1) * 600);
         let mut int = itoa::Buffer::new();
         let mut row = [0.0; q::COUNT];
         for (i, run) in runs.enumerate() {
@@ -326,14 +354,20 @@ impl Engine<'_> {
                     low: per_low[i],
                     high: per_high[i],
                 };
+                let detail: Detail = detail_of(source, constants, i);
                 text.extend_from_slice(int.format(run).as_bytes());
                 text.extend_from_slice(&f.codes[area]);
                 text.extend_from_slice(&params_text[i]);
                 text.extend_from_slice(&f.labels[area]);
-                for field in 0..FIELDS.len() {
+                for (field, (_, kind)) in FIELDS.iter().enumerate() {
                     text.push(b',');
-                    let v = field_value(field, &row, constants, &per_wte);
-                    push_number(&mut text, v, &mut num);
+                    let v = field_value(field, &row, constants, &per_wte, &detail);
+                    match (kind, v) {
+                        (Kind::Flag, Some(b)) => {
+                            text.extend_from_slice(if b != 0.0 { b"true" } else { b"false" })
+                        }
+                        _ => push_number(&mut text, v, &mut num),
+                    }
                 }
                 text.push(b'\n');
             }

@@ -6,5 +6,6 @@ mod common;
 mod errors;
 mod properties;
 mod report;
+mod sweep;
 mod worked_examples;
 mod workforce_detail;

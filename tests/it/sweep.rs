@@ -1,0 +1,607 @@
+//! `capacity sweep` and `capacity summarize` (issue 3), through the real binary.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use crate::common::{capacity, write};
+
+fn shipped(name: &str) -> String {
+    format!("{}/scenarios/sweeps/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs `capacity` with `args` in `dir`; panics with stderr unless it succeeded.
+fn ok(dir: &Path, args: &[&str]) -> std::process::Output {
+    let out = capacity().current_dir(dir).args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "capacity {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// A CSV file as its header and rows of text cells.
+fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    let header = r.headers().unwrap().iter().map(String::from).collect();
+    let rows = r
+        .records()
+        .map(|rec| rec.unwrap().iter().map(String::from).collect())
+        .collect();
+    (header, rows)
+}
+
+fn csv_text(text: &[u8]) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut r = csv::Reader::from_reader(text);
+    let header = r.headers().unwrap().iter().map(String::from).collect();
+    let rows = r
+        .records()
+        .map(|rec| rec.unwrap().iter().map(String::from).collect())
+        .collect();
+    (header, rows)
+}
+
+/// Two cells of the same field agree: equal text, or numbers within 1e-9 relative.
+fn same_cell(a: &str, b: &str) -> bool {
+    if a == b {
+        return true;
+    }
+    match (a.parse::<f64>(), b.parse::<f64>()) {
+        (Ok(x), Ok(y)) => (x - y).abs() <= 1e-9 * x.abs().max(y.abs()).max(1.0),
+        _ => false,
+    }
+}
+
+#[test]
+fn grid_points_and_the_base_run_equal_capacity_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows_path = dir.path().join("rows.csv");
+    ok(
+        dir.path(),
+        &[
+            "sweep",
+            &shipped("grid.toml"),
+            "--level",
+            "region",
+            "--rows",
+            rows_path.to_str().unwrap(),
+        ],
+    );
+    let (header, rows) = read_csv(&rows_path);
+    assert_eq!(
+        &header[..4],
+        &[
+            "run",
+            "area_code",
+            "demand.presentation_rate",
+            "stepped_care.step_up"
+        ]
+    );
+    // 9 grid points and run 0, each with 7 regions and the total.
+    assert_eq!(rows.len(), 10 * 8);
+    for run in 0..10 {
+        let mine: Vec<&Vec<String>> = rows.iter().filter(|r| r[0] == run.to_string()).collect();
+        let (presentation, step_up) = (&mine[0][2], &mine[0][3]);
+        if run == 0 {
+            assert_eq!((presentation.as_str(), step_up.as_str()), ("0.5", "0.1"));
+        }
+        let scenario = write(
+            dir.path(),
+            &format!("point{run}.toml"),
+            &format!(
+                "extends = \"obc\"\n[demand]\npresentation_rate = {presentation}\n[stepped_care]\nstep_up = {step_up}\n"
+            ),
+        );
+        let out = ok(
+            dir.path(),
+            &[
+                "model",
+                scenario.to_str().unwrap(),
+                "--level",
+                "region",
+                "--format",
+                "csv",
+            ],
+        );
+        let (model_header, model_rows) = csv_text(&out.stdout);
+        // The rows file's columns after the parameters are the model's, in order.
+        assert_eq!(&header[4..], &model_header[1..]);
+        assert_eq!(&header[1], &model_header[0]);
+        assert_eq!(mine.len(), model_rows.len());
+        for (a, b) in mine.iter().zip(&model_rows) {
+            assert_eq!(a[1], b[0]);
+            for (k, name) in model_header.iter().enumerate().skip(1) {
+                assert!(
+                    same_cell(&a[k + 3], &b[k]),
+                    "run {run} {} {name}: sweep {} vs model {}",
+                    a[1],
+                    a[k + 3],
+                    b[k]
+                );
+            }
+        }
+    }
+}
+
+fn summary_of(path: &Path) -> HashMap<(String, String), HashMap<String, f64>> {
+    let (header, rows) = read_csv(path);
+    rows.into_iter()
+        .map(|r| {
+            let stats = header
+                .iter()
+                .zip(&r)
+                .skip(4)
+                .filter_map(|(h, v)| v.parse().ok().map(|x| (h.clone(), x)))
+                .collect();
+            ((r[0].clone(), r[3].clone()), stats)
+        })
+        .collect()
+}
+
+fn model_total_wte(dir: &Path, scenario: &str) -> f64 {
+    let out = ok(
+        dir,
+        &["model", scenario, "--level", "region", "--format", "csv"],
+    );
+    let (header, rows) = csv_text(&out.stdout);
+    let col = header.iter().position(|h| h == "total_wte").unwrap();
+    let total = rows.iter().find(|r| r[0] == "total").unwrap();
+    total[col].parse().unwrap()
+}
+
+/// Total WTE is linear in the presentation rate, so over a uniform draw its mean is the model
+/// at the midpoint: within four standard errors for Monte Carlo, far closer for a Latin
+/// hypercube (each stratum is drawn once).
+#[test]
+fn monte_carlo_mean_converges_to_the_model_at_the_midpoint() {
+    let dir = tempfile::tempdir().unwrap();
+    let at_midpoint = model_total_wte(dir.path(), "obc");
+    for (design, runs) in [("monte-carlo", 20_000), ("latin-hypercube", 2_000)] {
+        let file = write(
+            dir.path(),
+            &format!("{design}.toml"),
+            &format!(
+                "base = \"obc\"\ndesign = \"{design}\"\nruns = {runs}\nseed = 11\n\n[[vary]]\nparam = \"demand.presentation_rate\"\ndist = \"uniform\"\nlow = 0.3\nhigh = 0.7\n"
+            ),
+        );
+        let summary = dir.path().join(format!("{design}-summary.csv"));
+        ok(
+            dir.path(),
+            &[
+                "sweep",
+                file.to_str().unwrap(),
+                "--level",
+                "region",
+                "--outputs",
+                "total_wte",
+                "--summary",
+                summary.to_str().unwrap(),
+            ],
+        );
+        let s = summary_of(&summary);
+        let total = &s[&("total".to_string(), "total_wte".to_string())];
+        let (mean, sd) = (total["mean"], total["sd"]);
+        let n = f64::from(runs);
+        let error = (mean - at_midpoint).abs();
+        let bound = if design == "monte-carlo" {
+            4.0 * sd / n.sqrt()
+        } else {
+            4.0 * sd / n
+        };
+        assert!(
+            error <= bound,
+            "{design}: mean {mean} vs model at 0.5 {at_midpoint} (error {error}, bound {bound})"
+        );
+        // The base column is run 0, the model itself.
+        assert!((total["base"] - at_midpoint).abs() <= 1e-9 * at_midpoint);
+        // A uniform on [0.3, 0.7] has sd 0.4 / sqrt(12); total WTE scales with it.
+        let want_sd = at_midpoint / 0.5 * 0.4 / 12f64.sqrt();
+        assert!(
+            (sd - want_sd).abs() <= 0.03 * want_sd,
+            "sd {sd} vs {want_sd}"
+        );
+    }
+}
+
+fn sweep_outputs(dir: &Path, threads: Option<&str>, tag: &str) -> (Vec<u8>, Vec<u8>, Vec<u8>) {
+    let summary = dir.join(format!("summary-{tag}.csv"));
+    let rows = dir.join(format!("rows-{tag}.csv"));
+    let mut cmd = capacity();
+    if let Some(t) = threads {
+        cmd.env("RAYON_NUM_THREADS", t);
+    }
+    let out = cmd
+        .current_dir(dir)
+        .args([
+            "sweep",
+            &shipped("monte-carlo.toml"),
+            "--runs",
+            "3000",
+            "--level",
+            "region",
+            "--summary",
+            summary.to_str().unwrap(),
+            "--rows",
+            rows.to_str().unwrap(),
+            "--manifest",
+            dir.join(format!("manifest-{tag}.json")).to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Silent on stderr: no progress bar when stderr is not a terminal.
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (
+        std::fs::read(summary).unwrap(),
+        std::fs::read(rows).unwrap(),
+        out.stdout,
+    )
+}
+
+#[test]
+fn outputs_are_byte_identical_whatever_the_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let one = sweep_outputs(dir.path(), Some("1"), "1");
+    let default = sweep_outputs(dir.path(), None, "default");
+    let three = sweep_outputs(dir.path(), Some("3"), "3");
+    assert!(one.0 == default.0 && one.0 == three.0, "summary differs");
+    assert!(one.1 == default.1 && one.1 == three.1, "rows differ");
+    assert!(one.2 == default.2 && one.2 == three.2, "stdout differs");
+    // 3,001 runs x (7 regions + total) rows and a header.
+    let lines = one.1.iter().filter(|&&b| b == b'\n').count();
+    assert_eq!(lines, 3001 * 8 + 1);
+}
+
+#[test]
+fn sharded_then_summarized_equals_unsharded() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let sweep = shipped("latin-hypercube.toml");
+    let base_args = [
+        "sweep",
+        sweep.as_str(),
+        "--level",
+        "region",
+        "--runs",
+        "1001",
+    ];
+    let full = d.join("full.csv");
+    let all_rows = d.join("all.csv");
+    let mut args = base_args.to_vec();
+    args.extend([
+        "--summary",
+        full.to_str().unwrap(),
+        "--rows",
+        all_rows.to_str().unwrap(),
+    ]);
+    ok(d, &args);
+    let mut shards: Vec<PathBuf> = Vec::new();
+    for k in 1..=3 {
+        let rows = d.join(format!("rows-{k}.csv"));
+        let shard = format!("{k}/3");
+        let mut args = base_args.to_vec();
+        args.extend(["--shard", shard.as_str(), "--rows", rows.to_str().unwrap()]);
+        ok(d, &args);
+        shards.push(rows);
+    }
+    // Any order of the files.
+    let combined = d.join("combined.csv");
+    ok(
+        d,
+        &[
+            "summarize",
+            shards[2].to_str().unwrap(),
+            shards[0].to_str().unwrap(),
+            shards[1].to_str().unwrap(),
+            "--summary",
+            combined.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(
+        std::fs::read(&full).unwrap(),
+        std::fs::read(&combined).unwrap(),
+        "summary of the shards differs from the sweep's"
+    );
+    // Without --summary, the CSV goes to stdout; from the unsharded rows file too.
+    let out = ok(d, &["summarize", all_rows.to_str().unwrap()]);
+    assert_eq!(out.stdout, std::fs::read(&full).unwrap());
+    // The shards' rows are the whole sweep's rows, split.
+    let whole = std::fs::read_to_string(&all_rows).unwrap();
+    let mut joined = String::new();
+    for (i, s) in shards.iter().enumerate() {
+        let text = std::fs::read_to_string(s).unwrap();
+        let body = if i == 0 {
+            &text[..]
+        } else {
+            text.split_once('\n').unwrap().1
+        };
+        joined.push_str(body);
+    }
+    assert_eq!(whole, joined);
+    // A shard left out is named.
+    let out = capacity()
+        .current_dir(d)
+        .args([
+            "summarize",
+            shards[0].to_str().unwrap(),
+            shards[2].to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("in none of the files"), "{err}");
+}
+
+#[test]
+fn one_way_tornado_is_sorted_by_swing_and_matches_the_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let tornado = d.join("tornado.csv");
+    let out = ok(
+        d,
+        &[
+            "sweep",
+            &shipped("one-way.toml"),
+            "--level",
+            "region",
+            "--tornado",
+            tornado.to_str().unwrap(),
+        ],
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("One-way sensitivity"), "{stdout}");
+    let (header, rows) = read_csv(&tornado);
+    assert_eq!(
+        &header[..7],
+        &[
+            "param",
+            "low_value",
+            "high_value",
+            "output",
+            "at_low",
+            "at_high",
+            "swing"
+        ]
+    );
+    // total_wte first, each output's block sorted by swing, largest first.
+    assert_eq!(rows[0][3], "total_wte");
+    let mut outputs: Vec<&str> = Vec::new();
+    for r in &rows {
+        if outputs.last() != Some(&r[3].as_str()) {
+            assert!(!outputs.contains(&r[3].as_str()), "outputs interleaved");
+            outputs.push(&r[3]);
+        }
+    }
+    assert_eq!(outputs.len(), 6);
+    for block in rows.chunk_by(|a, b| a[3] == b[3]) {
+        assert_eq!(block.len(), 11);
+        let swings: Vec<f64> = block.iter().map(|r| r[6].parse().unwrap()).collect();
+        assert!(swings.windows(2).all(|w| w[0] >= w[1]), "{swings:?}");
+    }
+    // The presentation rate's low end is the model at that rate.
+    let low = rows
+        .iter()
+        .find(|r| r[0] == "demand.presentation_rate" && r[3] == "total_wte")
+        .unwrap();
+    let scenario = write(
+        d,
+        "low.toml",
+        &format!(
+            "extends = \"obc\"\n[demand]\npresentation_rate = {}\n",
+            low[1]
+        ),
+    );
+    let want = model_total_wte(d, scenario.to_str().unwrap());
+    let got: f64 = low[4].parse().unwrap();
+    assert!((got - want).abs() <= 1e-9 * want, "{got} vs {want}");
+    // The manifest is written beside the tornado.
+    assert!(d.join("manifest.json").exists());
+}
+
+#[test]
+fn manifest_records_what_made_the_result() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let summary = d.join("out.csv");
+    ok(
+        d,
+        &[
+            "sweep",
+            &shipped("monte-carlo.toml"),
+            "--runs",
+            "50",
+            "--level",
+            "region",
+            "--summary",
+            summary.to_str().unwrap(),
+        ],
+    );
+    let m: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("manifest.json")).unwrap()).unwrap();
+    assert!(m["tool"].as_str().unwrap().starts_with("capacity "));
+    assert_eq!(m["seed"], 42);
+    assert_eq!(m["runs"], 51);
+    assert_eq!(m["sweep"]["design"], "monte-carlo");
+    assert_eq!(m["sweep"]["params"].as_array().unwrap().len(), 11);
+    assert_eq!(m["base_scenario"]["name"], "obc");
+    let inputs = m["inputs"].as_array().unwrap();
+    let roles: Vec<&str> = inputs.iter().map(|i| i["role"].as_str().unwrap()).collect();
+    for role in ["sweep", "scenario", "population", "prevalence", "areas"] {
+        assert!(roles.contains(&role), "{role} missing from {roles:?}");
+    }
+    for i in inputs {
+        let h = i["sha256"].as_str().unwrap();
+        assert_eq!(h.len(), 64);
+        assert!(h.chars().all(|c| c.is_ascii_hexdigit()));
+    }
+}
+
+/// Each class of mistake in a sweep file: exit 2, and a message naming the file, the key (or
+/// line) and what would be valid.
+#[test]
+fn every_bad_sweep_file_class_gets_a_named_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let mc = "base = \"obc\"\ndesign = \"monte-carlo\"\nruns = 10\nseed = 1\n";
+    let vary = |body: &str| format!("{mc}\n[[vary]]\n{body}\n");
+    let cases: Vec<(&str, String, Vec<&str>)> = vec![
+        ("syntax", "base = \"obc\ndesign = 3".into(), vec!["syntax.toml:"]),
+        ("unknown-key", format!("{mc}run = 5\n"), vec!["unknown field `run`", "expected"]),
+        (
+            "unknown-vary-key",
+            vary("param = \"demand.detection_rate\"\ndist = \"uniform\"\nlow = 0.4\nhigh = 0.6\ndistribution = 1"),
+            vec!["unknown field `distribution`"],
+        ),
+        ("no-base", "design = \"grid\"\n".into(), vec!["base is missing"]),
+        ("bad-base", mc.replace("obc", "nope"), vec!["base = \"nope\"", "presets"]),
+        ("bad-design", mc.replace("monte-carlo", "random"), vec!["design = \"random\"", "\"latin-hypercube\""]),
+        ("no-runs", "base = \"obc\"\ndesign = \"monte-carlo\"\nseed = 1\n[[vary]]\nparam = \"demand.detection_rate\"\ndist = \"uniform\"\nlow = 0.4\nhigh = 0.6\n".into(), vec!["runs is missing"]),
+        ("zero-runs", vary("param = \"demand.detection_rate\"\ndist = \"uniform\"\nlow = 0.4\nhigh = 0.6").replace("runs = 10", "runs = 0"), vec!["runs = 0", ">= 1"]),
+        ("no-seed", vary("param = \"demand.detection_rate\"\ndist = \"uniform\"\nlow = 0.4\nhigh = 0.6").replace("seed = 1\n", ""), vec!["seed is missing"]),
+        ("runs-in-grid", "base = \"obc\"\ndesign = \"grid\"\nruns = 5\n[[vary]]\nparam = \"demand.detection_rate\"\nvalues = [0.4]\n".into(), vec!["runs-in-grid.toml:3", "runs is for the random designs"]),
+        ("no-vary", mc.into(), vec!["no [[vary]] tables"]),
+        ("unknown-param", vary("param = \"demand.presentation\"\ndist = \"uniform\"\nlow = 0.4\nhigh = 0.6"), vec!["unknown-param.toml:7", "param = \"demand.presentation\"", "demand.presentation_rate", "disorders.<id>"]),
+        ("repeated-param", format!("{}\n[[vary]]\nparam = \"demand.detection_rate\"\ndist = \"uniform\"\nlow = 0.4\nhigh = 0.6\n", vary("param = \"demand.detection_rate\"\ndist = \"uniform\"\nlow = 0.4\nhigh = 0.6")), vec!["already varied"]),
+        ("bad-dist", vary("param = \"demand.detection_rate\"\ndist = \"gaussian\"\nlow = 0.4\nhigh = 0.6"), vec!["dist = \"gaussian\"", "\"normal80\""]),
+        ("no-dist", vary("param = \"demand.detection_rate\"\nlow = 0.4\nhigh = 0.6"), vec!["dist is missing"]),
+        ("low-above-high", vary("param = \"demand.detection_rate\"\ndist = \"uniform\"\nlow = 0.6\nhigh = 0.4"), vec!["low = 0.6 is not below high = 0.4"]),
+        ("percent", vary("param = \"demand.detection_rate\"\ndist = \"uniform\"\nlow = 40\nhigh = 60"), vec!["did you mean 0.40"]),
+        ("missing-high", vary("param = \"demand.detection_rate\"\ndist = \"normal80\"\nlow = 0.4"), vec!["high is missing", "10th and 90th percentiles"]),
+        ("mode-outside", vary("param = \"stepped_care.step_up\"\ndist = \"triangular\"\nlow = 0.1\nmode = 0.5\nhigh = 0.3"), vec!["mode = 0.5 is outside"]),
+        ("no-mode", vary("param = \"stepped_care.step_up\"\ndist = \"triangular\"\nlow = 0.1\nhigh = 0.3"), vec!["mode is missing"]),
+        ("mode-for-uniform", vary("param = \"stepped_care.step_up\"\ndist = \"uniform\"\nlow = 0.1\nmode = 0.2\nhigh = 0.3"), vec!["mode does not apply to dist = \"uniform\""]),
+        ("lognormal-zero", vary("param = \"demand.deprivation_factor\"\ndist = \"lognormal80\"\nlow = 0\nhigh = 1.2"), vec!["must be above 0 for a log-normal"]),
+        ("beta-unbounded", vary("param = \"low_intensity.contacts_per_day\"\ndist = \"beta\"\nlow = 10\nhigh = 16"), vec!["give both min and max"]),
+        ("grid-both", "base = \"obc\"\ndesign = \"grid\"\n[[vary]]\nparam = \"demand.detection_rate\"\nvalues = [0.4]\nfrom = 0.1\nto = 0.2\nsteps = 2\n".into(), vec!["both values and from/to/steps"]),
+        ("grid-none", "base = \"obc\"\ndesign = \"grid\"\n[[vary]]\nparam = \"demand.detection_rate\"\n".into(), vec!["no values", "values = [0.4, 0.5, 0.6]"]),
+        ("grid-steps", "base = \"obc\"\ndesign = \"grid\"\n[[vary]]\nparam = \"demand.detection_rate\"\nfrom = 0.1\nto = 0.2\nsteps = 1\n".into(), vec!["steps = 1 is too few"]),
+        ("grid-value", "base = \"obc\"\ndesign = \"grid\"\n[[vary]]\nparam = \"demand.detection_rate\"\nvalues = [0.4, 1.5]\n".into(), vec!["values[1] = 1.5 is not a fraction"]),
+        ("grid-dist", "base = \"obc\"\ndesign = \"grid\"\n[[vary]]\nparam = \"demand.detection_rate\"\ndist = \"uniform\"\nvalues = [0.4]\n".into(), vec!["dist does not apply to design = \"grid\""]),
+        ("one-way-dist", "base = \"obc\"\ndesign = \"one-way\"\n[[vary]]\nparam = \"demand.detection_rate\"\ndist = \"uniform\"\nlow = 0.4\nhigh = 0.6\n".into(), vec!["dist does not apply to design = \"one-way\""]),
+        ("one-way-high", "base = \"obc\"\ndesign = \"one-way\"\n[[vary]]\nparam = \"demand.detection_rate\"\nlow = 0.4\n".into(), vec!["high is missing"]),
+        ("no-disorder", vary("param = \"disorders.anxiety.step_up\"\ndist = \"uniform\"\nlow = 0.1\nhigh = 0.2"), vec!["'anxiety' is not a disorder of the prevalence table", "depression"]),
+        ("no-area", vary("param = \"areas.E99999999.deprivation_factor\"\ndist = \"uniform\"\nlow = 0.9\nhigh = 1.1"), vec!["no area E99999999"]),
+    ];
+    for (name, text, wanted) in cases {
+        let path = write(d, &format!("{name}.toml"), &text);
+        let out = capacity()
+            .current_dir(d)
+            .arg("sweep")
+            .arg(&path)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{name}: {err}");
+        assert!(
+            err.contains(&format!("{name}.toml")),
+            "{name}: no file name in {err}"
+        );
+        for w in wanted {
+            assert!(err.contains(w), "{name}: expected '{w}' in: {err}");
+        }
+    }
+}
+
+#[test]
+fn every_problem_in_a_sweep_file_is_reported_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(
+        dir.path(),
+        "many.toml",
+        "base = \"obc\"\ndesign = \"monte-carlo\"\nruns = 10\n\n[[vary]]\nparam = \"demand.nope\"\n\n[[vary]]\nparam = \"stepped_care.step_up\"\ndist = \"uniform\"\nlow = 0.5\nhigh = 0.2\n",
+    );
+    let out = capacity().arg("sweep").arg(&path).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    for w in [
+        "seed is missing",
+        "demand.nope",
+        "many.toml:11: [[vary]] stepped_care.step_up: low = 0.5",
+    ] {
+        assert!(err.contains(w), "expected '{w}' in: {err}");
+    }
+}
+
+#[test]
+fn command_line_mistakes_are_usage_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let cases: Vec<(Vec<String>, &str)> = vec![
+        (
+            vec![
+                shipped("monte-carlo.toml"),
+                "--tornado".into(),
+                "t.csv".into(),
+            ],
+            "a tornado needs design = \"one-way\"",
+        ),
+        (
+            vec![
+                shipped("grid.toml"),
+                "--outputs".into(),
+                "total_wte,low_high_ratio".into(),
+            ],
+            "--outputs low_high_ratio",
+        ),
+        (
+            vec![shipped("grid.toml"), "--shard".into(), "4/3".into()],
+            "--shard 4/3",
+        ),
+        (
+            vec![shipped("grid.toml"), "--runs".into(), "10".into()],
+            "--runs sets the number of random runs",
+        ),
+        (
+            vec![
+                shipped("grid.toml"),
+                "--rows".into(),
+                d.to_str().unwrap().into(),
+            ],
+            "is a directory",
+        ),
+    ];
+    for (args, wanted) in cases {
+        let out = capacity()
+            .current_dir(d)
+            .arg("sweep")
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains(wanted),
+            "{args:?}: expected '{wanted}' in {err}"
+        );
+    }
+}
+
+#[test]
+fn shipped_examples_run_and_print_ranges() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in [
+        "grid.toml",
+        "monte-carlo.toml",
+        "latin-hypercube.toml",
+        "one-way.toml",
+    ] {
+        let path = shipped(name);
+        let mut args = vec!["sweep", path.as_str(), "--level", "region"];
+        if name == "monte-carlo.toml" {
+            args.extend(["--runs", "200"]);
+        }
+        let out = ok(dir.path(), &args);
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("5% - 95%"), "{name}: {text}");
+        assert!(text.contains("Total"), "{name}: {text}");
+    }
+}

@@ -183,6 +183,14 @@ pub struct AtomicOutput {
     path: PathBuf,
     tmp: PathBuf,
     file: Option<File>,
+    /// Written in place: a device or pipe such as /dev/null or /dev/stdout.
+    direct: bool,
+}
+
+/// Whether `path` is something other than a file (a device, a pipe): it is written in place,
+/// since renaming a file over it would replace it.
+pub fn is_special_file(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
 }
 
 impl AtomicOutput {
@@ -206,6 +214,23 @@ impl AtomicOutput {
             ))
             .into());
         }
+        if is_special_file(path) {
+            let file = std::fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .map_err(|e| {
+                    InputError::one(format!(
+                        "{what} {}: cannot write there: {e}",
+                        path.display()
+                    ))
+                })?;
+            return Ok(AtomicOutput {
+                path: path.to_path_buf(),
+                tmp: path.to_path_buf(),
+                file: Some(file),
+                direct: true,
+            });
+        }
         let tmp = dir.join(format!(
             ".{}.tmp{}",
             name.to_string_lossy(),
@@ -221,11 +246,18 @@ impl AtomicOutput {
             path: path.to_path_buf(),
             tmp,
             file: Some(file),
+            direct: false,
         })
     }
 
     pub fn commit(mut self, bytes: &[u8]) -> Result<()> {
         let mut file = self.file.take().expect("committed once");
+        if self.direct {
+            return file
+                .write_all(bytes)
+                .with_context(|| format!("writing {}", self.path.display()))
+                .map_err(|e| Failure(format!("{e:#}")).into());
+        }
         file.write_all(bytes)
             .and_then(|_| file.sync_all())
             .with_context(|| format!("writing {}", self.tmp.display()))
@@ -244,7 +276,7 @@ impl AtomicOutput {
 
 impl Drop for AtomicOutput {
     fn drop(&mut self) {
-        if self.file.is_some() {
+        if self.file.is_some() && !self.direct {
             let _ = std::fs::remove_file(&self.tmp);
         }
     }

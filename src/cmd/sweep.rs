@@ -27,7 +27,7 @@ use capacity::sweep::spec::{self, Design};
 use capacity::sweep::{AreaLabel, Engine, Plan, RowFormat, Sweep};
 use capacity::{embedded, InputError};
 
-use super::io::{load_inputs, print_warnings, AtomicOutput, DataArgs, Failure};
+use super::io::{is_special_file, load_inputs, print_warnings, AtomicOutput, DataArgs, Failure};
 
 const AFTER_HELP: &str = "\
 The sweep file (TOML; unknown keys are errors):
@@ -181,10 +181,12 @@ fn gib(bytes: f64) -> String {
     format!("{:.1} GiB", bytes / (1u64 << 30) as f64)
 }
 
-/// A rows file streamed to a temporary file beside it and renamed when complete.
+/// A rows file streamed to a temporary file beside it and renamed when complete (or, for a
+/// device or pipe such as /dev/null, written in place).
 struct RowsOutput {
     path: PathBuf,
-    tmp: PathBuf,
+    /// None when written in place.
+    tmp: Option<PathBuf>,
     writer: Option<BufWriter<File>>,
 }
 
@@ -196,6 +198,22 @@ impl RowsOutput {
                 path.display()
             ))
             .into());
+        }
+        if is_special_file(path) {
+            let file = std::fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .map_err(|e| {
+                    InputError::one(format!(
+                        "--rows {}: cannot write there: {e}",
+                        path.display()
+                    ))
+                })?;
+            return Ok(RowsOutput {
+                path: path.to_path_buf(),
+                tmp: None,
+                writer: Some(BufWriter::with_capacity(1 << 20, file)),
+            });
         }
         let name = path
             .file_name()
@@ -213,7 +231,7 @@ impl RowsOutput {
         })?;
         Ok(RowsOutput {
             path: path.to_path_buf(),
-            tmp,
+            tmp: Some(tmp),
             writer: Some(BufWriter::with_capacity(1 << 20, file)),
         })
     }
@@ -225,24 +243,26 @@ impl RowsOutput {
     fn commit(mut self) -> Result<()> {
         let mut w = self.writer.take().expect("committed once");
         w.flush()
-            .with_context(|| format!("writing {}", self.tmp.display()))
+            .with_context(|| format!("writing {}", self.path.display()))
             .map_err(|e| Failure(format!("{e:#}")))?;
         drop(w);
-        std::fs::rename(&self.tmp, &self.path).map_err(|e| {
-            Failure(format!(
-                "renaming {} to {}: {e}",
-                self.tmp.display(),
-                self.path.display()
-            ))
-        })?;
+        if let Some(tmp) = &self.tmp {
+            std::fs::rename(tmp, &self.path).map_err(|e| {
+                Failure(format!(
+                    "renaming {} to {}: {e}",
+                    tmp.display(),
+                    self.path.display()
+                ))
+            })?;
+        }
         Ok(())
     }
 }
 
 impl Drop for RowsOutput {
     fn drop(&mut self) {
-        if self.writer.is_some() {
-            let _ = std::fs::remove_file(&self.tmp);
+        if let (Some(_), Some(tmp)) = (&self.writer, &self.tmp) {
+            let _ = std::fs::remove_file(tmp);
         }
     }
 }
@@ -429,14 +449,7 @@ pub fn run(args: SweepArgs) -> Result<ExitCode> {
         .into());
     }
 
-    let t = |what: &str| {
-        if std::env::var_os("CAPACITY_TIMINGS").is_some() {
-            eprintln!("{what}: {:.3}", started.elapsed().as_secs_f64())
-        }
-    };
-    t("loaded sweep");
     let (inputs, options, _provenance) = load_inputs(&args.data, &base)?;
-    t("loaded inputs");
     let (prepared, more) = model::prepare(&inputs, &base, &options)?;
     warnings.extend(more);
     sweep.check_data(&prepared)?;
@@ -466,7 +479,7 @@ pub fn run(args: SweepArgs) -> Result<ExitCode> {
     }
     let paths: Vec<String> = sweep.params.iter().map(|p| p.path.clone()).collect();
     let format = RowFormat::new(&areas, paths.len());
-    if let Some(rows) = &args.rows {
+    if let Some(rows) = args.rows.as_ref().filter(|p| !is_special_file(p)) {
         let bytes = n as f64 * areas.len() as f64 * bytes_per_row_estimate(&format) as f64;
         if let Some(free) = free_disk(rows) {
             if bytes > free as f64 {
@@ -494,11 +507,11 @@ pub fn run(args: SweepArgs) -> Result<ExitCode> {
         .map(AtomicOutput::create)
         .transpose()?;
     let manifest_path = args.manifest.clone().or_else(|| {
-        let first = args
-            .summary
-            .as_ref()
-            .or(args.rows.as_ref())
-            .or(args.tornado.as_ref())?;
+        // Beside the first output that is a file (not /dev/null or a pipe).
+        let first = [&args.summary, &args.rows, &args.tornado]
+            .into_iter()
+            .flatten()
+            .find(|p| !is_special_file(p))?;
         let name = match shard {
             Some((k, n)) => format!("manifest.shard-{k}-of-{n}.json"),
             None => "manifest.json".to_string(),
@@ -512,7 +525,6 @@ pub fn run(args: SweepArgs) -> Result<ExitCode> {
     let mut rows_out = args.rows.as_deref().map(RowsOutput::create).transpose()?;
     print_warnings(&warnings);
 
-    t("prepared");
     let plan = Plan::new(&sweep, &base);
     let probe = probe_scenario(&sweep, &base);
     let fast = FastModel::compile(&prepared, &probe, &paths);
@@ -558,7 +570,6 @@ pub fn run(args: SweepArgs) -> Result<ExitCode> {
             .expect("no writer, no I/O"),
     };
     bar.finish_and_clear();
-    t("evaluated");
     if let Some(out) = rows_out {
         out.commit()?;
     }
@@ -566,7 +577,6 @@ pub fn run(args: SweepArgs) -> Result<ExitCode> {
     let tornado_rows = (sweep.design == Design::OneWay && runs.start == 0)
         .then(|| tornado(&sweep.params, &columns));
     let summaries = summarize_columns(&columns);
-    t("summarised");
     if let Some(out) = summary_out {
         out.commit(render_summary_csv(&areas, &outputs, &summaries).as_bytes())?;
     }
@@ -620,7 +630,6 @@ pub fn run(args: SweepArgs) -> Result<ExitCode> {
     let mut stdout = std::io::stdout().lock();
     stdout.write_all(text.as_bytes())?;
     stdout.flush()?;
-    t("written");
     if terminal {
         eprintln!(
             "{n} runs x {} areas in {:.2} s",

@@ -40,7 +40,7 @@ pub fn summarize_columns(columns: &Columns) -> Vec<ColumnSummary> {
 
 fn num(x: f64) -> String {
     if x.is_finite() {
-        ryu::Buffer::new().format_finite(x).to_string()
+        zmij::Buffer::new().format_finite(x).to_string()
     } else {
         String::new()
     }

@@ -5,6 +5,7 @@
 
 use std::io::{self, Write};
 use std::ops::Range;
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 
@@ -19,6 +20,9 @@ use super::plan::Plan;
 
 /// Runs evaluated one after the other by one task.
 pub const CHUNK_RUNS: usize = 512;
+/// The same when writing rows: smaller, so that the text of the chunks in flight stays small.
+/// (Chunking does not change any value: each run is evaluated on its own.)
+pub const ROWS_CHUNK_RUNS: usize = 64;
 
 /// A reported area's labels (the total last, as in `capacity model`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -123,13 +127,46 @@ impl RowFormat {
     }
 }
 
-/// Shortest text that reads back as the same number (as serde_json writes, so rows match
-/// `capacity model --format csv`); empty for a missing value.
-pub fn push_number(out: &mut Vec<u8>, x: Option<f64>, buf: &mut ryu::Buffer) {
+/// Shortest text that reads back as the same number (zmij, as serde_json writes, so rows
+/// match `capacity model --format csv`); empty for a missing value.
+#[inline]
+pub fn push_number(out: &mut Vec<u8>, x: Option<f64>, buf: &mut zmij::Buffer) {
     if let Some(x) = x {
         if x.is_finite() {
-            out.extend_from_slice(buf.format_finite(x).as_bytes());
+            push_short(out, buf.format_finite(x).as_bytes());
         }
+    }
+}
+
+/// `extend_from_slice` for the short texts of a row (a number, a code), with fixed-size
+/// copies instead of a call to memcpy: a row has fifty of them.
+#[inline]
+fn push_short(out: &mut Vec<u8>, s: &[u8]) {
+    let n = s.len();
+    if !(4..=32).contains(&n) {
+        out.extend_from_slice(s);
+        return;
+    }
+    out.reserve(32);
+    let len = out.len();
+    // SAFETY: after `reserve(32)` the capacity is at least len + 32 >= len + n, so every
+    // write below, into [len, len + n), is inside the allocation; every read is inside `s`
+    // (each pair of fixed-size copies covers the first and the last bytes of s, overlapping
+    // in the middle); `set_len` then covers exactly the n bytes written.
+    unsafe {
+        let src = s.as_ptr();
+        let dst = out.as_mut_ptr().add(len);
+        if n >= 16 {
+            std::ptr::copy_nonoverlapping(src, dst, 16);
+            std::ptr::copy_nonoverlapping(src.add(n - 16), dst.add(n - 16), 16);
+        } else if n >= 8 {
+            std::ptr::copy_nonoverlapping(src, dst, 8);
+            std::ptr::copy_nonoverlapping(src.add(n - 8), dst.add(n - 8), 8);
+        } else {
+            std::ptr::copy_nonoverlapping(src, dst, 4);
+            std::ptr::copy_nonoverlapping(src.add(n - 4), dst.add(n - 4), 4);
+        }
+        out.set_len(len + n);
     }
 }
 
@@ -164,7 +201,7 @@ impl Engine<'_> {
     pub fn run(
         &self,
         runs: Range<u64>,
-        mut rows: Option<(&mut dyn Write, &RowFormat)>,
+        mut rows: Option<(&mut (dyn Write + Send), &RowFormat)>,
         progress: &(dyn Fn(u64) + Sync),
     ) -> io::Result<Columns> {
         let n = (runs.end - runs.start) as usize;
@@ -172,41 +209,66 @@ impl Engine<'_> {
         let ncols = self.outputs.len() * areas;
         // Zeroed memory comes lazily from the system: pages are touched by the workers.
         let mut data: Vec<Vec<f64>> = (0..ncols).map(|_| vec![0.0; n]).collect();
-        let nchunks = n.div_ceil(CHUNK_RUNS);
+        let format = rows.as_ref().map(|(_, f)| *f);
+        let chunk_runs = if format.is_some() {
+            ROWS_CHUNK_RUNS
+        } else {
+            CHUNK_RUNS
+        };
+        let nchunks = n.div_ceil(chunk_runs);
         let mut chunks: Vec<Vec<&mut [f64]>> =
             (0..nchunks).map(|_| Vec::with_capacity(ncols)).collect();
         for col in data.iter_mut() {
-            for (i, part) in col.chunks_mut(CHUNK_RUNS).enumerate() {
+            for (i, part) in col.chunks_mut(chunk_runs).enumerate() {
                 chunks[i].push(part);
             }
         }
-        let format = rows.as_ref().map(|(_, f)| *f);
+
         let need = self.quantities(format.is_some());
-        // With rows, a bounded number of chunks is in memory at once: memory does not grow
-        // with the rows written.
+        // With rows, a bounded number of chunks is in memory at once (memory does not grow
+        // with the rows written), their text buffers are reused, and one batch is written
+        // while the next is computed.
         let batch = if format.is_some() {
             4 * rayon::current_num_threads().max(1)
         } else {
             nchunks.max(1)
         };
-        let mut pending = chunks.into_iter().enumerate().peekable();
-        while pending.peek().is_some() {
-            let work: Vec<(usize, Vec<&mut [f64]>)> = pending.by_ref().take(batch).collect();
-            let texts: Vec<Vec<u8>> = work
-                .into_par_iter()
+        let pool: Mutex<Vec<Vec<u8>>> = Mutex::new(Vec::new());
+        let compute = |work: Vec<(usize, Vec<&mut [f64]>)>| -> Vec<Vec<u8>> {
+            work.into_par_iter()
                 .map(|(i, mut cols)| {
-                    let start = runs.start + (i * CHUNK_RUNS) as u64;
-                    let end = (start + CHUNK_RUNS as u64).min(runs.end);
-                    let text = self.chunk(start..end, &mut cols, &need, format);
+                    let start = runs.start + (i * chunk_runs) as u64;
+                    let end = (start + chunk_runs as u64).min(runs.end);
+                    let buffer = pool.lock().map(|mut p| p.pop()).ok().flatten();
+                    let text = self.chunk(start..end, &mut cols, &need, format, buffer);
                     progress(end - start);
                     text
                 })
-                .collect();
-            if let Some((w, _)) = rows.as_mut() {
-                for t in &texts {
-                    w.write_all(t)?;
-                }
+                .collect()
+        };
+        let mut pending = chunks.into_iter().enumerate().peekable();
+        let mut written: Vec<Vec<u8>> = Vec::new();
+        while pending.peek().is_some() || !written.is_empty() {
+            let work: Vec<(usize, Vec<&mut [f64]>)> = pending.by_ref().take(batch).collect();
+            let (done, texts) = rayon::join(
+                || -> io::Result<()> {
+                    if let Some((w, _)) = rows.as_mut() {
+                        for t in &written {
+                            w.write_all(t)?;
+                        }
+                    }
+                    Ok(())
+                },
+                || compute(work),
+            );
+            done?;
+            if let Ok(mut p) = pool.lock() {
+                p.extend(written.drain(..).map(|mut t| {
+                    t.clear();
+                    t
+                }));
             }
+            written = texts.into_iter().filter(|t| !t.is_empty()).collect();
         }
         Ok(Columns {
             first_run: runs.start,
@@ -225,6 +287,7 @@ impl Engine<'_> {
         cols: &mut [&mut [f64]],
         need: &[usize],
         format: Option<&RowFormat>,
+        buffer: Option<Vec<u8>>,
     ) -> Vec<u8> {
         let model = self.model;
         let areas = model.areas();
@@ -243,7 +306,7 @@ impl Engine<'_> {
         let mut factors = vec![0.0; nq * nt * m];
         let mut per_low = vec![0.0; m];
         let mut per_high = vec![0.0; m];
-        let mut num = ryu::Buffer::new();
+        let mut num = zmij::Buffer::new();
         let mut params_text: Vec<Vec<u8>> = Vec::new();
         let mut staffing = Vec::new();
         for (i, run) in runs.clone().enumerate() {
@@ -335,10 +398,46 @@ impl Engine<'_> {
         let Some(f) = format else {
             return Vec::new();
         };
-        let mut text = Vec::with_capacity(m * (areas + 1) * 600);
+        // Fields 19 to 22 are the run's episodes per WTE and the area's current staff:
+        // written once per run and once per area, not once per row.
+        debug_assert_eq!(
+            [19, 20, 21, 22].map(fields::name),
+            [
+                "low_episodes_per_wte",
+                "high_episodes_per_wte",
+                "current_low_wte",
+                "current_high_wte"
+            ]
+        );
+        let mut area_text: Vec<(Vec<u8>, Vec<u8>)> = Vec::with_capacity(areas + 1);
+        for area in 0..=areas {
+            let k = model.constants(area);
+            let mut pop = vec![b','];
+            push_number(&mut pop, Some(k.population_in_scope), &mut num);
+            let mut current = Vec::new();
+            for v in [k.current.low, k.current.high] {
+                current.push(b',');
+                push_number(&mut current, Some(v), &mut num);
+            }
+            area_text.push((pop, current));
+        }
+        let estimate = f.widest_prefix + 24 * (FIELDS.len() + f.params) + 24;
+        let mut text = buffer.unwrap_or_default();
+        text.clear();
+        text.reserve(m * (areas + 1) * estimate);
         let mut int = itoa::Buffer::new();
         let mut row = [0.0; q::COUNT];
+        let mut per_text = Vec::new();
         for (i, run) in runs.enumerate() {
+            let per_wte = PerIntensity {
+                low: per_low[i],
+                high: per_high[i],
+            };
+            per_text.clear();
+            for v in [per_wte.low, per_wte.high] {
+                per_text.push(b',');
+                push_number(&mut per_text, Some(v), &mut num);
+            }
             for area in 0..=areas {
                 // With rows every quantity is needed, in order: pos[q] = q.
                 let source: &[f64] = if area < areas {
@@ -350,16 +449,20 @@ impl Engine<'_> {
                     *v = source[pos[quantity] * m + i];
                 }
                 let constants = model.constants(area);
-                let per_wte = PerIntensity {
-                    low: per_low[i],
-                    high: per_high[i],
-                };
                 let detail: Detail = detail_of(source, constants, i);
-                text.extend_from_slice(int.format(run).as_bytes());
-                text.extend_from_slice(&f.codes[area]);
+                push_short(&mut text, int.format(run).as_bytes());
+                push_short(&mut text, &f.codes[area]);
                 text.extend_from_slice(&params_text[i]);
                 text.extend_from_slice(&f.labels[area]);
-                for (field, (_, kind)) in FIELDS.iter().enumerate() {
+                push_short(&mut text, &area_text[area].0);
+                for field in 1..19 {
+                    text.push(b',');
+                    let v = field_value(field, &row, constants, &per_wte, &detail);
+                    push_number(&mut text, v, &mut num);
+                }
+                push_short(&mut text, &per_text);
+                push_short(&mut text, &area_text[area].1);
+                for (field, (_, kind)) in FIELDS.iter().enumerate().skip(23) {
                     text.push(b',');
                     let v = field_value(field, &row, constants, &per_wte, &detail);
                     match (kind, v) {

@@ -605,3 +605,39 @@ fn shipped_examples_run_and_print_ranges() {
         assert!(text.contains("Total"), "{name}: {text}");
     }
 }
+
+/// Regression: a rows or summary path that is a device (here a link to /dev/null) is written
+/// in place; renaming a finished temporary file over it would replace the device.
+#[cfg(unix)]
+#[test]
+fn outputs_to_a_device_are_written_in_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let rows = d.join("rows-null");
+    let summary = d.join("summary-null");
+    std::os::unix::fs::symlink("/dev/null", &rows).unwrap();
+    std::os::unix::fs::symlink("/dev/null", &summary).unwrap();
+    ok(
+        d,
+        &[
+            "sweep",
+            &shipped("grid.toml"),
+            "--level",
+            "region",
+            "--rows",
+            rows.to_str().unwrap(),
+            "--summary",
+            summary.to_str().unwrap(),
+        ],
+    );
+    for link in [&rows, &summary] {
+        let meta = std::fs::symlink_metadata(link).unwrap();
+        assert!(
+            meta.file_type().is_symlink(),
+            "{} was replaced",
+            link.display()
+        );
+    }
+    // No manifest beside a device.
+    assert!(!d.join("manifest.json").exists());
+}

@@ -87,6 +87,10 @@ pub struct SweepArgs {
     /// combine the shards' --rows files with `capacity summarize`
     #[arg(long, value_name = "K/N")]
     pub shard: Option<String>,
+    /// Write the rows only, with no summary or table: memory then does not grow with the
+    /// runs (summarise the rows files later with `capacity summarize`)
+    #[arg(long, requires = "rows", conflicts_with_all = ["summary", "tornado", "outputs"])]
+    pub no_summary: bool,
 }
 
 /// The fields to summarise, checked.
@@ -418,7 +422,11 @@ pub fn run(args: SweepArgs) -> Result<ExitCode> {
         }
         sweep.runs = runs;
     }
-    let outputs = parse_outputs(&args.outputs)?;
+    let outputs = if args.no_summary {
+        Vec::new()
+    } else {
+        parse_outputs(&args.outputs)?
+    };
     let total_runs = sweep.total_runs();
     let (shard, runs) = match &args.shard {
         Some(s) => {
@@ -574,7 +582,7 @@ pub fn run(args: SweepArgs) -> Result<ExitCode> {
         out.commit()?;
     }
 
-    let tornado_rows = (sweep.design == Design::OneWay && runs.start == 0)
+    let tornado_rows = (sweep.design == Design::OneWay && runs.start == 0 && !outputs.is_empty())
         .then(|| tornado(&sweep.params, &columns));
     let summaries = summarize_columns(&columns);
     if let Some(out) = summary_out {
@@ -596,7 +604,17 @@ pub fn run(args: SweepArgs) -> Result<ExitCode> {
             None => String::new(),
         }
     ));
-    text.push_str(&render_table(&areas, &outputs, &summaries));
+    if outputs.is_empty() {
+        text.push_str(&format!(
+            "{} rows written to {} (no summary: `capacity summarize` reads them)\n",
+            n * areas.len() as u64,
+            args.rows
+                .as_ref()
+                .map_or("-".into(), |p| p.display().to_string())
+        ));
+    } else {
+        text.push_str(&render_table(&areas, &outputs, &summaries));
+    }
     if let Some(rows) = &tornado_rows {
         text.push_str("One-way sensitivity of total WTE (largest swing first):\n");
         text.push_str(&render_tornado_table(rows));

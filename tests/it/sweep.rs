@@ -641,3 +641,32 @@ fn outputs_to_a_device_are_written_in_place() {
     // No manifest beside a device.
     assert!(!d.join("manifest.json").exists());
 }
+
+#[test]
+fn rows_only_gives_the_same_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (a, b, summary) = (d.join("a.csv"), d.join("b.csv"), d.join("s.csv"));
+    let sweep = shipped("monte-carlo.toml");
+    let common = [
+        "sweep",
+        sweep.as_str(),
+        "--runs",
+        "300",
+        "--level",
+        "region",
+    ];
+    let mut args = common.to_vec();
+    args.extend([
+        "--rows",
+        a.to_str().unwrap(),
+        "--summary",
+        summary.to_str().unwrap(),
+    ]);
+    ok(d, &args);
+    let mut args = common.to_vec();
+    args.extend(["--rows", b.to_str().unwrap(), "--no-summary"]);
+    let out = ok(d, &args);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("2408 rows written"));
+    assert_eq!(std::fs::read(a).unwrap(), std::fs::read(b).unwrap());
+}

@@ -99,3 +99,24 @@ fn stats_1m_values(bencher: divan::Bencher) {
         .collect();
     bencher.bench_local(|| capacity::sweep::stats::summarize(&values));
 }
+
+/// A floor: 11 million ChaCha8 words (one per parameter and run), from one stream.
+#[divan::bench(sample_count = 5)]
+fn floor_chacha8_11m_words() -> u64 {
+    use rand_core::{RngCore, SeedableRng};
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(42);
+    let mut x = 0u64;
+    for _ in 0..11_000_000 {
+        x ^= rng.next_u64();
+    }
+    x
+}
+
+/// A floor: writing 43 columns of 1,000,000 results and reading them back once.
+#[divan::bench(sample_count = 5)]
+fn floor_write_and_read_344_mb() -> f64 {
+    let cols: Vec<Vec<f64>> = (0..43)
+        .map(|c| (0..1_000_000).map(|i| (i ^ c) as f64).collect())
+        .collect();
+    cols.iter().map(|c| c.iter().sum::<f64>()).sum()
+}

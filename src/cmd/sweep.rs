@@ -413,10 +413,10 @@ pub fn run(args: SweepArgs) -> Result<ExitCode> {
     let started = Instant::now();
     let (mut sweep, base, sweep_text, mut warnings) = load_sweep(&args.sweep)?;
     if let Some(runs) = args.runs {
-        if !sweep.design.is_random() || runs == 0 {
+        if !sweep.design.is_random() || runs == 0 || runs > spec::MAX_RUNS {
             return Err(InputError::one(format!(
                 "--runs {runs}: {}; --runs sets the number of random runs (>= 1) of a monte-carlo or latin-hypercube sweep",
-                if runs == 0 { "no runs".to_string() } else { format!("{} has design = \"{}\", whose runs follow from its [[vary]] tables", sweep.label, sweep.design.name()) }
+                if runs == 0 || runs > spec::MAX_RUNS { format!("not between 1 and {}", spec::MAX_RUNS) } else { format!("{} has design = \"{}\", whose runs follow from its [[vary]] tables", sweep.label, sweep.design.name()) }
             ))
             .into());
         }

@@ -15,6 +15,10 @@ use crate::scenario::{Rule, Scenario, ScenarioSource};
 
 use super::dist::Dist;
 
+/// The most runs a sweep can have (after run 0): far beyond any machine, and small enough
+/// that run numbers and sizes never overflow.
+pub const MAX_RUNS: u64 = 1 << 40;
+
 pub const DESIGNS: &str = "\"grid\", \"monte-carlo\", \"latin-hypercube\" or \"one-way\"";
 pub const DISTS: &str = "\"uniform\", \"triangular\", \"normal80\", \"beta\" or \"lognormal80\"";
 
@@ -256,6 +260,11 @@ impl SweepFile {
                         self.at(r),
                         r.get_ref()
                     )),
+                    Some(r) if *r.get_ref() as u64 > MAX_RUNS => problems.push(format!(
+                        "{}: runs = {} is more than {MAX_RUNS}, the most runs a sweep can number; split the work with --shard K/N instead",
+                        self.at(r),
+                        r.get_ref()
+                    )),
                     Some(r) => runs = Some(*r.get_ref() as u64),
                 }
                 match &raw.seed {
@@ -313,6 +322,11 @@ impl SweepFile {
                     if let Values::List(v) = &p.values {
                         product = product.saturating_mul(v.len() as u64);
                     }
+                }
+                if product > MAX_RUNS {
+                    problems.push(format!(
+                        "{label}: the grid has more than {MAX_RUNS} points (the product of the numbers of values); use fewer values, or a latin-hypercube design"
+                    ));
                 }
                 Some(product)
             }

@@ -39,8 +39,9 @@ The sweep file (TOML; unknown keys are errors):
   [[vary]]                  one table per varied scenario key
   param = \"demand.presentation_rate\"
   dist = \"uniform\"          uniform | triangular (mode = ...) | normal80 | lognormal80 | beta
-  low = 0.3                 normal80, lognormal80, beta: the 10th and 90th percentiles
-  high = 0.7                (random draws are clamped to the key's valid range)
+  low = 0.3                 normal80, lognormal80, beta: the 10th and 90th percentiles (a beta
+  high = 0.7                lies on min to max, default 0 to 1); random draws are clamped to
+                            the key's valid range
   # grid: values = [0.4, 0.5, 0.6], or from = 0.4, to = 0.6, steps = 3
   # one-way: low and high only
 
@@ -76,8 +77,9 @@ pub struct SweepArgs {
     /// here [default: manifest.json beside the first output file]
     #[arg(long, value_name = "FILE")]
     pub manifest: Option<PathBuf>,
-    /// The outputs to summarise, comma-separated: any numeric field of `capacity model`
-    /// except the ratios [default: low_wte,high_wte,total_wte,referred,gap_low_wte,gap_high_wte]
+    /// The outputs to summarise, comma-separated: any field of `capacity model` that is always a
+    /// number (not the ratios, unit costs or flags) [default:
+    /// low_wte,high_wte,total_wte,referred,gap_low_wte,gap_high_wte]
     #[arg(long, value_name = "LIST", value_delimiter = ',')]
     pub outputs: Vec<String>,
     /// Override the sweep file's runs (monte-carlo and latin-hypercube)

@@ -49,6 +49,11 @@ pub struct Row {
     pub current_high_wte: f64,
     pub gap_low_wte: f64,
     pub gap_high_wte: f64,
+    /// Share of the requirement the current workforce meets: current_low_wte / low_wte
+    /// (MODEL.md section 5: "per cent of requirement met"); null when nothing is required.
+    pub requirement_met_low: Option<f64>,
+    /// current_high_wte / high_wte.
+    pub requirement_met_high: Option<f64>,
     // Issue 5: costs (pounds a year), supervision and the training pipeline. The names are
     // fixed: users' scripts rely on them.
     /// Staff cost of the low intensity roles.
@@ -194,6 +199,8 @@ impl Row {
             current_high_wte: r.current.high,
             gap_low_wte: gap.low,
             gap_high_wte: gap.high,
+            requirement_met_low: ratio(r.current.low, f.wte.low),
+            requirement_met_high: ratio(r.current.high, f.wte.high),
             cost_low: cost.staff.low,
             cost_high: cost.staff.high,
             cost_ratio_roles: cost.ratio_roles,

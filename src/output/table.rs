@@ -322,7 +322,7 @@ pub fn render_table(
     let has_gap = result.has_workforce;
     let header = if has_gap {
         vec![
-            "Area", "Referred", "Low WTE", "High WTE", "Total", "Gap low", "Gap high", "L:H",
+            "Area", "Low WTE", "High WTE", "Total", "Gap low", "Gap high", "Met", "L:H",
         ]
     } else {
         vec![
@@ -346,14 +346,17 @@ pub fn render_table(
         };
         let mix = opt(r.low_high_ratio, |x| format!("{x:.2}"));
         let cells = if has_gap {
+            // Share of the whole requirement that today's effective WTE meets.
+            let met =
+                (r.total_wte > 0.0).then(|| (r.current_low_wte + r.current_high_wte) / r.total_wte);
             vec![
                 name,
-                thousands(r.referred),
                 wte(r.low_wte),
                 wte(r.high_wte),
                 wte(r.total_wte),
                 wte(r.gap_low_wte),
                 wte(r.gap_high_wte),
+                opt(met, pct),
                 mix,
             ]
         } else {
@@ -384,7 +387,7 @@ pub fn render_table(
         });
         out.push_str(&format!(
             "Current workforce (effective WTE): low {} ({} of requirement met), high {} ({}).\n\
-             Gap = required - current; positive is a shortfall.\n",
+             Gap = required - current; positive is a shortfall. Met: current / required WTE.\n",
             wte(result.total.current.low),
             opt(m.low, pct),
             wte(result.total.current.high),
@@ -431,14 +434,15 @@ pub fn render_table(
         opt(total.low_share_wte, pct),
         opt(total.low_share_contacts, pct),
     ));
-    out.push_str(
+    out.push_str(&format!(
         "Assumptions not from the seeds: working days a year; the per-disorder pathway (one\n\
          referral weight, medication-only share, step-2 entry and step-up for every disorder\n\
          unless [disorders.<id>] says otherwise).\n\
          PTSD prevalence is a past-month screen (PCL-C), not a past-week diagnosis.\n\
-         Also assumptions: the skill-mix shares and bands, 7.5 supervision hours per supervisor WTE,\n\
+         Also assumptions: the skill-mix shares and bands, {} supervision hours per supervisor WTE,\n\
          the years to close the gap and the completion rate; on-costs and pay are cited in docs/costs.md.\n",
-    );
+        scenario.supervision.hours_per_supervisor_wte,
+    ));
     out
 }
 

@@ -30,7 +30,7 @@ pub enum Kind {
 use Kind::{Flag, Number, Optional};
 
 /// The fields of `output::Row` after area_code, area_name and level, in its order.
-pub const FIELDS: [(&str, Kind); 43] = [
+pub const FIELDS: [(&str, Kind); 45] = [
     ("population_in_scope", Number),
     ("prevalent", Number),
     ("presenting", Number),
@@ -56,6 +56,8 @@ pub const FIELDS: [(&str, Kind); 43] = [
     ("current_high_wte", Number),
     ("gap_low_wte", Number),
     ("gap_high_wte", Number),
+    ("requirement_met_low", Optional),
+    ("requirement_met_high", Optional),
     ("cost_low", Number),
     ("cost_high", Number),
     ("cost_ratio_roles", Number),
@@ -77,7 +79,7 @@ pub const FIELDS: [(&str, Kind); 43] = [
 ];
 
 /// The first field of the workforce detail (issue 5): from here on a field needs `Detail`.
-const FIRST_DETAIL: usize = 25;
+const FIRST_DETAIL: usize = 27;
 
 /// The summary's outputs unless the user picks others.
 pub const DEFAULT_OUTPUTS: [&str; 6] = [
@@ -131,8 +133,8 @@ pub fn quantities_of(field: usize) -> &'static [usize] {
         "stepped_up" => &[q::STEPPED_UP],
         "low_contacts" => &[q::LOW_CONTACTS],
         "high_contacts" => &[q::HIGH_CONTACTS],
-        "low_wte" | "gap_low_wte" => &[q::LOW_WTE],
-        "high_wte" | "gap_high_wte" => &[q::HIGH_WTE],
+        "low_wte" | "gap_low_wte" | "requirement_met_low" => &[q::LOW_WTE],
+        "high_wte" | "gap_high_wte" | "requirement_met_high" => &[q::HIGH_WTE],
         "total_wte" | "low_high_ratio" | "low_share_wte" => WTE,
         "low_share_contacts" => &[q::LOW_CONTACTS, q::HIGH_CONTACTS],
         "access_rate" => &[q::TREATED, q::PREVALENT],
@@ -392,25 +394,27 @@ pub fn field_value(
         22 => k.current.high,
         23 => v[q::LOW_WTE] - k.current.low,
         24 => v[q::HIGH_WTE] - k.current.high,
-        25 => d.cost.low,
-        26 => d.cost.high,
-        27 => d.cost_ratio_roles,
-        28 => return d.medication,
-        29 => return d.medication.map(|m| staff() + d.cost_ratio_roles + m),
-        30 => return ratio(d.cost.low, v[q::LOW_CONTACTS]),
-        31 => return ratio(d.cost.high, v[q::HIGH_CONTACTS]),
-        32 => return ratio(d.cost.low, v[q::LOW_EPISODES]),
-        33 => return ratio(d.cost.high, v[q::HIGH_EPISODES]),
-        34 => d.ratio_roles_wte,
-        35 => d.supervision.hours_total(),
-        36 => d.supervision.supervisor_wte_total(),
-        37 => d.supervision.senior_wte_total(),
-        38 => f64::from(u8::from(d.supervision.covered())),
-        39 => d.intake.low.intake,
-        40 => d.intake.high.intake,
-        41 => d.intake.low.steady,
-        42 => d.intake.high.steady,
-        _ => unreachable!("FIELDS has 43 entries"),
+        25 => return ratio(k.current.low, v[q::LOW_WTE]),
+        26 => return ratio(k.current.high, v[q::HIGH_WTE]),
+        27 => d.cost.low,
+        28 => d.cost.high,
+        29 => d.cost_ratio_roles,
+        30 => return d.medication,
+        31 => return d.medication.map(|m| staff() + d.cost_ratio_roles + m),
+        32 => return ratio(d.cost.low, v[q::LOW_CONTACTS]),
+        33 => return ratio(d.cost.high, v[q::HIGH_CONTACTS]),
+        34 => return ratio(d.cost.low, v[q::LOW_EPISODES]),
+        35 => return ratio(d.cost.high, v[q::HIGH_EPISODES]),
+        36 => d.ratio_roles_wte,
+        37 => d.supervision.hours_total(),
+        38 => d.supervision.supervisor_wte_total(),
+        39 => d.supervision.senior_wte_total(),
+        40 => f64::from(u8::from(d.supervision.covered())),
+        41 => d.intake.low.intake,
+        42 => d.intake.high.intake,
+        43 => d.intake.low.steady,
+        44 => d.intake.high.steady,
+        _ => unreachable!("FIELDS has 45 entries"),
     })
 }
 

@@ -200,7 +200,7 @@ fn workforce_gap_shows_in_the_table() {
         .assert()
         .success();
     let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
-    assert!(text.contains("Gap low"));
+    assert!(text.contains("Gap low") && text.contains("Met"));
     assert!(text.contains("Current workforce (effective WTE): low 126.0"));
 }
 

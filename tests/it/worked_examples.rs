@@ -157,6 +157,15 @@ fn gap_against_current_workforce_with_trainees_and_parents() {
     assert_close(leaves.total.current.high, 1.0);
     let gap = leaves.rows[0].gap();
     assert_close(gap.low, 1_750.0 / 2_464.0 - 1.0);
+    // Per cent of requirement met (MODEL.md section 5): A2 has 0.6 of 0.710227 low WTE =
+    // 84.5%; nobody high intensity there, so 0 of 0.354191 is met.
+    let a2 = Row::new(&leaves.rows[1], &leaves);
+    assert_close(a2.requirement_met_low.unwrap(), 0.6 / (1_750.0 / 2_464.0));
+    assert_close(a2.requirement_met_high.unwrap(), 0.0);
+    // The total: 2.1 of 2 x 0.710227 low, 1.0 of 2 x 0.354191 high (more than met: 141%).
+    let t = Row::new(&leaves.total, &leaves);
+    assert_close(t.requirement_met_low.unwrap(), 2.1 / (3_500.0 / 2_464.0));
+    assert_close(t.requirement_met_high.unwrap(), 1.0 / (600.0 / 847.0));
     let place = run_model(
         pop,
         ONE_DISORDER,

@@ -140,6 +140,60 @@ pub struct Workforce {
     pub rows: Vec<WorkforceRow>,
 }
 
+/// Reads a text file, naming the file and, for text that is not UTF-8 (a CSV saved by Excel
+/// as "CSV (Comma delimited)" is Windows-1252), the line of the first bad byte.
+pub fn read_text_file(path: &std::path::Path, what: &str) -> Result<String, InputError> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        InputError::one(format!(
+            "{}: cannot read the {what} file: {e}",
+            path.display()
+        ))
+    })?;
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let bytes = e.as_bytes();
+        let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+        InputError::one(format!(
+            "{}:{line}: the {what} file is not UTF-8 text (byte 0x{:02X} at offset {at}); save it as UTF-8 (in Excel: \"CSV UTF-8 (Comma delimited)\")",
+            path.display(),
+            bytes[at]
+        ))
+    })
+}
+
+/// The 1-based line on which a CSV record starts, from the byte offset the csv crate gives.
+struct LineIndex<'a> {
+    text: &'a [u8],
+    /// Offsets of every '\n'.
+    newlines: Vec<usize>,
+}
+
+impl LineIndex<'_> {
+    fn new(text: &str) -> LineIndex<'_> {
+        LineIndex {
+            text: text.as_bytes(),
+            newlines: text
+                .bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i)
+                .collect(),
+        }
+    }
+
+    fn line_of(&self, byte: u64) -> u64 {
+        // The offset can point at the line ends before the record (the '\n' of a CRLF, or
+        // blank lines the reader skipped): the record starts after them.
+        let mut at = usize::try_from(byte)
+            .unwrap_or(usize::MAX)
+            .min(self.text.len());
+        while at < self.text.len() && matches!(self.text[at], b'\r' | b'\n') {
+            at += 1;
+        }
+        self.newlines.partition_point(|&i| i < at) as u64 + 1
+    }
+}
+
 /// A CSV table with named columns, read fully so that every row can be checked.
 struct Table {
     source: String,
@@ -169,11 +223,21 @@ impl Table {
             .headers()
             .map_err(|e| InputError::one(format!("{source}: cannot read the CSV header: {e}")))?
             .clone();
-        let columns: HashMap<String, usize> = headers
-            .iter()
-            .enumerate()
-            .map(|(i, h)| (h.trim().to_ascii_lowercase(), i))
-            .collect();
+        let mut columns: HashMap<String, usize> = HashMap::new();
+        for (i, h) in headers.iter().enumerate() {
+            let name = h.trim().to_ascii_lowercase();
+            if name.is_empty() {
+                continue;
+            }
+            if let Some(first) = columns.insert(name.clone(), i) {
+                // Which of two same-named columns is meant cannot be guessed.
+                return Err(InputError::one(format!(
+                    "{source}:1: column {name} appears twice (columns {} and {}); each column once",
+                    first + 1,
+                    i + 1
+                )));
+            }
+        }
         let missing: Vec<&str> = required
             .iter()
             .copied()
@@ -201,17 +265,20 @@ impl Table {
         }
         let mut records = Vec::new();
         let mut problems = Problems::new();
+        // Line numbers from byte offsets: the csv crate's own line count is off after a
+        // CRLF line (what Excel on Windows writes) and after a blank line.
+        let lines = LineIndex::new(text);
         for result in reader.records() {
             match result {
                 Ok(record) => {
-                    let line = record.position().map_or(0, |p| p.line());
+                    let line = record.position().map_or(0, |p| lines.line_of(p.byte()));
                     if record.iter().all(|f| f.is_empty()) {
                         continue; // a blank line left by a spreadsheet export
                     }
                     records.push((line, record));
                 }
                 Err(e) => {
-                    let line = e.position().map_or(0, |p| p.line());
+                    let line = e.position().map_or(0, |p| lines.line_of(p.byte()));
                     problems.push(format!("{source}:{line}: malformed CSV row: {e}"));
                 }
             }
@@ -394,6 +461,28 @@ pub fn parse_population(source: &str, text: &str) -> Result<Population, InputErr
             population: population?,
         })
     });
+    // The same person counted twice would silently inflate every number: each area, sex and
+    // age must fall in one row, and an area gives either F and M rows or `all` rows for an age.
+    let mut seen: HashMap<(&str, u32), [u64; 3]> = HashMap::new();
+    for r in &rows {
+        for age in r.age_from..=r.age_to {
+            let lines = seen.entry((r.area_code.as_str(), age)).or_default();
+            let clash = match r.sex {
+                Sex::All => lines.iter().copied().find(|&l| l != 0 && l != r.line),
+                sex => [lines[sex.index()], lines[Sex::All.index()]]
+                    .into_iter()
+                    .find(|&l| l != 0 && l != r.line),
+            };
+            if let Some(first) = clash {
+                problems.push(format!(
+                    "{source}:{}: area {} ages {}-{} sex {} overlaps the row on line {first} at age {age}; each person must be counted once (one row per area, sex and age band; F and M rows or 'all' rows, not both)",
+                    r.line, r.area_code, r.age_from, r.age_to, r.sex.as_str()
+                ));
+                break;
+            }
+            lines[r.sex.index()] = r.line;
+        }
+    }
     problems.finish(Population {
         source: source.to_string(),
         rows,

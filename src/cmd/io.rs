@@ -65,12 +65,7 @@ fn from_file<T>(
     what: &str,
     parse: fn(&str, &str) -> Result<T, InputError>,
 ) -> Result<T, InputError> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        InputError::one(format!(
-            "{}: cannot read the {what} file: {e}",
-            path.display()
-        ))
-    })?;
+    let text = capacity::inputs::read_text_file(path, what)?;
     parse(&path.display().to_string(), &text)
 }
 

@@ -34,6 +34,10 @@ pub struct PreparedLeaf {
     pub prevalence_factor: f64,
     /// Codes of the area and its ancestors, nearest first (for per-area scenario overrides).
     pub lineage: Vec<String>,
+    /// The highest share of people with a disorder in any of the leaf's cells, before factors
+    /// (`any` with comorbidity "primary", the highest single disorder with "sum"): times the
+    /// leaf's factors it must stay at most 1.
+    pub max_rate: f64,
 }
 
 /// A reported row: a set of leaves summed.
@@ -64,8 +68,9 @@ pub struct Prepared {
     pub age_max: u32,
 }
 
-/// Per (sex, age): the rate of each disorder, scaled for comorbidity, or what is missing.
-type CellRates = Result<Vec<f64>, String>;
+/// Per (sex, age): the rate of each disorder, scaled for comorbidity, and the share of people
+/// with a disorder (`any` for "primary", the highest single rate for "sum"); or what is missing.
+type CellRates = Result<(Vec<f64>, f64), String>;
 
 fn cell_rates(
     prevalence: &Prevalence,
@@ -102,8 +107,11 @@ fn cell_rates(
         for r in &mut rates {
             *r *= scale;
         }
+        let share = rates.iter().sum();
+        return Ok((rates, share));
     }
-    Ok(rates)
+    let share = rates.iter().copied().fold(0.0, f64::max);
+    Ok((rates, share))
 }
 
 pub fn prepare(
@@ -248,6 +256,7 @@ pub fn prepare(
                 .ancestors(area)
                 .map(|a| geography.areas[a].code.clone())
                 .collect(),
+            max_rate: 0.0,
         })
         .collect();
     let mut missing_reported = 0usize;
@@ -285,6 +294,11 @@ pub fn prepare(
         ));
     }
 
+    check_prevalence_factors(&leaves, &geography, scenario, &mut problems, &mut warnings);
+    if let Level::Named(_) = &options.level {
+        warn_partial_groups(&group_areas, &leaf_areas, &geography, &mut warnings);
+    }
+
     // MODEL.md section 5: effective current WTE per reported area.
     let mut groups: Vec<ReportGroup> = group_areas
         .iter()
@@ -308,6 +322,7 @@ pub fn prepare(
             &geography,
             &leaf_areas,
             &mut groups,
+            &mut problems,
             &mut warnings,
         );
     }
@@ -358,10 +373,11 @@ fn accumulate_population(
         let mut complete = true;
         for age in from..=to {
             match rates(row.sex, age) {
-                Ok(r) => {
+                Ok((r, share)) => {
                     for (acc, rate) in leaf.base_prevalent.iter_mut().zip(&r) {
                         *acc += per_year * rate;
                     }
+                    leaf.max_rate = leaf.max_rate.max(share);
                 }
                 Err(why) => {
                     missing(row.line, &row.area_code, why);
@@ -389,6 +405,7 @@ fn attribute_workforce(
     geography: &Geography,
     leaf_areas: &[usize],
     groups: &mut [ReportGroup],
+    problems: &mut Problems,
     warnings: &mut Warnings,
 ) -> (PerIntensity<f64>, Vec<CurrentRole>) {
     let mut total = PerIntensity::default();
@@ -411,9 +428,13 @@ fn attribute_workforce(
             None => (0..leaf_areas.len()).collect(),
             Some(code) => {
                 let Some(area) = geography.find(code) else {
-                    warnings.push(format!(
-                        "{}:{}: area_code {code} is not an area of this run ({}); the row is ignored",
-                        workforce.source, row.line, geography.source
+                    // A typo here would silently overstate the gap.
+                    problems.push(format!(
+                        "{}:{}: area_code {code} is not an area of {}; expected an area code such as {} (or blank for staff serving the whole run)",
+                        workforce.source,
+                        row.line,
+                        geography.source,
+                        geography.example_codes(3)
                     ));
                     continue;
                 };
@@ -470,4 +491,91 @@ fn attribute_workforce(
         ));
     }
     (total, total_roles)
+}
+
+/// Prevalence times a leaf's factors cannot pass 1 (more people with a disorder than people);
+/// a combined factor outside the FAQ's 0.6 to 1.4 is worth a warning.
+fn check_prevalence_factors(
+    leaves: &[PreparedLeaf],
+    geography: &Geography,
+    scenario: &Scenario,
+    problems: &mut Problems,
+    warnings: &mut Warnings,
+) {
+    // Grouped by the key that sets the factor: one bad value is one problem, not one per area.
+    let mut over: Vec<(String, Vec<String>)> = Vec::new();
+    let mut unusual: Vec<&str> = Vec::new();
+    for leaf in leaves {
+        let code = geography.areas[leaf.area].code.as_str();
+        let factor = super::leaf_deprivation(leaf, scenario);
+        if leaf.max_rate * factor > 1.0 {
+            let origin = format!(
+                "{} x prevalence_factor {} of the areas file",
+                scenario.deprivation_origin(&leaf.lineage),
+                round9(leaf.prevalence_factor)
+            );
+            let example = format!(
+                "{code}: {} x {} = {}",
+                round9(leaf.max_rate),
+                round9(factor),
+                round9(leaf.max_rate * factor)
+            );
+            match over.iter_mut().find(|(o, _)| *o == origin) {
+                Some((_, areas)) => areas.push(example),
+                None => over.push((origin, vec![example])),
+            }
+        } else if leaf.prevalence_factor != 1.0 && !(0.6..=1.4).contains(&leaf.prevalence_factor) {
+            unusual.push(code);
+        }
+    }
+    for (origin, areas) in over {
+        problems.push(format!(
+            "{origin} puts prevalence above 1 (more people with a disorder than people) in {} area(s) ({}{}); the FAQ's range for the factor is 0.6 to 1.4",
+            areas.len(),
+            areas.iter().take(2).cloned().collect::<Vec<_>>().join("; "),
+            if areas.len() > 2 { "; ..." } else { "" }
+        ));
+    }
+    if !unusual.is_empty() {
+        warnings.push(format!(
+            "{}: prevalence_factor of {} area(s) ({}{}) is outside 0.6 to 1.4, the range the FAQ's NPMSdep index moves prevalence by",
+            geography.source,
+            unusual.len(),
+            unusual.iter().take(3).copied().collect::<Vec<_>>().join(", "),
+            if unusual.len() > 3 { ", ..." } else { "" }
+        ));
+    }
+}
+
+/// A number as a person would write it, without binary floating-point noise.
+fn round9(x: f64) -> f64 {
+    (x * 1e9).round() / 1e9
+}
+
+/// A reported row of a named level that holds only some of its areas (after `--area`) is
+/// not that area's whole figure: say so.
+fn warn_partial_groups(
+    group_areas: &[usize],
+    leaf_areas: &[usize],
+    geography: &Geography,
+    warnings: &mut Warnings,
+) {
+    for &g in group_areas {
+        let all = geography
+            .leaves
+            .iter()
+            .filter(|&&l| geography.is_within(l, g))
+            .count();
+        let kept = leaf_areas
+            .iter()
+            .filter(|&&l| geography.is_within(l, g))
+            .count();
+        if kept < all {
+            let a = &geography.areas[g];
+            warnings.push(format!(
+                "the row {} ({}) holds {kept} of its {all} areas (those selected with --area or population.areas), not the whole {}",
+                a.name, a.code, a.level
+            ));
+        }
+    }
 }

@@ -428,6 +428,23 @@ impl Scenario {
             .unwrap_or_else(|| "scenario".to_string())
     }
 
+    /// The key that sets the deprivation factor of an area with this lineage (the area and
+    /// its ancestors, nearest first), with its value and where it was set.
+    pub fn deprivation_origin(&self, lineage: &[String]) -> String {
+        let path = lineage
+            .iter()
+            .find(|code| {
+                self.areas
+                    .get(*code)
+                    .is_some_and(|a| a.deprivation_factor.is_some())
+            })
+            .map_or("demand.deprivation_factor".to_string(), |code| {
+                format!("areas.{code}.deprivation_factor")
+            });
+        let value = self.get(&path).unwrap_or(self.demand.deprivation_factor);
+        format!("{path} = {value} ({})", self.locate(&path))
+    }
+
     /// Calls `f` with the dotted path, a mutable reference and the rule of every numeric key
     /// the scenario holds. One list serves validation, `get`, `set` and sweeps.
     pub fn visit_numbers(&mut self, f: &mut dyn FnMut(&str, &mut f64, Rule)) {

@@ -337,12 +337,7 @@ fn read_source(source: &ScenarioSource) -> Result<Layer, InputError> {
             parse_layer(&format!("preset:{name}"), text, None)
         }
         ScenarioSource::File(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| {
-                InputError::one(format!(
-                    "{}: cannot read the scenario file: {e}",
-                    path.display()
-                ))
-            })?;
+            let text = crate::inputs::read_text_file(path, "scenario")?;
             if text.trim().is_empty() {
                 return Err(InputError::one(format!(
                     "{}: the scenario file is empty; write at least `name = \"...\"`, or run `capacity init {}`",

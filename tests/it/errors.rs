@@ -311,3 +311,152 @@ fn half_a_capacity_form_over_the_other_form() {
         "{e}"
     );
 }
+
+#[test]
+fn overlapping_or_repeated_population_rows() {
+    // The same people twice (a repeated row, overlapping bands, `all` beside F) would silently
+    // double the requirement.
+    let e = data_error(
+        "--population",
+        "area_code,age_from,age_to,sex,population\nA,20,29,F,100\nA,20,29,F,100\n\
+         A,25,34,M,100\nA,30,39,M,100\nA,40,49,F,10\nA,40,49,all,10\nB,20,29,F,1\n",
+    );
+    assert!(
+        e.contains("input.csv:3: area A ages 20-29 sex F overlaps the row on line 2 at age 20"),
+        "{e}"
+    );
+    assert!(
+        e.contains("input.csv:5: area A ages 30-39 sex M overlaps the row on line 4 at age 30"),
+        "{e}"
+    );
+    assert!(
+        e.contains("input.csv:7: area A ages 40-49 sex all overlaps the row on line 6"),
+        "{e}"
+    );
+    assert!(!e.contains("area B"), "{e}");
+}
+
+#[test]
+fn line_numbers_with_crlf_endings_and_blank_lines() {
+    // Excel on Windows writes CRLF; spreadsheets leave blank lines. The line named is the
+    // line an editor shows.
+    let e = data_error(
+        "--population",
+        "area_code,age_from,age_to,sex,population\r\nA,20,29,F,100\r\n\r\nA,30,39,F,-1\r\n",
+    );
+    assert!(
+        e.contains("input.csv:4: population = -1 is negative"),
+        "{e}"
+    );
+    let e = data_error(
+        "--population",
+        "area_code,age_from,age_to,sex,population\nA,20,29,F,100\n\n\nA,30,39,F,-2\n",
+    );
+    assert!(
+        e.contains("input.csv:5: population = -2 is negative"),
+        "{e}"
+    );
+}
+
+#[test]
+fn repeated_columns_and_text_that_is_not_utf8() {
+    let e = data_error(
+        "--population",
+        "area_code,age_from,age_to,sex,population,sex\nA,20,29,F,1,F\n",
+    );
+    assert!(
+        e.contains("input.csv:1: column sex appears twice (columns 4 and 6)"),
+        "{e}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("latin1.csv");
+    // "Ynys Môn" saved as Windows-1252 by Excel.
+    std::fs::write(
+        &path,
+        b"area_code,area_name,age_from,age_to,sex,population\nA,Ynys M\xf4n,20,29,F,1\n",
+    )
+    .unwrap();
+    let e = model_error(&["--population", path.to_str().unwrap()], dir.path());
+    assert!(
+        e.contains("latin1.csv:2: the population file is not UTF-8 text"),
+        "{e}"
+    );
+    assert!(e.contains("CSV UTF-8"), "{e}");
+}
+
+#[test]
+fn workforce_area_code_that_is_no_area_at_all() {
+    // An unknown code is a typo (an error); a known area outside the run is only a warning.
+    let e = data_error(
+        "--workforce",
+        "area_code,role,band,wte,li_share,hi_share\nE54000099,PWP,5,3,1,0\n",
+    );
+    assert!(
+        e.contains("input.csv:2: area_code E54000099 is not an area of embedded data/areas.csv"),
+        "{e}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let staff = write(
+        dir.path(),
+        "staff.csv",
+        "area_code,role,band,wte,li_share,hi_share\nE54000027,PWP,5,3,1,0\n",
+    );
+    capacity()
+        .args(["model", "--area", "E54000008", "--workforce"])
+        .arg(&staff)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "area E54000027 is outside the areas of this run",
+        ));
+}
+
+#[test]
+fn prevalence_times_factors_above_one() {
+    let e = scenario_error("[demand]\ndeprivation_factor = 115\n");
+    assert!(
+        e.contains("demand.deprivation_factor = 115 (")
+            && e.contains(
+                "bad.toml:2) x prevalence_factor 1 of the areas file puts prevalence above 1"
+            ),
+        "{e}"
+    );
+    assert!(e.contains("in 106 area(s)"), "{e}");
+    // The areas file's factor counts too, per area.
+    let dir = tempfile::tempdir().unwrap();
+    let pop = write(
+        dir.path(),
+        "pop.csv",
+        "area_code,age_from,age_to,sex,population\nA,16,74,all,100\nB,16,74,all,100\n",
+    );
+    let areas = write(
+        dir.path(),
+        "areas.csv",
+        "area_code,area_name,level,parent_code,prevalence_factor\nA,A,leaf,,150\nB,B,leaf,,1.5\n",
+    );
+    let e = model_error(
+        &[
+            "--population",
+            pop.to_str().unwrap(),
+            "--areas",
+            areas.to_str().unwrap(),
+        ],
+        dir.path(),
+    );
+    assert!(
+        e.contains("prevalence_factor 150 of the areas file puts prevalence above 1"),
+        "{e}"
+    );
+    assert!(e.contains("in 1 area(s) (A: "), "{e}");
+}
+
+#[test]
+fn a_partial_parent_row_is_named_as_partial() {
+    capacity()
+        .args(["model", "--area", "E54000027", "--level", "region"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "the row London (E40000003) holds 1 of its 5 areas",
+        ));
+}

@@ -15,16 +15,17 @@ ptsd,16,120,all,0.04\n\
 any,16,44,all,0.12\nany,45,120,all,0.09\n";
 
 /// A population of a few areas with bands that straddle the age window and prevalence bands.
+/// Each area's bands follow one another (a gap of `from % 10` years before each), since a
+/// person may be counted only once.
 fn population(counts: &[(u32, u32, f64)], scale: f64) -> String {
     let mut s = String::from("area_code,age_from,age_to,sex,population\n");
+    let mut next_age = [0u32; 3];
     for (i, (from, len, n)) in counts.iter().enumerate() {
-        s.push_str(&format!(
-            "A{},{},{},all,{}\n",
-            i % 3,
-            from,
-            from + len,
-            n * scale
-        ));
+        let area = i % 3;
+        let age_from = next_age[area] + from % 10;
+        let age_to = age_from + len % 25;
+        next_age[area] = age_to + 1;
+        s.push_str(&format!("A{area},{age_from},{age_to},all,{}\n", n * scale));
     }
     s
 }

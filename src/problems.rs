@@ -75,11 +75,38 @@ impl Problems {
     }
 }
 
-/// "did you mean 0.50?" for a fraction written as a percentage.
+/// "did you mean 0.50?" for a fraction written as a percentage (50 for 0.50, 5.9 for 0.059).
+/// Values between 1 and 2 are more likely a slip than a per cent, so they get no hint.
 pub fn percent_hint(value: f64) -> String {
-    if value > 1.0 && value <= 100.0 {
-        format!("; did you mean {:.2}?", value / 100.0)
+    if !(2.0..=100.0).contains(&value) {
+        return String::new();
+    }
+    let fraction = value / 100.0;
+    let two = format!("{fraction:.2}");
+    let text = if two
+        .parse::<f64>()
+        .is_ok_and(|t| (t - fraction).abs() < 1e-12)
+    {
+        two
     } else {
-        String::new()
+        // Shortest text without floating-point noise: 5.9 / 100 is 0.059000000000000004.
+        format!("{}", (fraction * 1e10).round() / 1e10)
+    };
+    format!("; did you mean {text}?")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::percent_hint;
+
+    #[test]
+    fn hints_the_fraction_a_per_cent_stands_for() {
+        assert_eq!(percent_hint(50.0), "; did you mean 0.50?");
+        assert_eq!(percent_hint(5.9), "; did you mean 0.059?");
+        assert_eq!(percent_hint(12.5), "; did you mean 0.125?");
+        assert_eq!(percent_hint(100.0), "; did you mean 1.00?");
+        assert_eq!(percent_hint(1.5), "");
+        assert_eq!(percent_hint(150.0), "");
+        assert_eq!(percent_hint(-5.0), "");
     }
 }

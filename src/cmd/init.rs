@@ -1,6 +1,6 @@
 //! `capacity init`: write a fully commented scenario for a commissioner to edit.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Result;
@@ -32,7 +32,20 @@ pub fn run(args: InitArgs) -> Result<ExitCode> {
         ))
         .into());
     }
-    let (base, _) = scenario::load(&ScenarioSource::from_arg(&args.from))?;
+    let (mut base, _) = scenario::load(&ScenarioSource::from_arg(&args.from))?;
+    // Data files the source reads, named relative to the file written.
+    let folder = args.file.parent().unwrap_or(Path::new(""));
+    for path in [
+        &mut base.data.population,
+        &mut base.data.prevalence,
+        &mut base.data.areas,
+        &mut base.data.workforce,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        *path = relative_to(folder, path);
+    }
     let name = args
         .file
         .file_stem()
@@ -46,6 +59,10 @@ pub fn run(args: InitArgs) -> Result<ExitCode> {
     debug_assert_eq!(written.costs, base.costs);
     debug_assert_eq!(written.low_intensity.roles, base.low_intensity.roles);
     debug_assert_eq!(written.ratio_roles, base.ratio_roles);
+    debug_assert_eq!(
+        written.data.population.is_some(),
+        base.data.population.is_some()
+    );
     output.commit(text.as_bytes())?;
     eprintln!(
         "wrote {} (from {}); edit it, then run: capacity model {}",
@@ -54,4 +71,21 @@ pub fn run(args: InitArgs) -> Result<ExitCode> {
         args.file.display()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// `path` as seen from `folder`: relative when it lies below it, else absolute.
+fn relative_to(folder: &Path, path: &Path) -> PathBuf {
+    let (Ok(folder), Ok(file)) = (
+        std::fs::canonicalize(if folder.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            folder
+        }),
+        std::fs::canonicalize(path),
+    ) else {
+        return path.to_path_buf();
+    };
+    file.strip_prefix(&folder)
+        .map(Path::to_path_buf)
+        .unwrap_or(file)
 }

@@ -31,13 +31,13 @@ pub fn staff_cost(wte: f64, salary: f64, on_cost_rate: f64) -> f64 {
 }
 
 /// Medication cost (issue 5, after the 2007 tool's "Costs of SSRIs" box, seed 002 line 254):
-/// people who choose antidepressants alone x the cost of one course. Zero when nobody does;
-/// unknown (None) when somebody does and the scenario gives no course cost (a warning says so).
-pub fn medication_cost(medication_only_people: f64, course_cost: Option<f64>) -> Option<f64> {
-    if medication_only_people == 0.0 {
-        Some(0.0)
-    } else {
-        course_cost.map(|c| medication_only_people * c)
+/// people who choose antidepressants alone x the cost of one course. A scenario with anyone on
+/// medication alone must give the course cost (validation refuses it otherwise), so an unset
+/// cost goes with nobody on medication alone: 0.
+pub fn medication_cost(medication_only_people: f64, course_cost: Option<f64>) -> f64 {
+    match course_cost {
+        Some(c) => medication_only_people * c,
+        None => 0.0,
     }
 }
 
@@ -53,15 +53,14 @@ pub struct CostSummary {
     pub staff: PerIntensity<f64>,
     /// Staff cost of the ratio roles.
     pub ratio_roles: f64,
-    /// None when people choose medication alone and no course cost is given.
-    pub medication: Option<f64>,
+    /// People on medication alone x the cost of a course.
+    pub medication: f64,
 }
 
 impl CostSummary {
-    /// Staff and medication; None when the medication cost is unknown.
-    pub fn total(&self) -> Option<f64> {
-        self.medication
-            .map(|m| self.staff.total() + self.ratio_roles + m)
+    /// Staff and medication.
+    pub fn total(&self) -> f64 {
+        self.staff.total() + self.ratio_roles + self.medication
     }
 }
 
@@ -116,8 +115,7 @@ mod tests {
         assert_eq!(senior, 97_500.0);
         assert_eq!(per_unit(pwp + senior, 20_000.0), Some(20.875));
         assert_eq!(per_unit(1.0, 0.0), None);
-        assert_eq!(medication_cost(100.0, Some(25.0)), Some(2500.0));
-        assert_eq!(medication_cost(0.0, None), Some(0.0));
-        assert_eq!(medication_cost(100.0, None), None);
+        assert_eq!(medication_cost(100.0, Some(25.0)), 2500.0);
+        assert_eq!(medication_cost(0.0, None), 0.0);
     }
 }

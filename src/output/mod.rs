@@ -62,11 +62,10 @@ pub struct Row {
     pub cost_high: f64,
     /// Staff cost of the ratio roles.
     pub cost_ratio_roles: f64,
-    /// People choosing medication alone x cost of a course; null when people do and the
-    /// scenario gives no `costs.medication_course_cost`.
-    pub cost_medication: Option<f64>,
-    /// Staff (low, high, ratio roles) + medication; null when cost_medication is.
-    pub cost_total: Option<f64>,
+    /// People choosing medication alone x cost of a course.
+    pub cost_medication: f64,
+    /// Staff (low, high, ratio roles) + medication.
+    pub cost_total: f64,
     /// cost_low / low_contacts (attended).
     pub cost_per_low_contact: Option<f64>,
     /// cost_high / high_contacts (attended).

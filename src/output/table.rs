@@ -5,7 +5,7 @@ use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{CellAlignment, ColumnConstraint, ContentArrangement, Table, Width};
 
 use crate::model::{AreaResult, Intensity, ModelResult, PerIntensity, RoleKind};
-use crate::scenario::{defaults, CapacityBasis, IntensitySettings, Scenario};
+use crate::scenario::{basis, CapacityBasis, IntensitySettings, Scenario};
 
 use super::{Provenance, Row};
 
@@ -283,19 +283,15 @@ pub fn render_table(
             )
         }
     };
-    let days = |c: f64| {
-        if c == defaults::WORKING_DAYS {
-            format!("{c} (assumption)")
-        } else {
-            format!("{c}")
-        }
-    };
     let pair = |f: &dyn Fn(Intensity) -> String| -> Vec<String> {
         Intensity::ALL.iter().map(|&i| f(i)).collect()
     };
     let lines: Vec<(&str, Vec<String>)> = vec![
         ("Capacity basis", pair(&basis)),
-        ("Working days", pair(&|i| days(cap[i].working_days))),
+        (
+            "Working days",
+            pair(&|i| basis::working_days_text(scenario, i.section(), cap[i].working_days)),
+        ),
         (
             "Attended contacts",
             pair(&|i| thousands(cap[i].annual_contacts_per_wte)),
@@ -524,11 +520,8 @@ fn workforce_sections(result: &ModelResult, scenario: &Scenario) -> String {
         money(row.cost_low),
         money(row.cost_high),
         money(row.cost_ratio_roles),
-        opt(row.cost_medication, money),
-        row.cost_total.map_or_else(
-            || "unknown (costs.medication_course_cost is not set)".to_string(),
-            money
-        ),
+        money(row.cost_medication),
+        money(row.cost_total),
         opt(row.cost_per_low_contact, money),
         opt(row.cost_per_high_contact, money),
         opt(row.cost_per_low_episode, money),
@@ -588,7 +581,7 @@ fn workforce_sections(result: &ModelResult, scenario: &Scenario) -> String {
         let row = Row::new(r, result);
         t.add_row(vec![
             area_label(r),
-            opt(row.cost_total, money),
+            money(row.cost_total),
             wte(row.supervisor_wte),
             (if row.supervision_covered { "yes" } else { "no" }).into(),
             format!(

@@ -532,23 +532,15 @@ fn staff_section(out: &mut String, r: &Report) {
             episode.map_or("-".into(), money)
         )
     };
-    let mut cards: Vec<(String, String, String)> = vec![match row.cost_total {
-        Some(t) => (
-            money(t),
-            "total cost a year".into(),
-            format!(
-                "staff {} + medication {}",
-                money(staff),
-                row.cost_medication.map_or("-".into(), money)
-            ),
-        ),
-        // No total: the staff cost is still the headline.
-        None => (
+    let mut cards: Vec<(String, String, String)> = vec![(
+        money(row.cost_total),
+        "total cost a year".into(),
+        format!(
+            "staff {} + medication {}",
             money(staff),
-            "staff cost a year".into(),
-            "the medication is not costed, so there is no total".into(),
+            money(row.cost_medication)
         ),
-    }];
+    )];
     cards.push((
         money(row.cost_low),
         "low intensity staff a year".into(),
@@ -569,29 +561,18 @@ fn staff_section(out: &mut String, r: &Report) {
             ),
         ));
     }
-    cards.push(match row.cost_medication {
-        Some(m) => (
-            money(m),
-            "medication alone a year".into(),
-            if total.flow.demand.medication_only > 0.0 {
-                format!(
-                    "{} people x {} a course",
-                    grouped(total.flow.demand.medication_only, 0),
-                    c.medication_course_cost.map_or("-".into(), money)
-                )
-            } else {
-                "nobody is treated with medication alone".into()
-            },
-        ),
-        None => (
-            "not costed".into(),
-            "medication alone a year".into(),
-            format!(
-                "{} people; set costs.medication_course_cost to cost it",
-                grouped(total.flow.demand.medication_only, 0)
+    cards.push((
+        money(row.cost_medication),
+        "medication alone a year".into(),
+        match c.medication_course_cost {
+            Some(course) if total.flow.demand.medication_only > 0.0 => format!(
+                "{} people x {} a course",
+                grouped(total.flow.demand.medication_only, 0),
+                money(course)
             ),
-        ),
-    });
+            _ => "nobody is treated with medication alone".into(),
+        },
+    ));
     out.push_str("<div class=\"cards\">");
     for (v, k, sub) in cards {
         let _ = write!(
@@ -930,13 +911,11 @@ fn areas_table(out: &mut String, result: &ModelResult) {
     if !has_gap {
         cols.extend([("Low episodes", true), ("High episodes", true)]);
     }
-    // The total cost where the medication is costed, else the staff cost alone.
-    let costed = Row::new(&result.total, result).cost_total.is_some();
     cols.extend([
         ("Low WTE", true),
         ("High WTE", true),
         ("Total WTE", true),
-        (if costed { "Cost" } else { "Staff cost" }, true),
+        ("Cost", true),
         ("Low\u{a0}: high", true),
         ("Access", true),
     ]);
@@ -966,12 +945,7 @@ fn areas_table(out: &mut String, result: &ModelResult) {
         for v in [w.low_wte, w.high_wte, w.total_wte] {
             out.push_str(&num(v, 1));
         }
-        let cost = if costed {
-            w.cost_total
-        } else {
-            Some(w.cost_low + w.cost_high + w.cost_ratio_roles)
-        };
-        out.push_str(&opt_cell(cost, money));
+        out.push_str(&opt_cell(Some(w.cost_total), money));
         out.push_str(&opt_cell(w.low_high_ratio, |x| format!("{x:.2}")));
         out.push_str(&opt_cell(w.access_rate, percent));
         if has_gap {
@@ -991,12 +965,7 @@ fn areas_table(out: &mut String, result: &ModelResult) {
     out.push_str("</tfoot></table></div>");
     let _ = writeln!(
         out,
-        "<p class=\"note\">Population: people in the scenario's age window. Referred: new episodes a year. {} Access: treated psychologically / prevalent. Ratios are worked out from the sums, never averaged.</p></section>",
-        if costed {
-            "Cost: a year, of the staff (pay and on-costs) and the medication."
-        } else {
-            "Staff cost: a year, pay and on-costs; the medication is not costed (costs.medication_course_cost is not set)."
-        }
+        "<p class=\"note\">Population: people in the scenario's age window. Referred: new episodes a year. Cost: a year, of the staff (pay and on-costs) and the medication. Access: treated psychologically / prevalent. Ratios are worked out from the sums, never averaged.</p></section>"
     );
 }
 

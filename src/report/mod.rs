@@ -408,21 +408,6 @@ pub fn one_wte_lines(result: &ModelResult, scenario: &Scenario) -> Vec<(String, 
             contact_hours * 60.0
         ),
     };
-    let days = |key: &str, d: f64| {
-        let (b, _) = basis::classify(key, d);
-        if b == basis::Basis::Assumption {
-            format!("{d} (assumption)")
-        } else {
-            format!("{d}")
-        }
-    };
-    let day_key = |s: &IntensitySettings, section: &str| {
-        if s.working_days.is_some() {
-            format!("{section}.working_days")
-        } else {
-            "capacity.working_days".into()
-        }
-    };
     vec![
         (
             "Capacity basis".into(),
@@ -431,14 +416,8 @@ pub fn one_wte_lines(result: &ModelResult, scenario: &Scenario) -> Vec<(String, 
         ),
         (
             "Working days".into(),
-            days(
-                &day_key(&scenario.low_intensity, "low_intensity"),
-                cap.low.working_days,
-            ),
-            days(
-                &day_key(&scenario.high_intensity, "high_intensity"),
-                cap.high.working_days,
-            ),
+            basis::working_days_text(scenario, "low_intensity", cap.low.working_days),
+            basis::working_days_text(scenario, "high_intensity", cap.high.working_days),
         ),
         (
             "Attended contacts".into(),

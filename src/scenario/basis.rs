@@ -153,6 +153,25 @@ fn same(a: f64, b: f64) -> bool {
 }
 
 /// The support of one value of a numeric key, and the source (or why it is an assumption).
+/// The working days a year of one intensity as printed, marked "(assumption)" unless the
+/// seeds or a cited source give that value (MODEL.md section 7: the tool must say so).
+/// `section` is `low_intensity` or `high_intensity`.
+pub fn working_days_text(s: &Scenario, section: &str, days: f64) -> String {
+    let own = match section {
+        "low_intensity" => s.low_intensity.working_days,
+        _ => s.high_intensity.working_days,
+    };
+    let key = if own.is_some() {
+        format!("{section}.working_days")
+    } else {
+        "capacity.working_days".to_string()
+    };
+    match classify(&key, days).0 {
+        Basis::Assumption => format!("{} (assumption)", short_number(days)),
+        _ => short_number(days),
+    }
+}
+
 pub fn classify(key: &str, value: f64) -> (Basis, &'static str) {
     let p = pattern(key);
     KNOWN

@@ -120,8 +120,7 @@ pub struct CostSettings {
     /// Employer National Insurance and pension, as a fraction of salary.
     pub on_cost_rate: f64,
     /// Cost of one course of an SSRI for a person who chooses medication alone. No default
-    /// (generic prices move month to month): when any medication_only share is above 0 and this
-    /// is unset, the medication cost and the total are left blank, with a warning.
+    /// (generic prices move month to month): required when any medication_only share is above 0.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub medication_course_cost: Option<f64>,
     /// `[costs.salary]`: annual salary (before on-costs) per band, overriding the pay table.
@@ -877,14 +876,20 @@ impl Scenario {
             }
         }
         if self.any_medication_only() && self.costs.medication_course_cost.is_none() {
-            let origin = if self.demand.medication_only > 0.0 {
-                format!("demand.medication_only = {}", self.demand.medication_only)
+            // People on medication alone cost drugs: a total without them would be wrong.
+            let path = if self.demand.medication_only > 0.0 {
+                "demand.medication_only".to_string()
             } else {
-                "a [disorders.<id>] medication_only above 0".to_string()
+                self.disorders
+                    .iter()
+                    .find(|(_, d)| d.medication_only.is_some_and(|m| m > 0.0))
+                    .map(|(id, _)| format!("disorders.{id}.medication_only"))
+                    .unwrap_or_default()
             };
-            warnings.push(format!(
-                "{}: medication_only > 0 ({origin}) but costs.medication_course_cost is not set, so cost_medication and cost_total are left blank; set it to the cost in pounds of one course of an SSRI for a person who chooses medication alone (no default is shipped: generic prices move month to month; take it from the current Drug Tariff)",
-                locate("costs.medication_course_cost")
+            problems.push(format!(
+                "{}: {path} = {} is above 0, so costs.medication_course_cost is required: the cost in pounds of one course of an SSRI for a person who chooses medication alone (the 2007 tool averaged three commonly prescribed SSRIs over a course; take the prices from the current Drug Tariff, as no default is shipped: generic prices move month to month)",
+                locate(&path),
+                self.get(&path).unwrap_or(0.0)
             ));
         }
         let p = &self.pipeline;
@@ -937,7 +942,7 @@ impl ScenarioSource {
     /// A path if the file exists or the argument looks like a path; else a preset name.
     pub fn from_arg(arg: &str) -> ScenarioSource {
         let path = Path::new(arg);
-        if path.exists() || arg.ends_with(".toml") || arg.contains('/') || arg.contains('\\') {
+        if path.is_file() || arg.ends_with(".toml") || arg.contains('/') || arg.contains('\\') {
             ScenarioSource::File(path.to_path_buf())
         } else {
             ScenarioSource::Preset(arg.to_string())

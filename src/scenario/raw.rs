@@ -371,11 +371,15 @@ fn follow_extends(mut layers: Vec<Layer>) -> Result<Vec<Layer>, InputError> {
         let Some(parent) = last.raw.extends.clone() else {
             return Ok(layers);
         };
+        // A bare name is a preset (whatever files the current folder holds); anything else
+        // is a file relative to the scenario that names it.
+        let is_path = parent.ends_with(".toml") || parent.contains(['/', '\\']);
         let source = match &last.dir {
-            Some(dir) if parent.ends_with(".toml") || parent.contains('/') => {
-                ScenarioSource::File(dir.join(&parent))
+            _ if !is_path && super::preset_text(&parent).is_some() => {
+                ScenarioSource::Preset(parent.clone())
             }
-            _ => ScenarioSource::from_arg(&parent),
+            Some(dir) => ScenarioSource::File(dir.join(&parent)),
+            None => ScenarioSource::from_arg(&parent),
         };
         let at = format!(
             "{}:{}",
@@ -387,7 +391,7 @@ fn follow_extends(mut layers: Vec<Layer>) -> Result<Vec<Layer>, InputError> {
                 "{at}: extends = \"{parent}\" cannot be loaded: {e}"
             ))
         })?;
-        if layers.iter().any(|l| l.label == layer.label) || layers.len() > 32 {
+        if layers.iter().any(|l| same_source(l, &layer)) || layers.len() > 32 {
             return Err(InputError::one(format!(
                 "{at}: extends = \"{parent}\" makes a cycle ({} -> {}); a scenario cannot extend itself",
                 layers.iter().map(|l| l.label.as_str()).collect::<Vec<_>>().join(" -> "),
@@ -395,6 +399,21 @@ fn follow_extends(mut layers: Vec<Layer>) -> Result<Vec<Layer>, InputError> {
             )));
         }
         layers.push(layer);
+    }
+}
+
+/// Whether two layers are the same file (`a.toml` and `./a.toml` are) or the same preset.
+fn same_source(a: &Layer, b: &Layer) -> bool {
+    if a.label == b.label {
+        return true;
+    }
+    match (
+        a.dir.is_some() && b.dir.is_some(),
+        std::fs::canonicalize(&a.label),
+        std::fs::canonicalize(&b.label),
+    ) {
+        (true, Ok(x), Ok(y)) => x == y,
+        _ => false,
     }
 }
 
@@ -737,6 +756,18 @@ pub fn resolve(layers: Vec<Layer>) -> Result<(Scenario, Warnings), InputError> {
         }
     }
     s.sources = layers.iter().map(|l| l.label.clone()).collect();
+    // A file that gives no name is its file's scenario, not the one it extends: named after
+    // the file, described by what it is based on.
+    let top = &layers[0];
+    if top.raw.name.is_none() && top.dir.is_some() {
+        let stem = Path::new(&top.label)
+            .file_stem()
+            .map_or(top.label.clone(), |s| s.to_string_lossy().into_owned());
+        if top.raw.description.is_none() {
+            s.description = format!("based on {}: {}", s.name, s.description);
+        }
+        s.name = stem;
+    }
     let locate = |path: &str| -> String {
         let li = origin.get(path).copied().unwrap_or(0);
         let layer = &layers[li];

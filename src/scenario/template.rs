@@ -11,6 +11,15 @@ fn num(x: f64) -> String {
     format!("{x:?}")
 }
 
+/// A count of years as people write it: 3, not 3.0.
+fn whole(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{}", x as i64)
+    } else {
+        num(x)
+    }
+}
+
 /// A TOML string with quotes escaped.
 fn quoted(text: &str) -> String {
     format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
@@ -275,10 +284,35 @@ pub fn commented_toml(s: &Scenario, name: &str, from: &str) -> String {
     let _ = writeln!(
         out,
         "\n# Input files, relative to this file; the command line's --population etc. win.\n\
-         # Without them the embedded England data is used.\n\
-         # [data]\n# population = \"population.csv\"\n# prevalence = \"prevalence.csv\"\n\
-         # areas = \"areas.csv\"\n# workforce = \"workforce.csv\""
+         # Without them the embedded England data is used."
     );
+    let d = &s.data;
+    let files = [
+        ("population", &d.population),
+        ("prevalence", &d.prevalence),
+        ("areas", &d.areas),
+        ("workforce", &d.workforce),
+    ];
+    if files.iter().all(|(_, p)| p.is_none()) {
+        let _ = writeln!(
+            out,
+            "# [data]\n# population = \"population.csv\"\n# prevalence = \"prevalence.csv\"\n\
+             # areas = \"areas.csv\"\n# workforce = \"workforce.csv\""
+        );
+    } else {
+        // The scenario this one starts from reads its own files: so does this one.
+        let _ = writeln!(out, "[data]");
+        for (key, path) in files {
+            match path {
+                Some(p) => {
+                    let _ = writeln!(out, "{key} = {}", quoted(&p.to_string_lossy()));
+                }
+                None => {
+                    let _ = writeln!(out, "# {key} = \"{key}.csv\"");
+                }
+            }
+        }
+    }
     out
 }
 
@@ -305,8 +339,8 @@ fn workforce_sections(out: &mut String, s: &Scenario) {
     let _ = writeln!(
         out,
         "# Pounds for one course of an SSRI for a person who chooses medication alone. No default\n\
-         # (generic prices move month to month; take it from the current Drug Tariff): with\n\
-         # medication_only above 0 and this unset, cost_medication and cost_total are left blank."
+         # (generic prices move month to month; take it from the current Drug Tariff): required\n\
+         # when any medication_only is above 0."
     );
     match c.medication_course_cost {
         Some(v) => {
@@ -357,7 +391,7 @@ fn workforce_sections(out: &mut String, s: &Scenario) {
          # Trainees to start each year: I = max(0, (R - C0 (1-t)^Y) / (c x sum_(m=0..Y-T) (1-t)^m)),\n\
          # then R t / c a year to hold R. Y: whole years to close the gap (ASSUMPTION: 3)."
     );
-    let _ = writeln!(out, "years = {}", num(p.years));
+    let _ = writeln!(out, "years = {}", whole(p.years));
     let _ = writeln!(
         out,
         "# Annual turnover t of qualified staff (2015 IAPT workforce census: 22% low, 9% high)."
@@ -368,7 +402,7 @@ fn workforce_sections(out: &mut String, s: &Scenario) {
         out,
         "# T: whole years of training (PWP and HIT: one-year programmes, seed 004)."
     );
-    let _ = writeln!(out, "training_years = {}", num(p.training_years));
+    let _ = writeln!(out, "training_years = {}", whole(p.training_years));
     let _ = writeln!(
         out,
         "# c: share of trainees who complete and join (ASSUMPTION: 0.9)."

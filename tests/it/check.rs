@@ -236,7 +236,13 @@ fn editing_any_number_in_any_preset_is_drift() {
         unedited.push(write(format!("{name}__copy"), text));
         for (i, (path, value)) in numbers_in(text).into_iter().enumerate() {
             let new = nudged(&path, &value, s.rule_of(&path));
-            let file = write(format!("{name}__{i}"), &edit_value(text, &path, &new));
+            let mut edited = edit_value(text, &path, &new);
+            if path.ends_with("medication_only") && s.costs.medication_course_cost.is_none() {
+                // Medication alone above 0 needs its cost (else the scenario is refused).
+                edited =
+                    edited.replacen("[costs]\n", "[costs]\nmedication_course_cost = 25.0\n", 1);
+            }
+            let file = write(format!("{name}__{i}"), &edited);
             edits.push((file, format!("scenario.{path}")));
         }
     }

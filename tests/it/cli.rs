@@ -259,3 +259,97 @@ fn help_documents_exit_codes() {
         .success()
         .stdout(predicate::str::contains("Exit codes"));
 }
+
+#[test]
+fn a_file_without_a_name_is_its_own_scenario() {
+    // Changed values must not be reported under the preset's name.
+    let dir = tempfile::tempdir().unwrap();
+    let sc = write(
+        dir.path(),
+        "quieter.toml",
+        "extends = \"clark-hi\"\n[demand]\npresentation_rate = 0.3\n",
+    );
+    let v = model_json(&[sc.to_str().unwrap()]);
+    assert_eq!(v["scenario"]["name"], "quieter");
+    assert!(v["scenario"]["description"]
+        .as_str()
+        .unwrap()
+        .starts_with("based on clark-hi: "));
+    capacity()
+        .args(["model", sc.to_str().unwrap(), "--level", "country"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with(
+            "Scenario quieter: based on clark-hi",
+        ));
+}
+
+#[test]
+fn extends_a_preset_by_name_whatever_the_current_folder_holds() {
+    let dir = tempfile::tempdir().unwrap();
+    // A folder and a file named like presets, in the current folder.
+    std::fs::create_dir(dir.path().join("obc")).unwrap();
+    write(dir.path(), "triage80", "not a scenario");
+    write(dir.path(), "mine.toml", "extends = \"triage80\"\n");
+    let out = capacity()
+        .current_dir(dir.path())
+        .args(["model", "mine.toml", "--format", "json"])
+        .assert()
+        .success();
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(v["scenario"]["stepped_care"]["step2_entry"], 0.8);
+    capacity()
+        .current_dir(dir.path())
+        .args(["model", "obc", "--level", "country"])
+        .assert()
+        .success();
+    // A cycle through the same file written two ways is still a cycle.
+    let a = write(dir.path(), "a.toml", "extends = \"./b.toml\"\n");
+    write(dir.path(), "b.toml", "extends = \"a.toml\"\n");
+    capacity()
+        .args(["model", a.to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("makes a cycle"));
+}
+
+#[test]
+fn init_keeps_the_data_files_of_its_source() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("sub/data")).unwrap();
+    std::fs::create_dir_all(dir.path().join("other")).unwrap();
+    write(
+        &dir.path().join("sub/data"),
+        "pop.csv",
+        "area_code,age_from,age_to,sex,population\nA,16,74,all,1000\n",
+    );
+    write(
+        &dir.path().join("sub"),
+        "child.toml",
+        "name = \"child\"\nextends = \"obc\"\n[data]\npopulation = \"data/pop.csv\"\n",
+    );
+    capacity()
+        .current_dir(dir.path())
+        .args(["init", "other/new.toml", "--from", "sub/child.toml"])
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(dir.path().join("other/new.toml")).unwrap();
+    assert!(text.contains("\n[data]\npopulation = \""), "{text}");
+    assert!(text.contains("years = 3\n"), "whole years: {text}");
+    let v = model_json(&[dir.path().join("other/new.toml").to_str().unwrap()]);
+    assert_eq!(v["total"]["population_in_scope"], 1000.0);
+}
+
+#[test]
+fn working_days_are_marked_as_assumptions_wherever_printed() {
+    let out = capacity()
+        .args(["model", "clark-hi", "--level", "country"])
+        .assert()
+        .success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let line = text.lines().find(|l| l.contains("Working days")).unwrap();
+    assert!(
+        line.contains("220 (assumption)") && line.contains("240 (assumption)"),
+        "{line}"
+    );
+}

@@ -229,13 +229,15 @@ fn the_report_shows_staff_costs_supervision_and_trainees() {
 }
 
 #[test]
-fn medication_not_costed_and_ratio_roles_are_shown_as_such() {
+fn medication_and_ratio_roles_are_costed_and_shown() {
     let dir = TempDir::new().unwrap();
     std::fs::write(
         dir.path().join("med.toml"),
         "extends = \"obc\"\n\
          [demand]\n\
          medication_only = 0.1\n\
+         [costs]\n\
+         medication_course_cost = 30.0\n\
          [[ratio_roles]]\n\
          role = \"Employment adviser\"\n\
          band = \"5\"\n\
@@ -247,16 +249,19 @@ fn medication_not_costed_and_ratio_roles_are_shown_as_such() {
     let html = report(dir.path(), &args);
     let json = model_json(dir.path(), &args);
     let t = &json["total"];
-    assert!(t["cost_medication"].is_null() && t["cost_total"].is_null());
-    let staff = section(&html, "staff");
-    assert!(staff.contains(
-        "<div class=\"v\">not costed</div><div class=\"k\">medication alone a year</div>"
-    ));
-    // No total: the staff cost is the headline.
+    // medication = people on medication alone x 30 a course; the total adds it to the staff.
+    let medication = field(t, "medication_only") * 30.0;
+    assert!((field(t, "cost_medication") - medication).abs() < 1e-6 * medication);
     let staff_cost = field(t, "cost_low") + field(t, "cost_high") + field(t, "cost_ratio_roles");
+    assert!((field(t, "cost_total") - (staff_cost + medication)).abs() < 1e-6 * staff_cost);
+    let staff = section(&html, "staff");
     assert!(staff.contains(&format!(
-        "<div class=\"v\">{}</div><div class=\"k\">staff cost a year</div>",
-        money(staff_cost)
+        "<div class=\"v\">{}</div><div class=\"k\">medication alone a year</div>",
+        money(field(t, "cost_medication"))
+    )));
+    assert!(staff.contains(&format!(
+        "<div class=\"v\">{}</div><div class=\"k\">total cost a year</div>",
+        money(field(t, "cost_total"))
     )));
     assert!(staff.contains(&format!(
         "<div class=\"v\">{}</div><div class=\"k\">ratio roles a year</div>",
@@ -264,10 +269,8 @@ fn medication_not_costed_and_ratio_roles_are_shown_as_such() {
     )));
     assert!(row_of(staff, "<td>Employment adviser").contains("<td>Ratio role</td>"));
     assert!(staff.contains("<td>All roles, ratio roles too</td>"));
-    // The per-area table shows the staff cost instead.
     let areas = section(&html, "areas");
-    assert!(areas.contains("<th scope=\"col\" class=\"n\">Staff cost</th>"));
-    assert!(areas.contains("the medication is not costed"));
+    assert!(areas.contains("<th scope=\"col\" class=\"n\">Cost</th>"));
 }
 
 #[test]

@@ -115,7 +115,8 @@ fn clinical_hours_basis_and_per_disorder_pathways() {
     let prev = "disorder,age_from,age_to,sex,rate\ndepression,16,74,all,0.1\nptsd,16,74,all,0.1\nany,16,74,all,0.2\n";
     let s = scenario(
         "[low_intensity]\nclinical_hours_per_week = 20.0\ncontact_hours = 0.5\n\
-         [disorders.ptsd]\nstep2_entry = 0.0\nreferral_weight = 0.5\nmedication_only = 0.2\n",
+         [disorders.ptsd]\nstep2_entry = 0.0\nreferral_weight = 0.5\nmedication_only = 0.2\n\
+         [costs]\nmedication_course_cost = 30.0\n",
     );
     let r = run_model(pop, prev, None, None, &s, Level::Leaves);
     assert_close(r.capacity[Intensity::Low].annual_contacts_per_wte, 1_760.0);

@@ -455,17 +455,16 @@ fn years_of_zero_and_fewer_years_than_training() {
     );
 }
 
-/// Without a course cost the medication cost (and so the total) is unknown: a warning, blank
-/// fields, and the staff costs still given. The model issue's scenarios stay valid.
+/// People on medication alone cost drugs: without a course cost the total would understate
+/// the cost, so the course cost is required (exit 2, naming the key that needs it).
 #[test]
-fn medication_cost_unknown_without_a_course_cost() {
+fn medication_course_cost_required_when_anyone_takes_medication_alone() {
     let w = Workdir::new();
     w.write(
         "s.toml",
         &SCENARIO.replace("medication_course_cost = 20.0\n", ""),
     );
-    let out = w
-        .capacity()
+    w.capacity()
         .args([
             "model",
             "s.toml",
@@ -473,21 +472,13 @@ fn medication_cost_unknown_without_a_course_cost() {
             "population.csv",
             "--prevalence",
             "prevalence.csv",
-            "--format",
-            "json",
         ])
         .assert()
-        .success()
+        .code(2)
+        .stdout("")
         .stderr(predicate::str::contains(
-            "costs.medication_course_cost is not set, so cost_medication and cost_total are left blank",
-        ))
-        .get_output()
-        .stdout
-        .clone();
-    let t = serde_json::from_slice::<Value>(&out).unwrap()["total"].clone();
-    assert!(t["cost_medication"].is_null());
-    assert!(t["cost_total"].is_null());
-    close(num(&t, "cost_low"), 400_000.0, "cost_low");
+            "demand.medication_only = 0.2 is above 0, so costs.medication_course_cost is required",
+        ));
 }
 
 #[test]

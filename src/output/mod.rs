@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::model::{AreaResult, Flow, Intensity, ModelResult, PerIntensity, RoleLine};
 use crate::scenario::Scenario;
 
-pub use table::{money, render_table, short_name, thousands};
+pub use table::{money, render_table, short_name, thousands, trainees, workforce_notes};
 
 /// `a / b`, or None (JSON null, an empty CSV cell) when b is zero.
 fn ratio(a: f64, b: f64) -> Option<f64> {
@@ -90,7 +90,7 @@ pub struct Row {
     pub steady_intake_high: f64,
 }
 
-/// One role at one band within a row (JSON only: a CSV row cannot hold a list).
+/// One role at one band within a row: a list in JSON, four columns a role in CSV.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RoleRow {
     pub role: String,
@@ -285,10 +285,28 @@ pub fn render_json(
     s
 }
 
+/// The roles of any row, in order of first appearance: (step, role, band).
+fn role_keys(result: &ModelResult) -> Vec<(&'static str, String, String)> {
+    let mut keys: Vec<(&'static str, String, String)> = Vec::new();
+    for r in result.rows.iter().chain(std::iter::once(&result.total)) {
+        for l in &r.workforce.roles {
+            let key = (l.kind.as_str(), l.role.clone(), l.band.clone());
+            if !keys.contains(&key) {
+                keys.push(key);
+            }
+        }
+    }
+    keys
+}
+
+/// The CSV columns of a role: `role:<step>:<role>:<band>:<field>`.
+pub const ROLE_FIELDS: [&str; 4] = ["wte", "cost", "current_wte", "gap_wte"];
+
 /// CSV: one row per area then the total; with `by_disorder`, a `disorder` column and the
-/// funnel of each disorder after its area's row (`all`). The CSV has the flat fields of `Row`
-/// only: the `roles` list (role, band, WTE, cost, current, gap) is in the JSON, since a CSV
-/// row cannot hold a list.
+/// funnel of each disorder after its area's row (`all`). After the fields of `Row`, four
+/// columns per role and band of the JSON `roles` list, named `role:<step>:<role>:<band>:wte`
+/// (then `cost`, `current_wte`, `gap_wte`); a role an area lacks is 0 there, and disorder rows
+/// leave them empty.
 pub fn render_csv(result: &ModelResult, by_disorder: bool) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut header: Vec<&str> = Vec::new();
@@ -303,6 +321,16 @@ pub fn render_csv(result: &ModelResult, by_disorder: bool) -> String {
         header.push("disorder");
     }
     header.extend(fields.iter().map(String::as_str));
+    let roles = role_keys(result);
+    let role_columns: Vec<String> = roles
+        .iter()
+        .flat_map(|(step, role, band)| {
+            ROLE_FIELDS
+                .iter()
+                .map(move |f| format!("role:{step}:{role}:{band}:{f}"))
+        })
+        .collect();
+    header.extend(role_columns.iter().map(String::as_str));
     w.write_record(&header).expect("in-memory write");
     let cell = |v: &serde_json::Value| match v {
         serde_json::Value::Null => String::new(),
@@ -316,6 +344,15 @@ pub fn render_csv(result: &ModelResult, by_disorder: bool) -> String {
             record.push("all".into());
         }
         record.extend(fields.iter().map(|f| cell(&row[f])));
+        for (step, role, band) in &roles {
+            let line = r
+                .workforce
+                .roles
+                .iter()
+                .find(|l| l.kind.as_str() == *step && l.role == *role && l.band == *band);
+            let values = line.map_or([0.0; 4], |l| [l.wte, l.cost, l.current_wte, l.gap()]);
+            record.extend(values.iter().map(|v| cell(&serde_json::json!(v))));
+        }
         w.write_record(&record).expect("in-memory write");
         if by_disorder {
             for (d, flow) in result.disorders.iter().zip(&r.by_disorder) {
@@ -328,6 +365,7 @@ pub fn render_csv(result: &ModelResult, by_disorder: bool) -> String {
                     };
                     record.push(cell(&v));
                 }
+                record.extend(role_columns.iter().map(|_| String::new()));
                 w.write_record(&record).expect("in-memory write");
             }
         }

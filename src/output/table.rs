@@ -442,6 +442,123 @@ pub fn render_table(
     out
 }
 
+/// Trainees a year: whole numbers where they are many, a decimal where a small area needs a
+/// fraction (0.5 a year is one every other year, not none).
+pub fn trainees(x: f64) -> String {
+    if x.abs() < 10.0 {
+        wte(x)
+    } else {
+        thousands(x)
+    }
+}
+
+/// Words wrapped at `width` columns, each line ending in a newline; a newline in `text`
+/// starts a new line.
+fn wrap(text: &str, width: usize) -> String {
+    text.lines().map(|l| wrap_line(l, width)).collect()
+}
+
+fn wrap_line(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            out.push_str(&line);
+            out.push('\n');
+            line.clear();
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
+/// The total's costs, supervision and training pipeline in three sentences of plain text
+/// (the table wraps them; markdown prints them as paragraphs).
+pub fn workforce_notes(result: &ModelResult, scenario: &Scenario) -> [String; 3] {
+    let total = &result.total;
+    let w = &total.workforce;
+    let c = &scenario.costs;
+    let pay = crate::embedded::afc_pay();
+    let row = Row::new(total, result);
+    let salaries = if c.salary.is_empty() {
+        String::new()
+    } else {
+        let list: Vec<String> = c
+            .salary
+            .iter()
+            .map(|(b, v)| format!("band {b} {}", money(*v)))
+            .collect();
+        format!(", overridden: {}", list.join(", "))
+    };
+    let costs = format!(
+        "Costs: Agenda for Change {} pay at the {} point{salaries}, on-costs {} (employer NI and pension).\n\
+         Staff: low {} + high {} + ratio roles {}; medication {}; total {} a year.\n\
+         Per attended contact: low {}, high {}; per episode: low {}, high {}. Compare \
+         Radhakrishnan et al. 2013: £99 low and £177 high a session, 2011/12 whole-service costs \
+         (docs/costs.md explains the difference).",
+        pay.year(),
+        c.pay_point.as_str(),
+        pct(c.on_cost_rate),
+        money(row.cost_low),
+        money(row.cost_high),
+        money(row.cost_ratio_roles),
+        money(row.cost_medication),
+        money(row.cost_total),
+        opt(row.cost_per_low_contact, money),
+        opt(row.cost_per_high_contact, money),
+        opt(row.cost_per_low_episode, money),
+        opt(row.cost_per_high_episode, money),
+    );
+    let sv = &w.supervision;
+    let sp = &scenario.supervision;
+    let short = sv.supervisor_wte_total() - sv.senior_wte_total();
+    let supervision = format!(
+        "Supervision: {} hours a week (low {} h, high {} h per WTE) = {} supervisor WTE at {} h \
+         each (low {}, high {}); the supervising roles have {} WTE (low {}, high {}): {}.",
+        thousands(sv.hours_total()),
+        sp.low_hours,
+        sp.high_hours,
+        wte(sv.supervisor_wte_total()),
+        sp.hours_per_supervisor_wte,
+        wte(sv.supervisor_wte.low),
+        wte(sv.supervisor_wte.high),
+        wte(sv.senior_wte_total()),
+        wte(sv.senior_wte.low),
+        wte(sv.senior_wte.high),
+        if sv.covered() {
+            "covered".to_string()
+        } else {
+            format!(
+                "NOT covered: {} WTE short (more senior staff, or more hours each)",
+                wte(short)
+            )
+        },
+    );
+    let p = &scenario.pipeline;
+    let training = format!(
+        "Training: to reach the requirement in {} years (training {} year(s), completion {}), start \
+         {} low and {} high intensity trainees a year; then {} and {} a year replace turnover \
+         ({} and {} a year).",
+        p.years,
+        p.training_years,
+        pct(p.completion_rate),
+        trainees(row.trainee_intake_low),
+        trainees(row.trainee_intake_high),
+        trainees(row.steady_intake_low),
+        trainees(row.steady_intake_high),
+        pct(p.turnover_low),
+        pct(p.turnover_high),
+    );
+    [costs, supervision, training]
+}
+
 /// Issue 5: roles and bands with their costs, then costs, supervision and the training
 /// pipeline in a few lines, then the same by area, then (with a workforce file) the gap by
 /// role and band in each area.
@@ -450,8 +567,6 @@ fn workforce_sections(result: &ModelResult, scenario: &Scenario) -> String {
     let total = &result.total;
     let w = &total.workforce;
     let has_gap = result.has_workforce;
-    let c = &scenario.costs;
-    let pay = crate::embedded::afc_pay();
 
     let mut header = vec![
         "Role (total)",
@@ -497,76 +612,10 @@ fn workforce_sections(result: &ModelResult, scenario: &Scenario) -> String {
     out.push_str(&t.to_string());
     out.push('\n');
 
-    let row = Row::new(total, result);
-    let salaries = if c.salary.is_empty() {
-        String::new()
-    } else {
-        let list: Vec<String> = c
-            .salary
-            .iter()
-            .map(|(b, v)| format!("band {b} {}", money(*v)))
-            .collect();
-        format!(", overridden: {}", list.join(", "))
-    };
-    out.push_str(&format!(
-        "Costs: Agenda for Change {} pay at the {} point{salaries}, on-costs {} (employer NI and pension).\n\
-         Staff: low {} + high {} + ratio roles {}; medication {}; total {} a year.\n\
-         Per attended contact: low {}, high {}; per episode: low {}, high {}. Compare\n\
-         Radhakrishnan et al. 2013: £99 low and £177 high a session, 2011/12 whole-service costs\n\
-         (docs/costs.md explains the difference).\n",
-        pay.year(),
-        c.pay_point.as_str(),
-        pct(c.on_cost_rate),
-        money(row.cost_low),
-        money(row.cost_high),
-        money(row.cost_ratio_roles),
-        money(row.cost_medication),
-        money(row.cost_total),
-        opt(row.cost_per_low_contact, money),
-        opt(row.cost_per_high_contact, money),
-        opt(row.cost_per_low_episode, money),
-        opt(row.cost_per_high_episode, money),
-    ));
-    let sv = &w.supervision;
-    let sp = &scenario.supervision;
-    let short = sv.supervisor_wte_total() - sv.senior_wte_total();
-    out.push_str(&format!(
-        "Supervision: {} hours a week (low {} h, high {} h per WTE) = {} supervisor WTE at {} h\n\
-         each (low {}, high {}); the supervising roles have {} WTE (low {}, high {}):\n{}.\n",
-        thousands(sv.hours_total()),
-        sp.low_hours,
-        sp.high_hours,
-        wte(sv.supervisor_wte_total()),
-        sp.hours_per_supervisor_wte,
-        wte(sv.supervisor_wte.low),
-        wte(sv.supervisor_wte.high),
-        wte(sv.senior_wte_total()),
-        wte(sv.senior_wte.low),
-        wte(sv.senior_wte.high),
-        if sv.covered() {
-            "covered".to_string()
-        } else {
-            format!(
-                "NOT covered: {} WTE short (more senior staff, or more hours each)",
-                wte(short)
-            )
-        },
-    ));
-    let p = &scenario.pipeline;
-    out.push_str(&format!(
-        "Training: to reach the requirement in {} years (training {} year(s), completion {}), start\n\
-         {} low and {} high intensity trainees a year; then {} and {} a year replace turnover\n\
-         ({} and {} a year).\n\n",
-        p.years,
-        p.training_years,
-        pct(p.completion_rate),
-        thousands(row.trainee_intake_low),
-        thousands(row.trainee_intake_high),
-        thousands(row.steady_intake_low),
-        thousands(row.steady_intake_high),
-        pct(p.turnover_low),
-        pct(p.turnover_high),
-    ));
+    for note in workforce_notes(result, scenario) {
+        out.push_str(&wrap(&note, WIDTH as usize));
+    }
+    out.push('\n');
 
     // By area.
     let mut t = new_table(vec![
@@ -586,13 +635,13 @@ fn workforce_sections(result: &ModelResult, scenario: &Scenario) -> String {
             (if row.supervision_covered { "yes" } else { "no" }).into(),
             format!(
                 "{} then {}",
-                thousands(row.trainee_intake_low),
-                thousands(row.steady_intake_low)
+                trainees(row.trainee_intake_low),
+                trainees(row.steady_intake_low)
             ),
             format!(
                 "{} then {}",
-                thousands(row.trainee_intake_high),
-                thousands(row.steady_intake_high)
+                trainees(row.trainee_intake_high),
+                trainees(row.steady_intake_high)
             ),
         ]);
     }
@@ -605,7 +654,7 @@ fn workforce_sections(result: &ModelResult, scenario: &Scenario) -> String {
         "\nCost a year; supervisor WTE needed and whether the supervising roles cover it.\n\
          Trainees to start a year: \"X then Y\": X a year for {} years closes the gap, then Y a year\n\
          replaces turnover.\n",
-        p.years
+        scenario.pipeline.years
     ));
 
     // Gap by role and band, per area.

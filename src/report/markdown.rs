@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use crate::model::ModelResult;
-use crate::output::{Provenance, Row};
+use crate::output::{money, trainees, workforce_notes, Provenance, Row};
 use crate::scenario::basis::assumptions;
 use crate::scenario::Scenario;
 
@@ -188,6 +188,8 @@ pub fn render_markdown(
         );
     }
 
+    workforce(&mut out, result, scenario);
+
     let t = Row::new(&result.total, result);
     let _ = writeln!(
         out,
@@ -216,6 +218,123 @@ pub fn render_markdown(
         &rows,
     );
     out
+}
+
+/// Staff by role and band, costs, supervision and trainees; the gap by role with a workforce.
+fn workforce(out: &mut String, result: &ModelResult, scenario: &Scenario) {
+    let has_gap = result.has_workforce;
+    let band = |b: &str| {
+        if b.is_empty() {
+            "-".to_string()
+        } else {
+            b.to_string()
+        }
+    };
+    out.push_str("## Staff, costs and training (total)\n\n");
+    let mut header = vec!["Role", "Band", "Step", "WTE", "Salary", "Cost a year"];
+    if has_gap {
+        header.extend(["Current", "Gap"]);
+    }
+    let mut numeric = vec![false, false, false, true, true, true];
+    numeric.extend([has_gap, has_gap]);
+    let rows: Vec<Vec<String>> = result
+        .total
+        .workforce
+        .roles
+        .iter()
+        .map(|l| {
+            let mut cells = vec![
+                if l.supervises {
+                    format!("{} (supervises)", l.role)
+                } else {
+                    l.role.clone()
+                },
+                band(&l.band),
+                l.kind.as_str().to_string(),
+                grouped(l.wte, 1),
+                opt(l.salary, money),
+                money(l.cost),
+            ];
+            if has_gap {
+                cells.extend([grouped(l.current_wte, 1), grouped(l.gap(), 1)]);
+            }
+            cells
+        })
+        .collect();
+    table(out, &header, &numeric, &rows);
+    for note in workforce_notes(result, scenario) {
+        let _ = writeln!(out, "{}\n", note.replace('\n', " "));
+    }
+
+    let rows: Vec<Vec<String>> = result
+        .rows
+        .iter()
+        .chain(std::iter::once(&result.total))
+        .map(|a| {
+            let r = Row::new(a, result);
+            vec![
+                area_label(a),
+                money(r.cost_total),
+                grouped(r.supervisor_wte, 1),
+                (if r.supervision_covered { "yes" } else { "no" }).to_string(),
+                format!(
+                    "{} then {}",
+                    trainees(r.trainee_intake_low),
+                    trainees(r.steady_intake_low)
+                ),
+                format!(
+                    "{} then {}",
+                    trainees(r.trainee_intake_high),
+                    trainees(r.steady_intake_high)
+                ),
+            ]
+        })
+        .collect();
+    table(
+        out,
+        &[
+            "Area",
+            "Cost a year",
+            "Supervisor WTE",
+            "Covered",
+            "Trainees low",
+            "Trainees high",
+        ],
+        &[false, true, true, false, true, true],
+        &rows,
+    );
+    let _ = writeln!(
+        out,
+        "Trainees to start a year: \"X then Y\": X a year for {} years closes the gap, then Y a year replaces turnover.\n",
+        scenario.pipeline.years
+    );
+
+    if has_gap {
+        out.push_str("## Gap by role and band\n\n");
+        let mut rows = Vec::new();
+        for a in result.rows.iter().chain(std::iter::once(&result.total)) {
+            for l in &a.workforce.roles {
+                if l.wte == 0.0 && l.current_wte == 0.0 {
+                    continue;
+                }
+                rows.push(vec![
+                    area_label(a),
+                    l.role.clone(),
+                    band(&l.band),
+                    l.kind.as_str().to_string(),
+                    grouped(l.wte, 1),
+                    grouped(l.current_wte, 1),
+                    grouped(l.gap(), 1),
+                ]);
+            }
+        }
+        table(
+            out,
+            &["Area", "Role", "Band", "Step", "Required", "Current", "Gap"],
+            &[false, false, false, false, true, true, true],
+            &rows,
+        );
+    }
 }
 
 #[cfg(test)]

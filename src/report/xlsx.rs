@@ -6,7 +6,7 @@ use rust_xlsxwriter::{DocProperties, Format, Workbook, Worksheet, XlsxError};
 use serde::Serialize;
 
 use crate::model::ModelResult;
-use crate::output::{DisorderRow, Provenance, Row};
+use crate::output::{DisorderRow, Provenance, RoleRow, Row};
 use crate::scenario::basis::assumptions;
 use crate::scenario::Scenario;
 
@@ -33,6 +33,7 @@ fn format_of(field: &str) -> &'static str {
         f if f.ends_with("_wte") && !f.starts_with("low_share") => WTE,
         "low_high_ratio" => RATIO,
         "low_share_wte" | "low_share_contacts" | "access_rate" => SHARE,
+        f if f.starts_with("requirement_met_") => SHARE,
         f if f.ends_with("_per_wte") => "#,##0.0",
         // Pounds per contact or episode (issue 5): pence matter at £18.21 a contact.
         f if f.starts_with("cost_per_") => "#,##0.00",
@@ -206,8 +207,8 @@ fn new_workbook(title: &str) -> Workbook {
 }
 
 /// The workbook of `capacity model --format xlsx`: Areas (one row per area and the total,
-/// the fields and names of the CSV), Funnel, Disorders (with `by_disorder`), One WTE,
-/// Assumptions and Inputs.
+/// the fields and names of the CSV), Roles (each area's roles and bands: WTE, cost, current
+/// staff and gap), Funnel, Disorders (with `by_disorder`), One WTE, Assumptions and Inputs.
 pub fn model_workbook(
     result: &ModelResult,
     scenario: &Scenario,
@@ -225,6 +226,22 @@ pub fn model_workbook(
         rows.push(cells);
     }
     write_table(wb.add_worksheet(), "Areas", &header, &rows, 2)?;
+
+    let mut header = Vec::new();
+    let mut rows = Vec::new();
+    for a in result.rows.iter().chain(std::iter::once(&result.total)) {
+        for l in &a.workforce.roles {
+            let (names, cells) = record(&RoleRow::new(l));
+            header = vec!["area_code".to_string(), "area_name".to_string()];
+            header.extend(names);
+            header.push("salary".into());
+            let mut row = vec![Cell::Text(a.code.clone()), Cell::Text(a.name.clone())];
+            row.extend(cells);
+            row.push(l.salary.map_or(Cell::Empty, |s| Cell::Number(s, COUNT)));
+            rows.push(row);
+        }
+    }
+    write_table(wb.add_worksheet(), "Roles", &header, &rows, 2)?;
 
     let stages = funnel_stages(&result.total, result, scenario);
     let rows: Vec<Vec<Cell>> = stages

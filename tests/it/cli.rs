@@ -353,3 +353,57 @@ fn working_days_are_marked_as_assumptions_wherever_printed() {
         "{line}"
     );
 }
+
+#[test]
+fn csv_carries_the_roles_and_the_gap_by_role_and_band() {
+    let dir = tempfile::tempdir().unwrap();
+    let staff = write(
+        dir.path(),
+        "staff.csv",
+        "area_code,role,band,wte,li_share,hi_share\nE54000008,PWP,5,120,1,0\nE54000008,Counsellor,6,4,0,1\n",
+    );
+    let args = [
+        "--area",
+        "E54000008",
+        "--workforce",
+        staff.to_str().unwrap(),
+    ];
+    let out = capacity()
+        .args(["model", "--format", "csv"])
+        .args(args)
+        .output()
+        .unwrap();
+    let mut r = csv::Reader::from_reader(out.stdout.as_slice());
+    let headers = r.headers().unwrap().clone();
+    let rows: Vec<_> = r.records().map(|r| r.unwrap()).collect();
+    let col = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("no column {name}"))
+    };
+    let total = &rows[1];
+    assert_eq!(&total[0], "total");
+    // Every role of the JSON list, each as four columns, with the same numbers.
+    let v = model_json(&args);
+    for role in v["total"]["roles"].as_array().unwrap() {
+        let key = format!(
+            "role:{}:{}:{}",
+            role["intensity"].as_str().unwrap(),
+            role["role"].as_str().unwrap(),
+            role["band"].as_str().unwrap()
+        );
+        for field in ["wte", "cost", "current_wte", "gap_wte"] {
+            let text = &total[col(&format!("{key}:{field}"))];
+            let expected = role[field].as_f64().unwrap();
+            assert!(
+                (text.parse::<f64>().unwrap() - expected).abs() <= 1e-9 * expected.abs().max(1.0),
+                "{key}:{field}"
+            );
+        }
+    }
+    // The counsellors are a role only the workforce has: current 4, required 0.
+    assert_eq!(&total[col("role:high:Counsellor:6:current_wte")], "4.0");
+    assert_eq!(&total[col("role:high:Counsellor:6:gap_wte")], "-4.0");
+    assert_eq!(&total[col("role:low:PWP:5:current_wte")], "120.0");
+}

@@ -441,11 +441,24 @@ fn the_model_workbook_round_trips_names_and_numbers() {
     let mut book = Xlsx::new(Cursor::new(bytes)).unwrap();
     assert_eq!(
         book.sheet_names(),
-        vec!["Areas", "Funnel", "One WTE", "Assumptions", "Inputs"]
+        vec![
+            "Areas",
+            "Roles",
+            "Funnel",
+            "One WTE",
+            "Assumptions",
+            "Inputs"
+        ]
     );
 
-    // Areas: the CSV's header and every number, as numbers.
-    let (header, rows) = csv_rows(dir.path(), &[]);
+    // Areas: the CSV's header and every number, as numbers (the CSV's role columns are the
+    // Roles sheet).
+    let (mut header, mut rows) = csv_rows(dir.path(), &[]);
+    let first_role = header.iter().position(|h| h.starts_with("role:")).unwrap();
+    header.truncate(first_role);
+    for row in &mut rows {
+        row.truncate(first_role);
+    }
     let areas = book.worksheet_range("Areas").unwrap();
     assert_eq!(areas.height(), rows.len() + 1);
     for (c, h) in header.iter().enumerate() {
@@ -475,6 +488,46 @@ fn the_model_workbook_round_trips_names_and_numbers() {
     assert!(numbers > 42 * 20);
     let last = areas.height() - 1;
     assert_eq!(areas.get((last, 0)), Some(&Data::String("total".into())));
+
+    // Roles: each area's roles and bands, numbers as numbers, equal to the JSON's list.
+    let roles = book.worksheet_range("Roles").unwrap();
+    let head: Vec<String> = roles
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert_eq!(
+        head,
+        [
+            "area_code",
+            "area_name",
+            "role",
+            "band",
+            "intensity",
+            "wte",
+            "cost",
+            "current_wte",
+            "gap_wte",
+            "salary"
+        ]
+    );
+    assert_eq!(roles.height(), 1 + 43 * 4);
+    let json = capacity(dir.path())
+        .args(["model", "--format", "json"])
+        .output()
+        .unwrap()
+        .stdout;
+    let v: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    let pwp = &v["total"]["roles"][0];
+    let total_pwp = roles
+        .rows()
+        .find(|r| r[0] == Data::String("total".into()) && r[2] == Data::String("PWP".into()))
+        .unwrap();
+    assert_eq!(total_pwp[5], Data::Float(pwp["wte"].as_f64().unwrap()));
+    assert_eq!(total_pwp[6], Data::Float(pwp["cost"].as_f64().unwrap()));
+    assert_eq!(total_pwp[9], Data::Float(32_324.0));
 
     let funnel = book.worksheet_range("Funnel").unwrap();
     assert_eq!(
@@ -544,6 +597,7 @@ fn markdown_is_pipe_tables_with_every_icb() {
         "## One WTE a year",
         "## Areas",
         "## By disorder (total)",
+        "## Staff, costs and training (total)",
         "## Assumptions",
     ] {
         assert!(md.contains(heading), "{heading}");
@@ -554,6 +608,12 @@ fn markdown_is_pipe_tables_with_every_icb() {
         assert!(md.contains(&format!("| {short} | {code} |")), "{short}");
     }
     assert!(md.contains("| `capacity.working_days` | 220 | assumption |"));
+    assert!(
+        md.contains("| PWP | 5 | low | 4,475.4 | £32,324 | £194.4m |"),
+        "{md}"
+    );
+    assert!(md.contains("\nSupervision: 10,523 hours a week"));
+    assert!(md.contains("| Total | £411.7m | 1,403.1 | no | 2,449 then 1,287 | 1,066 then 263 |"));
     // Every table line has the same number of cells as its header.
     for block in md.split("\n\n").filter(|b| b.starts_with('|')) {
         let lines: Vec<&str> = block.lines().collect();

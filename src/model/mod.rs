@@ -191,6 +191,9 @@ pub struct ModelResult {
     pub rows: Vec<AreaResult>,
     pub total: AreaResult,
     pub has_workforce: bool,
+    /// Whether some leaf's deprivation factor differs from the scenario's (an `[areas.<code>]`
+    /// override or an areas-file prevalence_factor), so the funnel can say so.
+    pub deprivation_varies: bool,
 }
 
 /// The deprivation factor of a leaf: the nearest per-area override in the scenario (the leaf
@@ -248,12 +251,17 @@ pub fn evaluate(prepared: &Prepared, scenario: &Scenario) -> ModelResult {
     total.current = prepared.total_current;
     total.current_roles = prepared.total_current_roles.clone();
     total.detail(scenario, pay);
+    let deprivation_varies = prepared
+        .leaves
+        .iter()
+        .any(|l| leaf_deprivation(l, scenario) != scenario.demand.deprivation_factor);
     ModelResult {
         disorders: prepared.disorders.clone(),
         capacity,
         rows,
         total,
         has_workforce: prepared.has_workforce,
+        deprivation_varies,
     }
 }
 

@@ -1,5 +1,6 @@
 //! Rendering model results: the flat rows of CSV and JSON, and the table people read.
 
+pub mod funnel;
 mod table;
 
 use serde::Serialize;

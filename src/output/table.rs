@@ -4,9 +4,10 @@
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{CellAlignment, ColumnConstraint, ContentArrangement, Table, Width};
 
-use crate::model::{AreaResult, Intensity, ModelResult, PerIntensity, RoleKind};
-use crate::scenario::{basis, CapacityBasis, IntensitySettings, Scenario};
+use crate::model::{AreaResult, ModelResult, PerIntensity, RoleKind};
+use crate::scenario::Scenario;
 
+use super::funnel::{funnel_stages, grouped, one_wte_lines};
 use super::{Provenance, Row};
 
 /// Readable in a 100-column terminal.
@@ -100,22 +101,6 @@ pub fn short_name(name: &str) -> String {
     n.replace(" Integrated Care Board", "")
 }
 
-fn settings(s: &Scenario, i: Intensity) -> &IntensitySettings {
-    match i {
-        Intensity::Low => &s.low_intensity,
-        Intensity::High => &s.high_intensity,
-    }
-}
-
-/// A scenario-wide rate and whether any disorder overrides it.
-fn rule(name: &str, value: f64, overridden: bool) -> String {
-    if overridden {
-        format!("x {name} {value:.2}, by disorder where set (--by-disorder)")
-    } else {
-        format!("x {name} {value:.2}")
-    }
-}
-
 pub fn render_table(
     result: &ModelResult,
     scenario: &Scenario,
@@ -141,121 +126,13 @@ pub fn render_table(
         provenance.prevalence
     ));
 
-    // The funnel, with the rule behind each stage.
-    let over =
-        |f: &dyn Fn(&crate::scenario::DisorderOverride) -> bool| scenario.disorders.values().any(f);
-    let cap = &result.capacity;
+    // The funnel, with the rule behind each stage (one description for every output).
     let mut t = new_table(vec!["Demand funnel (total)", "People a year", "Rule"]);
-    let d = &result.total.flow.demand;
-    let rows: Vec<(String, f64, String)> = vec![
-        (
-            format!("Population aged {ages}"),
-            total.population_in_scope,
-            "population file, age window pro rata".into(),
-        ),
-        (
-            "Prevalent cases".into(),
-            d.prevalent,
-            format!(
-                "x prevalence ({}) x deprivation {:.2}",
-                match scenario.demand.comorbidity {
-                    crate::scenario::Comorbidity::Primary => "primary",
-                    crate::scenario::Comorbidity::Sum => "sum",
-                },
-                scenario.demand.deprivation_factor
-            ),
-        ),
-        (
-            "Presenting".into(),
-            d.presenting,
-            rule(
-                "presentation_rate",
-                scenario.demand.presentation_rate,
-                false,
-            ),
-        ),
-        (
-            "Detected".into(),
-            d.detected,
-            rule("detection_rate", scenario.demand.detection_rate, false),
-        ),
-        (
-            "Referred (new episodes)".into(),
-            d.referred,
-            rule(
-                "referral_weight",
-                scenario.demand.referral_weight,
-                over(&|o| o.referral_weight.is_some()),
-            ),
-        ),
-        (
-            "Medication only".into(),
-            d.medication_only,
-            rule(
-                "medication_only",
-                scenario.demand.medication_only,
-                over(&|o| o.medication_only.is_some()),
-            ),
-        ),
-        (
-            "Treated psychologically".into(),
-            d.treated,
-            "referred - medication only".into(),
-        ),
-        (
-            "Low intensity episodes (step 2)".into(),
-            total.low_episodes,
-            rule(
-                "step2_entry",
-                scenario.stepped_care.step2_entry,
-                over(&|o| o.step2_entry.is_some()),
-            ),
-        ),
-        (
-            "  of which stepped up to step 3".into(),
-            total.stepped_up,
-            rule(
-                "step_up",
-                scenario.stepped_care.step_up,
-                over(&|o| o.step_up.is_some()),
-            ),
-        ),
-        (
-            "High intensity episodes (step 3)".into(),
-            total.high_episodes,
-            "direct (1 - step2_entry) + stepped up".into(),
-        ),
-        (
-            "Low intensity contacts".into(),
-            total.low_contacts,
-            format!("x {} contacts per episode", cap.low.contacts_per_episode),
-        ),
-        (
-            "High intensity contacts".into(),
-            total.high_contacts,
-            format!("x {} contacts per episode", cap.high.contacts_per_episode),
-        ),
-    ];
-    for (stage, value, why) in rows {
-        t.add_row(vec![stage, thousands(value), why]);
-    }
-    for i in Intensity::ALL {
+    for stage in funnel_stages(&result.total, result, scenario) {
         t.add_row(vec![
-            format!(
-                "{} WTE",
-                if i == Intensity::Low {
-                    "Low intensity"
-                } else {
-                    "High intensity"
-                }
-            ),
-            wte(result.total.flow.wte[i]),
-            format!(
-                "booked / {} per WTE (DNA {:.2}, headroom {:.2})",
-                thousands(cap[i].annual_contacts_per_wte),
-                cap[i].dna_rate,
-                cap[i].headroom
-            ),
+            stage.label,
+            grouped(stage.value, stage.decimals),
+            stage.rule,
         ]);
     }
     if let Some(c) = t.column_mut(1) {
@@ -266,49 +143,8 @@ pub fn render_table(
 
     // What one WTE delivers.
     let mut t = new_table(vec!["One WTE a year", "Low intensity", "High intensity"]);
-    let basis = |i: Intensity| match settings(scenario, i).basis {
-        CapacityBasis::ContactsPerDay {
-            contacts_per_day,
-            caseload,
-        } => {
-            format!("{contacts_per_day} contacts/day x {caseload:.2} caseload")
-        }
-        CapacityBasis::ClinicalHours {
-            clinical_hours_per_week,
-            contact_hours,
-        } => {
-            format!(
-                "{clinical_hours_per_week} h/week / {:.0} min per contact",
-                contact_hours * 60.0
-            )
-        }
-    };
-    let pair = |f: &dyn Fn(Intensity) -> String| -> Vec<String> {
-        Intensity::ALL.iter().map(|&i| f(i)).collect()
-    };
-    let lines: Vec<(&str, Vec<String>)> = vec![
-        ("Capacity basis", pair(&basis)),
-        (
-            "Working days",
-            pair(&|i| basis::working_days_text(scenario, i.section(), cap[i].working_days)),
-        ),
-        (
-            "Attended contacts",
-            pair(&|i| thousands(cap[i].annual_contacts_per_wte)),
-        ),
-        (
-            "Contacts per episode",
-            pair(&|i| format!("{}", cap[i].contacts_per_episode)),
-        ),
-        (
-            "Episodes completed",
-            pair(&|i| format!("{:.1}", cap[i].episodes_per_wte)),
-        ),
-    ];
-    for (label, values) in lines {
-        let mut row = vec![label.to_string()];
-        row.extend(values);
-        t.add_row(row);
+    for (label, low, high) in one_wte_lines(result, scenario) {
+        t.add_row(vec![label, low, high]);
     }
     right_align(&mut t, 1);
     out.push_str(&t.to_string());

@@ -199,9 +199,15 @@ pub struct Assumption {
     pub set_in: String,
 }
 
-/// `0.5` -> "0.5", `220.0` -> "220", `0.5476190476190477` -> "0.5476".
+/// `0.5` -> "0.5", `220.0` -> "220", `0.5476190476190477` -> "0.5476", `0.00001` ->
+/// "0.00001" (small values keep four significant digits).
 pub fn short_number(x: f64) -> String {
-    let s = format!("{x:.4}");
+    let decimals = if x != 0.0 && x.abs() < 0.01 {
+        (3.0 - x.abs().log10().floor()).min(15.0) as usize
+    } else {
+        4
+    };
+    let s = format!("{x:.decimals$}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
     if s == "-0" {
         "0".into()
@@ -252,8 +258,54 @@ pub fn assumptions(s: &Scenario) -> Vec<Assumption> {
         source: source.into(),
         set_in: set_in("demand.comorbidity"),
     });
-    out.extend(s.numbers().into_iter().map(|(k, v, _)| numeric(&k, v)));
+    out.push(Assumption {
+        key: "costs.pay_point".into(),
+        number: None,
+        value: s.costs.pay_point.as_str().into(),
+        basis: Basis::Assumption,
+        source:
+            "which point of each band's pay scale a WTE costs (a workforce's spread of \
+                 experience); the pay table is Agenda for Change 2024/25, cited in data/afc_pay.csv"
+                .into(),
+        set_in: set_in("costs.pay_point"),
+    });
+    out.extend(s.numbers().into_iter().map(|(k, v, _)| {
+        let mut a = numeric(&k, v);
+        if let Some(r) = ratio_role_of(s, &k) {
+            // Say which role the ratio is of; only the employment advisers' 1 per 8
+            // therapists has a published source.
+            let published = r.per == super::RatioBasis::TotalWte
+                && same(r.ratio, 0.125)
+                && r.role.to_ascii_lowercase().contains("employment");
+            a.basis = if published { Basis::Cited } else { Basis::Assumption };
+            a.source = if published {
+                format!(
+                    "{} (band {}): 1 per 8 therapists, the ratio NHS England set for IAPT employment advisers (the 2017-18 Employment Advisers in IAPT pilot)",
+                    r.role, r.band
+                )
+            } else {
+                format!(
+                    "{} (band {}): {} WTE per {}, a ratio set in the scenario",
+                    r.role,
+                    r.band,
+                    short_number(r.ratio),
+                    r.per.as_str()
+                )
+            };
+        }
+        a
+    }));
     out
+}
+
+/// The ratio role a `ratio_roles.N.ratio` key belongs to.
+fn ratio_role_of<'a>(s: &'a Scenario, key: &str) -> Option<&'a super::RatioRole> {
+    let n: usize = key
+        .strip_prefix("ratio_roles.")?
+        .strip_suffix(".ratio")?
+        .parse()
+        .ok()?;
+    s.ratio_roles.get(n)
 }
 
 #[cfg(test)]
@@ -300,6 +352,37 @@ mod tests {
             classify("high_intensity.contact_hours", 70.0 / 60.0).0,
             Basis::Seeds
         );
+    }
+
+    #[test]
+    fn every_choice_is_listed_with_where_it_was_set_and_whose_ratio_it_is() {
+        let (s, _) = crate::scenario::load_str(
+            "mine.toml",
+            "extends = \"obc\"\n[demand]\ncomorbidity = \"sum\"\n[costs]\npay_point = \"top\"\n\
+             [[ratio_roles]]\nrole = \"Employment adviser\"\nband = \"5\"\nper = \"total_wte\"\nratio = 0.125\n\
+             [[ratio_roles]]\nrole = \"Admin\"\nband = \"3\"\nper = \"population_in_scope\"\nratio = 0.00001\n",
+        )
+        .unwrap();
+        let a = assumptions(&s);
+        let find = |k: &str| a.iter().find(|x| x.key == k).unwrap();
+        assert_eq!(find("demand.comorbidity").value, "sum");
+        assert_eq!(find("demand.comorbidity").set_in, "mine.toml:3");
+        assert_eq!(find("costs.pay_point").value, "top");
+        assert_eq!(find("costs.pay_point").set_in, "mine.toml:5");
+        let adviser = find("ratio_roles.0.ratio");
+        assert_eq!(adviser.basis, Basis::Cited);
+        assert!(adviser
+            .source
+            .starts_with("Employment adviser (band 5): 1 per 8"));
+        let admin = find("ratio_roles.1.ratio");
+        assert_eq!(admin.value, "0.00001");
+        assert_eq!(admin.basis, Basis::Assumption);
+        assert_eq!(
+            admin.source,
+            "Admin (band 3): 0.00001 WTE per population_in_scope, a ratio set in the scenario"
+        );
+        assert_eq!(short_number(0.5476190476190477), "0.5476");
+        assert_eq!(short_number(0.001234567), "0.001235");
     }
 
     #[test]

@@ -485,6 +485,7 @@ pub fn resolve(layers: Vec<Layer>) -> Result<(Scenario, Warnings), InputError> {
             }
             if let Some(c) = d.comorbidity {
                 s.demand.comorbidity = c;
+                set(&mut origin, "demand.comorbidity".into(), li);
             }
         }
         if let Some(st) = &r.stepped_care {

@@ -407,3 +407,26 @@ fn csv_carries_the_roles_and_the_gap_by_role_and_band() {
     assert_eq!(&total[col("role:high:Counsellor:6:gap_wte")], "-4.0");
     assert_eq!(&total[col("role:low:PWP:5:current_wte")], "120.0");
 }
+
+#[test]
+fn the_funnel_says_when_deprivation_differs_by_area() {
+    let dir = tempfile::tempdir().unwrap();
+    let sc = write(
+        dir.path(),
+        "dep.toml",
+        "extends = \"obc\"\n[areas.E54000008]\ndeprivation_factor = 1.2\n",
+    );
+    let rule = |args: &[&str]| {
+        let out = capacity().arg("model").args(args).assert().success();
+        let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+        let at = text.find("Prevalent cases").unwrap();
+        text[at..].lines().take(2).collect::<Vec<_>>().join(" ")
+    };
+    // The rule wraps in the table: its words, on two lines.
+    let varied = rule(&[sc.to_str().unwrap()]);
+    assert!(
+        varied.contains("deprivation 1.00, by") && varied.contains("area where [areas]"),
+        "{varied}"
+    );
+    assert!(!rule(&[]).contains("by area"));
+}

@@ -521,19 +521,28 @@ pub fn format_change(d: &Drift) -> String {
 
 /// The drift table people read: scenario, area, field, expected, actual, change, largest
 /// first (sort before calling), at most `max_rows` lines (0: all) and a count of the rest.
-pub fn render_drift_table(drift: &[Drift], max_rows: usize) -> String {
+/// The drift table, largest change first, capped at `max_rows` (0: every row). `width`: wrap
+/// to fit a terminal of that many columns; None never wraps (a CI log is grepped for field
+/// names and numbers, which must stay whole).
+pub fn render_drift_table(drift: &[Drift], max_rows: usize, width: Option<u16>) -> String {
     let shown = if max_rows == 0 {
         drift.len()
     } else {
         max_rows.min(drift.len())
     };
     let mut t = Table::new();
-    t.load_preset(UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_width(100)
-        .set_header(vec![
-            "scenario", "area", "field", "expected", "actual", "change",
-        ]);
+    t.load_preset(UTF8_FULL_CONDENSED).set_header(vec![
+        "scenario", "area", "field", "expected", "actual", "change",
+    ]);
+    match width {
+        Some(w) => {
+            t.set_content_arrangement(ContentArrangement::Dynamic)
+                .set_width(w);
+        }
+        None => {
+            t.set_content_arrangement(ContentArrangement::Disabled);
+        }
+    }
     for d in &drift[..shown] {
         t.add_row(vec![
             d.scenario.clone(),
@@ -918,11 +927,11 @@ mod tests {
         a["total"]["low_wte"] = json!(32.0);
         let mut c = compare("obc", &sample(), &a, Tolerance::default());
         sort_largest_first(&mut c.drift);
-        let t = render_drift_table(&c.drift, 2);
+        let t = render_drift_table(&c.drift, 2, Some(100));
         assert!(t.contains("areas") || t.contains("A"), "{t}");
         assert!(t.contains("... and 1 more"), "{t}");
         assert!(t.contains("+10.00%"), "{t}");
-        assert!(!render_drift_table(&c.drift, 0).contains("more"));
+        assert!(!render_drift_table(&c.drift, 0, None).contains("more"));
     }
 
     #[test]

@@ -14,14 +14,12 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) => {
             // A closed pipe (`capacity model | head`) is not an error.
-            if err.chain().any(|e| {
-                e.downcast_ref::<std::io::Error>()
-                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-            }) {
+            if cmd::is_broken_pipe(&err) {
                 return ExitCode::SUCCESS;
             }
             let _ = std::io::stdout().flush();
-            eprintln!("error: {err:#}");
+            // Not eprintln!: it panics when stderr is a closed pipe (`2>&1 | head`).
+            let _ = writeln!(std::io::stderr(), "error: {err:#}");
             ExitCode::from(cmd::exit_code(&err))
         }
     }

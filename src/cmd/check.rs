@@ -21,7 +21,7 @@ use capacity::problems::Problems;
 use capacity::scenario::{self, preset_names, DataPaths, Scenario, ScenarioSource};
 use capacity::{embedded, InputError, Warnings};
 
-use super::io::{emit, load_inputs, AtomicOutput, DataArgs, Failure};
+use super::io::{emit, is_broken_pipe, load_inputs, warn, AtomicOutput, DataArgs, Failure};
 
 /// Where the expected files of the shipped presets live, relative to the current folder.
 pub const PRESET_EXPECTED_DIR: &str = "scenarios/expected";
@@ -133,6 +133,8 @@ struct Complete {
     dir: PathBuf,
     /// What the scenarios are, for the message about a file without one.
     of: String,
+    /// The command that blesses this folder (and so removes such a file).
+    bless: String,
 }
 
 struct Plan {
@@ -193,6 +195,7 @@ fn plan(args: &CheckArgs) -> Result<Plan, InputError> {
         complete.push(Complete {
             dir: preset_dir.clone(),
             of: format!("a shipped preset (presets: {})", preset_names().join(", ")),
+            bless: "capacity check --bless".into(),
         });
     }
     for arg in &args.scenarios {
@@ -218,6 +221,7 @@ fn plan(args: &CheckArgs) -> Result<Plan, InputError> {
             complete.push(Complete {
                 dir: dir.clone(),
                 of: format!("a .toml scenario file in {arg}"),
+                bless: format!("capacity check --bless {arg}"),
             });
             targets.extend(files.iter().map(|f| file(f, Some(dir.clone()))));
         } else {
@@ -281,7 +285,7 @@ fn read_expected(path: &Path) -> Result<Expected, String> {
 }
 
 /// Expected files in `complete` folders that no checked scenario writes to.
-fn orphans(plan: &Plan) -> Vec<(PathBuf, &str)> {
+fn orphans(plan: &Plan) -> Vec<(PathBuf, &Complete)> {
     let wanted: BTreeSet<&Path> = plan.targets.iter().map(|t| t.expected.as_path()).collect();
     let mut out = Vec::new();
     let mut seen = BTreeSet::new();
@@ -298,7 +302,7 @@ fn orphans(plan: &Plan) -> Vec<(PathBuf, &str)> {
             .filter(|p| !wanted.contains(p.as_path()))
             .collect();
         found.sort();
-        out.extend(found.into_iter().map(|p| (p, c.of.as_str())));
+        out.extend(found.into_iter().map(|p| (p, c)));
     }
     out
 }
@@ -391,14 +395,16 @@ fn prepare(plan: &Plan, bless: bool) -> Result<Prepared, InputError> {
         expected.push(e);
     }
     let mut stale = Vec::new();
-    for (path, of) in orphans(plan) {
+    for (path, folder) in orphans(plan) {
         if bless {
             stale.push(path);
         } else {
             problems.push(format!(
-                "{}: expected outcomes for '{}', which is not {of}; if the scenario was removed or renamed, delete the file (`capacity check --bless` removes it)",
+                "{}: expected outcomes for '{}', which is not {}; if the scenario was removed or renamed, delete the file (`{}` removes it)",
                 path.display(),
-                stem(&path)
+                stem(&path),
+                folder.of,
+                folder.bless
             ));
         }
     }
@@ -490,7 +496,7 @@ fn run_all(
     let runs = runs.into_iter().collect::<Result<Vec<Run>>>()?;
     for (t, r) in targets.iter().zip(&runs) {
         for w in &r.warnings {
-            eprintln!("warning: {}: {w}", t.label);
+            warn(&format!("{}: {w}", t.label));
         }
     }
     Ok(runs)
@@ -622,7 +628,13 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
         }
         Format::Table => render_text(&statuses, &drift, tol, args.max_rows, args.bless),
     };
-    emit(None, &text)?;
+    // A reader that stops early (`| head`) must not turn drift into success: the exit code
+    // still says what was found.
+    if let Err(e) = emit(None, &text) {
+        if !is_broken_pipe(&e) {
+            return Err(e);
+        }
+    }
     let drifted = statuses.iter().filter(|s| s.status == State::Drift).count();
     if drifted > 0 && !args.bless {
         return Err(Failure(format!(
@@ -685,7 +697,9 @@ fn render_text(
             "\n{} ({tolerance}), largest change first:\n",
             moved(drift.len())
         ));
-        out.push_str(&render_drift_table(drift, max_rows));
+        // Wrapped to a terminal's 100 columns; whole lines in a log or a pipe.
+        let width = std::io::IsTerminal::is_terminal(&std::io::stdout()).then_some(100);
+        out.push_str(&render_drift_table(drift, max_rows, width));
         out.push_str("\nFields that moved:\n");
         out.push_str(&render_moved_fields(drift));
     }

@@ -1,5 +1,6 @@
 //! `capacity init`: write a fully commented scenario for a commissioner to edit.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -64,7 +65,8 @@ pub fn run(args: InitArgs) -> Result<ExitCode> {
         base.data.population.is_some()
     );
     output.commit(text.as_bytes())?;
-    eprintln!(
+    let _ = writeln!(
+        std::io::stderr(),
         "wrote {} (from {}); edit it, then run: capacity model {}",
         args.file.display(),
         args.from,

@@ -168,8 +168,21 @@ pub fn load_inputs(
 
 pub fn print_warnings(warnings: &Warnings) {
     for w in warnings {
-        eprintln!("warning: {w}");
+        warn(w);
     }
+}
+
+/// A warning on stderr; a closed stderr is not worth a panic.
+pub fn warn(message: &str) {
+    let _ = writeln!(std::io::stderr(), "warning: {message}");
+}
+
+/// Whether an error is a closed pipe on the way out (`capacity ... | head`).
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 /// An output file written all at once: to a temporary file beside it, then renamed, so a

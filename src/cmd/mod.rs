@@ -13,7 +13,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-pub use io::exit_code;
+pub use io::{exit_code, is_broken_pipe};
 
 const LONG_ABOUT: &str = "\
 Workforce capacity modelling for NHS psychological therapy services.

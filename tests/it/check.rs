@@ -639,3 +639,77 @@ fn the_readme_and_the_ci_example_document_check() {
         ".ci/run does not run capacity check"
     );
 }
+
+/// A reader that stops early (`capacity check --format json | head`) or a closed stderr
+/// (`2>&1 | head`) must not turn drift into success, nor into a panic.
+#[test]
+fn drift_exits_1_even_when_the_reader_stops_early() {
+    use std::io::Read;
+    use std::process::Stdio;
+    let dir = obc_copy();
+    let file = dir.path().join("obc.toml");
+    edit(&file, "contacts_per_day = 16 ", "contacts_per_day = 17 ");
+    let bin = assert_cmd::cargo::cargo_bin("capacity");
+    // The JSON of every drifted number is far more than a pipe holds: the writer meets a
+    // closed pipe.
+    let mut child = std::process::Command::new(&bin)
+        .args(["check", "--format", "json"])
+        .arg(&file)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut head = [0u8; 100];
+    child.stdout.take().unwrap().read_exact(&mut head).unwrap();
+    assert_eq!(child.wait().unwrap().code(), Some(1));
+    // stderr closed before the drift message is written.
+    let mut child = std::process::Command::new(&bin)
+        .args(["check"])
+        .arg(&file)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stderr.take());
+    assert_eq!(child.wait().unwrap().code(), Some(1));
+}
+
+/// In a CI log (not a terminal) the drift table is never wrapped: field names stay whole.
+#[test]
+fn the_drift_table_keeps_field_names_whole_in_a_log() {
+    let dir = obc_copy();
+    let file = dir.path().join("obc.toml");
+    edit(&file, "step_up = 0.10", "step_up = 0.30");
+    let o = capacity()
+        .args(["check", "--max-rows", "0"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(out.contains("disorders[depression].high_episodes"), "{out}");
+    let table: Vec<&str> = out.lines().filter(|l| l.starts_with('│')).collect();
+    assert!(table.len() > 100);
+    // One line a row: every row names its scenario.
+    assert!(table.iter().skip(1).all(|l| l.contains("obc.toml")));
+}
+
+#[test]
+fn an_orphan_in_a_folder_names_the_command_that_removes_it() {
+    let dir = obc_copy();
+    fs::copy(
+        shipped_expected("obc"),
+        dir.path().join("expected/gone.json"),
+    )
+    .unwrap();
+    let o = capacity().arg("check").arg(dir.path()).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains(&format!(
+            "(`capacity check --bless {}` removes it)",
+            dir.path().display()
+        )),
+        "{err}"
+    );
+}

@@ -383,8 +383,9 @@ impl Fields<'_> {
             Ok(x) if x.is_finite() => Some(x),
             _ => {
                 let at = self.at();
-                self.problems
-                    .push(format!("{at}: {column} = '{v}' is not a number"));
+                self.problems.push(format!(
+                    "{at}: {column} = '{v}' is not a number; write a plain number such as 1234.5 (no units, per cent signs, NaN or infinity)"
+                ));
                 None
             }
         }

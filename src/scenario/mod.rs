@@ -741,6 +741,37 @@ impl Scenario {
             }
         }
         self.validate_workforce(locate, &mut problems, &mut warnings);
+        // Each value can be in range while together they leave a WTE almost nothing to do
+        // (a caseload of 1e-300): the requirement would be infinite, not a number to plan by.
+        if problems.is_empty() {
+            for (section, s) in [
+                ("low_intensity", &self.low_intensity),
+                ("high_intensity", &self.high_intensity),
+            ] {
+                let days = s.working_days.unwrap_or(self.capacity.working_days);
+                let k = crate::model::capacity::annual_contacts_per_wte(&s.basis, days);
+                if !(k >= 1.0 && k.is_finite()) {
+                    problems.push(format!(
+                        "{}: [{section}] gives one WTE {k:e} attended contacts a year (from {}); at least 1 is needed: check its capacity keys and the working days",
+                        locate(&format!(
+                            "{section}.{}",
+                            match s.basis {
+                                CapacityBasis::ContactsPerDay { .. } => "caseload",
+                                CapacityBasis::ClinicalHours { .. } => "contact_hours",
+                            }
+                        )),
+                        match s.basis {
+                            CapacityBasis::ContactsPerDay { contacts_per_day, caseload } => format!(
+                                "contacts_per_day {contacts_per_day:?} x caseload {caseload:?} x working days {days:?}"
+                            ),
+                            CapacityBasis::ClinicalHours { clinical_hours_per_week, contact_hours } => format!(
+                                "clinical_hours_per_week {clinical_hours_per_week:?} / contact_hours {contact_hours:?} x working days {days:?} / 5"
+                            ),
+                        }
+                    ));
+                }
+            }
+        }
         let p = &self.population;
         if p.age_min >= p.age_max {
             problems.push(format!(

@@ -296,26 +296,41 @@ fn split_key(key: &str) -> Vec<String> {
 fn parse_layer(label: &str, text: &str, dir: Option<PathBuf>) -> Result<Layer, InputError> {
     let raw: RawScenario = toml::from_str(text).map_err(|e| {
         let message = e.message().trim();
-        // For an unknown key toml points at its table; the key's own line helps more.
-        let unknown_key_line = message
+        let span_line = e
+            .span()
+            .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+        // For an unknown key toml points at its table; the key's own line, in that table,
+        // helps more.
+        let unknown = message
             .strip_prefix("unknown field `")
-            .and_then(|rest| rest.split('`').next())
-            .and_then(|key| {
-                text.lines().position(|l| {
-                    let l = l.trim_start();
-                    l.strip_prefix(key)
-                        .is_some_and(|r| r.trim_start().starts_with('='))
-                })
-            })
-            .map(|i| i + 1);
-        let line = unknown_key_line
-            .or_else(|| {
-                e.span()
-                    .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1)
-            })
-            .map(|l| format!(":{l}"))
-            .unwrap_or_default();
-        InputError::one(format!("{label}{line}: {message}"))
+            .and_then(|rest| rest.split('`').next());
+        if let Some(key) = unknown {
+            let from = span_line.unwrap_or(1) - 1;
+            let is_key = |l: &str| {
+                l.trim_start()
+                    .strip_prefix(key)
+                    .is_some_and(|r| r.trim_start().starts_with('='))
+            };
+            let line = text
+                .lines()
+                .enumerate()
+                .skip(from)
+                .find(|(_, l)| is_key(l))
+                .or_else(|| text.lines().enumerate().find(|(_, l)| is_key(l)))
+                .map(|(i, _)| i + 1)
+                .or(span_line);
+            let at = line.map(|l| format!(":{l}")).unwrap_or_default();
+            return InputError::one(format!("{label}{at}: {message}"));
+        }
+        let Some(line) = span_line else {
+            return InputError::one(format!("{label}: {message}"));
+        };
+        match (key_at(text, line), plain_type_error(message)) {
+            (Some((path, value)), Some(what)) => {
+                InputError::one(format!("{label}:{line}: {path} = {value}: {what}"))
+            }
+            _ => InputError::one(format!("{label}:{line}: {message}")),
+        }
     })?;
     Ok(Layer {
         label: label.to_string(),
@@ -400,6 +415,53 @@ fn follow_extends(mut layers: Vec<Layer>) -> Result<Vec<Layer>, InputError> {
         }
         layers.push(layer);
     }
+}
+
+/// The dotted key set on a line of TOML text, and the value as written: the last `[table]`
+/// or `[[array]]` header above the line, then the line's own key.
+fn key_at(text: &str, line: usize) -> Option<(String, String)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let own = lines.get(line.checked_sub(1)?)?;
+    let (key, value) = own.split_once('=')?;
+    let key = key.trim();
+    if key.is_empty() || key.starts_with('#') {
+        return None;
+    }
+    let value = value.split(" #").next().unwrap_or(value).trim().to_string();
+    let table = lines[..line - 1]
+        .iter()
+        .rev()
+        .map(|l| l.trim())
+        .find(|l| l.starts_with('['))
+        .map(|l| l.trim_matches(|c| c == '[' || c == ']').trim().to_string());
+    let path = match table {
+        Some(t) if !t.is_empty() => format!("{t}.{key}"),
+        _ => key.to_string(),
+    };
+    Some((path, value))
+}
+
+/// A serde type error ("invalid type: string \"0.5\", expected f64") in a planner's words.
+fn plain_type_error(message: &str) -> Option<String> {
+    if message.starts_with("unknown variant") {
+        return Some(message.replace("unknown variant", "not a choice:"));
+    }
+    let expected = message.rsplit("expected ").next()?;
+    let want = match expected.trim() {
+        "f64" | "f32" => "a number",
+        "u32" | "u64" | "usize" | "i64" | "i32" => "a whole number",
+        "a boolean" | "bool" => "true or false",
+        "a string" | "a borrowed string" => "text in quotes",
+        "a sequence" => "a list in brackets, e.g. [\"E54000008\"]",
+        other if other.starts_with("one of") => return Some(format!("expected {other}")),
+        _ => return None,
+    };
+    let hint = if message.contains("invalid type: string") && want.contains("number") {
+        " (write it without quotes)"
+    } else {
+        ""
+    };
+    Some(format!("expected {want}{hint}"))
 }
 
 /// Whether two layers are the same file (`a.toml` and `./a.toml` are) or the same preset.

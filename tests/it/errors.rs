@@ -460,3 +460,60 @@ fn a_partial_parent_row_is_named_as_partial() {
             "the row London (E40000003) holds 1 of its 5 areas",
         ));
 }
+
+#[test]
+fn wrong_types_in_the_scenario_name_the_key_in_plain_words() {
+    let e = scenario_error("[demand]\npresentation_rate = \"0.5\"\n");
+    assert!(
+        e.contains("bad.toml:2: demand.presentation_rate = \"0.5\": expected a number (write it without quotes)"),
+        "{e}"
+    );
+    let e = scenario_error("[population]\nage_min = 16.5\n");
+    assert!(
+        e.contains("bad.toml:2: population.age_min = 16.5: expected a whole number"),
+        "{e}"
+    );
+    let e = scenario_error("[population]\nareas = \"E54000008\"\n");
+    assert!(
+        e.contains("population.areas = \"E54000008\": expected a list in brackets"),
+        "{e}"
+    );
+    let e = scenario_error("[demand]\ncomorbidity = \"both\"\n");
+    assert!(
+        e.contains(
+            "demand.comorbidity = \"both\": not a choice: `both`, expected `primary` or `sum`"
+        ),
+        "{e}"
+    );
+}
+
+#[test]
+fn an_unknown_key_is_found_in_its_own_table() {
+    // step_up is a key of [stepped_care], so the one under [capacity] is the typo.
+    let e = scenario_error("[stepped_care]\nstep_up = 0.1\n[capacity]\nstep_up = 0.2\n");
+    assert!(e.contains("bad.toml:4: unknown field `step_up`"), "{e}");
+}
+
+#[test]
+fn capacity_values_that_leave_a_wte_no_contacts() {
+    // Each in range, together an infinite requirement.
+    let e = scenario_error("[low_intensity]\ncaseload = 1e-300\n");
+    assert!(
+        e.contains("bad.toml:2: [low_intensity] gives one WTE 3.52e-297 attended contacts a year (from contacts_per_day 16.0 x caseload 1e-300 x working days 220.0); at least 1 is needed"),
+        "{e}"
+    );
+}
+
+#[test]
+fn not_a_number_says_what_a_number_looks_like() {
+    let e = data_error(
+        "--population",
+        "area_code,age_from,age_to,sex,population\nA,20,29,F,NaN\n",
+    );
+    assert!(
+        e.contains(
+            "input.csv:2: population = 'NaN' is not a number; write a plain number such as 1234.5"
+        ),
+        "{e}"
+    );
+}

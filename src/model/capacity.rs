@@ -3,9 +3,9 @@
 
 use serde::Serialize;
 
-use crate::scenario::{CapacityBasis, IntensitySettings, Scenario};
+use crate::scenario::{CapacityBasis, Scenario};
 
-use super::intensity::{Intensity, PerIntensity};
+use super::intensity::PerIntensity;
 
 /// What one WTE of an intensity delivers, resolved from the scenario.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -35,16 +35,9 @@ pub fn annual_contacts_per_wte(basis: &CapacityBasis, working_days: f64) -> f64 
     }
 }
 
-fn settings(scenario: &Scenario, i: Intensity) -> &IntensitySettings {
-    match i {
-        Intensity::Low => &scenario.low_intensity,
-        Intensity::High => &scenario.high_intensity,
-    }
-}
-
 pub fn wte_capacity(scenario: &Scenario) -> PerIntensity<WteCapacity> {
     PerIntensity::from_fn(|i| {
-        let s = settings(scenario, i);
+        let s = scenario.intensity(i);
         let working_days = s.working_days.unwrap_or(scenario.capacity.working_days);
         let k = annual_contacts_per_wte(&s.basis, working_days);
         WteCapacity {

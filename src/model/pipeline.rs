@@ -34,10 +34,7 @@ impl PipelineParams {
     pub fn of(p: &PipelineSettings, i: Intensity) -> PipelineParams {
         PipelineParams {
             years: p.years.max(0.0) as u32,
-            turnover: match i {
-                Intensity::Low => p.turnover_low,
-                Intensity::High => p.turnover_high,
-            },
+            turnover: p.turnover(i),
             training_years: p.training_years.max(0.0) as u32,
             completion_rate: p.completion_rate,
         }

@@ -122,11 +122,7 @@ pub fn required_roles(
 ) -> Vec<RoleLine> {
     let mut lines = Vec::new();
     for i in Intensity::ALL {
-        let settings = match i {
-            Intensity::Low => &scenario.low_intensity,
-            Intensity::High => &scenario.high_intensity,
-        };
-        for r in &settings.roles {
+        for r in &scenario.intensity(i).roles {
             lines.push(RoleLine {
                 role: r.role.clone(),
                 band: r.band.clone(),
@@ -229,10 +225,7 @@ pub fn supervision(
     lines: &[RoleLine],
     s: &SupervisionSettings,
 ) -> Supervision {
-    let hours = PerIntensity {
-        low: wte.low * s.low_hours,
-        high: wte.high * s.high_hours,
-    };
+    let hours = PerIntensity::from_fn(|i| wte[i] * s.hours(i));
     Supervision {
         hours,
         supervisor_wte: hours.map(|h| h / s.hours_per_supervisor_wte),

@@ -19,6 +19,7 @@ use serde::Serialize;
 
 pub use crate::inputs::PayPoint;
 use crate::inputs::{normalize_band, BANDS};
+use crate::model::Intensity;
 use crate::problems::{percent_hint, InputError, Problems};
 use crate::Warnings;
 pub use raw::find_line;
@@ -138,6 +139,16 @@ pub struct SupervisionSettings {
     pub hours_per_supervisor_wte: f64,
 }
 
+impl SupervisionSettings {
+    /// Supervision hours a week each WTE of a step needs.
+    pub fn hours(&self, i: Intensity) -> f64 {
+        match i {
+            Intensity::Low => self.low_hours,
+            Intensity::High => self.high_hours,
+        }
+    }
+}
+
 /// `[pipeline]` (issue 5, part 4): training the workforce that closes the gap.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PipelineSettings {
@@ -151,6 +162,16 @@ pub struct PipelineSettings {
     pub training_years: f64,
     /// c: share of trainees who complete and join.
     pub completion_rate: f64,
+}
+
+impl PipelineSettings {
+    /// Annual turnover of a step's qualified staff.
+    pub fn turnover(&self, i: Intensity) -> f64 {
+        match i {
+            Intensity::Low => self.turnover_low,
+            Intensity::High => self.turnover_high,
+        }
+    }
 }
 
 /// What a ratio role's WTE is proportional to.
@@ -795,6 +816,14 @@ impl Scenario {
 }
 
 impl Scenario {
+    /// The settings of one step of care: `[low_intensity]` or `[high_intensity]`.
+    pub fn intensity(&self, i: Intensity) -> &IntensitySettings {
+        match i {
+            Intensity::Low => &self.low_intensity,
+            Intensity::High => &self.high_intensity,
+        }
+    }
+
     /// Whether any disorder, or the scenario as a whole, sends people to medication alone.
     pub fn any_medication_only(&self) -> bool {
         self.demand.medication_only > 0.0

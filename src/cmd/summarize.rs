@@ -41,7 +41,8 @@ pub struct SummarizeArgs {
 }
 
 pub fn run(args: SummarizeArgs) -> Result<ExitCode> {
-    let outputs = parse_outputs(&args.outputs)?;
+    // A blank cost in the rows files is named where it is read.
+    let outputs = parse_outputs(&args.outputs, None)?;
     let mut files = Vec::new();
     for path in &args.rows {
         let file = File::open(path).map_err(|e| {

@@ -78,7 +78,8 @@ pub struct SweepArgs {
     #[arg(long, value_name = "FILE")]
     pub manifest: Option<PathBuf>,
     /// The outputs to summarise, comma-separated: any field of `capacity model` that is always a
-    /// number (not the ratios, unit costs or flags) [default:
+    /// number (not the ratios, unit costs or flags), and cost_medication and cost_total when
+    /// the medication cost is known [default:
     /// low_wte,high_wte,total_wte,referred,gap_low_wte,gap_high_wte]
     #[arg(long, value_name = "LIST", value_delimiter = ',')]
     pub outputs: Vec<String>,
@@ -95,19 +96,29 @@ pub struct SweepArgs {
     pub no_summary: bool,
 }
 
-/// The fields to summarise, checked.
-pub fn parse_outputs(list: &[String]) -> Result<Vec<usize>, InputError> {
+/// The costs a summary can take besides the fields that are always numbers: blank only when
+/// people choose medication alone and no course cost is known.
+const COST_OUTPUTS: [&str; 2] = ["cost_medication", "cost_total"];
+
+/// The fields to summarise, checked. `cost_blank` says why the costs would be blank in every
+/// run (then they cannot be summarised); None when they are known.
+pub fn parse_outputs(list: &[String], cost_blank: Option<&str>) -> Result<Vec<usize>, InputError> {
     let names: Vec<&str> = if list.is_empty() {
         DEFAULT_OUTPUTS.to_vec()
     } else {
         list.iter().map(|s| s.trim()).collect()
     };
-    let valid = fields::summarisable();
+    let mut valid = fields::summarisable();
+    valid.extend(COST_OUTPUTS);
     let mut out = Vec::new();
     let mut bad = Vec::new();
+    let mut problems = capacity::problems::Problems::new();
     for n in names {
-        match field_index(n) {
-            Some(i) if valid.contains(&n) => {
+        match (field_index(n), cost_blank) {
+            (Some(_), Some(why)) if COST_OUTPUTS.contains(&n) => {
+                problems.push(format!("--outputs {n}: {why}"))
+            }
+            (Some(i), _) if valid.contains(&n) => {
                 if !out.contains(&i) {
                     out.push(i)
                 }
@@ -116,13 +127,28 @@ pub fn parse_outputs(list: &[String]) -> Result<Vec<usize>, InputError> {
         }
     }
     if !bad.is_empty() {
-        return Err(InputError::one(format!(
+        problems.push(format!(
             "--outputs {}: not an output that can be summarised; expected any of {}",
             bad.join(","),
             valid.join(", ")
-        )));
+        ));
     }
-    Ok(out)
+    problems.finish(out)
+}
+
+/// Why the base scenario's costs are blank in every run, if they are.
+fn cost_blank(sweep: &Sweep, base: &Scenario) -> Option<String> {
+    let course_known = base.costs.medication_course_cost.is_some()
+        || sweep
+            .params
+            .iter()
+            .any(|p| p.path == "costs.medication_course_cost");
+    (base.any_medication_only() && !course_known).then(|| {
+        format!(
+            "the base scenario {} sends people to medication alone (medication_only > 0) but sets no costs.medication_course_cost, so cost_medication and cost_total are blank in every run; set the cost of one course in the base scenario",
+            base.name
+        )
+    })
 }
 
 /// `--shard K/N`: the runs of slice K (1-based) of N equal slices of 0..total.
@@ -427,7 +453,7 @@ pub fn run(args: SweepArgs) -> Result<ExitCode> {
     let outputs = if args.no_summary {
         Vec::new()
     } else {
-        parse_outputs(&args.outputs)?
+        parse_outputs(&args.outputs, cost_blank(&sweep, &base).as_deref())?
     };
     let total_runs = sweep.total_runs();
     let (shard, runs) = match &args.shard {

@@ -469,7 +469,7 @@ fn every_bad_sweep_file_class_gets_a_named_error() {
         ("no-seed", vary("param = \"demand.detection_rate\"\ndist = \"uniform\"\nlow = 0.4\nhigh = 0.6").replace("seed = 1\n", ""), vec!["seed is missing"]),
         ("runs-in-grid", "base = \"obc\"\ndesign = \"grid\"\nruns = 5\n[[vary]]\nparam = \"demand.detection_rate\"\nvalues = [0.4]\n".into(), vec!["runs-in-grid.toml:3", "runs is for the random designs"]),
         ("no-vary", mc.into(), vec!["no [[vary]] tables"]),
-        ("unknown-param", vary("param = \"demand.presentation\"\ndist = \"uniform\"\nlow = 0.4\nhigh = 0.6"), vec!["unknown-param.toml:7", "param = \"demand.presentation\"", "demand.presentation_rate", "disorders.<id>"]),
+        ("unknown-param", vary("param = \"demand.presentation\"\ndist = \"uniform\"\nlow = 0.4\nhigh = 0.6"), vec!["unknown-param.toml:7", "param = \"demand.presentation\"", "demand.presentation_rate", "disorders.<id>", "costs.salary.<band>"]),
         ("repeated-param", format!("{}\n[[vary]]\nparam = \"demand.detection_rate\"\ndist = \"uniform\"\nlow = 0.4\nhigh = 0.6\n", vary("param = \"demand.detection_rate\"\ndist = \"uniform\"\nlow = 0.4\nhigh = 0.6")), vec!["already varied"]),
         ("bad-dist", vary("param = \"demand.detection_rate\"\ndist = \"gaussian\"\nlow = 0.4\nhigh = 0.6"), vec!["dist = \"gaussian\"", "\"normal80\""]),
         ("no-dist", vary("param = \"demand.detection_rate\"\nlow = 0.4\nhigh = 0.6"), vec!["dist is missing"]),
@@ -669,4 +669,270 @@ fn rows_only_gives_the_same_rows() {
     let out = ok(d, &args);
     assert!(String::from_utf8_lossy(&out.stdout).contains("2408 rows written"));
     assert_eq!(std::fs::read(a).unwrap(), std::fs::read(b).unwrap());
+}
+
+/// Regression: the sweep ran values `capacity model` rejects (2.5 years, a turnover of 1, one
+/// skill-mix share on its own, years below training years, medication with no course cost).
+/// Each is now an error naming the file, the line, the key, the value and what is valid.
+#[test]
+fn regression_sweep_accepts_only_what_capacity_model_accepts() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let grid = "base = \"obc\"\ndesign = \"grid\"\n";
+    let one_way = "base = \"obc\"\ndesign = \"one-way\"\n";
+    let mc = "base = \"obc\"\ndesign = \"monte-carlo\"\nruns = 10\nseed = 1\n";
+    let cases: Vec<(&str, String, Vec<&str>)> = vec![
+        (
+            "fractional-years",
+            format!("{grid}[[vary]]\nparam = \"pipeline.years\"\nvalues = [2.5, 0.5]\n"),
+            vec![
+                "fractional-years.toml:5: [[vary]] pipeline.years: values[0] = 2.5 is not a whole number of years",
+                "values[1] = 0.5",
+            ],
+        ),
+        (
+            "fractional-range",
+            format!("{grid}[[vary]]\nparam = \"pipeline.training_years\"\nfrom = 1\nto = 2\nsteps = 3\n"),
+            vec!["fractional-range.toml:7", "value #2 = 1.5", "whole number"],
+        ),
+        (
+            "years-below-training",
+            format!("{grid}[[vary]]\nparam = \"pipeline.years\"\nvalues = [1, 2, 3]\n[[vary]]\nparam = \"pipeline.training_years\"\nvalues = [1, 2]\n"),
+            vec![
+                "pipeline.years = 1, pipeline.training_years = 2",
+                "give years >= training_years",
+            ],
+        ),
+        (
+            "years-below-base-training",
+            format!("{one_way}[[vary]]\nparam = \"pipeline.training_years\"\nlow = 1\nhigh = 4\n"),
+            vec![
+                "years-below-base-training.toml:3: [[vary]] pipeline.training_years: the run at high = 4",
+                "pipeline.years = 3 is less than training_years = 4",
+            ],
+        ),
+        (
+            "turnover-one",
+            format!("{one_way}[[vary]]\nparam = \"pipeline.turnover_low\"\nlow = 0.1\nhigh = 1.0\n"),
+            vec!["turnover-one.toml:6", "high = 1 is not below 1"],
+        ),
+        (
+            "turnover-uniform-one",
+            format!("{mc}[[vary]]\nparam = \"pipeline.turnover_high\"\ndist = \"uniform\"\nlow = 0.1\nhigh = 1.0\n"),
+            vec!["high = 1 is not below 1"],
+        ),
+        (
+            "drawn-years",
+            format!("{mc}[[vary]]\nparam = \"pipeline.years\"\ndist = \"uniform\"\nlow = 2\nhigh = 4\n"),
+            vec!["drawn-years.toml:6", "random draws are not whole numbers", "values = [3, 4, 5]"],
+        ),
+        (
+            "drawn-share",
+            format!("{mc}[[vary]]\nparam = \"low_intensity.roles.0.share\"\ndist = \"uniform\"\nlow = 0.7\nhigh = 0.9\n"),
+            vec!["drawn-share.toml:6", "must sum to 1", "vary another key"],
+        ),
+        (
+            "one-way-share",
+            format!("{one_way}[[vary]]\nparam = \"high_intensity.roles.1.share\"\nlow = 0.1\nhigh = 0.2\n"),
+            vec!["one-way-share.toml:4", "high_intensity.roles must sum to 1"],
+        ),
+        (
+            "grid-share",
+            format!("{grid}[[vary]]\nparam = \"low_intensity.roles.0.share\"\nvalues = [0.85, 0.9]\n"),
+            vec![
+                "low_intensity.roles.0.share = 0.9 (every key at its highest value)",
+                "the shares sum to",
+            ],
+        ),
+        (
+            "grid-medication",
+            format!("{grid}[[vary]]\nparam = \"demand.medication_only\"\nvalues = [0, 0.1]\n"),
+            vec!["grid-medication.toml:3", "costs.medication_course_cost is not set", "Drug Tariff"],
+        ),
+        (
+            "drawn-medication",
+            format!("{mc}[[vary]]\nparam = \"disorders.depression.medication_only\"\ndist = \"uniform\"\nlow = 0\nhigh = 0.2\n"),
+            vec!["drawn-medication.toml:5", "costs.medication_course_cost is not set"],
+        ),
+        (
+            "age",
+            format!("{mc}[[vary]]\nparam = \"population.age_min\"\ndist = \"uniform\"\nlow = 16\nhigh = 18\n"),
+            vec!["age.toml:6", "cannot be swept", "population"],
+        ),
+        (
+            "clinical-hours",
+            format!("{mc}[[vary]]\nparam = \"high_intensity.clinical_hours_per_week\"\ndist = \"uniform\"\nlow = 18\nhigh = 22\n"),
+            vec!["clinical-hours.toml:6", "worked out from contacts_per_day and caseload", "clark-hi"],
+        ),
+        (
+            "salary-band",
+            format!("{mc}[[vary]]\nparam = \"costs.salary.11\"\ndist = \"uniform\"\nlow = 1000\nhigh = 2000\n"),
+            vec!["salary-band.toml:6", "'11'", "8a"],
+        ),
+    ];
+    for (name, text, wanted) in cases {
+        let path = write(d, &format!("{name}.toml"), &text);
+        let out = capacity()
+            .current_dir(d)
+            .args(["sweep", path.to_str().unwrap(), "--level", "region"])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{name}: {err}");
+        for w in wanted {
+            assert!(err.contains(w), "{name}: expected '{w}' in: {err}");
+        }
+    }
+}
+
+/// A clinical-hours key on a scenario that has them is fine, and the valid-keys message
+/// lists the optional cost keys.
+#[test]
+fn valid_keys_include_the_optional_cost_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(
+        dir.path(),
+        "nope.toml",
+        "base = \"obc\"\ndesign = \"grid\"\n[[vary]]\nparam = \"costs.nope\"\nvalues = [1]\n",
+    );
+    let out = capacity().arg("sweep").arg(&path).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    for w in [
+        "costs.salary.<band>",
+        "costs.medication_course_cost",
+        "costs.on_cost_rate",
+    ] {
+        assert!(err.contains(w), "expected '{w}' in {err}");
+    }
+}
+
+/// Regression: normal80 on a turnover clamped draws to exactly 1.0, which `capacity model`
+/// rejects; now they stay below 1.
+#[test]
+fn regression_turnover_draws_stay_below_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let path = write(
+        d,
+        "turnover.toml",
+        "base = \"obc\"\ndesign = \"monte-carlo\"\nruns = 400\nseed = 3\n[[vary]]\nparam = \"pipeline.turnover_low\"\ndist = \"normal80\"\nlow = 0.6\nhigh = 0.99\n",
+    );
+    let rows = d.join("rows.csv");
+    ok(
+        d,
+        &[
+            "sweep",
+            path.to_str().unwrap(),
+            "--level",
+            "region",
+            "--rows",
+            rows.to_str().unwrap(),
+        ],
+    );
+    let (header, rows) = read_csv(&rows);
+    let col = header
+        .iter()
+        .position(|h| h == "pipeline.turnover_low")
+        .unwrap();
+    let values: Vec<f64> = rows.iter().map(|r| r[col].parse().unwrap()).collect();
+    let max = values.iter().copied().fold(f64::MIN, f64::max);
+    assert!(max < 1.0, "a draw reached {max}");
+    // Some draws were clamped (about 10% of a normal with these 10th and 90th percentiles
+    // lies above 1): the clamp was exercised.
+    assert!(values.iter().filter(|&&v| v > 0.999).count() > 10);
+}
+
+/// Regression: `--outputs cost_total` was always refused; it works when the medication cost
+/// is known, and names the missing course cost when it is not.
+#[test]
+fn regression_cost_total_can_be_summarised_when_known() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let path = write(
+        d,
+        "costed.toml",
+        "base = \"obc\"\ndesign = \"grid\"\n[[vary]]\nparam = \"demand.medication_only\"\nvalues = [0, 0.1]\n[[vary]]\nparam = \"costs.medication_course_cost\"\nvalues = [10, 20]\n",
+    );
+    let summary = d.join("s.csv");
+    ok(
+        d,
+        &[
+            "sweep",
+            path.to_str().unwrap(),
+            "--level",
+            "region",
+            "--outputs",
+            "cost_total,cost_medication",
+            "--summary",
+            summary.to_str().unwrap(),
+        ],
+    );
+    let s = summary_of(&summary);
+    let medication = &s[&("total".to_string(), "cost_medication".to_string())];
+    assert_eq!(medication["min"], 0.0);
+    assert!(medication["max"] > 0.0);
+    assert!(s[&("total".to_string(), "cost_total".to_string())]["p50"] > 0.0);
+
+    write(
+        d,
+        "medicated.toml",
+        "extends = \"obc\"\n[demand]\nmedication_only = 0.1\n",
+    );
+    let path = write(
+        d,
+        "uncosted.toml",
+        "base = \"medicated.toml\"\ndesign = \"grid\"\n[[vary]]\nparam = \"demand.presentation_rate\"\nvalues = [0.4, 0.6]\n",
+    );
+    let out = capacity()
+        .current_dir(d)
+        .args(["sweep", path.to_str().unwrap(), "--outputs", "cost_total"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--outputs cost_total") && err.contains("costs.medication_course_cost"),
+        "{err}"
+    );
+}
+
+/// Regression: a grid's from/to/steps were built in full before any size check, so
+/// steps = 100000000000 aborted on a failed allocation (exit 134). Sizes are now checked
+/// from the file first: exit 2 with what to change.
+#[test]
+fn regression_huge_grids_fail_before_anything_is_built() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let range = |steps: &str| {
+        format!("[[vary]]\nparam = \"demand.presentation_rate\"\nfrom = 0.1\nto = 0.2\nsteps = {steps}\n")
+    };
+    let cases = [
+        ("one-key", range("100000000000"), "steps = 100000000000 is more than 10000000 values"),
+        ("one-key-300m", range("300000000"), "latin-hypercube"),
+        (
+            "product",
+            format!(
+                "{}[[vary]]\nparam = \"demand.detection_rate\"\nfrom = 0.1\nto = 0.2\nsteps = 2000000\n",
+                range("2000000")
+            ),
+            "the grid has 4000000000000 points",
+        ),
+    ];
+    for (name, vary, wanted) in cases {
+        let path = write(
+            d,
+            &format!("{name}.toml"),
+            &format!("base = \"obc\"\ndesign = \"grid\"\n{vary}"),
+        );
+        let out = capacity()
+            .current_dir(d)
+            .args(["sweep", path.to_str().unwrap()])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{name}: {err}");
+        assert!(err.contains(wanted), "{name}: expected '{wanted}' in {err}");
+        assert!(err.contains(&format!("{name}.toml")), "{name}: {err}");
+    }
 }

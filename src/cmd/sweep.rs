@@ -1,33 +1,38 @@
 //! `capacity sweep`: many runs of the model with assumptions varied, summarised as ranges.
+//! The runs themselves are `capacity::sweep::execute`; this file reads the inputs, checks the
+//! request fits, and writes the outputs (all or nothing).
 
-use std::fs::File;
-use std::io::{BufWriter, IsTerminal, Write};
+use std::io::{IsTerminal, Write};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::json;
-use sha2::{Digest, Sha256};
 
 use capacity::model::{self, Prepared};
+use capacity::report::{sha256_hex, InputHash};
 use capacity::scenario::{self, Scenario};
-use capacity::sweep::fast::FastModel;
-use capacity::sweep::fields::{self, field_index, StaffingPlan, DEFAULT_OUTPUTS};
-use capacity::sweep::plan::{probe_scenario, MAX_LHS_RUNS};
+use capacity::sweep::execute::{area_labels, describe, execute};
+use capacity::sweep::fields::{self, field_index, DEFAULT_OUTPUTS};
+use capacity::sweep::plan::MAX_LHS_RUNS;
 use capacity::sweep::report::{
-    render_summary_csv, render_table, render_tornado_csv, render_tornado_table, summarize_columns,
-    tornado,
+    render_summary_csv, render_table, render_tornado_csv, render_tornado_table,
 };
+use capacity::sweep::rows::shard_runs;
 use capacity::sweep::run::bytes_per_row_estimate;
 use capacity::sweep::spec::{self, Design};
-use capacity::sweep::{AreaLabel, Engine, Plan, RowFormat, Sweep};
-use capacity::{embedded, InputError};
+use capacity::sweep::{RowFormat, Sweep};
+use capacity::{embedded, InputError, Warnings};
 
-use super::io::{is_special_file, load_inputs, print_warnings, AtomicOutput, DataArgs, Failure};
+use super::io::{
+    check_distinct, commit_all, input_hashes, is_special_file, load_inputs, print_warnings,
+    resolved, AtomicOutput, DataArgs, Failure,
+};
 
 const AFTER_HELP: &str = "\
 The sweep file (TOML; unknown keys are errors):
@@ -73,8 +78,9 @@ pub struct SweepArgs {
     /// swing) to this file; design = "one-way" only
     #[arg(long, value_name = "FILE")]
     pub tornado: Option<PathBuf>,
-    /// Write the manifest (tool version, resolved sweep and scenario, seed, input hashes)
-    /// here [default: manifest.json beside the first output file]
+    /// Write the manifest (tool version, resolved sweep and scenario, seed, runs, input hashes)
+    /// here [default: ROWS.manifest.json beside the --rows file, which `capacity summarize`
+    /// reads; else manifest.json beside the first output file]
     #[arg(long, value_name = "FILE")]
     pub manifest: Option<PathBuf>,
     /// The outputs to summarise, comma-separated: any field of `capacity model` that is always a
@@ -152,7 +158,7 @@ fn cost_blank(sweep: &Sweep, base: &Scenario) -> Option<String> {
 }
 
 /// `--shard K/N`: the runs of slice K (1-based) of N equal slices of 0..total.
-fn parse_shard(arg: &str, total: u64) -> Result<(u64, u64, std::ops::Range<u64>), InputError> {
+fn parse_shard(arg: &str, total: u64) -> Result<(u64, u64, Range<u64>), InputError> {
     let err = || {
         InputError::one(format!(
             "--shard {arg}: expected K/N with 1 <= K <= N, e.g. --shard 3/10 for the third of ten slices"
@@ -164,17 +170,7 @@ fn parse_shard(arg: &str, total: u64) -> Result<(u64, u64, std::ops::Range<u64>)
     if n == 0 || k == 0 || k > n {
         return Err(err());
     }
-    let at = |i: u64| (u128::from(total) * u128::from(i) / u128::from(n)) as u64;
-    Ok((k, n, at(k - 1)..at(k)))
-}
-
-fn sha256_hex(bytes: &[u8]) -> String {
-    format!("{:x}", Sha256::digest(bytes))
-}
-
-fn hash_file(path: &Path) -> Result<String> {
-    let bytes = std::fs::read(path).with_context(|| format!("hashing {}", path.display()))?;
-    Ok(sha256_hex(&bytes))
+    Ok((k, n, shard_runs(total, k, n)))
 }
 
 /// Memory the system can give without swapping, when it says.
@@ -213,94 +209,19 @@ fn gib(bytes: f64) -> String {
     format!("{:.1} GiB", bytes / (1u64 << 30) as f64)
 }
 
-/// A rows file streamed to a temporary file beside it and renamed when complete (or, for a
-/// device or pipe such as /dev/null, written in place).
-struct RowsOutput {
-    path: PathBuf,
-    /// None when written in place.
-    tmp: Option<PathBuf>,
-    writer: Option<BufWriter<File>>,
+/// A sweep file read and checked, its base scenario, and the data prepared for its runs:
+/// what `capacity sweep` and `capacity report --sweep` start from.
+pub struct LoadedSweep {
+    pub sweep: Sweep,
+    pub base: Scenario,
+    /// The sweep file's text, for its hash.
+    pub text: String,
+    pub warnings: Warnings,
+    pub prepared: Prepared,
 }
 
-impl RowsOutput {
-    fn create(path: &Path) -> Result<RowsOutput> {
-        if path.is_dir() {
-            return Err(InputError::one(format!(
-                "--rows {}: is a directory; give a file path",
-                path.display()
-            ))
-            .into());
-        }
-        if is_special_file(path) {
-            let file = std::fs::OpenOptions::new()
-                .write(true)
-                .open(path)
-                .map_err(|e| {
-                    InputError::one(format!(
-                        "--rows {}: cannot write there: {e}",
-                        path.display()
-                    ))
-                })?;
-            return Ok(RowsOutput {
-                path: path.to_path_buf(),
-                tmp: None,
-                writer: Some(BufWriter::with_capacity(1 << 20, file)),
-            });
-        }
-        let name = path
-            .file_name()
-            .with_context(|| format!("--rows {}: not a file name", path.display()))?;
-        let tmp = path.with_file_name(format!(
-            ".{}.tmp{}",
-            name.to_string_lossy(),
-            std::process::id()
-        ));
-        let file = File::create(&tmp).map_err(|e| {
-            InputError::one(format!(
-                "--rows {}: cannot write there: {e}; give a path in an existing, writable folder",
-                path.display()
-            ))
-        })?;
-        Ok(RowsOutput {
-            path: path.to_path_buf(),
-            tmp: Some(tmp),
-            writer: Some(BufWriter::with_capacity(1 << 20, file)),
-        })
-    }
-
-    fn writer(&mut self) -> &mut BufWriter<File> {
-        self.writer.as_mut().expect("open until committed")
-    }
-
-    fn commit(mut self) -> Result<()> {
-        let mut w = self.writer.take().expect("committed once");
-        w.flush()
-            .with_context(|| format!("writing {}", self.path.display()))
-            .map_err(|e| Failure(format!("{e:#}")))?;
-        drop(w);
-        if let Some(tmp) = &self.tmp {
-            std::fs::rename(tmp, &self.path).map_err(|e| {
-                Failure(format!(
-                    "renaming {} to {}: {e}",
-                    tmp.display(),
-                    self.path.display()
-                ))
-            })?;
-        }
-        Ok(())
-    }
-}
-
-impl Drop for RowsOutput {
-    fn drop(&mut self) {
-        if let (Some(_), Some(tmp)) = (&self.writer, &self.tmp) {
-            let _ = std::fs::remove_file(tmp);
-        }
-    }
-}
-
-/// Reads and checks the sweep file and its base scenario.
-pub fn load_sweep(path: &Path) -> Result<(Sweep, Scenario, String, capacity::Warnings)> {
+/// Reads and checks the sweep file and its base scenario (no data yet).
+pub fn load_sweep(path: &Path) -> Result<(Sweep, Scenario, String, Warnings)> {
     let label = path.display().to_string();
     let text = std::fs::read_to_string(path)
         .map_err(|e| InputError::one(format!("{label}: cannot read the sweep file: {e}")))?;
@@ -317,139 +238,149 @@ pub fn load_sweep(path: &Path) -> Result<(Sweep, Scenario, String, capacity::War
     Ok((sweep, base, text, warnings))
 }
 
-fn area_labels(prepared: &Prepared) -> Vec<AreaLabel> {
-    prepared
-        .groups
-        .iter()
-        .map(|g| AreaLabel {
-            code: g.code.clone(),
-            name: g.name.clone(),
-            level: g.level.clone(),
-        })
-        .chain(std::iter::once(AreaLabel {
-            code: "total".into(),
-            name: "Total".into(),
-            level: "total".into(),
-        }))
-        .collect()
+/// `--runs N` in place of the sweep file's runs (random designs only).
+pub fn override_runs(sweep: &mut Sweep, runs: Option<u64>) -> Result<(), InputError> {
+    let Some(runs) = runs else { return Ok(()) };
+    if !sweep.design.is_random() || runs == 0 || runs > spec::MAX_RUNS {
+        return Err(InputError::one(format!(
+            "--runs {runs}: {}; --runs sets the number of random runs (>= 1) of a monte-carlo or latin-hypercube sweep",
+            if runs == 0 || runs > spec::MAX_RUNS {
+                format!("not between 1 and {}", spec::MAX_RUNS)
+            } else {
+                format!(
+                    "{} has design = \"{}\", whose runs follow from its [[vary]] tables",
+                    sweep.label,
+                    sweep.design.name()
+                )
+            }
+        )));
+    }
+    if sweep.design == Design::LatinHypercube && runs > MAX_LHS_RUNS {
+        return Err(InputError::one(format!(
+            "--runs {runs}: more than a Latin hypercube can stratify here ({MAX_LHS_RUNS}); use fewer runs or design = \"monte-carlo\""
+        )));
+    }
+    sweep.runs = runs;
+    Ok(())
 }
 
-/// The hashes of every input: the sweep file, each scenario file of the base's chain and
-/// the data files (or the embedded text when no file was given).
-fn input_hashes(
-    args: &SweepArgs,
+/// Reads the data the sweep's base scenario names (or the flags override) and prepares it.
+fn prepare_data(
+    sweep: Sweep,
+    base: Scenario,
+    text: String,
+    warnings: &mut Warnings,
+    data: &DataArgs,
+) -> Result<LoadedSweep> {
+    if sweep.design == Design::LatinHypercube && sweep.runs > MAX_LHS_RUNS {
+        return Err(InputError::one(format!(
+            "{}: runs = {} is more than a Latin hypercube can stratify here ({MAX_LHS_RUNS}); use fewer runs or design = \"monte-carlo\"",
+            sweep.label, sweep.runs
+        ))
+        .into());
+    }
+    let (inputs, options, _) = load_inputs(data, &base)?;
+    let (prepared, more) = model::prepare(&inputs, &base, &options)?;
+    sweep.check_data(&prepared)?;
+    Ok(LoadedSweep {
+        sweep,
+        base,
+        text,
+        warnings: std::mem::take(warnings).into_iter().chain(more).collect(),
+        prepared,
+    })
+}
+
+/// The SHA-256 of every input: the sweep file, the data and scenario files of
+/// `input_hashes` (or the embedded data), and the embedded pay table the costs use.
+pub fn sweep_input_hashes(
+    sweep_path: &Path,
     sweep_text: &str,
+    data: &DataArgs,
     base: &Scenario,
-) -> Result<Vec<serde_json::Value>> {
-    let mut out = vec![json!({
-        "role": "sweep",
-        "source": args.sweep.display().to_string(),
-        "sha256": sha256_hex(sweep_text.as_bytes()),
-    })];
-    for source in &base.sources {
-        let hash = match source.strip_prefix("preset:") {
-            Some(name) => sha256_hex(scenario::preset_text(name).unwrap_or("").as_bytes()),
-            None => hash_file(Path::new(source))?,
-        };
-        out.push(json!({"role": "scenario", "source": source, "sha256": hash}));
-    }
-    let pick = |flag: &Option<PathBuf>, key: &Option<PathBuf>| flag.clone().or_else(|| key.clone());
-    let population = pick(&args.data.population, &base.data.population);
-    let embedded_population = population.is_none();
-    // (role, the file given, else the embedded data's label and text)
-    type Input<'a> = (&'a str, Option<PathBuf>, Option<(&'a str, &'a str)>);
-    let files: [Input; 4] = [
-        (
-            "population",
-            population,
-            Some((embedded::POPULATION_SOURCE, embedded::POPULATION_CSV)),
-        ),
-        (
-            "prevalence",
-            pick(&args.data.prevalence, &base.data.prevalence),
-            Some((embedded::PREVALENCE_SOURCE, embedded::PREVALENCE_CSV)),
-        ),
-        (
-            "areas",
-            pick(&args.data.areas, &base.data.areas),
-            embedded_population.then_some((embedded::AREAS_SOURCE, embedded::AREAS_CSV)),
-        ),
-        (
-            "workforce",
-            pick(&args.data.workforce, &base.data.workforce),
-            None,
-        ),
-    ];
-    for (role, path, fallback) in files {
-        match (path, fallback) {
-            (Some(p), _) => out.push(json!({
-                "role": role,
-                "source": p.display().to_string(),
-                "sha256": hash_file(&p)?,
-            })),
-            (None, Some((label, text))) => out.push(json!({
-                "role": role,
-                "source": label,
-                "sha256": sha256_hex(text.as_bytes()),
-            })),
-            (None, None) => {}
-        }
-    }
+) -> Result<Vec<InputHash>> {
+    let mut out = vec![InputHash {
+        what: "sweep".into(),
+        source: sweep_path.display().to_string(),
+        sha256: sha256_hex(sweep_text.as_bytes()),
+    }];
+    out.extend(input_hashes(data, base)?);
+    out.push(InputHash {
+        what: "pay".into(),
+        source: embedded::AFC_PAY_SOURCE.into(),
+        sha256: sha256_hex(embedded::AFC_PAY_CSV.as_bytes()),
+    });
     Ok(out)
 }
 
-/// The first line of the stdout report.
-fn describe(sweep: &Sweep, base: &Scenario) -> String {
-    let mut s = format!(
-        "Sweep {}: design {}, base scenario {}",
-        sweep.label,
-        sweep.design.name(),
-        base.name
-    );
-    match sweep.design {
-        Design::Grid => s.push_str(&format!(", {} grid points", sweep.runs)),
-        Design::OneWay => s.push_str(&format!(
-            ", {} parameters at low and high ({} runs)",
-            sweep.params.len(),
-            sweep.runs
-        )),
-        _ => s.push_str(&format!(
-            ", {} runs, seed {}",
-            sweep.runs,
-            sweep.seed.unwrap_or(0)
-        )),
+/// Where the outputs go, each named by its flag: the files asked for, the manifest (given,
+/// or by default beside the rows file as ROWS.manifest.json, else manifest.json beside the
+/// first output file) and the rows file's own manifest, which `capacity summarize` reads.
+struct OutputPaths {
+    summary: Option<PathBuf>,
+    rows: Option<PathBuf>,
+    tornado: Option<PathBuf>,
+    manifest: Option<PathBuf>,
+    rows_manifest: Option<PathBuf>,
+}
+
+impl OutputPaths {
+    fn new(args: &SweepArgs, shard: Option<(u64, u64)>) -> OutputPaths {
+        let rows_manifest = args
+            .rows
+            .as_ref()
+            .filter(|p| !is_special_file(p))
+            .map(|p| p.with_extension("manifest.json"));
+        let manifest = args.manifest.clone().or_else(|| {
+            if rows_manifest.is_some() {
+                return None;
+            }
+            let first = [&args.summary, &args.tornado]
+                .into_iter()
+                .flatten()
+                .find(|p| !is_special_file(p))?;
+            let name = match shard {
+                Some((k, n)) => format!("manifest.shard-{k}-of-{n}.json"),
+                None => "manifest.json".to_string(),
+            };
+            Some(first.with_file_name(name))
+        });
+        // A --manifest that is the rows file's own manifest is written once.
+        let rows_manifest =
+            rows_manifest.filter(|r| manifest.as_ref().is_none_or(|m| resolved(m) != resolved(r)));
+        OutputPaths {
+            summary: args.summary.clone(),
+            rows: args.rows.clone(),
+            tornado: args.tornado.clone(),
+            manifest,
+            rows_manifest,
+        }
     }
-    s.push_str("; run 0 is the base\n");
-    for p in &sweep.params {
-        let how = match &p.values {
-            spec::Values::Dist(d) => d.describe(),
-            spec::Values::List(v) => format!(
-                "values {}",
-                v.iter()
-                    .map(|x| x.to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-            spec::Values::LowHigh { low, high } => format!("low {low}, high {high}"),
+
+    /// (flag, path) of every output.
+    fn named(&self, explicit_manifest: bool) -> Vec<(String, PathBuf)> {
+        let manifest = if explicit_manifest {
+            "--manifest"
+        } else {
+            "the manifest"
         };
-        s.push_str(&format!("  {}: {how}\n", p.path));
+        [
+            ("--summary", &self.summary),
+            ("--rows", &self.rows),
+            ("--tornado", &self.tornado),
+            (manifest, &self.manifest),
+            ("the rows file's manifest", &self.rows_manifest),
+        ]
+        .into_iter()
+        .filter_map(|(flag, p)| p.clone().map(|p| (flag.to_string(), p)))
+        .collect()
     }
-    s
 }
 
 pub fn run(args: SweepArgs) -> Result<ExitCode> {
     let started = Instant::now();
     let (mut sweep, base, sweep_text, mut warnings) = load_sweep(&args.sweep)?;
-    if let Some(runs) = args.runs {
-        if !sweep.design.is_random() || runs == 0 || runs > spec::MAX_RUNS {
-            return Err(InputError::one(format!(
-                "--runs {runs}: {}; --runs sets the number of random runs (>= 1) of a monte-carlo or latin-hypercube sweep",
-                if runs == 0 || runs > spec::MAX_RUNS { format!("not between 1 and {}", spec::MAX_RUNS) } else { format!("{} has design = \"{}\", whose runs follow from its [[vary]] tables", sweep.label, sweep.design.name()) }
-            ))
-            .into());
-        }
-        sweep.runs = runs;
-    }
+    override_runs(&mut sweep, args.runs)?;
     let outputs = if args.no_summary {
         Vec::new()
     } else {
@@ -477,18 +408,19 @@ pub fn run(args: SweepArgs) -> Result<ExitCode> {
         )
         .into());
     }
-    if sweep.design == Design::LatinHypercube && sweep.runs > MAX_LHS_RUNS {
-        return Err(InputError::one(format!(
-            "{}: runs = {} is more than a Latin hypercube can stratify here ({MAX_LHS_RUNS}); use fewer runs or design = \"monte-carlo\"",
-            sweep.label, sweep.runs
-        ))
-        .into());
-    }
+    let paths = OutputPaths::new(&args, shard);
+    let named = paths.named(args.manifest.is_some());
+    check_distinct(&named)?;
 
-    let (inputs, options, _provenance) = load_inputs(&args.data, &base)?;
-    let (prepared, more) = model::prepare(&inputs, &base, &options)?;
-    warnings.extend(more);
-    sweep.check_data(&prepared)?;
+    let loaded = prepare_data(sweep, base, sweep_text, &mut warnings, &args.data)?;
+    let LoadedSweep {
+        sweep,
+        base,
+        text: sweep_text,
+        warnings,
+        prepared,
+        ..
+    } = loaded;
     let areas = area_labels(&prepared);
 
     // Fail early on what cannot fit.
@@ -502,8 +434,13 @@ pub fn run(args: SweepArgs) -> Result<ExitCode> {
     let need = column_bytes + strata_bytes;
     if let Some(avail) = available_memory() {
         if need > 0.9 * avail as f64 {
+            let fewer = if outputs.len() > 1 {
+                "summarise fewer outputs (e.g. --outputs total_wte), "
+            } else {
+                ""
+            };
             return Err(InputError::one(format!(
-                "{}: {n} runs x {} areas x {} outputs need {} of memory for exact percentiles, and {} is available; summarise fewer outputs (--outputs total_wte), use fewer runs or --level region, or split the sweep with --shard K/N --rows and combine the rows files on a larger machine with `capacity summarize`",
+                "{}: {n} runs x {} areas x {} outputs need {} of memory for exact percentiles, and {} is available; {fewer}use fewer runs or --level region, or split the sweep with --shard K/N --rows and combine the rows files on a larger machine with `capacity summarize`",
                 sweep.label,
                 areas.len(),
                 outputs.len(),
@@ -513,8 +450,8 @@ pub fn run(args: SweepArgs) -> Result<ExitCode> {
             .into());
         }
     }
-    let paths: Vec<String> = sweep.params.iter().map(|p| p.path.clone()).collect();
-    let format = RowFormat::new(&areas, paths.len());
+    let param_paths: Vec<String> = sweep.params.iter().map(|p| p.path.clone()).collect();
+    let format = RowFormat::new(&areas, param_paths.len());
     if let Some(rows) = args.rows.as_ref().filter(|p| !is_special_file(p)) {
         let bytes = n as f64 * areas.len() as f64 * bytes_per_row_estimate(&format) as f64;
         if let Some(free) = free_disk(rows) {
@@ -530,47 +467,23 @@ pub fn run(args: SweepArgs) -> Result<ExitCode> {
             }
         }
     }
+    let inputs = sweep_input_hashes(&args.sweep, &sweep_text, &args.data, &base)?;
 
     // Open every output before the work, so a bad path fails now.
-    let summary_out = args
-        .summary
-        .as_deref()
-        .map(AtomicOutput::create)
-        .transpose()?;
-    let tornado_out = args
-        .tornado
-        .as_deref()
-        .map(AtomicOutput::create)
-        .transpose()?;
-    let manifest_path = args.manifest.clone().or_else(|| {
-        // Beside the first output that is a file (not /dev/null or a pipe).
-        let first = [&args.summary, &args.rows, &args.tornado]
-            .into_iter()
-            .flatten()
-            .find(|p| !is_special_file(p))?;
-        let name = match shard {
-            Some((k, n)) => format!("manifest.shard-{k}-of-{n}.json"),
-            None => "manifest.json".to_string(),
-        };
-        Some(first.with_file_name(name))
-    });
-    let manifest_out = manifest_path
-        .as_deref()
-        .map(AtomicOutput::create)
-        .transpose()?;
-    let mut rows_out = args.rows.as_deref().map(RowsOutput::create).transpose()?;
-    print_warnings(&warnings);
-
-    let plan = Plan::new(&sweep, &base);
-    let probe = probe_scenario(&sweep, &base);
-    let fast = FastModel::compile(&prepared, &probe, &paths);
-    let staffing = StaffingPlan::new(&probe, &paths);
-    let engine = Engine {
-        model: &fast,
-        plan: &plan,
-        staffing: &staffing,
-        outputs: outputs.clone(),
+    let mut open = Vec::new();
+    for (flag, path) in &named {
+        open.push((flag.as_str(), AtomicOutput::create_for(flag, path)?));
+    }
+    let mut take = |flag: &str| {
+        open.iter()
+            .position(|(f, _)| *f == flag)
+            .map(|i| open.remove(i).1)
     };
+    let mut rows_out = take("--rows");
+    let summary_out = take("--summary");
+    let tornado_out = take("--tornado");
+    let manifest_outs: Vec<AtomicOutput> = open.into_iter().map(|(_, o)| o).collect();
+    print_warnings(&warnings);
 
     // A progress bar on a terminal, once the sweep has taken more than a moment.
     let bar = ProgressBar::with_draw_target(Some(n), ProgressDrawTarget::hidden());
@@ -591,34 +504,29 @@ pub fn run(args: SweepArgs) -> Result<ExitCode> {
         }
     };
 
-    let columns = match rows_out.as_mut() {
-        Some(out) => {
-            let w = out.writer();
-            let io_err = |e: std::io::Error| Failure(format!("writing --rows: {e}"));
-            w.write_all(RowFormat::header(&paths).as_bytes())
-                .map_err(io_err)?;
-            engine
-                .run(runs.clone(), Some((w, &format)), &progress)
-                .map_err(io_err)?
-        }
-        None => engine
-            .run(runs.clone(), None, &progress)
-            .expect("no writer, no I/O"),
+    let outcome = {
+        let writer = rows_out
+            .as_mut()
+            .map(|o| o.writer() as &mut (dyn Write + Send));
+        execute(
+            &sweep,
+            &base,
+            &prepared,
+            &outputs,
+            runs.clone(),
+            writer,
+            &progress,
+        )
+        .map_err(|e| {
+            Failure(format!(
+                "--rows {}: writing failed: {e}",
+                args.rows
+                    .as_ref()
+                    .map_or("-".into(), |p| p.display().to_string())
+            ))
+        })?
     };
     bar.finish_and_clear();
-    if let Some(out) = rows_out {
-        out.commit()?;
-    }
-
-    let tornado_rows = (sweep.design == Design::OneWay && runs.start == 0 && !outputs.is_empty())
-        .then(|| tornado(&sweep.params, &columns));
-    let summaries = summarize_columns(&columns);
-    if let Some(out) = summary_out {
-        out.commit(render_summary_csv(&areas, &outputs, &summaries).as_bytes())?;
-    }
-    if let (Some(out), Some(rows)) = (tornado_out, &tornado_rows) {
-        out.commit(render_tornado_csv(rows).as_bytes())?;
-    }
 
     let mut text = describe(&sweep, &base);
     text.push_str(&format!(
@@ -641,37 +549,66 @@ pub fn run(args: SweepArgs) -> Result<ExitCode> {
                 .map_or("-".into(), |p| p.display().to_string())
         ));
     } else {
-        text.push_str(&render_table(&areas, &outputs, &summaries));
+        text.push_str(&render_table(&areas, &outputs, &outcome.summaries));
     }
-    if let Some(rows) = &tornado_rows {
+    if let Some(rows) = &outcome.tornado {
         text.push_str("One-way sensitivity of total WTE (largest swing first):\n");
         text.push_str(&render_tornado_table(rows));
     }
 
-    if let Some(out) = manifest_out {
+    // Everything is written to temporary files first and renamed only when all succeeded.
+    let mut commits: Vec<(AtomicOutput, Vec<u8>)> = Vec::new();
+    if let Some(out) = rows_out {
+        commits.push((out, Vec::new()));
+    }
+    if let Some(out) = summary_out {
+        let csv = render_summary_csv(&areas, &outputs, &outcome.summaries);
+        commits.push((out, csv.into_bytes()));
+    }
+    if let (Some(out), Some(rows)) = (tornado_out, &outcome.tornado) {
+        commits.push((out, render_tornado_csv(rows).into_bytes()));
+    }
+    if !manifest_outs.is_empty() {
+        let tool = format!("capacity {}", env!("CARGO_PKG_VERSION"));
+        // What decides every run's values and rows: shards of one sweep share it.
+        let identity = json!({
+            "tool": tool,
+            "inputs": inputs.iter().map(|h| json!({"role": h.what, "sha256": h.sha256})).collect::<Vec<_>>(),
+            "runs": sweep.runs,
+            "seed": sweep.seed,
+            "areas_sha256": sha256_hex(areas.iter().map(|a| format!("{}\t{}\n", a.code, a.level)).collect::<String>().as_bytes()),
+        });
         let manifest = json!({
-            "tool": format!("capacity {}", env!("CARGO_PKG_VERSION")),
+            "tool": tool,
             "command": std::env::args().collect::<Vec<_>>(),
+            "sweep_id": sha256_hex(identity.to_string().as_bytes()),
+            "identity": identity,
             "sweep": &sweep,
             "base_scenario": &base,
             "seed": sweep.seed,
-            "runs": total_runs,
-            "shard": shard.map(|(k, s)| json!({"k": k, "n": s, "first_run": runs.start, "last_run": runs.end.saturating_sub(1)})),
+            "total_runs": total_runs,
+            "total_runs_counts": "run 0 (the base) and the sweep.runs runs after it",
+            "first_run": runs.start,
+            "last_run": runs.end as i128 - 1,
+            "shard": shard.map(|(k, s)| json!({"k": k, "n": s})),
             "level": areas.first().map(|a| a.level.clone()),
             "area_filter": &args.data.areas_filter,
             "outputs": outputs.iter().map(|&f| fields::name(f)).collect::<Vec<_>>(),
             "random_stream": "ChaCha8 (rand_chacha 0.9.0), seeded with seed_from_u64(seed); run r reads stream r",
-            "inputs": input_hashes(&args, &sweep_text, &base)?,
+            "inputs": inputs.iter().map(|h| json!({"role": h.what, "source": h.source, "sha256": h.sha256})).collect::<Vec<_>>(),
             "files": {
-                "summary": args.summary.as_ref().map(|p| p.display().to_string()),
-                "rows": args.rows.as_ref().map(|p| p.display().to_string()),
-                "tornado": args.tornado.as_ref().map(|p| p.display().to_string()),
+                "summary": paths.summary.as_ref().map(|p| p.display().to_string()),
+                "rows": paths.rows.as_ref().map(|p| p.display().to_string()),
+                "tornado": paths.tornado.as_ref().map(|p| p.display().to_string()),
             },
         });
         let mut s = serde_json::to_string_pretty(&manifest).expect("plain data serialises");
         s.push('\n');
-        out.commit(s.as_bytes())?;
+        for out in manifest_outs {
+            commits.push((out, s.clone().into_bytes()));
+        }
     }
+    commit_all(commits)?;
 
     let mut stdout = std::io::stdout().lock();
     stdout.write_all(text.as_bytes())?;

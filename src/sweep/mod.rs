@@ -9,9 +9,11 @@
 //! - `fields`: the fields of `capacity model`'s rows, from the fast path's sums
 //! - `run`: evaluating runs in parallel, deterministically, into columns and streamed rows
 //! - `stats`, `report`: exact summaries (type-7 percentiles), the tornado, the tables
-//! - `rows`: reading rows files back, for `capacity summarize`
+//! - `rows`: reading rows files back and checking their manifests, for `capacity summarize`
+//! - `execute`: a checked sweep run over prepared data, for `capacity sweep` and `report`
 
 pub mod dist;
+pub mod execute;
 pub mod fast;
 pub mod fields;
 pub mod plan;

@@ -338,7 +338,10 @@ fn sharded_then_summarized_equals_unsharded() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("in none of the files"), "{err}");
+    assert!(
+        err.contains("shard 2 of 3 (runs 334 to 667) is missing"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -429,13 +432,27 @@ fn manifest_records_what_made_the_result() {
         serde_json::from_str(&std::fs::read_to_string(d.join("manifest.json")).unwrap()).unwrap();
     assert!(m["tool"].as_str().unwrap().starts_with("capacity "));
     assert_eq!(m["seed"], 42);
-    assert_eq!(m["runs"], 51);
+    // Run 0 and the 50 runs after it.
+    assert_eq!(m["total_runs"], 51);
+    assert_eq!(m["sweep"]["runs"], 50);
+    assert_eq!(
+        (m["first_run"].as_u64(), m["last_run"].as_u64()),
+        (Some(0), Some(50))
+    );
+    assert_eq!(m["sweep_id"].as_str().unwrap().len(), 64);
     assert_eq!(m["sweep"]["design"], "monte-carlo");
     assert_eq!(m["sweep"]["params"].as_array().unwrap().len(), 11);
     assert_eq!(m["base_scenario"]["name"], "obc");
     let inputs = m["inputs"].as_array().unwrap();
     let roles: Vec<&str> = inputs.iter().map(|i| i["role"].as_str().unwrap()).collect();
-    for role in ["sweep", "scenario", "population", "prevalence", "areas"] {
+    for role in [
+        "sweep",
+        "scenario",
+        "population",
+        "prevalence",
+        "areas",
+        "pay",
+    ] {
         assert!(roles.contains(&role), "{role} missing from {roles:?}");
     }
     for i in inputs {
@@ -934,5 +951,279 @@ fn regression_huge_grids_fail_before_anything_is_built() {
         assert_eq!(out.status.code(), Some(2), "{name}: {err}");
         assert!(err.contains(wanted), "{name}: expected '{wanted}' in {err}");
         assert!(err.contains(&format!("{name}.toml")), "{name}: {err}");
+    }
+}
+
+/// Runs `capacity summarize` on `files`; its exit code and stderr.
+fn summarize(dir: &Path, files: &[&Path]) -> (Option<i32>, String) {
+    let out = capacity()
+        .current_dir(dir)
+        .arg("summarize")
+        .args(files)
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Regression: summarising shards 1 and 2 of 3 exited 0 without a word, a missing first
+/// shard only warned, and shards of different sweeps (another seed, other runs) merged
+/// silently. Each rows file's manifest now says which sweep and shard it holds.
+#[test]
+fn regression_summarize_refuses_gaps_repeats_and_other_sweeps() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let sweep42 = shipped("monte-carlo.toml");
+    let text43 = std::fs::read_to_string(&sweep42)
+        .unwrap()
+        .replace("seed = 42", "seed = 43");
+    let sweep43 = write(d, "seed43.toml", &text43);
+    let shard = |sweep: &str, runs: &str, k: u64, name: &str| -> PathBuf {
+        let rows = d.join(name);
+        let s = format!("{k}/3");
+        ok(
+            d,
+            &[
+                "sweep",
+                sweep,
+                "--runs",
+                runs,
+                "--level",
+                "region",
+                "--shard",
+                &s,
+                "--rows",
+                rows.to_str().unwrap(),
+            ],
+        );
+        assert!(rows.with_extension("manifest.json").exists());
+        rows
+    };
+    let s = sweep42.as_str();
+    let (a1, a2, a3) = (
+        shard(s, "60", 1, "a1.csv"),
+        shard(s, "60", 2, "a2.csv"),
+        shard(s, "60", 3, "a3.csv"),
+    );
+    let b2 = shard(sweep43.to_str().unwrap(), "60", 2, "b2.csv");
+    let c3 = shard(s, "61", 3, "c3.csv");
+
+    let (code, err) = summarize(d, &[&a1, &a2]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("shard 3 of 3 (runs 40 to 60) is missing"),
+        "{err}"
+    );
+    assert!(err.contains("a1.csv (shard 1 of 3)"), "{err}");
+
+    let (code, err) = summarize(d, &[&a2, &a3]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("shard 1 of 3 (runs 0 to 19) is missing"),
+        "{err}"
+    );
+
+    let (code, err) = summarize(d, &[&a1, &b2, &a3]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("b2.csv are from different sweeps"), "{err}");
+    assert!(err.contains("seed") && err.contains("inputs"), "{err}");
+
+    let (code, err) = summarize(d, &[&a1, &a2, &c3]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("c3.csv are from different sweeps"), "{err}");
+    assert!(err.contains("runs"), "{err}");
+
+    let (code, err) = summarize(d, &[&a1, &a2, &a2, &a3]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("shard 2 of 3 is given more than once"),
+        "{err}"
+    );
+
+    // A rows file cut short no longer matches its manifest.
+    let cut = d.join("cut.csv");
+    let text = std::fs::read_to_string(&a3).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    std::fs::write(&cut, lines[..lines.len() - 8].join("\n") + "\n").unwrap();
+    std::fs::copy(
+        a3.with_extension("manifest.json"),
+        cut.with_extension("manifest.json"),
+    )
+    .unwrap();
+    let (code, err) = summarize(d, &[&a1, &a2, &cut]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("holds runs 40 to 59 but its manifest"),
+        "{err}"
+    );
+
+    // A rows file without its manifest is named, with where the manifest should be.
+    std::fs::remove_file(cut.with_extension("manifest.json")).unwrap();
+    let (code, err) = summarize(d, &[&a1, &a2, &cut]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("cut.manifest.json"), "{err}");
+
+    // All three, in any order: fine.
+    let (code, err) = summarize(d, &[&a3, &a1, &a2]);
+    assert_eq!(code, Some(0), "{err}");
+}
+
+/// The names in a folder, sorted (hidden temporary files included).
+fn listing(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+/// Regression: two outputs that are one file (`--summary o/manifest.json`, where the manifest
+/// goes; `--summary o/x.csv --rows o/x.csv`) failed mid-way with a rename error and left wrong
+/// content. Now refused before any work, naming both.
+#[test]
+fn regression_outputs_that_are_one_file_are_refused_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let o = d.join("o");
+    std::fs::create_dir(&o).unwrap();
+    let grid = shipped("grid.toml");
+    let cases: Vec<(Vec<&str>, Vec<&str>)> = vec![
+        (
+            vec!["--summary", "o/manifest.json"],
+            vec![
+                "--summary o/manifest.json and the manifest o/manifest.json are the same file",
+                "--manifest FILE",
+            ],
+        ),
+        (
+            vec!["--summary", "o/x.csv", "--rows", "o/x.csv"],
+            vec!["--summary o/x.csv and --rows o/x.csv are the same file"],
+        ),
+        (
+            vec!["--summary", "o/x.csv", "--rows", "o/../o/x.csv"],
+            vec!["are the same file"],
+        ),
+        (
+            vec!["--rows", "o/r.csv", "--summary", "o/r.manifest.json"],
+            vec!["the rows file's manifest o/r.manifest.json"],
+        ),
+        (
+            vec!["--summary", "o/s.csv", "--manifest", "o/s.csv"],
+            vec!["--summary o/s.csv and --manifest o/s.csv"],
+        ),
+    ];
+    for (flags, wanted) in cases {
+        let out = capacity()
+            .current_dir(d)
+            .args(["sweep", grid.as_str(), "--level", "region"])
+            .args(&flags)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{flags:?}: {err}");
+        for w in wanted {
+            assert!(err.contains(w), "{flags:?}: expected '{w}' in {err}");
+        }
+        assert!(listing(&o).is_empty(), "{flags:?} left {:?}", listing(&o));
+    }
+    // /dev/null twice is fine: it is not a file.
+    ok(
+        d,
+        &[
+            "sweep",
+            grid.as_str(),
+            "--level",
+            "region",
+            "--summary",
+            "/dev/null",
+            "--rows",
+            "/dev/null",
+        ],
+    );
+}
+
+/// Regression: an unwritable --summary (or --tornado, --manifest, summarize --summary) was
+/// reported as "--output ...".
+#[test]
+fn regression_errors_name_the_output_flag() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (grid, one_way) = (shipped("grid.toml"), shipped("one-way.toml"));
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (
+            vec!["sweep", &grid, "--summary", "/nonexistent/s.csv"],
+            "--summary /nonexistent/s.csv: cannot write there",
+        ),
+        (
+            vec!["sweep", &grid, "--rows", "/nonexistent/r.csv"],
+            "--rows /nonexistent/r.csv: cannot write there",
+        ),
+        (
+            vec!["sweep", &one_way, "--tornado", "/nonexistent/t.csv"],
+            "--tornado /nonexistent/t.csv: cannot write there",
+        ),
+        (
+            vec![
+                "sweep",
+                &grid,
+                "--summary",
+                "s.csv",
+                "--manifest",
+                "/nonexistent/m.json",
+            ],
+            "--manifest /nonexistent/m.json: cannot write there",
+        ),
+        (
+            vec!["summarize", "rows.csv", "--summary", "/nonexistent/s.csv"],
+            "--summary /nonexistent/s.csv: cannot write there",
+        ),
+    ];
+    for (args, wanted) in cases {
+        let out = capacity().current_dir(d).args(&args).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(
+            err.contains(wanted),
+            "{args:?}: expected '{wanted}' in {err}"
+        );
+        assert!(!err.contains("--output"), "{args:?}: {err}");
+    }
+}
+
+/// Regression: outputs were committed one at a time, so `--summary o/s.csv --manifest
+/// /dev/full` left s.csv without its manifest. Now every file is written to a temporary and
+/// renamed only when all writes succeeded.
+#[cfg(target_os = "linux")]
+#[test]
+fn regression_a_failed_output_leaves_none_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let o = d.join("o");
+    std::fs::create_dir(&o).unwrap();
+    for flags in [
+        vec!["--summary", "o/s.csv", "--manifest", "/dev/full"],
+        vec![
+            "--summary",
+            "o/s.csv",
+            "--rows",
+            "o/r.csv",
+            "--manifest",
+            "/dev/full",
+        ],
+        vec!["--rows", "o/r.csv", "--summary", "/dev/full"],
+    ] {
+        let out = capacity()
+            .current_dir(d)
+            .args(["sweep", &shipped("grid.toml"), "--level", "region"])
+            .args(&flags)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{flags:?}: {err}");
+        assert!(err.contains("/dev/full: writing failed"), "{err}");
+        assert!(listing(&o).is_empty(), "{flags:?} left {:?}", listing(&o));
     }
 }

@@ -46,7 +46,7 @@ The sweep file (TOML; unknown keys are errors):
   dist = \"uniform\"          uniform | triangular (mode = ...) | normal80 | lognormal80 | beta
   low = 0.3                 normal80, lognormal80, beta: the 10th and 90th percentiles (a beta
   high = 0.7                lies on min to max, default 0 to 1); random draws are clamped to
-                            the key's valid range
+                            the key's valid range (with a warning giving the share clamped)
   # grid: values = [0.4, 0.5, 0.6], or from = 0.4, to = 0.6, steps = 3
   # one-way: low and high only
 
@@ -235,6 +235,8 @@ pub fn load_sweep(path: &Path) -> Result<(Sweep, Scenario, String, Warnings)> {
         ))
     })?;
     let sweep = file.resolve(&base)?;
+    let mut warnings = warnings;
+    warnings.extend(sweep.warnings.iter().cloned());
     Ok((sweep, base, text, warnings))
 }
 

@@ -193,6 +193,25 @@ pub struct Sweep {
     pub runs: u64,
     pub seed: Option<u64>,
     pub params: Vec<Param>,
+    /// What a planner should know before trusting the runs (e.g. draws clamped to a key's
+    /// range).
+    #[serde(skip)]
+    pub warnings: Vec<String>,
+}
+
+/// Below this probability a draw outside a key's range is not worth a word: one in a million.
+const NEGLIGIBLE: f64 = 1e-6;
+
+/// A probability as a readable per cent: 5.9%, 0.0063%.
+fn share(p: f64) -> String {
+    let pct = 100.0 * p;
+    if pct >= 0.1 {
+        format!("{pct:.1}%")
+    } else {
+        // Two significant figures.
+        let decimals = (1.0 - pct.log10().floor()).max(1.0) as usize;
+        format!("{pct:.decimals$}%")
+    }
 }
 
 impl Sweep {
@@ -412,6 +431,7 @@ impl SweepFile {
             Some(Design::OneWay) => Some(2 * params.len() as u64),
             _ => runs,
         };
+        let warnings = clamped_draws(&self.label, &params, &mut problems);
         let design = design.unwrap_or(Design::Grid);
         problems.finish(Sweep {
             label: label.clone(),
@@ -422,6 +442,7 @@ impl SweepFile {
             runs: runs.unwrap_or(0),
             seed,
             params,
+            warnings,
         })
     }
 
@@ -994,6 +1015,45 @@ impl SweepFile {
         };
         Some(Values::Dist(dist))
     }
+}
+
+/// What each distribution puts outside its key's valid range, from its CDF at the bounds:
+/// a warning with the share of draws that will be clamped to the nearest end, or a problem
+/// when a key that must be above 0 (a caseload, contacts) would take a meaningless 1e-12 in
+/// more than one draw in a million.
+fn clamped_draws(label: &str, params: &[Param], problems: &mut Problems) -> Vec<String> {
+    let mut warnings = Vec::new();
+    for p in params {
+        let Values::Dist(d) = &p.values else { continue };
+        let (lo, hi) = draw_bounds(&p.path, p.rule);
+        let below = d.cdf(lo);
+        let above = 1.0 - d.cdf(hi);
+        let positive = matches!(p.rule, Rule::Positive { .. } | Rule::PositiveFraction);
+        let at = format!("{label}:{}: [[vary]] {}", p.line, p.path);
+        if positive && below > NEGLIGIBLE {
+            problems.push(format!(
+                "{at}: {} puts {} of its draws at or below 0, where {} must be above 0 (a clamp to 1e-12 would be meaningless); use dist = \"lognormal80\" (always above 0) or a beta with min and max inside the valid range",
+                d.describe(),
+                share(below),
+                p.path
+            ));
+        } else if below + above > NEGLIGIBLE {
+            let mut parts = Vec::new();
+            if below > NEGLIGIBLE {
+                parts.push(format!("{} below {lo} (set to {lo})", share(below)));
+            }
+            if above > NEGLIGIBLE {
+                parts.push(format!("{} above {hi} (set to {hi})", share(above)));
+            }
+            warnings.push(format!(
+                "{at}: {} puts {} of its draws outside the key's valid range: {}; the summary counts them at the end of the range. Narrow low and high, or use a beta with min and max, if that is not meant",
+                d.describe(),
+                share(below + above),
+                parts.join(", ")
+            ));
+        }
+    }
+    warnings
 }
 
 /// Why `path` cannot be varied on `base`, and what can.

@@ -1227,3 +1227,68 @@ fn regression_a_failed_output_leaves_none_behind() {
         assert!(listing(&o).is_empty(), "{flags:?} left {:?}", listing(&o));
     }
 }
+
+/// Regression: normal80 with low = 0.1, high = 0.9 on a caseload put 5% of runs at a caseload
+/// of 1e-12 (mean total WTE 1e21) without a word. A key that must be above 0 now refuses such
+/// a distribution; other clamping is announced with its share, which the draws then show.
+#[test]
+fn regression_clamped_draws_are_refused_or_announced() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let head = "base = \"obc\"\ndesign = \"latin-hypercube\"\nruns = 2000\nseed = 1\n";
+    let caseload = write(
+        d,
+        "caseload.toml",
+        &format!("{head}[[vary]]\nparam = \"low_intensity.caseload\"\ndist = \"normal80\"\nlow = 0.1\nhigh = 0.9\n"),
+    );
+    let out = capacity()
+        .current_dir(d)
+        .args(["sweep", caseload.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    for w in [
+        "caseload.toml:5: [[vary]] low_intensity.caseload",
+        "5.5% of its draws at or below 0",
+        "lognormal80",
+    ] {
+        assert!(err.contains(w), "expected '{w}' in {err}");
+    }
+
+    let step_up = write(
+        d,
+        "step-up.toml",
+        &format!("{head}[[vary]]\nparam = \"stepped_care.step_up\"\ndist = \"normal80\"\nlow = 0.02\nhigh = 0.2\n"),
+    );
+    let rows = d.join("rows.csv");
+    let out = ok(
+        d,
+        &[
+            "sweep",
+            step_up.to_str().unwrap(),
+            "--level",
+            "region",
+            "--rows",
+            rows.to_str().unwrap(),
+        ],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("warning: ") && err.contains("step-up.toml:5") && err.contains("5.9% below 0"),
+        "{err}"
+    );
+    // The share announced is the share drawn: Φ(-0.11 / 0.070227) = 0.0586.
+    let (header, rows) = read_csv(&rows);
+    let col = header
+        .iter()
+        .position(|h| h == "stepped_care.step_up")
+        .unwrap();
+    let drawn: Vec<f64> = rows
+        .iter()
+        .filter(|r| r[1] == "total" && r[0] != "0")
+        .map(|r| r[col].parse().unwrap())
+        .collect();
+    let at_zero = drawn.iter().filter(|&&v| v == 0.0).count() as f64 / drawn.len() as f64;
+    assert!((at_zero - 0.0586).abs() < 0.002, "{at_zero}");
+}

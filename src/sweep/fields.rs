@@ -598,7 +598,7 @@ mod tests {
         }
     }
 
-    /// The fast path and `evaluate` agree on every field of every row, within 1e-9 relative.
+    /// The fast path and `evaluate` agree on every field of every row, within 1e-13 relative.
     fn assert_same(base: &Scenario, level: Level, paths: &[&str], x: &[f64]) {
         let paths: Vec<String> = paths.iter().map(|p| p.to_string()).collect();
         let mut probe = base.clone();
@@ -650,7 +650,7 @@ mod tests {
                 };
                 match (got, want) {
                     (Some(g), Some(w)) => assert!(
-                        (g - w).abs() <= 1e-9 * g.abs().max(w.abs()).max(1.0),
+                        (g - w).abs() <= 1e-13 * g.abs().max(w.abs()).max(1.0),
                         "{} {name}: fast {g} vs evaluate {w} at {x:?}",
                         r.code
                     ),

@@ -41,13 +41,13 @@ fn csv_text(text: &[u8]) -> (Vec<String>, Vec<Vec<String>>) {
     (header, rows)
 }
 
-/// Two cells of the same field agree: equal text, or numbers within 1e-9 relative.
+/// Two cells of the same field agree: equal text, or numbers within 1e-13 relative.
 fn same_cell(a: &str, b: &str) -> bool {
     if a == b {
         return true;
     }
     match (a.parse::<f64>(), b.parse::<f64>()) {
-        (Ok(x), Ok(y)) => (x - y).abs() <= 1e-9 * x.abs().max(y.abs()).max(1.0),
+        (Ok(x), Ok(y)) => (x - y).abs() <= 1e-13 * x.abs().max(y.abs()).max(1.0),
         _ => false,
     }
 }
@@ -193,7 +193,7 @@ fn monte_carlo_mean_converges_to_the_model_at_the_midpoint() {
             "{design}: mean {mean} vs model at 0.5 {at_midpoint} (error {error}, bound {bound})"
         );
         // The base column is run 0, the model itself.
-        assert!((total["base"] - at_midpoint).abs() <= 1e-9 * at_midpoint);
+        assert!((total["base"] - at_midpoint).abs() <= 1e-13 * at_midpoint);
         // A uniform on [0.3, 0.7] has sd 0.4 / sqrt(12); total WTE scales with it.
         let want_sd = at_midpoint / 0.5 * 0.4 / 12f64.sqrt();
         assert!(
@@ -405,7 +405,7 @@ fn one_way_tornado_is_sorted_by_swing_and_matches_the_model() {
     );
     let want = model_total_wte(d, scenario.to_str().unwrap());
     let got: f64 = low[4].parse().unwrap();
-    assert!((got - want).abs() <= 1e-9 * want, "{got} vs {want}");
+    assert!((got - want).abs() <= 1e-13 * want, "{got} vs {want}");
     // The manifest is written beside the tornado.
     assert!(d.join("manifest.json").exists());
 }

@@ -1292,3 +1292,33 @@ fn regression_clamped_draws_are_refused_or_announced() {
     let at_zero = drawn.iter().filter(|&&v| v == 0.0).count() as f64 / drawn.len() as f64;
     assert!((at_zero - 0.0586).abs() < 0.002, "{at_zero}");
 }
+
+/// Regression: the memory error suggested `--outputs total_wte` even when that was already the
+/// only output.
+#[cfg(target_os = "linux")]
+#[test]
+fn regression_memory_error_suggests_what_would_help() {
+    let dir = tempfile::tempdir().unwrap();
+    let mc = shipped("monte-carlo.toml");
+    let run = |outputs: Option<&str>| {
+        let mut args = vec!["sweep", mc.as_str(), "--runs", "1000000000000"];
+        if let Some(o) = outputs {
+            args.extend(["--outputs", o]);
+        }
+        let out = capacity()
+            .current_dir(dir.path())
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let one = run(Some("total_wte"));
+    assert!(one.contains("of memory for exact percentiles"), "{one}");
+    assert!(!one.contains("--outputs"), "{one}");
+    let all = run(None);
+    assert!(
+        all.contains("summarise fewer outputs (e.g. --outputs total_wte)"),
+        "{all}"
+    );
+}

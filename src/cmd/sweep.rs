@@ -266,8 +266,9 @@ pub fn override_runs(sweep: &mut Sweep, runs: Option<u64>) -> Result<(), InputEr
     Ok(())
 }
 
-/// Reads the data the sweep's base scenario names (or the flags override) and prepares it.
-fn prepare_data(
+/// Reads the data the sweep's base scenario names (or the flags override) and prepares it;
+/// `warnings` so far are moved into the result.
+pub fn prepare_data(
     sweep: Sweep,
     base: Scenario,
     text: String,
@@ -291,6 +292,41 @@ fn prepare_data(
         warnings: std::mem::take(warnings).into_iter().chain(more).collect(),
         prepared,
     })
+}
+
+/// Fails early, with the sizes and what to change, when exact percentiles of `outputs`
+/// outputs over `n` runs would not fit in memory.
+pub fn check_memory(
+    sweep: &Sweep,
+    prepared: &Prepared,
+    outputs: usize,
+    n: u64,
+) -> Result<(), InputError> {
+    let areas = prepared.groups.len() + 1;
+    let column_bytes = n as f64 * areas as f64 * outputs as f64 * 8.0;
+    let strata_bytes = if sweep.design == Design::LatinHypercube {
+        sweep.runs as f64 * sweep.params.len() as f64 * 4.0
+    } else {
+        0.0
+    };
+    let need = column_bytes + strata_bytes;
+    let Some(avail) = available_memory() else {
+        return Ok(());
+    };
+    if need > 0.9 * avail as f64 {
+        let fewer = if outputs > 1 {
+            "summarise fewer outputs (e.g. --outputs total_wte), "
+        } else {
+            ""
+        };
+        return Err(InputError::one(format!(
+            "{}: {n} runs x {areas} areas x {outputs} outputs need {} of memory for exact percentiles, and {} is available; {fewer}use fewer runs or --level region, or split the sweep with --shard K/N --rows and combine the rows files on a larger machine with `capacity summarize`",
+            sweep.label,
+            gib(need),
+            gib(avail as f64)
+        )));
+    }
+    Ok(())
 }
 
 /// The SHA-256 of every input: the sweep file, the data and scenario files of
@@ -427,31 +463,7 @@ pub fn run(args: SweepArgs) -> Result<ExitCode> {
 
     // Fail early on what cannot fit.
     let n = runs.end - runs.start;
-    let column_bytes = n as f64 * areas.len() as f64 * outputs.len() as f64 * 8.0;
-    let strata_bytes = if sweep.design == Design::LatinHypercube {
-        sweep.runs as f64 * sweep.params.len() as f64 * 4.0
-    } else {
-        0.0
-    };
-    let need = column_bytes + strata_bytes;
-    if let Some(avail) = available_memory() {
-        if need > 0.9 * avail as f64 {
-            let fewer = if outputs.len() > 1 {
-                "summarise fewer outputs (e.g. --outputs total_wte), "
-            } else {
-                ""
-            };
-            return Err(InputError::one(format!(
-                "{}: {n} runs x {} areas x {} outputs need {} of memory for exact percentiles, and {} is available; {fewer}use fewer runs or --level region, or split the sweep with --shard K/N --rows and combine the rows files on a larger machine with `capacity summarize`",
-                sweep.label,
-                areas.len(),
-                outputs.len(),
-                gib(need),
-                gib(avail as f64)
-            ))
-            .into());
-        }
-    }
+    check_memory(&sweep, &prepared, outputs.len(), n)?;
     let param_paths: Vec<String> = sweep.params.iter().map(|p| p.path.clone()).collect();
     let format = RowFormat::new(&areas, param_paths.len());
     if let Some(rows) = args.rows.as_ref().filter(|p| !is_special_file(p)) {

@@ -15,9 +15,10 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::json;
 
 use capacity::model::{self, Prepared};
-use capacity::report::{sha256_hex, InputHash};
+use capacity::report::xlsx::sweep_workbook;
+use capacity::report::{sha256_hex, shell_words, InputHash, MadeBy};
 use capacity::scenario::{self, Scenario};
-use capacity::sweep::execute::{area_labels, describe, execute};
+use capacity::sweep::execute::{area_labels, describe, execute, report_summary};
 use capacity::sweep::fields::{self, field_index, DEFAULT_OUTPUTS};
 use capacity::sweep::plan::MAX_LHS_RUNS;
 use capacity::sweep::report::{
@@ -56,6 +57,7 @@ Examples:
   capacity sweep scenarios/sweeps/monte-carlo.toml --summary summary.csv
   capacity sweep scenarios/sweeps/grid.toml --rows rows.csv --summary summary.csv
   capacity sweep scenarios/sweeps/one-way.toml --tornado tornado.csv
+  capacity sweep scenarios/sweeps/one-way.toml --format xlsx --output sweep.xlsx
   capacity sweep big.toml --shard 3/10 --rows rows-3.csv     then: capacity summarize rows-*.csv";
 
 /// Run many scenarios at once: grids, Monte Carlo uncertainty and one-way sensitivity
@@ -98,8 +100,23 @@ pub struct SweepArgs {
     pub shard: Option<String>,
     /// Write the rows only, with no summary or table: memory then does not grow with the
     /// runs (summarise the rows files later with `capacity summarize`)
-    #[arg(long, requires = "rows", conflicts_with_all = ["summary", "tornado", "outputs"])]
+    #[arg(long, requires = "rows", conflicts_with_all = ["summary", "tornado", "outputs", "format", "output"])]
     pub no_summary: bool,
+    /// What goes to stdout (or --output): the table for people, or an Excel workbook (sheets
+    /// Summary, Tornado for a one-way design, Varied, Assumptions, Inputs)
+    #[arg(long, value_enum, default_value_t = SweepFormat::Table)]
+    pub format: SweepFormat,
+    /// Write the table or workbook to this file (atomically) instead of stdout
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SweepFormat {
+    /// The sweep described, and a table of each area's median and 5-95% range
+    Table,
+    /// An Excel workbook (give --output FILE.xlsx): real numbers, one sheet per table
+    Xlsx,
 }
 
 /// The costs a summary can take besides the fields that are always numbers: blank only when
@@ -355,6 +372,7 @@ pub fn sweep_input_hashes(
 /// or by default beside the rows file as ROWS.manifest.json, else manifest.json beside the
 /// first output file) and the rows file's own manifest, which `capacity summarize` reads.
 struct OutputPaths {
+    output: Option<PathBuf>,
     summary: Option<PathBuf>,
     rows: Option<PathBuf>,
     tornado: Option<PathBuf>,
@@ -373,7 +391,7 @@ impl OutputPaths {
             if rows_manifest.is_some() {
                 return None;
             }
-            let first = [&args.summary, &args.tornado]
+            let first = [&args.summary, &args.tornado, &args.output]
                 .into_iter()
                 .flatten()
                 .find(|p| !is_special_file(p))?;
@@ -387,6 +405,7 @@ impl OutputPaths {
         let rows_manifest =
             rows_manifest.filter(|r| manifest.as_ref().is_none_or(|m| resolved(m) != resolved(r)));
         OutputPaths {
+            output: args.output.clone(),
             summary: args.summary.clone(),
             rows: args.rows.clone(),
             tornado: args.tornado.clone(),
@@ -403,6 +422,7 @@ impl OutputPaths {
             "the manifest"
         };
         [
+            ("--output", &self.output),
             ("--summary", &self.summary),
             ("--rows", &self.rows),
             ("--tornado", &self.tornado),
@@ -443,6 +463,13 @@ pub fn run(args: SweepArgs) -> Result<ExitCode> {
     if args.tornado.is_some() && shard.is_some() {
         return Err(InputError::one(
             "--tornado with --shard: a tornado needs every run; run the one-way sweep whole (it has only 2 runs per parameter)",
+        )
+        .into());
+    }
+    if args.format == SweepFormat::Xlsx && args.output.is_none() && std::io::stdout().is_terminal()
+    {
+        return Err(InputError::one(
+            "--format xlsx writes a binary workbook: give --output FILE.xlsx (or redirect stdout to a file)",
         )
         .into());
     }
@@ -494,6 +521,7 @@ pub fn run(args: SweepArgs) -> Result<ExitCode> {
             .map(|i| open.remove(i).1)
     };
     let mut rows_out = take("--rows");
+    let main_out = take("--output");
     let summary_out = take("--summary");
     let tornado_out = take("--tornado");
     let manifest_outs: Vec<AtomicOutput> = open.into_iter().map(|(_, o)| o).collect();
@@ -570,8 +598,31 @@ pub fn run(args: SweepArgs) -> Result<ExitCode> {
         text.push_str(&render_tornado_table(rows));
     }
 
+    // The table, or the workbook, for stdout or --output.
+    let main = match args.format {
+        SweepFormat::Table => text.into_bytes(),
+        SweepFormat::Xlsx => {
+            let mut words: Vec<String> = vec!["capacity".into()];
+            words.extend(std::env::args().skip(1));
+            let made_by = MadeBy {
+                tool: format!("capacity {}", env!("CARGO_PKG_VERSION")),
+                command: shell_words(&words),
+                inputs: inputs.clone(),
+            };
+            sweep_workbook(&report_summary(&sweep, &base, &outcome), &base, &made_by)
+                .map_err(|e| Failure(format!("writing the workbook: {e}")))?
+        }
+    };
+
     // Everything is written to temporary files first and renamed only when all succeeded.
     let mut commits: Vec<(AtomicOutput, Vec<u8>)> = Vec::new();
+    let to_stdout = match main_out {
+        Some(out) => {
+            commits.push((out, main));
+            None
+        }
+        None => Some(main),
+    };
     if let Some(out) = rows_out {
         commits.push((out, Vec::new()));
     }
@@ -611,6 +662,7 @@ pub fn run(args: SweepArgs) -> Result<ExitCode> {
             "random_stream": "ChaCha8 (rand_chacha 0.9.0), seeded with seed_from_u64(seed); run r reads stream r",
             "inputs": inputs.iter().map(|h| json!({"role": h.what, "source": h.source, "sha256": h.sha256})).collect::<Vec<_>>(),
             "files": {
+                "output": paths.output.as_ref().map(|p| p.display().to_string()),
                 "summary": paths.summary.as_ref().map(|p| p.display().to_string()),
                 "rows": paths.rows.as_ref().map(|p| p.display().to_string()),
                 "tornado": paths.tornado.as_ref().map(|p| p.display().to_string()),
@@ -624,9 +676,11 @@ pub fn run(args: SweepArgs) -> Result<ExitCode> {
     }
     commit_all(commits)?;
 
-    let mut stdout = std::io::stdout().lock();
-    stdout.write_all(text.as_bytes())?;
-    stdout.flush()?;
+    if let Some(bytes) = to_stdout {
+        let mut stdout = std::io::stdout().lock();
+        stdout.write_all(&bytes)?;
+        stdout.flush()?;
+    }
     if terminal {
         eprintln!(
             "{n} runs x {} areas in {:.2} s",

@@ -174,6 +174,7 @@ pub fn report_summary(sweep: &Sweep, base: &Scenario, outcome: &Outcome) -> Swee
                     p90: p[3],
                     p95: p[4],
                     max: st.max,
+                    base: s.base,
                 });
             }
         }

@@ -1322,3 +1322,90 @@ fn regression_memory_error_suggests_what_would_help() {
         "{all}"
     );
 }
+
+/// `capacity sweep --format xlsx --output FILE`: the summary (and a one-way design's tornado)
+/// as sheets of real numbers, equal to the CSV files' numbers, with the varied keys, the
+/// assumptions and the inputs.
+#[test]
+fn the_sweep_workbook_round_trips_names_and_numbers() {
+    use calamine::{Data, Reader, Xlsx};
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let cell_f64 = |c: &Data| match c {
+        Data::Float(f) => *f,
+        Data::Int(i) => *i as f64,
+        other => panic!("{other:?} is not a number"),
+    };
+    for (sweep, extra, sheets) in [
+        (
+            "monte-carlo.toml",
+            vec!["--runs", "200"],
+            vec!["Summary", "Varied", "Assumptions", "Inputs"],
+        ),
+        (
+            "one-way.toml",
+            vec!["--tornado", "t.csv"],
+            vec!["Summary", "Tornado", "Varied", "Assumptions", "Inputs"],
+        ),
+    ] {
+        let path = shipped(sweep);
+        let mut args = vec![
+            "sweep",
+            path.as_str(),
+            "--level",
+            "region",
+            "--summary",
+            "s.csv",
+            "--format",
+            "xlsx",
+            "--output",
+            "s.xlsx",
+        ];
+        args.extend(extra);
+        let out = ok(d, &args);
+        assert!(out.stdout.is_empty(), "the workbook went to --output");
+        let mut book: Xlsx<_> = calamine::open_workbook(d.join("s.xlsx")).unwrap();
+        assert_eq!(book.sheet_names(), sheets, "{sweep}");
+
+        let (header, rows) = read_csv(&d.join("s.csv"));
+        let summary = book.worksheet_range("Summary").unwrap();
+        let sheet: Vec<Vec<Data>> = summary.rows().map(|r| r.to_vec()).collect();
+        let names: Vec<String> = sheet[0].iter().map(|c| c.to_string()).collect();
+        assert_eq!(names, header, "{sweep}");
+        assert_eq!(sheet.len() - 1, rows.len(), "{sweep}");
+        for (csv_row, xl_row) in rows.iter().zip(&sheet[1..]) {
+            for k in 0..4 {
+                assert_eq!(xl_row[k], Data::String(csv_row[k].clone()));
+            }
+            for k in 4..header.len() {
+                let want: f64 = csv_row[k].parse().unwrap();
+                assert_eq!(
+                    cell_f64(&xl_row[k]),
+                    want,
+                    "{sweep} {} {}",
+                    csv_row[0],
+                    header[k]
+                );
+            }
+        }
+        let varied = book.worksheet_range("Varied").unwrap();
+        assert_eq!(varied.rows().count(), 12, "{sweep}: 11 keys and the header");
+        let inputs = book.worksheet_range("Inputs").unwrap();
+        let what: Vec<String> = inputs.rows().map(|r| r[0].to_string()).collect();
+        for w in ["sweep", "scenario", "population", "pay", "command"] {
+            assert!(what.iter().any(|x| x == w), "{sweep}: no {w} in {what:?}");
+        }
+        if sweep == "one-way.toml" {
+            let (_, trows) = read_csv(&d.join("t.csv"));
+            let tornado = book.worksheet_range("Tornado").unwrap();
+            let t: Vec<Vec<Data>> = tornado.rows().skip(1).map(|r| r.to_vec()).collect();
+            assert_eq!(t.len(), trows.len());
+            for (c, x) in trows.iter().zip(&t) {
+                assert_eq!(x[0], Data::String(c[0].clone()));
+                for k in [1, 2, 4, 5, 6] {
+                    assert_eq!(cell_f64(&x[k]), c[k].parse::<f64>().unwrap());
+                }
+            }
+        }
+    }
+}

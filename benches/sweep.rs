@@ -120,3 +120,45 @@ fn floor_write_and_read_344_mb() -> f64 {
         .collect();
     cols.iter().map(|c| c.iter().sum::<f64>()).sum()
 }
+
+/// Rows: 50,000 runs x (42 ICBs + the total) = 2.15 million rows of every field, written to
+/// a sink (the text is made but not stored), with the summary of total_wte.
+#[divan::bench(sample_count = 3, sample_size = 1)]
+fn rows_50k_runs_42_icbs(bencher: divan::Bencher) {
+    let (sweep, base, prepared) = setup(50_000);
+    let outputs = vec![field_index("total_wte").unwrap()];
+    bencher.bench_local(|| {
+        let mut sink = std::io::sink();
+        capacity::sweep::execute::execute(
+            &sweep,
+            &base,
+            &prepared,
+            &outputs,
+            0..sweep.total_runs(),
+            Some(&mut sink),
+            &|_| {},
+        )
+        .unwrap()
+        .summaries
+        .len()
+    });
+}
+
+/// A floor for rows: formatting 29 distinct numbers a row (what a row of monte-carlo.toml
+/// needs after repeats and zeros) for 2.15 million rows, on one thread, into a reused buffer.
+#[divan::bench(sample_count = 3, sample_size = 1)]
+fn floor_format_62m_numbers() -> usize {
+    let mut buf = zmij::Buffer::new();
+    let mut out: Vec<u8> = Vec::with_capacity(1 << 20);
+    let mut n = 0;
+    let mut x = 1_234.567_891_234_5_f64;
+    for _ in 0..(2_150_000 * 29) {
+        x = x * 1.000_000_1 + 0.1;
+        out.extend_from_slice(buf.format_finite(x).as_bytes());
+        if out.len() > (1 << 20) - 32 {
+            n += out.len();
+            out.clear();
+        }
+    }
+    n + out.len()
+}

@@ -1,7 +1,7 @@
 //! Shared set-up of the subcommands: data options, loading inputs, atomic output, warnings.
 
 use std::fs::File;
-use std::io::Write;
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -187,10 +187,14 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
 
 /// An output file written all at once: to a temporary file beside it, then renamed, so a
 /// failed run never leaves half a file. Opened before the work so a bad path fails early.
+/// Several outputs of one command are committed together ([`commit_all`]), so that a failure
+/// leaves none of them behind.
 pub struct AtomicOutput {
+    /// The flag or role that named the path ("--summary"), for messages.
+    what: String,
     path: PathBuf,
     tmp: PathBuf,
-    file: Option<File>,
+    file: Option<BufWriter<File>>,
     /// Written in place: a device or pipe such as /dev/null or /dev/stdout.
     direct: bool,
 }
@@ -201,12 +205,64 @@ pub fn is_special_file(path: &Path) -> bool {
     std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
 }
 
+/// `path` made absolute, through any symbolic links of the folders that exist, so that two
+/// spellings of one file compare equal.
+pub fn resolved(path: &Path) -> PathBuf {
+    if let Ok(p) = std::fs::canonicalize(path) {
+        return p;
+    }
+    let absolute = std::env::current_dir().map_or(path.to_path_buf(), |d| d.join(path));
+    match (absolute.parent(), absolute.file_name()) {
+        (Some(dir), Some(name)) => {
+            std::fs::canonicalize(dir).map_or(absolute.clone(), |d| d.join(name))
+        }
+        _ => absolute,
+    }
+}
+
+/// Refuses two outputs that are one file (`--summary o/x.csv --rows o/x.csv`, or a summary
+/// where the manifest goes), before any work: written one after the other, the second would
+/// replace the first. Devices such as /dev/null may be named more than once.
+pub fn check_distinct(outputs: &[(String, PathBuf)]) -> Result<(), InputError> {
+    let mut problems = capacity::problems::Problems::new();
+    let keys: Vec<Option<PathBuf>> = outputs
+        .iter()
+        .map(|(_, p)| (!is_special_file(p)).then(|| resolved(p)))
+        .collect();
+    for (i, key) in keys.iter().enumerate() {
+        let Some(key) = key else { continue };
+        if let Some(j) = keys[..i].iter().position(|k| k.as_ref() == Some(key)) {
+            let ((a, pa), (b, pb)) = (&outputs[j], &outputs[i]);
+            let why = |flag: &str| {
+                match flag {
+                "the manifest" => {
+                    " (the manifest goes beside the first output file unless --manifest FILE says where)"
+                }
+                "the rows file's manifest" => {
+                    " (a rows file's manifest goes beside it: ROWS.manifest.json)"
+                }
+                _ => "",
+            }
+            };
+            problems.push(format!(
+                "{a} {} and {b} {} are the same file{}{}; give each output its own path",
+                pa.display(),
+                pb.display(),
+                why(a),
+                why(b)
+            ));
+        }
+    }
+    problems.finish(())
+}
+
 impl AtomicOutput {
     pub fn create(path: &Path) -> Result<AtomicOutput> {
         AtomicOutput::create_for("--output", path)
     }
 
-    /// As `create`, with `what` (e.g. "--output" or "expected file") naming the path in errors.
+    /// As `create`, with `what` (e.g. "--summary" or "expected file") naming the path in
+    /// errors.
     pub fn create_for(what: &str, path: &Path) -> Result<AtomicOutput> {
         let dir = match path.parent() {
             Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
@@ -233,9 +289,10 @@ impl AtomicOutput {
                     ))
                 })?;
             return Ok(AtomicOutput {
+                what: what.to_string(),
                 path: path.to_path_buf(),
                 tmp: path.to_path_buf(),
-                file: Some(file),
+                file: Some(BufWriter::with_capacity(1 << 20, file)),
                 direct: true,
             });
         }
@@ -251,35 +308,71 @@ impl AtomicOutput {
             ))
         })?;
         Ok(AtomicOutput {
+            what: what.to_string(),
             path: path.to_path_buf(),
             tmp,
-            file: Some(file),
+            file: Some(BufWriter::with_capacity(1 << 20, file)),
             direct: false,
         })
     }
 
-    pub fn commit(mut self, bytes: &[u8]) -> Result<()> {
-        let mut file = self.file.take().expect("committed once");
-        if self.direct {
-            return file
-                .write_all(bytes)
-                .with_context(|| format!("writing {}", self.path.display()))
-                .map_err(|e| Failure(format!("{e:#}")).into());
-        }
-        file.write_all(bytes)
-            .and_then(|_| file.sync_all())
-            .with_context(|| format!("writing {}", self.tmp.display()))
-            .map_err(|e| Failure(format!("{e:#}")))?;
-        drop(file);
-        std::fs::rename(&self.tmp, &self.path).map_err(|e| {
-            Failure(format!(
-                "renaming {} to {}: {e}",
-                self.tmp.display(),
-                self.path.display()
-            ))
-        })?;
-        Ok(())
+    /// The file being written, for streaming (a device or pipe is written as it goes).
+    pub fn writer(&mut self) -> &mut BufWriter<File> {
+        self.file.as_mut().expect("open until committed")
     }
+
+    /// Writes this output alone: `commit_all` of one.
+    pub fn commit(self, bytes: &[u8]) -> Result<()> {
+        commit_all(vec![(self, bytes.to_vec())])
+    }
+
+    fn failed(&self, e: impl std::fmt::Display) -> anyhow::Error {
+        Failure(format!(
+            "{} {}: writing failed: {e}",
+            self.what,
+            self.path.display()
+        ))
+        .into()
+    }
+}
+
+/// Writes several outputs all or nothing (as far as a file system allows): every file's
+/// bytes go to its temporary file and are synced first, then the devices and pipes are
+/// written, and only when all of that succeeded are the temporary files renamed into place.
+/// A failure before the renames leaves no output behind. Bytes may be empty for an output
+/// streamed through `writer`.
+pub fn commit_all(outputs: Vec<(AtomicOutput, Vec<u8>)>) -> Result<()> {
+    let mut outputs = outputs;
+    for direct in [false, true] {
+        for (out, bytes) in outputs.iter_mut().filter(|(o, _)| o.direct == direct) {
+            let w = out.file.as_mut().expect("committed once");
+            let done = w.write_all(bytes).and_then(|_| w.flush()).and_then(|_| {
+                if direct {
+                    Ok(())
+                } else {
+                    w.get_ref().sync_all()
+                }
+            });
+            if let Err(e) = done {
+                return Err(out.failed(e));
+            }
+        }
+    }
+    for (out, _) in outputs.iter_mut() {
+        // Closed first: the file is complete once renamed.
+        drop(out.file.take());
+        if !out.direct {
+            std::fs::rename(&out.tmp, &out.path).map_err(|e| {
+                Failure(format!(
+                    "{} {}: renaming {} into place: {e}",
+                    out.what,
+                    out.path.display(),
+                    out.tmp.display()
+                ))
+            })?;
+        }
+    }
+    Ok(())
 }
 
 impl Drop for AtomicOutput {

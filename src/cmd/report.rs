@@ -7,9 +7,14 @@ use anyhow::Result;
 use clap::Args;
 
 use capacity::model;
-use capacity::report::{html, Report};
+use capacity::report::{html, sha256_hex, InputHash, Report};
+use capacity::scenario::Scenario;
+use capacity::sweep::execute::{execute, report_summary};
+use capacity::sweep::fields::{field_index, DEFAULT_OUTPUTS};
+use capacity::InputError;
 
 use super::io::{load_inputs, load_scenario, made_by, print_warnings, AtomicOutput, DataArgs};
+use super::sweep::{check_memory, load_sweep, prepare_data};
 
 const AFTER_HELP: &str = "\
 The report is one HTML file with everything inline (styles, SVG charts, a small sort script):
@@ -25,7 +30,16 @@ Examples:
   capacity report --output report.html                      England's 42 ICBs, default scenario
   capacity report triage80 --level region -o regions.html   a preset, by NHS region
   capacity report my.toml --workforce staff.csv -o gap.html the gap against your workforce
-  capacity report --area E54000008 --area-funnels -o cm.html one ICB with the funnel per area";
+  capacity report --area E54000008 --area-funnels -o cm.html one ICB with the funnel per area
+  capacity report --sweep scenarios/sweeps/monte-carlo.toml -o uncertainty.html
+                                                            the sweep's base scenario, with
+                                                            its range over the runs per area
+
+With --sweep the report adds an Uncertainty section: the range of total, low and high intensity
+WTE over the sweep's runs per area (5-95% and 10-90% bands with the median) and, for a one-way
+design, a tornado chart of which assumption moves total WTE most. The report's scenario is the
+sweep's base; a SCENARIO that differs from it is an error (the ranges would not be about the
+scenario shown).";
 
 /// Write a self-contained HTML report with charts (funnel, WTE and gap, assumptions)
 #[derive(Args, Debug)]
@@ -41,22 +55,87 @@ pub struct ReportArgs {
     /// Also draw the demand funnel of every area, not only the total's
     #[arg(long)]
     pub area_funnels: bool,
+    /// Add the uncertainty of this sweep (see `capacity sweep`): range charts per area, and a
+    /// tornado chart for a one-way design. The report shows the sweep's base scenario
+    #[arg(long, value_name = "SWEEP.toml")]
+    pub sweep: Option<PathBuf>,
+}
+
+/// A scenario as what it assumes, without where it was read from.
+fn assumptions_of(s: &Scenario) -> Scenario {
+    let mut s = s.clone();
+    s.sources.clear();
+    s.origins.clear();
+    s
 }
 
 pub fn run(args: ReportArgs) -> Result<ExitCode> {
-    let (scenario, mut warnings) = load_scenario(args.scenario.as_deref())?;
+    // With --sweep, the report's scenario is the sweep's base.
+    let loaded = args.sweep.as_deref().map(load_sweep).transpose()?;
+    let (scenario, mut warnings) = match (&args.scenario, &loaded) {
+        (None, Some((_, base, _, w))) => (base.clone(), w.clone()),
+        (arg, _) => {
+            let (scenario, mut w) = load_scenario(arg.as_deref())?;
+            if let Some((sweep, base, _, sweep_warnings)) = &loaded {
+                if assumptions_of(&scenario) != assumptions_of(base) {
+                    return Err(InputError::one(format!(
+                        "{}: the sweep's base = \"{}\" is not the scenario {} the report shows, so its ranges would not be about it; omit the scenario (the report then shows the sweep's base), or give the sweep base = \"{}\"",
+                        sweep.label,
+                        sweep.base,
+                        arg.as_deref().unwrap_or("obc"),
+                        arg.as_deref().unwrap_or("obc")
+                    ))
+                    .into());
+                }
+                w.extend(sweep_warnings.iter().cloned());
+            }
+            (scenario, w)
+        }
+    };
     let (inputs, options, provenance) = load_inputs(&args.data, &scenario)?;
-    let made_by = made_by(&args.data, &scenario)?;
-    let output = AtomicOutput::create(&args.output)?;
+    let mut made_by = made_by(&args.data, &scenario)?;
+    if let (Some(path), Some((_, _, text, _))) = (&args.sweep, &loaded) {
+        made_by.inputs.insert(
+            0,
+            InputHash {
+                what: "sweep".into(),
+                source: path.display().to_string(),
+                sha256: sha256_hex(text.as_bytes()),
+            },
+        );
+    }
+    let output = AtomicOutput::create_for("--output", &args.output)?;
     let (result, more) = model::run(&inputs, &scenario, &options)?;
     warnings.extend(more);
+    let summary = match loaded {
+        Some((sweep, base, text, _)) => {
+            let loaded = prepare_data(sweep, base, text, &mut Vec::new(), &args.data)?;
+            let (sweep, base, prepared) = (&loaded.sweep, &loaded.base, &loaded.prepared);
+            let outputs: Vec<usize> = DEFAULT_OUTPUTS
+                .iter()
+                .filter_map(|n| field_index(n))
+                .collect();
+            check_memory(sweep, prepared, outputs.len(), sweep.total_runs())?;
+            let outcome = execute(
+                sweep,
+                base,
+                prepared,
+                &outputs,
+                0..sweep.total_runs(),
+                None,
+                &|_| {},
+            )?;
+            Some(report_summary(sweep, base, &outcome))
+        }
+        None => None,
+    };
     print_warnings(&warnings);
     let text = html::render(&Report {
         result: &result,
         scenario: &scenario,
         provenance: &provenance,
         made_by: &made_by,
-        sweep: None,
+        sweep: summary.as_ref(),
         area_funnels: args.area_funnels,
     });
     output.commit(text.as_bytes())?;

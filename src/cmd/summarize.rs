@@ -3,14 +3,15 @@
 
 use std::fs::File;
 use std::io::{BufReader, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Result;
 use clap::Args;
 
+use capacity::problems::Problems;
 use capacity::sweep::report::{render_summary_csv, render_table, summarize_columns};
-use capacity::sweep::rows::read_rows;
+use capacity::sweep::rows::{check_shards, read_rows, RowsManifest};
 use capacity::InputError;
 
 use super::io::{print_warnings, AtomicOutput};
@@ -22,7 +23,9 @@ Examples:
   capacity sweep big.toml --shard 2/2 --rows rows-2.csv
   capacity summarize rows-1.csv rows-2.csv --summary summary.csv
 
-The files may be given in any order; together they must hold consecutive runs, each once.";
+The files may be given in any order; together they must be every shard of one sweep, each
+once. Each rows file's manifest (ROWS.manifest.json, written beside it by `capacity sweep
+--rows`) says which sweep and shard it holds: keep it beside the rows file.";
 
 /// Summarise the rows files of a sweep (or of its shards) as `capacity sweep --summary` does
 #[derive(Args, Debug)]
@@ -40,8 +43,43 @@ pub struct SummarizeArgs {
     pub outputs: Vec<String>,
 }
 
+/// The manifest `capacity sweep --rows` writes beside a rows file.
+fn manifest_of(rows: &Path) -> Result<RowsManifest, InputError> {
+    let path = rows.with_extension("manifest.json");
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        InputError::one(format!(
+            "{}: cannot read its manifest {} ({e}); `capacity sweep --rows` writes it beside the rows file, and summarize reads it to check that the files are the shards of one sweep: keep the two together",
+            rows.display(),
+            path.display()
+        ))
+    })?;
+    RowsManifest::parse(
+        &path.display().to_string(),
+        &rows.display().to_string(),
+        &text,
+    )
+}
+
 pub fn run(args: SummarizeArgs) -> Result<ExitCode> {
-    let outputs = parse_outputs(&args.outputs)?;
+    // A blank cost in the rows files is named where it is read.
+    let outputs = parse_outputs(&args.outputs, None)?;
+    let output = args
+        .summary
+        .as_deref()
+        .map(|p| AtomicOutput::create_for("--summary", p))
+        .transpose()?;
+    // The files must be every shard of one sweep, each once: checked from their manifests
+    // before the rows are read.
+    let mut problems = Problems::new();
+    let mut manifests = Vec::new();
+    for path in &args.rows {
+        match manifest_of(path) {
+            Ok(m) => manifests.push(m),
+            Err(e) => problems.extend(e),
+        }
+    }
+    problems.finish(())?;
+    check_shards(&manifests)?;
     let mut files = Vec::new();
     for path in &args.rows {
         let file = File::open(path).map_err(|e| {
@@ -55,12 +93,22 @@ pub fn run(args: SummarizeArgs) -> Result<ExitCode> {
             BufReader::with_capacity(1 << 20, file),
         ));
     }
-    let output = args
-        .summary
-        .as_deref()
-        .map(AtomicOutput::create)
-        .transpose()?;
     let (data, warnings) = read_rows(files, &outputs)?;
+    // Each file holds the runs its manifest says (not cut short, not another file).
+    let mut problems = Problems::new();
+    for ((label, held), m) in data.files.iter().zip(&manifests) {
+        if *held != m.runs && !(held.is_empty() && m.runs.is_empty()) {
+            problems.push(format!(
+                "{label}: holds runs {} to {} but its manifest {} says {} to {}; the rows file is not the one the manifest describes (cut short, or replaced?)",
+                held.start,
+                held.end as i128 - 1,
+                m.label,
+                m.runs.start,
+                m.runs.end as i128 - 1
+            ));
+        }
+    }
+    problems.finish(())?;
     print_warnings(&warnings);
     let runs = data.columns.runs();
     let first = data.columns.first_run;

@@ -1,33 +1,39 @@
 //! `capacity sweep`: many runs of the model with assumptions varied, summarised as ranges.
+//! The runs themselves are `capacity::sweep::execute`; this file reads the inputs, checks the
+//! request fits, and writes the outputs (all or nothing).
 
-use std::fs::File;
-use std::io::{BufWriter, IsTerminal, Write};
+use std::io::{IsTerminal, Write};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::json;
-use sha2::{Digest, Sha256};
 
 use capacity::model::{self, Prepared};
+use capacity::report::xlsx::sweep_workbook;
+use capacity::report::{sha256_hex, shell_words, InputHash, MadeBy};
 use capacity::scenario::{self, Scenario};
-use capacity::sweep::fast::FastModel;
-use capacity::sweep::fields::{self, field_index, StaffingPlan, DEFAULT_OUTPUTS};
-use capacity::sweep::plan::{probe_scenario, MAX_LHS_RUNS};
+use capacity::sweep::execute::{area_labels, describe, execute, report_summary};
+use capacity::sweep::fields::{self, field_index, DEFAULT_OUTPUTS};
+use capacity::sweep::plan::MAX_LHS_RUNS;
 use capacity::sweep::report::{
-    render_summary_csv, render_table, render_tornado_csv, render_tornado_table, summarize_columns,
-    tornado,
+    render_summary_csv, render_table, render_tornado_csv, render_tornado_table,
 };
+use capacity::sweep::rows::shard_runs;
 use capacity::sweep::run::bytes_per_row_estimate;
 use capacity::sweep::spec::{self, Design};
-use capacity::sweep::{AreaLabel, Engine, Plan, RowFormat, Sweep};
-use capacity::{embedded, InputError};
+use capacity::sweep::{RowFormat, Sweep};
+use capacity::{embedded, InputError, Warnings};
 
-use super::io::{is_special_file, load_inputs, print_warnings, AtomicOutput, DataArgs, Failure};
+use super::io::{
+    check_distinct, commit_all, input_hashes, is_special_file, load_inputs, print_warnings,
+    resolved, AtomicOutput, DataArgs, Failure,
+};
 
 const AFTER_HELP: &str = "\
 The sweep file (TOML; unknown keys are errors):
@@ -41,7 +47,7 @@ The sweep file (TOML; unknown keys are errors):
   dist = \"uniform\"          uniform | triangular (mode = ...) | normal80 | lognormal80 | beta
   low = 0.3                 normal80, lognormal80, beta: the 10th and 90th percentiles (a beta
   high = 0.7                lies on min to max, default 0 to 1); random draws are clamped to
-                            the key's valid range
+                            the key's valid range (with a warning giving the share clamped)
   # grid: values = [0.4, 0.5, 0.6], or from = 0.4, to = 0.6, steps = 3
   # one-way: low and high only
 
@@ -51,6 +57,7 @@ Examples:
   capacity sweep scenarios/sweeps/monte-carlo.toml --summary summary.csv
   capacity sweep scenarios/sweeps/grid.toml --rows rows.csv --summary summary.csv
   capacity sweep scenarios/sweeps/one-way.toml --tornado tornado.csv
+  capacity sweep scenarios/sweeps/one-way.toml --format xlsx --output sweep.xlsx
   capacity sweep big.toml --shard 3/10 --rows rows-3.csv     then: capacity summarize rows-*.csv";
 
 /// Run many scenarios at once: grids, Monte Carlo uncertainty and one-way sensitivity
@@ -73,12 +80,14 @@ pub struct SweepArgs {
     /// swing) to this file; design = "one-way" only
     #[arg(long, value_name = "FILE")]
     pub tornado: Option<PathBuf>,
-    /// Write the manifest (tool version, resolved sweep and scenario, seed, input hashes)
-    /// here [default: manifest.json beside the first output file]
+    /// Write the manifest (tool version, resolved sweep and scenario, seed, runs, input hashes)
+    /// here [default: ROWS.manifest.json beside the --rows file, which `capacity summarize`
+    /// reads; else manifest.json beside the first output file]
     #[arg(long, value_name = "FILE")]
     pub manifest: Option<PathBuf>,
     /// The outputs to summarise, comma-separated: any field of `capacity model` that is always a
-    /// number (not the ratios, unit costs or flags) [default:
+    /// number (not the ratios, unit costs or flags), and cost_medication and cost_total when
+    /// the medication cost is known [default:
     /// low_wte,high_wte,total_wte,referred,gap_low_wte,gap_high_wte]
     #[arg(long, value_name = "LIST", value_delimiter = ',')]
     pub outputs: Vec<String>,
@@ -91,23 +100,48 @@ pub struct SweepArgs {
     pub shard: Option<String>,
     /// Write the rows only, with no summary or table: memory then does not grow with the
     /// runs (summarise the rows files later with `capacity summarize`)
-    #[arg(long, requires = "rows", conflicts_with_all = ["summary", "tornado", "outputs"])]
+    #[arg(long, requires = "rows", conflicts_with_all = ["summary", "tornado", "outputs", "format", "output"])]
     pub no_summary: bool,
+    /// What goes to stdout (or --output): the table for people, or an Excel workbook (sheets
+    /// Summary, Tornado for a one-way design, Varied, Assumptions, Inputs)
+    #[arg(long, value_enum, default_value_t = SweepFormat::Table)]
+    pub format: SweepFormat,
+    /// Write the table or workbook to this file (atomically) instead of stdout
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
-/// The fields to summarise, checked.
-pub fn parse_outputs(list: &[String]) -> Result<Vec<usize>, InputError> {
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SweepFormat {
+    /// The sweep described, and a table of each area's median and 5-95% range
+    Table,
+    /// An Excel workbook (give --output FILE.xlsx): real numbers, one sheet per table
+    Xlsx,
+}
+
+/// The costs a summary can take besides the fields that are always numbers: blank only when
+/// people choose medication alone and no course cost is known.
+const COST_OUTPUTS: [&str; 2] = ["cost_medication", "cost_total"];
+
+/// The fields to summarise, checked. `cost_blank` says why the costs would be blank in every
+/// run (then they cannot be summarised); None when they are known.
+pub fn parse_outputs(list: &[String], cost_blank: Option<&str>) -> Result<Vec<usize>, InputError> {
     let names: Vec<&str> = if list.is_empty() {
         DEFAULT_OUTPUTS.to_vec()
     } else {
         list.iter().map(|s| s.trim()).collect()
     };
-    let valid = fields::summarisable();
+    let mut valid = fields::summarisable();
+    valid.extend(COST_OUTPUTS);
     let mut out = Vec::new();
     let mut bad = Vec::new();
+    let mut problems = capacity::problems::Problems::new();
     for n in names {
-        match field_index(n) {
-            Some(i) if valid.contains(&n) => {
+        match (field_index(n), cost_blank) {
+            (Some(_), Some(why)) if COST_OUTPUTS.contains(&n) => {
+                problems.push(format!("--outputs {n}: {why}"))
+            }
+            (Some(i), _) if valid.contains(&n) => {
                 if !out.contains(&i) {
                     out.push(i)
                 }
@@ -116,17 +150,32 @@ pub fn parse_outputs(list: &[String]) -> Result<Vec<usize>, InputError> {
         }
     }
     if !bad.is_empty() {
-        return Err(InputError::one(format!(
+        problems.push(format!(
             "--outputs {}: not an output that can be summarised; expected any of {}",
             bad.join(","),
             valid.join(", ")
-        )));
+        ));
     }
-    Ok(out)
+    problems.finish(out)
+}
+
+/// Why the base scenario's costs are blank in every run, if they are.
+fn cost_blank(sweep: &Sweep, base: &Scenario) -> Option<String> {
+    let course_known = base.costs.medication_course_cost.is_some()
+        || sweep
+            .params
+            .iter()
+            .any(|p| p.path == "costs.medication_course_cost");
+    (base.any_medication_only() && !course_known).then(|| {
+        format!(
+            "the base scenario {} sends people to medication alone (medication_only > 0) but sets no costs.medication_course_cost, so cost_medication and cost_total are blank in every run; set the cost of one course in the base scenario",
+            base.name
+        )
+    })
 }
 
 /// `--shard K/N`: the runs of slice K (1-based) of N equal slices of 0..total.
-fn parse_shard(arg: &str, total: u64) -> Result<(u64, u64, std::ops::Range<u64>), InputError> {
+fn parse_shard(arg: &str, total: u64) -> Result<(u64, u64, Range<u64>), InputError> {
     let err = || {
         InputError::one(format!(
             "--shard {arg}: expected K/N with 1 <= K <= N, e.g. --shard 3/10 for the third of ten slices"
@@ -138,17 +187,7 @@ fn parse_shard(arg: &str, total: u64) -> Result<(u64, u64, std::ops::Range<u64>)
     if n == 0 || k == 0 || k > n {
         return Err(err());
     }
-    let at = |i: u64| (u128::from(total) * u128::from(i) / u128::from(n)) as u64;
-    Ok((k, n, at(k - 1)..at(k)))
-}
-
-fn sha256_hex(bytes: &[u8]) -> String {
-    format!("{:x}", Sha256::digest(bytes))
-}
-
-fn hash_file(path: &Path) -> Result<String> {
-    let bytes = std::fs::read(path).with_context(|| format!("hashing {}", path.display()))?;
-    Ok(sha256_hex(&bytes))
+    Ok((k, n, shard_runs(total, k, n)))
 }
 
 /// Memory the system can give without swapping, when it says.
@@ -187,94 +226,19 @@ fn gib(bytes: f64) -> String {
     format!("{:.1} GiB", bytes / (1u64 << 30) as f64)
 }
 
-/// A rows file streamed to a temporary file beside it and renamed when complete (or, for a
-/// device or pipe such as /dev/null, written in place).
-struct RowsOutput {
-    path: PathBuf,
-    /// None when written in place.
-    tmp: Option<PathBuf>,
-    writer: Option<BufWriter<File>>,
+/// A sweep file read and checked, its base scenario, and the data prepared for its runs:
+/// what `capacity sweep` and `capacity report --sweep` start from.
+pub struct LoadedSweep {
+    pub sweep: Sweep,
+    pub base: Scenario,
+    /// The sweep file's text, for its hash.
+    pub text: String,
+    pub warnings: Warnings,
+    pub prepared: Prepared,
 }
 
-impl RowsOutput {
-    fn create(path: &Path) -> Result<RowsOutput> {
-        if path.is_dir() {
-            return Err(InputError::one(format!(
-                "--rows {}: is a directory; give a file path",
-                path.display()
-            ))
-            .into());
-        }
-        if is_special_file(path) {
-            let file = std::fs::OpenOptions::new()
-                .write(true)
-                .open(path)
-                .map_err(|e| {
-                    InputError::one(format!(
-                        "--rows {}: cannot write there: {e}",
-                        path.display()
-                    ))
-                })?;
-            return Ok(RowsOutput {
-                path: path.to_path_buf(),
-                tmp: None,
-                writer: Some(BufWriter::with_capacity(1 << 20, file)),
-            });
-        }
-        let name = path
-            .file_name()
-            .with_context(|| format!("--rows {}: not a file name", path.display()))?;
-        let tmp = path.with_file_name(format!(
-            ".{}.tmp{}",
-            name.to_string_lossy(),
-            std::process::id()
-        ));
-        let file = File::create(&tmp).map_err(|e| {
-            InputError::one(format!(
-                "--rows {}: cannot write there: {e}; give a path in an existing, writable folder",
-                path.display()
-            ))
-        })?;
-        Ok(RowsOutput {
-            path: path.to_path_buf(),
-            tmp: Some(tmp),
-            writer: Some(BufWriter::with_capacity(1 << 20, file)),
-        })
-    }
-
-    fn writer(&mut self) -> &mut BufWriter<File> {
-        self.writer.as_mut().expect("open until committed")
-    }
-
-    fn commit(mut self) -> Result<()> {
-        let mut w = self.writer.take().expect("committed once");
-        w.flush()
-            .with_context(|| format!("writing {}", self.path.display()))
-            .map_err(|e| Failure(format!("{e:#}")))?;
-        drop(w);
-        if let Some(tmp) = &self.tmp {
-            std::fs::rename(tmp, &self.path).map_err(|e| {
-                Failure(format!(
-                    "renaming {} to {}: {e}",
-                    tmp.display(),
-                    self.path.display()
-                ))
-            })?;
-        }
-        Ok(())
-    }
-}
-
-impl Drop for RowsOutput {
-    fn drop(&mut self) {
-        if let (Some(_), Some(tmp)) = (&self.writer, &self.tmp) {
-            let _ = std::fs::remove_file(tmp);
-        }
-    }
-}
-
-/// Reads and checks the sweep file and its base scenario.
-pub fn load_sweep(path: &Path) -> Result<(Sweep, Scenario, String, capacity::Warnings)> {
+/// Reads and checks the sweep file and its base scenario (no data yet).
+pub fn load_sweep(path: &Path) -> Result<(Sweep, Scenario, String, Warnings)> {
     let label = path.display().to_string();
     let text = std::fs::read_to_string(path)
         .map_err(|e| InputError::one(format!("{label}: cannot read the sweep file: {e}")))?;
@@ -288,146 +252,197 @@ pub fn load_sweep(path: &Path) -> Result<(Sweep, Scenario, String, capacity::War
         ))
     })?;
     let sweep = file.resolve(&base)?;
+    let mut warnings = warnings;
+    warnings.extend(sweep.warnings.iter().cloned());
     Ok((sweep, base, text, warnings))
 }
 
-fn area_labels(prepared: &Prepared) -> Vec<AreaLabel> {
-    prepared
-        .groups
-        .iter()
-        .map(|g| AreaLabel {
-            code: g.code.clone(),
-            name: g.name.clone(),
-            level: g.level.clone(),
-        })
-        .chain(std::iter::once(AreaLabel {
-            code: "total".into(),
-            name: "Total".into(),
-            level: "total".into(),
-        }))
-        .collect()
+/// `--runs N` in place of the sweep file's runs (random designs only).
+pub fn override_runs(sweep: &mut Sweep, runs: Option<u64>) -> Result<(), InputError> {
+    let Some(runs) = runs else { return Ok(()) };
+    if !sweep.design.is_random() || runs == 0 || runs > spec::MAX_RUNS {
+        return Err(InputError::one(format!(
+            "--runs {runs}: {}; --runs sets the number of random runs (>= 1) of a monte-carlo or latin-hypercube sweep",
+            if runs == 0 || runs > spec::MAX_RUNS {
+                format!("not between 1 and {}", spec::MAX_RUNS)
+            } else {
+                format!(
+                    "{} has design = \"{}\", whose runs follow from its [[vary]] tables",
+                    sweep.label,
+                    sweep.design.name()
+                )
+            }
+        )));
+    }
+    if sweep.design == Design::LatinHypercube && runs > MAX_LHS_RUNS {
+        return Err(InputError::one(format!(
+            "--runs {runs}: more than a Latin hypercube can stratify here ({MAX_LHS_RUNS}); use fewer runs or design = \"monte-carlo\""
+        )));
+    }
+    sweep.runs = runs;
+    Ok(())
 }
 
-/// The hashes of every input: the sweep file, each scenario file of the base's chain and
-/// the data files (or the embedded text when no file was given).
-fn input_hashes(
-    args: &SweepArgs,
-    sweep_text: &str,
-    base: &Scenario,
-) -> Result<Vec<serde_json::Value>> {
-    let mut out = vec![json!({
-        "role": "sweep",
-        "source": args.sweep.display().to_string(),
-        "sha256": sha256_hex(sweep_text.as_bytes()),
-    })];
-    for source in &base.sources {
-        let hash = match source.strip_prefix("preset:") {
-            Some(name) => sha256_hex(scenario::preset_text(name).unwrap_or("").as_bytes()),
-            None => hash_file(Path::new(source))?,
+/// Reads the data the sweep's base scenario names (or the flags override) and prepares it;
+/// `warnings` so far are moved into the result.
+pub fn prepare_data(
+    sweep: Sweep,
+    base: Scenario,
+    text: String,
+    warnings: &mut Warnings,
+    data: &DataArgs,
+) -> Result<LoadedSweep> {
+    if sweep.design == Design::LatinHypercube && sweep.runs > MAX_LHS_RUNS {
+        return Err(InputError::one(format!(
+            "{}: runs = {} is more than a Latin hypercube can stratify here ({MAX_LHS_RUNS}); use fewer runs or design = \"monte-carlo\"",
+            sweep.label, sweep.runs
+        ))
+        .into());
+    }
+    let (inputs, options, _) = load_inputs(data, &base)?;
+    let (prepared, more) = model::prepare(&inputs, &base, &options)?;
+    sweep.check_data(&prepared)?;
+    Ok(LoadedSweep {
+        sweep,
+        base,
+        text,
+        warnings: std::mem::take(warnings).into_iter().chain(more).collect(),
+        prepared,
+    })
+}
+
+/// Fails early, with the sizes and what to change, when exact percentiles of `outputs`
+/// outputs over `n` runs would not fit in memory.
+pub fn check_memory(
+    sweep: &Sweep,
+    prepared: &Prepared,
+    outputs: usize,
+    n: u64,
+) -> Result<(), InputError> {
+    let areas = prepared.groups.len() + 1;
+    let column_bytes = n as f64 * areas as f64 * outputs as f64 * 8.0;
+    let strata_bytes = if sweep.design == Design::LatinHypercube {
+        sweep.runs as f64 * sweep.params.len() as f64 * 4.0
+    } else {
+        0.0
+    };
+    let need = column_bytes + strata_bytes;
+    let Some(avail) = available_memory() else {
+        return Ok(());
+    };
+    if need > 0.9 * avail as f64 {
+        let fewer = if outputs > 1 {
+            "summarise fewer outputs (e.g. --outputs total_wte), "
+        } else {
+            ""
         };
-        out.push(json!({"role": "scenario", "source": source, "sha256": hash}));
+        return Err(InputError::one(format!(
+            "{}: {n} runs x {areas} areas x {outputs} outputs need {} of memory for exact percentiles, and {} is available; {fewer}use fewer runs or --level region, or split the sweep with --shard K/N --rows and combine the rows files on a larger machine with `capacity summarize`",
+            sweep.label,
+            gib(need),
+            gib(avail as f64)
+        )));
     }
-    let pick = |flag: &Option<PathBuf>, key: &Option<PathBuf>| flag.clone().or_else(|| key.clone());
-    let population = pick(&args.data.population, &base.data.population);
-    let embedded_population = population.is_none();
-    // (role, the file given, else the embedded data's label and text)
-    type Input<'a> = (&'a str, Option<PathBuf>, Option<(&'a str, &'a str)>);
-    let files: [Input; 4] = [
-        (
-            "population",
-            population,
-            Some((embedded::POPULATION_SOURCE, embedded::POPULATION_CSV)),
-        ),
-        (
-            "prevalence",
-            pick(&args.data.prevalence, &base.data.prevalence),
-            Some((embedded::PREVALENCE_SOURCE, embedded::PREVALENCE_CSV)),
-        ),
-        (
-            "areas",
-            pick(&args.data.areas, &base.data.areas),
-            embedded_population.then_some((embedded::AREAS_SOURCE, embedded::AREAS_CSV)),
-        ),
-        (
-            "workforce",
-            pick(&args.data.workforce, &base.data.workforce),
-            None,
-        ),
-    ];
-    for (role, path, fallback) in files {
-        match (path, fallback) {
-            (Some(p), _) => out.push(json!({
-                "role": role,
-                "source": p.display().to_string(),
-                "sha256": hash_file(&p)?,
-            })),
-            (None, Some((label, text))) => out.push(json!({
-                "role": role,
-                "source": label,
-                "sha256": sha256_hex(text.as_bytes()),
-            })),
-            (None, None) => {}
-        }
-    }
+    Ok(())
+}
+
+/// The SHA-256 of every input: the sweep file, the data and scenario files of
+/// `input_hashes` (or the embedded data), and the embedded pay table the costs use.
+pub fn sweep_input_hashes(
+    sweep_path: &Path,
+    sweep_text: &str,
+    data: &DataArgs,
+    base: &Scenario,
+) -> Result<Vec<InputHash>> {
+    let mut out = vec![InputHash {
+        what: "sweep".into(),
+        source: sweep_path.display().to_string(),
+        sha256: sha256_hex(sweep_text.as_bytes()),
+    }];
+    out.extend(input_hashes(data, base)?);
+    out.push(InputHash {
+        what: "pay".into(),
+        source: embedded::AFC_PAY_SOURCE.into(),
+        sha256: sha256_hex(embedded::AFC_PAY_CSV.as_bytes()),
+    });
     Ok(out)
 }
 
-/// The first line of the stdout report.
-fn describe(sweep: &Sweep, base: &Scenario) -> String {
-    let mut s = format!(
-        "Sweep {}: design {}, base scenario {}",
-        sweep.label,
-        sweep.design.name(),
-        base.name
-    );
-    match sweep.design {
-        Design::Grid => s.push_str(&format!(", {} grid points", sweep.runs)),
-        Design::OneWay => s.push_str(&format!(
-            ", {} parameters at low and high ({} runs)",
-            sweep.params.len(),
-            sweep.runs
-        )),
-        _ => s.push_str(&format!(
-            ", {} runs, seed {}",
-            sweep.runs,
-            sweep.seed.unwrap_or(0)
-        )),
+/// Where the outputs go, each named by its flag: the files asked for, the manifest (given,
+/// or by default beside the rows file as ROWS.manifest.json, else manifest.json beside the
+/// first output file) and the rows file's own manifest, which `capacity summarize` reads.
+struct OutputPaths {
+    output: Option<PathBuf>,
+    summary: Option<PathBuf>,
+    rows: Option<PathBuf>,
+    tornado: Option<PathBuf>,
+    manifest: Option<PathBuf>,
+    rows_manifest: Option<PathBuf>,
+}
+
+impl OutputPaths {
+    fn new(args: &SweepArgs, shard: Option<(u64, u64)>) -> OutputPaths {
+        let rows_manifest = args
+            .rows
+            .as_ref()
+            .filter(|p| !is_special_file(p))
+            .map(|p| p.with_extension("manifest.json"));
+        let manifest = args.manifest.clone().or_else(|| {
+            if rows_manifest.is_some() {
+                return None;
+            }
+            let first = [&args.summary, &args.tornado, &args.output]
+                .into_iter()
+                .flatten()
+                .find(|p| !is_special_file(p))?;
+            let name = match shard {
+                Some((k, n)) => format!("manifest.shard-{k}-of-{n}.json"),
+                None => "manifest.json".to_string(),
+            };
+            Some(first.with_file_name(name))
+        });
+        // A --manifest that is the rows file's own manifest is written once.
+        let rows_manifest =
+            rows_manifest.filter(|r| manifest.as_ref().is_none_or(|m| resolved(m) != resolved(r)));
+        OutputPaths {
+            output: args.output.clone(),
+            summary: args.summary.clone(),
+            rows: args.rows.clone(),
+            tornado: args.tornado.clone(),
+            manifest,
+            rows_manifest,
+        }
     }
-    s.push_str("; run 0 is the base\n");
-    for p in &sweep.params {
-        let how = match &p.values {
-            spec::Values::Dist(d) => d.describe(),
-            spec::Values::List(v) => format!(
-                "values {}",
-                v.iter()
-                    .map(|x| x.to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-            spec::Values::LowHigh { low, high } => format!("low {low}, high {high}"),
+
+    /// (flag, path) of every output.
+    fn named(&self, explicit_manifest: bool) -> Vec<(String, PathBuf)> {
+        let manifest = if explicit_manifest {
+            "--manifest"
+        } else {
+            "the manifest"
         };
-        s.push_str(&format!("  {}: {how}\n", p.path));
+        [
+            ("--output", &self.output),
+            ("--summary", &self.summary),
+            ("--rows", &self.rows),
+            ("--tornado", &self.tornado),
+            (manifest, &self.manifest),
+            ("the rows file's manifest", &self.rows_manifest),
+        ]
+        .into_iter()
+        .filter_map(|(flag, p)| p.clone().map(|p| (flag.to_string(), p)))
+        .collect()
     }
-    s
 }
 
 pub fn run(args: SweepArgs) -> Result<ExitCode> {
     let started = Instant::now();
     let (mut sweep, base, sweep_text, mut warnings) = load_sweep(&args.sweep)?;
-    if let Some(runs) = args.runs {
-        if !sweep.design.is_random() || runs == 0 || runs > spec::MAX_RUNS {
-            return Err(InputError::one(format!(
-                "--runs {runs}: {}; --runs sets the number of random runs (>= 1) of a monte-carlo or latin-hypercube sweep",
-                if runs == 0 || runs > spec::MAX_RUNS { format!("not between 1 and {}", spec::MAX_RUNS) } else { format!("{} has design = \"{}\", whose runs follow from its [[vary]] tables", sweep.label, sweep.design.name()) }
-            ))
-            .into());
-        }
-        sweep.runs = runs;
-    }
+    override_runs(&mut sweep, args.runs)?;
     let outputs = if args.no_summary {
         Vec::new()
     } else {
-        parse_outputs(&args.outputs)?
+        parse_outputs(&args.outputs, cost_blank(&sweep, &base).as_deref())?
     };
     let total_runs = sweep.total_runs();
     let (shard, runs) = match &args.shard {
@@ -451,44 +466,33 @@ pub fn run(args: SweepArgs) -> Result<ExitCode> {
         )
         .into());
     }
-    if sweep.design == Design::LatinHypercube && sweep.runs > MAX_LHS_RUNS {
-        return Err(InputError::one(format!(
-            "{}: runs = {} is more than a Latin hypercube can stratify here ({MAX_LHS_RUNS}); use fewer runs or design = \"monte-carlo\"",
-            sweep.label, sweep.runs
-        ))
+    if args.format == SweepFormat::Xlsx && args.output.is_none() && std::io::stdout().is_terminal()
+    {
+        return Err(InputError::one(
+            "--format xlsx writes a binary workbook: give --output FILE.xlsx (or redirect stdout to a file)",
+        )
         .into());
     }
+    let paths = OutputPaths::new(&args, shard);
+    let named = paths.named(args.manifest.is_some());
+    check_distinct(&named)?;
 
-    let (inputs, options, _provenance) = load_inputs(&args.data, &base)?;
-    let (prepared, more) = model::prepare(&inputs, &base, &options)?;
-    warnings.extend(more);
-    sweep.check_data(&prepared)?;
+    let loaded = prepare_data(sweep, base, sweep_text, &mut warnings, &args.data)?;
+    let LoadedSweep {
+        sweep,
+        base,
+        text: sweep_text,
+        warnings,
+        prepared,
+        ..
+    } = loaded;
     let areas = area_labels(&prepared);
 
     // Fail early on what cannot fit.
     let n = runs.end - runs.start;
-    let column_bytes = n as f64 * areas.len() as f64 * outputs.len() as f64 * 8.0;
-    let strata_bytes = if sweep.design == Design::LatinHypercube {
-        sweep.runs as f64 * sweep.params.len() as f64 * 4.0
-    } else {
-        0.0
-    };
-    let need = column_bytes + strata_bytes;
-    if let Some(avail) = available_memory() {
-        if need > 0.9 * avail as f64 {
-            return Err(InputError::one(format!(
-                "{}: {n} runs x {} areas x {} outputs need {} of memory for exact percentiles, and {} is available; summarise fewer outputs (--outputs total_wte), use fewer runs or --level region, or split the sweep with --shard K/N --rows and combine the rows files on a larger machine with `capacity summarize`",
-                sweep.label,
-                areas.len(),
-                outputs.len(),
-                gib(need),
-                gib(avail as f64)
-            ))
-            .into());
-        }
-    }
-    let paths: Vec<String> = sweep.params.iter().map(|p| p.path.clone()).collect();
-    let format = RowFormat::new(&areas, paths.len());
+    check_memory(&sweep, &prepared, outputs.len(), n)?;
+    let param_paths: Vec<String> = sweep.params.iter().map(|p| p.path.clone()).collect();
+    let format = RowFormat::new(&areas, param_paths.len());
     if let Some(rows) = args.rows.as_ref().filter(|p| !is_special_file(p)) {
         let bytes = n as f64 * areas.len() as f64 * bytes_per_row_estimate(&format) as f64;
         if let Some(free) = free_disk(rows) {
@@ -504,47 +508,24 @@ pub fn run(args: SweepArgs) -> Result<ExitCode> {
             }
         }
     }
+    let inputs = sweep_input_hashes(&args.sweep, &sweep_text, &args.data, &base)?;
 
     // Open every output before the work, so a bad path fails now.
-    let summary_out = args
-        .summary
-        .as_deref()
-        .map(AtomicOutput::create)
-        .transpose()?;
-    let tornado_out = args
-        .tornado
-        .as_deref()
-        .map(AtomicOutput::create)
-        .transpose()?;
-    let manifest_path = args.manifest.clone().or_else(|| {
-        // Beside the first output that is a file (not /dev/null or a pipe).
-        let first = [&args.summary, &args.rows, &args.tornado]
-            .into_iter()
-            .flatten()
-            .find(|p| !is_special_file(p))?;
-        let name = match shard {
-            Some((k, n)) => format!("manifest.shard-{k}-of-{n}.json"),
-            None => "manifest.json".to_string(),
-        };
-        Some(first.with_file_name(name))
-    });
-    let manifest_out = manifest_path
-        .as_deref()
-        .map(AtomicOutput::create)
-        .transpose()?;
-    let mut rows_out = args.rows.as_deref().map(RowsOutput::create).transpose()?;
-    print_warnings(&warnings);
-
-    let plan = Plan::new(&sweep, &base);
-    let probe = probe_scenario(&sweep, &base);
-    let fast = FastModel::compile(&prepared, &probe, &paths);
-    let staffing = StaffingPlan::new(&probe, &paths);
-    let engine = Engine {
-        model: &fast,
-        plan: &plan,
-        staffing: &staffing,
-        outputs: outputs.clone(),
+    let mut open = Vec::new();
+    for (flag, path) in &named {
+        open.push((flag.as_str(), AtomicOutput::create_for(flag, path)?));
+    }
+    let mut take = |flag: &str| {
+        open.iter()
+            .position(|(f, _)| *f == flag)
+            .map(|i| open.remove(i).1)
     };
+    let mut rows_out = take("--rows");
+    let main_out = take("--output");
+    let summary_out = take("--summary");
+    let tornado_out = take("--tornado");
+    let manifest_outs: Vec<AtomicOutput> = open.into_iter().map(|(_, o)| o).collect();
+    print_warnings(&warnings);
 
     // A progress bar on a terminal, once the sweep has taken more than a moment.
     let bar = ProgressBar::with_draw_target(Some(n), ProgressDrawTarget::hidden());
@@ -565,34 +546,29 @@ pub fn run(args: SweepArgs) -> Result<ExitCode> {
         }
     };
 
-    let columns = match rows_out.as_mut() {
-        Some(out) => {
-            let w = out.writer();
-            let io_err = |e: std::io::Error| Failure(format!("writing --rows: {e}"));
-            w.write_all(RowFormat::header(&paths).as_bytes())
-                .map_err(io_err)?;
-            engine
-                .run(runs.clone(), Some((w, &format)), &progress)
-                .map_err(io_err)?
-        }
-        None => engine
-            .run(runs.clone(), None, &progress)
-            .expect("no writer, no I/O"),
+    let outcome = {
+        let writer = rows_out
+            .as_mut()
+            .map(|o| o.writer() as &mut (dyn Write + Send));
+        execute(
+            &sweep,
+            &base,
+            &prepared,
+            &outputs,
+            runs.clone(),
+            writer,
+            &progress,
+        )
+        .map_err(|e| {
+            Failure(format!(
+                "--rows {}: writing failed: {e}",
+                args.rows
+                    .as_ref()
+                    .map_or("-".into(), |p| p.display().to_string())
+            ))
+        })?
     };
     bar.finish_and_clear();
-    if let Some(out) = rows_out {
-        out.commit()?;
-    }
-
-    let tornado_rows = (sweep.design == Design::OneWay && runs.start == 0 && !outputs.is_empty())
-        .then(|| tornado(&sweep.params, &columns));
-    let summaries = summarize_columns(&columns);
-    if let Some(out) = summary_out {
-        out.commit(render_summary_csv(&areas, &outputs, &summaries).as_bytes())?;
-    }
-    if let (Some(out), Some(rows)) = (tornado_out, &tornado_rows) {
-        out.commit(render_tornado_csv(rows).as_bytes())?;
-    }
 
     let mut text = describe(&sweep, &base);
     text.push_str(&format!(
@@ -615,41 +591,96 @@ pub fn run(args: SweepArgs) -> Result<ExitCode> {
                 .map_or("-".into(), |p| p.display().to_string())
         ));
     } else {
-        text.push_str(&render_table(&areas, &outputs, &summaries));
+        text.push_str(&render_table(&areas, &outputs, &outcome.summaries));
     }
-    if let Some(rows) = &tornado_rows {
+    if let Some(rows) = &outcome.tornado {
         text.push_str("One-way sensitivity of total WTE (largest swing first):\n");
         text.push_str(&render_tornado_table(rows));
     }
 
-    if let Some(out) = manifest_out {
+    // The table, or the workbook, for stdout or --output.
+    let main = match args.format {
+        SweepFormat::Table => text.into_bytes(),
+        SweepFormat::Xlsx => {
+            let mut words: Vec<String> = vec!["capacity".into()];
+            words.extend(std::env::args().skip(1));
+            let made_by = MadeBy {
+                tool: format!("capacity {}", env!("CARGO_PKG_VERSION")),
+                command: shell_words(&words),
+                inputs: inputs.clone(),
+            };
+            sweep_workbook(&report_summary(&sweep, &base, &outcome), &base, &made_by)
+                .map_err(|e| Failure(format!("writing the workbook: {e}")))?
+        }
+    };
+
+    // Everything is written to temporary files first and renamed only when all succeeded.
+    let mut commits: Vec<(AtomicOutput, Vec<u8>)> = Vec::new();
+    let to_stdout = match main_out {
+        Some(out) => {
+            commits.push((out, main));
+            None
+        }
+        None => Some(main),
+    };
+    if let Some(out) = rows_out {
+        commits.push((out, Vec::new()));
+    }
+    if let Some(out) = summary_out {
+        let csv = render_summary_csv(&areas, &outputs, &outcome.summaries);
+        commits.push((out, csv.into_bytes()));
+    }
+    if let (Some(out), Some(rows)) = (tornado_out, &outcome.tornado) {
+        commits.push((out, render_tornado_csv(rows).into_bytes()));
+    }
+    if !manifest_outs.is_empty() {
+        let tool = format!("capacity {}", env!("CARGO_PKG_VERSION"));
+        // What decides every run's values and rows: shards of one sweep share it.
+        let identity = json!({
+            "tool": tool,
+            "inputs": inputs.iter().map(|h| json!({"role": h.what, "sha256": h.sha256})).collect::<Vec<_>>(),
+            "runs": sweep.runs,
+            "seed": sweep.seed,
+            "areas_sha256": sha256_hex(areas.iter().map(|a| format!("{}\t{}\n", a.code, a.level)).collect::<String>().as_bytes()),
+        });
         let manifest = json!({
-            "tool": format!("capacity {}", env!("CARGO_PKG_VERSION")),
+            "tool": tool,
             "command": std::env::args().collect::<Vec<_>>(),
+            "sweep_id": sha256_hex(identity.to_string().as_bytes()),
+            "identity": identity,
             "sweep": &sweep,
             "base_scenario": &base,
             "seed": sweep.seed,
-            "runs": total_runs,
-            "shard": shard.map(|(k, s)| json!({"k": k, "n": s, "first_run": runs.start, "last_run": runs.end.saturating_sub(1)})),
+            "total_runs": total_runs,
+            "total_runs_counts": "run 0 (the base) and the sweep.runs runs after it",
+            "first_run": runs.start,
+            "last_run": runs.end as i128 - 1,
+            "shard": shard.map(|(k, s)| json!({"k": k, "n": s})),
             "level": areas.first().map(|a| a.level.clone()),
             "area_filter": &args.data.areas_filter,
             "outputs": outputs.iter().map(|&f| fields::name(f)).collect::<Vec<_>>(),
             "random_stream": "ChaCha8 (rand_chacha 0.9.0), seeded with seed_from_u64(seed); run r reads stream r",
-            "inputs": input_hashes(&args, &sweep_text, &base)?,
+            "inputs": inputs.iter().map(|h| json!({"role": h.what, "source": h.source, "sha256": h.sha256})).collect::<Vec<_>>(),
             "files": {
-                "summary": args.summary.as_ref().map(|p| p.display().to_string()),
-                "rows": args.rows.as_ref().map(|p| p.display().to_string()),
-                "tornado": args.tornado.as_ref().map(|p| p.display().to_string()),
+                "output": paths.output.as_ref().map(|p| p.display().to_string()),
+                "summary": paths.summary.as_ref().map(|p| p.display().to_string()),
+                "rows": paths.rows.as_ref().map(|p| p.display().to_string()),
+                "tornado": paths.tornado.as_ref().map(|p| p.display().to_string()),
             },
         });
         let mut s = serde_json::to_string_pretty(&manifest).expect("plain data serialises");
         s.push('\n');
-        out.commit(s.as_bytes())?;
+        for out in manifest_outs {
+            commits.push((out, s.clone().into_bytes()));
+        }
     }
+    commit_all(commits)?;
 
-    let mut stdout = std::io::stdout().lock();
-    stdout.write_all(text.as_bytes())?;
-    stdout.flush()?;
+    if let Some(bytes) = to_stdout {
+        let mut stdout = std::io::stdout().lock();
+        stdout.write_all(&bytes)?;
+        stdout.flush()?;
+    }
     if terminal {
         eprintln!(
             "{n} runs x {} areas in {:.2} s",

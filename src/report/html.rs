@@ -1174,6 +1174,7 @@ mod tests {
                     p90: 1.15 * v,
                     p95: 1.2 * v,
                     max: 1.3 * v,
+                    base: Some(v),
                 });
             }
         }

@@ -82,6 +82,8 @@ pub struct SweepStat {
     pub p90: f64,
     pub p95: f64,
     pub max: f64,
+    /// Run 0, the base scenario itself (None for a shard without it).
+    pub base: Option<f64>,
 }
 
 /// One parameter of a one-way design at its low and high value (a row of `sweep --tornado`).

@@ -305,8 +305,9 @@ pub fn model_workbook(
     wb.save_to_buffer()
 }
 
-/// The workbook of a sweep: Summary (one row per area x output, the columns of
-/// `sweep --summary`), Tornado (one-way designs), the base scenario's Assumptions, Inputs.
+/// The workbook of a sweep: Summary (one row per area x output, the columns of `sweep
+/// --summary`), Tornado (one-way designs), Varied (each varied key and how), the base
+/// scenario's Assumptions, Inputs.
 pub fn sweep_workbook(
     sweep: &SweepSummary,
     base: &Scenario,
@@ -327,6 +328,7 @@ pub fn sweep_workbook(
         "p90",
         "p95",
         "max",
+        "base",
     ]
     .map(String::from)
     .to_vec();
@@ -345,6 +347,7 @@ pub fn sweep_workbook(
                 [s.mean, s.sd, s.min, s.p5, s.p10, s.p50, s.p90, s.p95, s.max]
                     .map(|v| Cell::Number(v, f)),
             );
+            row.push(s.base.map_or(Cell::Empty, |v| Cell::Number(v, f)));
             row
         })
         .collect();
@@ -379,14 +382,20 @@ pub fn sweep_workbook(
             .collect();
         write_table(wb.add_worksheet(), "Tornado", &header, &rows, 1)?;
     }
-    assumptions_sheet(&mut wb, base)?;
-    let mut notes = vec![("sweep".to_string(), sweep.description.clone())];
-    notes.extend(
-        sweep
+    if !sweep.varied.is_empty() {
+        let header: Vec<String> = ["param", "varied as"].map(String::from).to_vec();
+        let rows: Vec<Vec<Cell>> = sweep
             .varied
             .iter()
-            .map(|v| ("varied".to_string(), v.clone())),
-    );
+            .map(|v| {
+                let (param, how) = v.split_once(": ").unwrap_or((v.as_str(), ""));
+                vec![Cell::Text(param.to_string()), Cell::Text(how.to_string())]
+            })
+            .collect();
+        write_table(wb.add_worksheet(), "Varied", &header, &rows, 1)?;
+    }
+    assumptions_sheet(&mut wb, base)?;
+    let notes = vec![("sweep".to_string(), sweep.description.clone())];
     inputs_sheet(&mut wb, made_by, &notes)?;
     wb.save_to_buffer()
 }
@@ -433,6 +442,7 @@ mod tests {
             p90: p50 + 4.0,
             p95: p50 + 5.0,
             max: p50 + 9.0,
+            base: Some(p50 - 1.0),
         };
         let sweep = SweepSummary {
             description: "one-way, 5 runs".into(),
@@ -456,12 +466,18 @@ mod tests {
         let mut book = Xlsx::new(Cursor::new(bytes)).unwrap();
         assert_eq!(
             book.sheet_names(),
-            vec!["Summary", "Tornado", "Assumptions", "Inputs"]
+            vec!["Summary", "Tornado", "Varied", "Assumptions", "Inputs"]
         );
         let summary = book.worksheet_range("Summary").unwrap();
         assert_eq!(summary.get((0, 9)), Some(&Data::String("p50".into())));
         assert_eq!(summary.get((1, 9)), Some(&Data::Float(100.5)));
         assert_eq!(summary.get((1, 4)), Some(&Data::Float(100.75)));
+        assert_eq!(summary.get((1, 13)), Some(&Data::Float(99.5)));
+        let varied = book.worksheet_range("Varied").unwrap();
+        assert_eq!(
+            varied.get((1, 0)),
+            Some(&Data::String("demand.presentation_rate".into()))
+        );
         let tornado = book.worksheet_range("Tornado").unwrap();
         assert_eq!(tornado.get((1, 6)), Some(&Data::Float(80.4)));
         let a = book.worksheet_range("Assumptions").unwrap();

@@ -9,9 +9,9 @@
 use std::borrow::Cow;
 
 use crate::inputs::PayTable;
-use crate::model::pipeline::{self, Intake};
+use crate::model::pipeline::{self, Intake, PipelineParams};
 use crate::model::staffing::{ratio_basis, Supervision};
-use crate::model::{costs, PerIntensity};
+use crate::model::{costs, Intensity, PerIntensity};
 use crate::scenario::{PipelineSettings, RatioBasis, Scenario, SupervisionSettings};
 
 use super::fast::q;
@@ -186,6 +186,43 @@ struct RatioCoef {
     salary: f64,
 }
 
+/// The parts of `pipeline::intakes` that depend on the run's settings alone, worked out once
+/// by the model's own functions: the retained cohorts S and the decay (1 - t)^Y. `intake`
+/// then does the rest of `pipeline::intake`'s arithmetic, in its order (a test compares the
+/// two to the bit).
+#[derive(Debug, Clone, Copy)]
+struct PipelineRun {
+    p: PipelineParams,
+    retained: f64,
+    decay: f64,
+}
+
+impl PipelineRun {
+    fn new(settings: &PipelineSettings, i: Intensity) -> PipelineRun {
+        let p = PipelineParams::of(settings, i);
+        PipelineRun {
+            p,
+            retained: pipeline::retained_cohorts(&p),
+            decay: (1.0 - p.turnover).powi(p.years as i32),
+        }
+    }
+
+    #[inline]
+    fn intake(&self, required: f64, current: f64) -> Intake {
+        let p = &self.p;
+        let intake = if self.retained <= 0.0 || p.completion_rate <= 0.0 {
+            0.0
+        } else {
+            let short = required - current * self.decay;
+            (short / (p.completion_rate * self.retained)).max(0.0)
+        };
+        Intake {
+            intake,
+            steady: pipeline::steady_intake(required, p),
+        }
+    }
+}
+
 /// The workforce settings of one run (issue 5), resolved: each role's share, salary and
 /// whether it supervises, the ratio roles, on-costs, supervision and pipeline settings.
 #[derive(Debug, Clone)]
@@ -195,7 +232,7 @@ pub struct Staffing {
     on_cost_rate: f64,
     course_cost: Option<f64>,
     supervision: SupervisionSettings,
-    pipeline: PipelineSettings,
+    pipeline: [PipelineRun; 2],
 }
 
 /// The workforce detail of one row.
@@ -237,7 +274,8 @@ impl Staffing {
             on_cost_rate: c.on_cost_rate,
             course_cost: c.medication_course_cost,
             supervision: scenario.supervision.clone(),
-            pipeline: scenario.pipeline.clone(),
+            pipeline: [Intensity::Low, Intensity::High]
+                .map(|i| PipelineRun::new(&scenario.pipeline, i)),
         }
     }
 
@@ -287,7 +325,10 @@ impl Staffing {
                 high: senior[1],
             },
         };
-        d.intake = pipeline::intakes(wte, current, &self.pipeline);
+        d.intake = PerIntensity {
+            low: self.pipeline[0].intake(wte.low, current.low),
+            high: self.pipeline[1].intake(wte.high, current.high),
+        };
         d
     }
 }
@@ -418,19 +459,37 @@ pub fn field_value(
     })
 }
 
-/// `field_value` over a block of runs: `v(quantity)` gives that quantity's values, `per_wte`
-/// the runs' episodes per WTE and `detail(i)` the workforce detail of run i. The common
-/// fields have a loop of their own, the same arithmetic as `field_value`, so the two agree to
-/// the bit (a test checks); missing values are NaN.
+/// `field_value` over a block of runs, one loop per field (no match per row): `v(quantity)`
+/// gives that quantity's values, `per_wte` the runs' episodes per WTE and `details` the
+/// workforce detail of each run (read only by the workforce fields; may be empty otherwise).
+/// The arithmetic is `field_value`'s, in its order, so the two agree to the bit (a test
+/// checks); a missing value is NaN, a flag 1 or 0.
 pub fn field_column<'a>(
     field: usize,
     v: impl Fn(usize) -> &'a [f64],
     k: &RowConstants,
     per_wte: (&[f64], &[f64]),
-    detail: &dyn Fn(usize) -> Detail,
+    details: &[Detail],
     out: &mut [f64],
 ) {
-    let copy = |out: &mut [f64], src: &[f64]| out.copy_from_slice(&src[..out.len()]);
+    let m = out.len();
+    let copy = |out: &mut [f64], src: &[f64]| out.copy_from_slice(&src[..m]);
+    let ratio_of = |out: &mut [f64], a: &[f64], b: &[f64]| {
+        for (i, o) in out.iter_mut().enumerate() {
+            *o = if b[i] == 0.0 { f64::NAN } else { a[i] / b[i] };
+        }
+    };
+    fn each(out: &mut [f64], details: &[Detail], f: impl Fn(&Detail, usize) -> f64) {
+        assert_eq!(
+            details.len(),
+            out.len(),
+            "a workforce field needs every run's detail"
+        );
+        for (i, (o, d)) in out.iter_mut().zip(details).enumerate() {
+            *o = f(d, i);
+        }
+    }
+    let or_nan = |x: Option<f64>| x.unwrap_or(f64::NAN);
     match field {
         0 => out.fill(k.population_in_scope),
         1..=13 => {
@@ -457,6 +516,30 @@ pub fn field_column<'a>(
                 *o = low[i] + high[i];
             }
         }
+        15 => ratio_of(out, v(q::LOW_WTE), v(q::HIGH_WTE)),
+        16 => {
+            let (low, high) = (v(q::LOW_WTE), v(q::HIGH_WTE));
+            for (i, o) in out.iter_mut().enumerate() {
+                let total = low[i] + high[i];
+                *o = if total == 0.0 {
+                    f64::NAN
+                } else {
+                    low[i] / total
+                };
+            }
+        }
+        17 => {
+            let (low, high) = (v(q::LOW_CONTACTS), v(q::HIGH_CONTACTS));
+            for (i, o) in out.iter_mut().enumerate() {
+                let total = low[i] + high[i];
+                *o = if total == 0.0 {
+                    f64::NAN
+                } else {
+                    low[i] / total
+                };
+            }
+        }
+        18 => ratio_of(out, v(q::TREATED), v(q::PREVALENT)),
         19 => copy(out, per_wte.0),
         20 => copy(out, per_wte.1),
         21 => out.fill(k.current.low),
@@ -473,24 +556,59 @@ pub fn field_column<'a>(
                 *o = high[i] - k.current.high;
             }
         }
-        _ => {
+        25 | 26 => {
+            let (current, wte) = if field == 25 {
+                (k.current.low, v(q::LOW_WTE))
+            } else {
+                (k.current.high, v(q::HIGH_WTE))
+            };
             for (i, o) in out.iter_mut().enumerate() {
-                let mut values = [0.0; q::COUNT];
-                for (quantity, slot) in values.iter_mut().enumerate() {
-                    *slot = v(quantity).get(i).copied().unwrap_or(0.0);
-                }
-                let w = PerIntensity {
-                    low: per_wte.0[i],
-                    high: per_wte.1[i],
-                };
-                let d = if needs_detail(field) {
-                    detail(i)
+                *o = if wte[i] == 0.0 {
+                    f64::NAN
                 } else {
-                    Detail::default()
+                    current / wte[i]
                 };
-                *o = field_value(field, &values, k, &w, &d).unwrap_or(f64::NAN);
             }
         }
+        27 => each(out, details, |d, _| d.cost.low),
+        28 => each(out, details, |d, _| d.cost.high),
+        29 => each(out, details, |d, _| d.cost_ratio_roles),
+        30 => each(out, details, |d, _| or_nan(d.medication)),
+        31 => each(out, details, |d, _| {
+            or_nan(
+                d.medication
+                    .map(|m| d.cost.low + d.cost.high + d.cost_ratio_roles + m),
+            )
+        }),
+        32..=35 => {
+            let units = v([
+                q::LOW_CONTACTS,
+                q::HIGH_CONTACTS,
+                q::LOW_EPISODES,
+                q::HIGH_EPISODES,
+            ][field - 32]);
+            let low = field.is_multiple_of(2);
+            each(out, details, |d, i| {
+                let cost = if low { d.cost.low } else { d.cost.high };
+                if units[i] == 0.0 {
+                    f64::NAN
+                } else {
+                    cost / units[i]
+                }
+            });
+        }
+        36 => each(out, details, |d, _| d.ratio_roles_wte),
+        37 => each(out, details, |d, _| d.supervision.hours_total()),
+        38 => each(out, details, |d, _| d.supervision.supervisor_wte_total()),
+        39 => each(out, details, |d, _| d.supervision.senior_wte_total()),
+        40 => each(out, details, |d, _| {
+            f64::from(u8::from(d.supervision.covered()))
+        }),
+        41 => each(out, details, |d, _| d.intake.low.intake),
+        42 => each(out, details, |d, _| d.intake.high.intake),
+        43 => each(out, details, |d, _| d.intake.low.steady),
+        44 => each(out, details, |d, _| d.intake.high.steady),
+        _ => unreachable!("FIELDS has 45 entries"),
     }
 }
 
@@ -549,11 +667,23 @@ mod tests {
         }
     }
 
+    /// Every field, by column and by row, to the bit: over runs with nothing (every ratio
+    /// missing), with medication and without a course cost, and with one.
     #[test]
     fn field_column_equals_field_value_to_the_bit() {
-        let m = 5;
+        let m = 6;
         let values: Vec<Vec<f64>> = (0..q::COUNT)
-            .map(|qq| (0..m).map(|i| (qq * 7 + i) as f64 * 1.37 + 0.1).collect())
+            .map(|qq| {
+                (0..m)
+                    .map(|i| {
+                        if i == 0 {
+                            0.0
+                        } else {
+                            (qq * 7 + i) as f64 * 1.37 + 0.1
+                        }
+                    })
+                    .collect()
+            })
             .collect();
         let k = RowConstants {
             population_in_scope: 123.5,
@@ -562,43 +692,96 @@ mod tests {
                 high: 1.7,
             },
         };
-        let staffing = Staffing::new(&preset("obc"), crate::embedded::afc_pay());
-        let detail = |i: usize| {
-            staffing.detail(
-                PerIntensity {
-                    low: values[q::LOW_WTE][i],
-                    high: values[q::HIGH_WTE][i],
-                },
-                k.population_in_scope,
-                k.current,
-                values[q::MEDICATION_ONLY][i],
-            )
-        };
-        let per_low: Vec<f64> = (0..m).map(|i| 350.0 + i as f64).collect();
-        let per_high: Vec<f64> = (0..m).map(|i| 70.0 + i as f64).collect();
-        for (field, (name, _)) in FIELDS.iter().enumerate() {
-            let mut out = vec![0.0; m];
-            field_column(
-                field,
-                |qq| &values[qq],
-                &k,
-                (&per_low, &per_high),
-                &detail,
-                &mut out,
-            );
-            for (i, got) in out.iter().enumerate() {
-                let v: [f64; q::COUNT] = std::array::from_fn(|qq| values[qq][i]);
-                let w = PerIntensity {
-                    low: per_low[i],
-                    high: per_high[i],
-                };
-                let want = field_value(field, &v, &k, &w, &detail(i)).unwrap_or(f64::NAN);
-                assert_eq!(got.to_bits(), want.to_bits(), "{name}");
+        let mut costed = preset("north-essex");
+        costed.costs.medication_course_cost = Some(12.5);
+        for scenario in [preset("obc"), costed] {
+            let staffing = Staffing::new(&scenario, crate::embedded::afc_pay());
+            let detail = |i: usize| {
+                staffing.detail(
+                    PerIntensity {
+                        low: values[q::LOW_WTE][i],
+                        high: values[q::HIGH_WTE][i],
+                    },
+                    k.population_in_scope,
+                    k.current,
+                    values[q::MEDICATION_ONLY][i],
+                )
+            };
+            let per_low: Vec<f64> = (0..m).map(|i| 350.0 + i as f64).collect();
+            let per_high: Vec<f64> = (0..m).map(|i| 70.0 + i as f64).collect();
+            let details: Vec<Detail> = (0..m).map(detail).collect();
+            for (field, (name, _)) in FIELDS.iter().enumerate() {
+                let mut out = vec![0.0; m];
+                field_column(
+                    field,
+                    |qq| &values[qq],
+                    &k,
+                    (&per_low, &per_high),
+                    &details,
+                    &mut out,
+                );
+                for (i, got) in out.iter().enumerate() {
+                    let v: [f64; q::COUNT] = std::array::from_fn(|qq| values[qq][i]);
+                    let w = PerIntensity {
+                        low: per_low[i],
+                        high: per_high[i],
+                    };
+                    let want = field_value(field, &v, &k, &w, &detail(i)).unwrap_or(f64::NAN);
+                    assert_eq!(
+                        got.to_bits(),
+                        want.to_bits(),
+                        "{} {name} run {i}",
+                        scenario.name
+                    );
+                }
             }
         }
     }
 
-    /// The fast path and `evaluate` agree on every field of every row, within 1e-9 relative.
+    /// The cached pipeline gives `pipeline::intakes`' numbers to the bit.
+    #[test]
+    fn cached_pipeline_equals_the_model_to_the_bit() {
+        for (years, training, t_low, t_high, c) in [
+            (3.0, 1.0, 0.22, 0.09, 0.9),
+            (5.0, 2.0, 0.0, 0.5, 1.0),
+            (1.0, 2.0, 0.1, 0.1, 0.8),
+            (4.0, 4.0, 0.3, 0.05, 0.7),
+        ] {
+            let settings = PipelineSettings {
+                years,
+                turnover_low: t_low,
+                turnover_high: t_high,
+                training_years: training,
+                completion_rate: c,
+            };
+            let cached = [Intensity::Low, Intensity::High].map(|i| PipelineRun::new(&settings, i));
+            for (required, current) in [(100.0, 50.0), (3.7, 12.25), (0.0, 0.0), (812.3, 0.0)] {
+                let want = pipeline::intakes(
+                    PerIntensity {
+                        low: required,
+                        high: required * 0.7,
+                    },
+                    PerIntensity {
+                        low: current,
+                        high: current * 1.3,
+                    },
+                    &settings,
+                );
+                let low = cached[0].intake(required, current);
+                let high = cached[1].intake(required * 0.7, current * 1.3);
+                for (a, b) in [
+                    (low.intake, want.low.intake),
+                    (low.steady, want.low.steady),
+                    (high.intake, want.high.intake),
+                    (high.steady, want.high.steady),
+                ] {
+                    assert_eq!(a.to_bits(), b.to_bits(), "{years} {training} {required}");
+                }
+            }
+        }
+    }
+
+    /// The fast path and `evaluate` agree on every field of every row, within 1e-13 relative.
     fn assert_same(base: &Scenario, level: Level, paths: &[&str], x: &[f64]) {
         let paths: Vec<String> = paths.iter().map(|p| p.to_string()).collect();
         let mut probe = base.clone();
@@ -650,7 +833,7 @@ mod tests {
                 };
                 match (got, want) {
                     (Some(g), Some(w)) => assert!(
-                        (g - w).abs() <= 1e-9 * g.abs().max(w.abs()).max(1.0),
+                        (g - w).abs() <= 1e-13 * g.abs().max(w.abs()).max(1.0),
                         "{} {name}: fast {g} vs evaluate {w} at {x:?}",
                         r.code
                     ),

@@ -5,13 +5,16 @@
 //! - `dist`: the distributions a parameter is drawn from, by quantile function
 //! - `plan`: which value each parameter takes in each run (grid, Monte Carlo, Latin
 //!   hypercube, one-way), from a pinned ChaCha8 stream per run
-//! - `fast`: the model rearranged for speed, proved equal to `model::evaluate` in its tests
+//! - `fast`: the model rearranged for speed, equal to `model::evaluate` to
+//!   rounding (1e-13 relative, tested)
 //! - `fields`: the fields of `capacity model`'s rows, from the fast path's sums
 //! - `run`: evaluating runs in parallel, deterministically, into columns and streamed rows
 //! - `stats`, `report`: exact summaries (type-7 percentiles), the tornado, the tables
-//! - `rows`: reading rows files back, for `capacity summarize`
+//! - `rows`: reading rows files back and checking their manifests, for `capacity summarize`
+//! - `execute`: a checked sweep run over prepared data, for `capacity sweep` and `report`
 
 pub mod dist;
+pub mod execute;
 pub mod fast;
 pub mod fields;
 pub mod plan;

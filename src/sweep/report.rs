@@ -133,23 +133,28 @@ pub fn tornado(params: &[Param], columns: &Columns) -> Vec<TornadoRow> {
     rows
 }
 
+/// The tornado as CSV, fields escaped as CSV needs (a key may name an area code with a comma).
 pub fn render_tornado_csv(rows: &[TornadoRow]) -> String {
-    let mut s = String::from("param,low_value,high_value,output,at_low,at_high,swing,base\n");
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(TORNADO_HEADER.split(','))
+        .expect("in-memory write");
     for r in rows {
-        s.push_str(&format!(
-            "{},{},{},{},{},{},{},{}\n",
-            r.param,
+        w.write_record([
+            r.param.clone(),
             num(r.low_value),
             num(r.high_value),
-            field_name(r.output),
+            field_name(r.output).to_string(),
             num(r.at_low),
             num(r.at_high),
             num(r.swing()),
-            num(r.base)
-        ));
+            num(r.base),
+        ])
+        .expect("in-memory write");
     }
-    s
+    String::from_utf8(w.into_inner().expect("in-memory flush")).expect("UTF-8 fields")
 }
+
+pub const TORNADO_HEADER: &str = "param,low_value,high_value,output,at_low,at_high,swing,base";
 
 fn short_name(name: &str) -> String {
     let n = name.strip_prefix("NHS ").unwrap_or(name);
@@ -284,4 +289,36 @@ pub fn render_tornado_table(rows: &[TornadoRow]) -> String {
         }
     }
     format!("{t}\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Regression: the tornado CSV was written with format!, so a key naming an area code with
+    /// a comma or a quote split or broke the row.
+    #[test]
+    fn tornado_csv_is_escaped() {
+        let param = "areas.A,\"1\".deprivation_factor".to_string();
+        let rows = vec![TornadoRow {
+            param: param.clone(),
+            low_value: 0.8,
+            high_value: 1.2,
+            output: super::super::fields::field_index("total_wte").unwrap(),
+            at_low: 10.0,
+            at_high: 12.5,
+            base: 11.0,
+        }];
+        let text = render_tornado_csv(&rows);
+        let mut r = csv::Reader::from_reader(text.as_bytes());
+        assert_eq!(
+            r.headers().unwrap().iter().collect::<Vec<_>>(),
+            TORNADO_HEADER.split(',').collect::<Vec<_>>()
+        );
+        let rec = r.records().next().unwrap().unwrap();
+        assert_eq!(rec.len(), 8);
+        assert_eq!(&rec[0], param);
+        assert_eq!(&rec[3], "total_wte");
+        assert_eq!(&rec[6], "2.5");
+    }
 }

@@ -2,6 +2,7 @@
 //! rebuilt from the rows of one or more shards, so that their summary is the same bytes.
 
 use std::io::Read;
+use std::ops::Range;
 
 use crate::problems::{InputError, Problems};
 use crate::Warnings;
@@ -16,6 +17,160 @@ pub struct RowsData {
     pub params: Vec<String>,
     pub areas: Vec<AreaLabel>,
     pub columns: Columns,
+    /// Each file's label and the runs it held (empty for a file with no rows), in the order
+    /// given.
+    pub files: Vec<(String, Range<u64>)>,
+}
+
+/// What a rows file's manifest (`ROWS.manifest.json`, written beside it by `capacity sweep
+/// --rows`) says about the sweep and the runs in the file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RowsManifest {
+    /// The manifest file, for messages.
+    pub label: String,
+    /// The rows file it describes, for messages.
+    pub rows: String,
+    /// The hash of what decides every run's values: the tool, the inputs, the runs, the seed
+    /// and the areas.
+    pub sweep_id: String,
+    /// Run 0 and the runs after it, of the whole sweep.
+    pub total_runs: u64,
+    /// K of N (1 of 1 when the sweep was not sharded).
+    pub shard: (u64, u64),
+    /// The runs in the rows file.
+    pub runs: Range<u64>,
+    /// What went into `sweep_id`, to say what differs between two sweeps.
+    pub identity: serde_json::Value,
+}
+
+impl RowsManifest {
+    pub fn parse(label: &str, rows: &str, text: &str) -> Result<RowsManifest, InputError> {
+        let bad = |what: &str| {
+            InputError::one(format!(
+                "{label}: {what}; it is not the manifest `capacity sweep --rows` writes beside {rows} (run the sweep again to rewrite both)"
+            ))
+        };
+        let v: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| bad(&format!("not JSON ({e})")))?;
+        let number = |key: &str| -> Result<u64, InputError> {
+            v.get(key)
+                .and_then(serde_json::Value::as_u64)
+                .ok_or_else(|| bad(&format!("no {key}")))
+        };
+        let sweep_id = v
+            .get("sweep_id")
+            .and_then(serde_json::Value::as_str)
+            .ok_or_else(|| bad("no sweep_id"))?
+            .to_string();
+        let shard = match v.get("shard") {
+            Some(serde_json::Value::Object(o)) => {
+                let get = |k: &str| o.get(k).and_then(serde_json::Value::as_u64);
+                match (get("k"), get("n")) {
+                    (Some(k), Some(n)) if 1 <= k && k <= n => (k, n),
+                    _ => return Err(bad("shard is not {k, n} with 1 <= k <= n")),
+                }
+            }
+            _ => (1, 1),
+        };
+        let (first, last) = (number("first_run")?, number("last_run")?);
+        Ok(RowsManifest {
+            label: label.to_string(),
+            rows: rows.to_string(),
+            sweep_id,
+            total_runs: number("total_runs")?,
+            shard,
+            // last_run = first_run - 1 for a shard with no runs.
+            runs: first..last.wrapping_add(1).max(first),
+            identity: v.get("identity").cloned().unwrap_or_default(),
+        })
+    }
+}
+
+/// The runs of shard K (1-based) of N equal slices of `0..total`.
+pub fn shard_runs(total: u64, k: u64, n: u64) -> Range<u64> {
+    let at = |i: u64| (u128::from(total) * u128::from(i) / u128::from(n)) as u64;
+    at(k - 1)..at(k)
+}
+
+/// The rows files are the shards of one sweep, each once, none missing: the same sweep_id
+/// and number of shards, every shard from 1 to N present exactly once.
+pub fn check_shards(manifests: &[RowsManifest]) -> Result<(), InputError> {
+    let mut problems = Problems::new();
+    let Some(first) = manifests.first() else {
+        return Ok(());
+    };
+    for m in &manifests[1..] {
+        if m.sweep_id != first.sweep_id {
+            let differ: Vec<String> = match (&first.identity, &m.identity) {
+                (serde_json::Value::Object(a), serde_json::Value::Object(b)) => a
+                    .iter()
+                    .filter(|(k, v)| b.get(*k) != Some(*v))
+                    .map(|(k, _)| k.clone())
+                    .collect(),
+                _ => Vec::new(),
+            };
+            problems.push(format!(
+                "{} and {} are from different sweeps (their manifests {} and {} differ{}); summarise the shards of one sweep together",
+                first.rows,
+                m.rows,
+                first.label,
+                m.label,
+                if differ.is_empty() {
+                    String::new()
+                } else {
+                    format!(" in {}", differ.join(", "))
+                }
+            ));
+        } else if m.shard.1 != first.shard.1 || m.total_runs != first.total_runs {
+            problems.push(format!(
+                "{} is shard {} of {} and {} is shard {} of {}: give the shards of one split",
+                first.rows, first.shard.0, first.shard.1, m.rows, m.shard.0, m.shard.1
+            ));
+        }
+    }
+    if !problems.is_empty() {
+        return problems.finish(());
+    }
+    let n = first.shard.1;
+    for k in 1..=n {
+        let holders: Vec<&RowsManifest> = manifests.iter().filter(|m| m.shard.0 == k).collect();
+        let runs = shard_runs(first.total_runs, k, n);
+        match holders.as_slice() {
+            [] => problems.push(format!(
+                "shard {k} of {n} (runs {} to {}) is missing: give the --rows file of every shard (the files given are {})",
+                runs.start,
+                runs.end.saturating_sub(1),
+                manifests
+                    .iter()
+                    .map(|m| format!("{} (shard {} of {n})", m.rows, m.shard.0))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+            [_] => {}
+            [a, more @ ..] => problems.push(format!(
+                "shard {k} of {n} is given more than once: {} and {}; give each shard once",
+                a.rows,
+                more.iter().map(|m| m.rows.as_str()).collect::<Vec<_>>().join(" and ")
+            )),
+        }
+    }
+    for m in manifests {
+        let want = shard_runs(m.total_runs, m.shard.0, m.shard.1);
+        if m.runs != want {
+            problems.push(format!(
+                "{}: runs {} to {} do not make shard {} of {} of {} runs (runs {} to {}); the manifest is damaged",
+                m.label,
+                m.runs.start,
+                m.runs.end.saturating_sub(1),
+                m.shard.0,
+                m.shard.1,
+                m.total_runs,
+                want.start,
+                want.end.saturating_sub(1)
+            ));
+        }
+    }
+    problems.finish(())
 }
 
 /// One file's runs: a contiguous range, each run's rows in area order.
@@ -179,10 +334,17 @@ pub fn read_rows<R: Read>(
     let mut problems = Problems::new();
     let mut warnings = Warnings::new();
     let mut parts: Vec<FileRuns> = Vec::new();
+    let mut held: Vec<(String, Range<u64>)> = Vec::new();
     for (label, reader) in files {
         match read_file(&label, reader, outputs) {
-            Ok(Some(p)) => parts.push(p),
-            Ok(None) => warnings.push(format!("{label}: no rows (an empty shard?)")),
+            Ok(Some(p)) => {
+                held.push((label, p.first_run..p.first_run + p.runs));
+                parts.push(p);
+            }
+            Ok(None) => {
+                warnings.push(format!("{label}: no rows (an empty shard?)"));
+                held.push((label, 0..0));
+            }
             Err(e) => problems.extend(e),
         }
     }
@@ -265,6 +427,7 @@ pub fn read_rows<R: Read>(
                 areas: na,
                 data,
             },
+            files: held,
         },
         warnings,
     ))

@@ -3,9 +3,11 @@
 //! count, and every output value has one place, so the results are the same bytes whatever
 //! the number of threads.
 
+use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::ops::Range;
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{mpsc, Condvar, Mutex};
 
 use rayon::prelude::*;
 
@@ -13,8 +15,7 @@ use crate::model::PerIntensity;
 
 use super::fast::{q, FastModel};
 use super::fields::{
-    self, field_column, field_value, needs_detail, quantities_of, Detail, Kind, StaffingPlan,
-    FIELDS,
+    self, field_column, needs_detail, quantities_of, Detail, Kind, StaffingPlan, FIELDS,
 };
 use super::plan::Plan;
 
@@ -170,6 +171,107 @@ fn push_short(out: &mut Vec<u8>, s: &[u8]) {
     }
 }
 
+/// The fields of a row written as numbers: all but population (0), the run's and the area's
+/// cached fields (19 to 22) and the flag (40), in order.
+const NUMBER_FIELDS: [usize; 39] = [
+    1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 23, 24, 25, 26, 27, 28, 29, 30,
+    31, 32, 33, 34, 35, 36, 37, 38, 39, 41, 42, 43, 44,
+];
+/// Positions in NUMBER_FIELDS: fields 19 to 22 go before `AFTER_18`, the flag before
+/// `AFTER_39`; low and high WTE (12, 13) and the gaps (23, 24).
+const AFTER_18: usize = 18;
+const AFTER_39: usize = 35;
+const AT_WTE: [usize; 2] = [11, 12];
+const AT_GAP: [usize; 2] = [18, 19];
+const FLAG: usize = 40;
+
+/// The text of a row's number cells, in two passes. First each value is formatted into a
+/// buffer of its own, or takes the text of a value already in the row when the bits are the
+/// same (referred and treated often equal detected; a gap equals the WTE when nobody is in
+/// post; many costs are 0), so each distinct number is formatted once. Then the texts are
+/// copied into the row: by then the formatter's stores have landed, so the copies do not
+/// stall on them. The bytes are what `push_number` writes.
+struct RowCells {
+    bufs: [zmij::Buffer; NUMBER_FIELDS.len()],
+}
+
+impl RowCells {
+    fn new() -> RowCells {
+        debug_assert!(NUMBER_FIELDS[AFTER_18 - 1] == 18 && NUMBER_FIELDS[AFTER_18] == 23);
+        debug_assert!(NUMBER_FIELDS[AFTER_39 - 1] == 39 && NUMBER_FIELDS[AFTER_39] == 41);
+        debug_assert!(AT_WTE.map(|j| NUMBER_FIELDS[j]) == [12, 13]);
+        debug_assert!(AT_GAP.map(|j| NUMBER_FIELDS[j]) == [23, 24]);
+        debug_assert!(FIELDS[FLAG].1 == Kind::Flag);
+        RowCells {
+            bufs: std::array::from_fn(|_| zmij::Buffer::new()),
+        }
+    }
+
+    /// Appends the row's fields 1 to 18, `middle` (fields 19 to 22), then fields 23 on, each
+    /// after a comma; `row[field]` is NaN when missing, 1 or 0 for the flag.
+    #[inline]
+    fn write(&mut self, text: &mut Vec<u8>, row: &[f64], middle: [&[u8]; 2]) {
+        const N: usize = NUMBER_FIELDS.len();
+        // Each cell's text: its own buffer, another cell's, "0.0", or nothing.
+        let mut cells: [&[u8]; N] = [&[]; N];
+        let mut last_bits = u64::MAX; // NaN bits: a finite value never matches
+        let mut last = 0;
+        for (j, buf) in self.bufs.iter_mut().enumerate() {
+            let x = row[NUMBER_FIELDS[j]];
+            if !x.is_finite() {
+                continue;
+            }
+            let bits = x.to_bits();
+            if bits == 0 {
+                // +0.0 as zmij writes it (-0.0 goes through zmij and keeps its sign); zeros
+                // are not remembered, so treated is compared with referred across a 0.
+                cells[j] = b"0.0";
+                continue;
+            }
+            let gap = match j {
+                j if j == AT_GAP[0] => Some(AT_WTE[0]),
+                j if j == AT_GAP[1] => Some(AT_WTE[1]),
+                _ => None,
+            };
+            cells[j] = if bits == last_bits {
+                cells[last]
+            } else if let Some(w) = gap.filter(|&w| row[NUMBER_FIELDS[w]].to_bits() == bits) {
+                cells[w]
+            } else {
+                buf.format_finite(x).as_bytes()
+            };
+            last_bits = bits;
+            last = j;
+        }
+        for (j, cell) in cells.iter().enumerate() {
+            if j == AFTER_18 {
+                put(text, middle[0]);
+                put(text, middle[1]);
+            } else if j == AFTER_39 {
+                text.extend_from_slice(if row[FLAG] != 0.0 {
+                    b",true"
+                } else {
+                    b",false"
+                });
+            }
+            text.push(b',');
+            put(text, cell);
+        }
+    }
+}
+
+/// `push_short` for any short text, the shortest too ("0.0", a 1-digit code).
+#[inline]
+fn put(out: &mut Vec<u8>, s: &[u8]) {
+    if s.len() >= 4 {
+        push_short(out, s);
+    } else {
+        for &b in s {
+            out.push(b);
+        }
+    }
+}
+
 /// A sweep ready to evaluate: the compiled model, the plan of runs, what to keep.
 pub struct Engine<'a> {
     pub model: &'a FastModel,
@@ -201,7 +303,7 @@ impl Engine<'_> {
     pub fn run(
         &self,
         runs: Range<u64>,
-        mut rows: Option<(&mut (dyn Write + Send), &RowFormat)>,
+        rows: Option<(&mut (dyn Write + Send), &RowFormat)>,
         progress: &(dyn Fn(u64) + Sync),
     ) -> io::Result<Columns> {
         let n = (runs.end - runs.start) as usize;
@@ -209,8 +311,7 @@ impl Engine<'_> {
         let ncols = self.outputs.len() * areas;
         // Zeroed memory comes lazily from the system: pages are touched by the workers.
         let mut data: Vec<Vec<f64>> = (0..ncols).map(|_| vec![0.0; n]).collect();
-        let format = rows.as_ref().map(|(_, f)| *f);
-        let chunk_runs = if format.is_some() {
+        let chunk_runs = if rows.is_some() {
             ROWS_CHUNK_RUNS
         } else {
             CHUNK_RUNS
@@ -223,52 +324,30 @@ impl Engine<'_> {
                 chunks[i].push(part);
             }
         }
-
-        let need = self.quantities(format.is_some());
-        // With rows, a bounded number of chunks is in memory at once (memory does not grow
-        // with the rows written), their text buffers are reused, and one batch is written
-        // while the next is computed.
-        let batch = if format.is_some() {
-            4 * rayon::current_num_threads().max(1)
-        } else {
-            nchunks.max(1)
+        let runs_of = |i: usize| {
+            let start = runs.start + (i * chunk_runs) as u64;
+            start..(start + chunk_runs as u64).min(runs.end)
         };
-        let pool: Mutex<Vec<Vec<u8>>> = Mutex::new(Vec::new());
-        let compute = |work: Vec<(usize, Vec<&mut [f64]>)>| -> Vec<Vec<u8>> {
-            work.into_par_iter()
-                .map(|(i, mut cols)| {
-                    let start = runs.start + (i * chunk_runs) as u64;
-                    let end = (start + chunk_runs as u64).min(runs.end);
-                    let buffer = pool.lock().map(|mut p| p.pop()).ok().flatten();
-                    let text = self.chunk(start..end, &mut cols, &need, format, buffer);
-                    progress(end - start);
-                    text
-                })
-                .collect()
-        };
-        let mut pending = chunks.into_iter().enumerate().peekable();
-        let mut written: Vec<Vec<u8>> = Vec::new();
-        while pending.peek().is_some() || !written.is_empty() {
-            let work: Vec<(usize, Vec<&mut [f64]>)> = pending.by_ref().take(batch).collect();
-            let (done, texts) = rayon::join(
-                || -> io::Result<()> {
-                    if let Some((w, _)) = rows.as_mut() {
-                        for t in &written {
-                            w.write_all(t)?;
-                        }
-                    }
-                    Ok(())
-                },
-                || compute(work),
-            );
-            done?;
-            if let Ok(mut p) = pool.lock() {
-                p.extend(written.drain(..).map(|mut t| {
-                    t.clear();
-                    t
-                }));
+        match rows {
+            None => {
+                let need = self.quantities(false);
+                chunks.into_par_iter().enumerate().for_each_init(
+                    Scratch::default,
+                    |scratch, (i, mut cols)| {
+                        let r = runs_of(i);
+                        self.chunk(r.clone(), &mut cols, &need, None, scratch, Vec::new());
+                        progress(r.end - r.start);
+                    },
+                );
             }
-            written = texts.into_iter().filter(|t| !t.is_empty()).collect();
+            Some((writer, format)) => {
+                let texts = AreaTexts::new(self.model);
+                let rows = Rows {
+                    format,
+                    texts: &texts,
+                };
+                self.run_rows(chunks, &runs_of, rows, writer, progress)?;
+            }
         }
         Ok(Columns {
             first_run: runs.start,
@@ -278,59 +357,177 @@ impl Engine<'_> {
         })
     }
 
-    /// One chunk: the output columns and, if asked, the rows' text. The runs' coefficients
-    /// are worked out run after run; then each area's quantities for all the chunk's runs at
-    /// once (a loop the compiler vectorises), summed into the total in area order.
+    /// The chunks with rows: workers take chunks in order (an atomic counter) and hand their
+    /// text to this thread, which writes it in order. A worker does not start a chunk more
+    /// than a window of chunks ahead of the writer, so memory stays bounded, and no worker
+    /// waits for the others between chunks. The chunk the writer needs next is always being
+    /// worked on (chunks are taken in order), so the waiting ends.
+    fn run_rows(
+        &self,
+        chunks: Vec<Vec<&mut [f64]>>,
+        runs_of: &(dyn Fn(usize) -> Range<u64> + Sync),
+        rows: Rows<'_>,
+        writer: &mut (dyn Write + Send),
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> io::Result<()> {
+        let nchunks = chunks.len();
+        let need = self.quantities(true);
+        let workers = rayon::current_num_threads().max(1);
+        let window = 2 * workers + 2;
+        let parts: Vec<Mutex<Option<Vec<&mut [f64]>>>> =
+            chunks.into_iter().map(|c| Mutex::new(Some(c))).collect();
+        let next = AtomicUsize::new(0);
+        // (chunks written, the writer has stopped): workers wait on it for the window.
+        let gate = (Mutex::new((0usize, false)), Condvar::new());
+        let pool: Mutex<Vec<Vec<u8>>> = Mutex::new(Vec::new());
+        let (tx, rx) = mpsc::sync_channel::<(usize, Vec<u8>)>(window);
+        std::thread::scope(|scope| {
+            for _ in 0..workers {
+                let tx = tx.clone();
+                let (parts, next, gate, pool, need) = (&parts, &next, &gate, &pool, &need);
+                scope.spawn(move || {
+                    let _stop = StopOnPanic(gate);
+                    let mut scratch = Scratch::default();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        if i >= nchunks {
+                            return;
+                        }
+                        {
+                            let (lock, cv) = gate;
+                            let mut g = lock.lock().unwrap_or_else(|e| e.into_inner());
+                            while !g.1 && i >= g.0 + window {
+                                g = cv.wait(g).unwrap_or_else(|e| e.into_inner());
+                            }
+                            if g.1 {
+                                return;
+                            }
+                        }
+                        let mut cols = parts[i]
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .take()
+                            .expect("each chunk is taken once");
+                        let buffer = pool
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .pop()
+                            .unwrap_or_default();
+                        let r = runs_of(i);
+                        let text = self.chunk(
+                            r.clone(),
+                            &mut cols,
+                            need,
+                            Some(rows),
+                            &mut scratch,
+                            buffer,
+                        );
+                        progress(r.end - r.start);
+                        if tx.send((i, text)).is_err() {
+                            return;
+                        }
+                    }
+                });
+            }
+            drop(tx);
+            // This thread writes, in order.
+            let mut waiting: BTreeMap<usize, Vec<u8>> = BTreeMap::new();
+            let mut want = 0;
+            let mut result = Ok(());
+            for (i, text) in rx.iter() {
+                waiting.insert(i, text);
+                while let Some(mut text) = waiting.remove(&want) {
+                    if let Err(e) = writer.write_all(&text) {
+                        result = Err(e);
+                        break;
+                    }
+                    text.clear();
+                    pool.lock().unwrap_or_else(|e| e.into_inner()).push(text);
+                    want += 1;
+                    let (lock, cv) = &gate;
+                    lock.lock().unwrap_or_else(|e| e.into_inner()).0 = want;
+                    cv.notify_all();
+                }
+                if result.is_err() {
+                    break;
+                }
+            }
+            // Stop the workers (after an error), then let the channel go so none blocks.
+            let (lock, cv) = &gate;
+            lock.lock().unwrap_or_else(|e| e.into_inner()).1 = true;
+            cv.notify_all();
+            drop(rx);
+            if result.is_ok() && want != nchunks {
+                // Only a worker that stopped early could leave a chunk out; never write a
+                // rows file with runs missing.
+                result = Err(io::Error::other(format!(
+                    "{} of {nchunks} chunks of rows were written",
+                    want
+                )));
+            }
+            result
+        })
+    }
+
+    /// One chunk: the output columns and, given rows, their text (in `buffer`, returned).
+    /// The runs' coefficients are worked out run after run; then each area's quantities for
+    /// all the chunk's runs at once (a loop the compiler vectorises), summed into the total in
+    /// area order.
     fn chunk(
         &self,
         runs: Range<u64>,
         cols: &mut [&mut [f64]],
         need: &[usize],
-        format: Option<&RowFormat>,
-        buffer: Option<Vec<u8>>,
+        rows: Option<Rows<'_>>,
+        s: &mut Scratch,
+        buffer: Vec<u8>,
     ) -> Vec<u8> {
         let model = self.model;
         let areas = model.areas();
         let m = (runs.end - runs.start) as usize;
         let nt = model.term_count();
+        let with_rows = rows.is_some();
         // Buffers hold the needed quantities only: pos[quantity] is the place of one.
         let nq = need.len();
         let mut pos = [usize::MAX; q::COUNT];
         for (k, &quantity) in need.iter().enumerate() {
             pos[quantity] = k;
         }
-        let detail_wanted = format.is_some() || self.outputs.iter().any(|&f| needs_detail(f));
-        let mut x = vec![0.0; self.plan.params()];
+        let detail_wanted = with_rows || self.outputs.iter().any(|&f| needs_detail(f));
+        // Every buffer below is written in full before it is read.
+        s.x.resize(self.plan.params(), 0.0);
+        s.factors.resize(nq * nt * m, 0.0);
+        s.per_low.resize(m, 0.0);
+        s.per_high.resize(m, 0.0);
+        s.params_text.clear();
+        s.params_at.clear();
         let mut ctx = model.new_context();
-        // factors[(pos * nt + term) * m + run]
-        let mut factors = vec![0.0; nq * nt * m];
-        let mut per_low = vec![0.0; m];
-        let mut per_high = vec![0.0; m];
         let mut num = zmij::Buffer::new();
-        let mut params_text: Vec<Vec<u8>> = Vec::new();
-        let mut staffing = Vec::new();
+        let mut staffing = Vec::with_capacity(if detail_wanted { m } else { 0 });
         for (i, run) in runs.clone().enumerate() {
-            self.plan.values(run, &mut x);
-            model.prepare_run(&x, &mut ctx);
+            self.plan.values(run, &mut s.x);
+            model.prepare_run(&s.x, &mut ctx);
             for (k, &quantity) in need.iter().enumerate() {
                 for t in 0..nt {
-                    factors[(k * nt + t) * m + i] = model.factor(&ctx, quantity, t);
+                    s.factors[(k * nt + t) * m + i] = model.factor(&ctx, quantity, t);
                 }
             }
-            per_low[i] = ctx.per_wte.low;
-            per_high[i] = ctx.per_wte.high;
+            s.per_low[i] = ctx.per_wte.low;
+            s.per_high[i] = ctx.per_wte.high;
             if detail_wanted {
-                staffing.push(self.staffing.for_run(&x));
+                staffing.push(self.staffing.for_run(&s.x));
             }
-            if format.is_some() {
-                let mut text = Vec::with_capacity(20 * x.len());
-                for &p in &x {
-                    text.push(b',');
-                    push_number(&mut text, Some(p), &mut num);
+            if with_rows {
+                s.params_at.push(s.params_text.len());
+                for &p in &s.x {
+                    s.params_text.push(b',');
+                    push_number(&mut s.params_text, Some(p), &mut num);
                 }
-                params_text.push(text);
             }
         }
+        s.params_at.push(s.params_text.len());
+        let (per_low, per_high) = (&s.per_low, &s.per_high);
+        let factors = &s.factors;
         // The workforce detail of run i, from a block of quantities.
         let detail_of = |source: &[f64], constants: &fields::RowConstants, i: usize| {
             let at = |quantity: usize| match pos[quantity] {
@@ -349,15 +546,24 @@ impl Engine<'_> {
         };
 
         // values[(slot * nq + pos) * m + run]; with rows every area keeps a slot.
-        let slots = if format.is_some() { areas } else { 1 };
-        let mut values = vec![0.0; slots * nq * m];
-        let mut totals = vec![0.0; nq * m];
+        let slots = if with_rows { areas } else { 1 };
+        s.values.resize(slots * nq * m, 0.0);
+        s.totals.clear();
+        s.totals.resize(nq * m, 0.0);
+        // With rows, every field of every area for every run, row by row as they are
+        // written: fv[(area * m + run) * FIELDS + field]; each area's fields are worked out
+        // by column in `columns` first.
+        let nf = FIELDS.len();
+        if with_rows {
+            s.fv.resize((areas + 1) * nf * m, 0.0);
+            s.columns.resize(nf * m, 0.0);
+        }
         for area in 0..=areas {
-            let slot = if format.is_some() { area } else { 0 };
+            let slot = if with_rows { area } else { 0 };
             if area < areas {
                 for k in 0..nq {
                     let at = (slot * nq + k) * m;
-                    let out = &mut values[at..at + m];
+                    let out = &mut s.values[at..at + m];
                     out.fill(0.0);
                     for (t, weight) in model.terms_of(area) {
                         let f = &factors[(k * nt + t) * m..][..m];
@@ -365,16 +571,16 @@ impl Engine<'_> {
                             *o += f * weight;
                         }
                     }
-                    let total = &mut totals[k * m..(k + 1) * m];
+                    let total = &mut s.totals[k * m..(k + 1) * m];
                     for (t, &o) in total.iter_mut().zip(out.iter()) {
                         *t += o;
                     }
                 }
             }
             let source: &[f64] = if area < areas {
-                &values[slot * nq * m..(slot + 1) * nq * m]
+                &s.values[slot * nq * m..(slot + 1) * nq * m]
             } else {
-                &totals
+                &s.totals
             };
             let constants = model.constants(area);
             let of = |quantity: usize| -> &[f64] {
@@ -383,23 +589,109 @@ impl Engine<'_> {
                     k => &source[k * m..(k + 1) * m],
                 }
             };
-            for (o, &field) in self.outputs.iter().enumerate() {
-                field_column(
-                    field,
-                    of,
-                    constants,
-                    (&per_low, &per_high),
-                    &|i| detail_of(source, constants, i),
-                    &mut cols[o * (areas + 1) + area][..m],
-                );
+            // The workforce detail once per run, for every field that reads it.
+            s.details.clear();
+            if detail_wanted {
+                s.details
+                    .extend((0..m).map(|i| detail_of(source, constants, i)));
+            }
+            if with_rows {
+                for (field, out) in s.columns.chunks_exact_mut(m).enumerate() {
+                    field_column(field, of, constants, (per_low, per_high), &s.details, out);
+                }
+                for (o, &field) in self.outputs.iter().enumerate() {
+                    cols[o * (areas + 1) + area][..m]
+                        .copy_from_slice(&s.columns[field * m..(field + 1) * m]);
+                }
+                let block = &mut s.fv[area * nf * m..(area + 1) * nf * m];
+                for (i, row) in block.chunks_exact_mut(nf).enumerate() {
+                    for (field, v) in row.iter_mut().enumerate() {
+                        *v = s.columns[field * m + i];
+                    }
+                }
+            } else {
+                for (o, &field) in self.outputs.iter().enumerate() {
+                    field_column(
+                        field,
+                        of,
+                        constants,
+                        (per_low, per_high),
+                        &s.details,
+                        &mut cols[o * (areas + 1) + area][..m],
+                    );
+                }
             }
         }
 
-        let Some(f) = format else {
-            return Vec::new();
+        let Some(Rows { format: f, texts }) = rows else {
+            return buffer;
         };
-        // Fields 19 to 22 are the run's episodes per WTE and the area's current staff:
-        // written once per run and once per area, not once per row.
+        let estimate = f.widest_prefix + 24 * (FIELDS.len() + f.params) + 24;
+        let mut text = buffer;
+        text.clear();
+        text.reserve(m * (areas + 1) * estimate);
+        let mut int = itoa::Buffer::new();
+        let mut per_text = Vec::new();
+        let mut cells = RowCells::new();
+        for (i, run) in runs.enumerate() {
+            // Fields 19 and 20, the run's episodes per WTE: formatted once per run.
+            per_text.clear();
+            for v in [per_low[i], per_high[i]] {
+                per_text.push(b',');
+                push_number(&mut per_text, Some(v), &mut num);
+            }
+            let params = &s.params_text[s.params_at[i]..s.params_at[i + 1]];
+            for area in 0..=areas {
+                let row = &s.fv[(area * m + i) * nf..(area * m + i + 1) * nf];
+                text.reserve(estimate);
+                push_short(&mut text, int.format(run).as_bytes());
+                push_short(&mut text, &f.codes[area]);
+                text.extend_from_slice(params);
+                text.extend_from_slice(&f.labels[area]);
+                push_short(&mut text, &texts.population[area]);
+                cells.write(&mut text, row, [&per_text, &texts.current[area]]);
+                text.push(b'\n');
+            }
+        }
+        text
+    }
+}
+
+/// Tells the other workers and the writer to stop if a worker panics, so that nobody waits
+/// for its chunk; the panic then surfaces when the scope ends.
+struct StopOnPanic<'a>(&'a (Mutex<(usize, bool)>, Condvar));
+
+impl Drop for StopOnPanic<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            let (lock, cv) = self.0;
+            lock.lock().unwrap_or_else(|e| e.into_inner()).1 = true;
+            cv.notify_all();
+        }
+    }
+}
+
+/// What a chunk needs to write rows: the file's escaped labels and each area's constant
+/// fields.
+#[derive(Clone, Copy)]
+struct Rows<'a> {
+    format: &'a RowFormat,
+    texts: &'a AreaTexts,
+}
+
+/// The fields that are the same in every run of an area, formatted once: population in
+/// scope (field 0) and current low and high WTE (21 and 22), each after a comma.
+struct AreaTexts {
+    population: Vec<Vec<u8>>,
+    current: Vec<Vec<u8>>,
+}
+
+impl AreaTexts {
+    fn new(model: &FastModel) -> AreaTexts {
+        let mut num = zmij::Buffer::new();
+        let mut population = Vec::new();
+        let mut current = Vec::new();
+        // Fields 21 and 22 follow 19 and 20 (the run's), so the row writer puts them together.
         debug_assert_eq!(
             [19, 20, 21, 22].map(fields::name),
             [
@@ -409,72 +701,38 @@ impl Engine<'_> {
                 "current_high_wte"
             ]
         );
-        let mut area_text: Vec<(Vec<u8>, Vec<u8>)> = Vec::with_capacity(areas + 1);
-        for area in 0..=areas {
+        for area in 0..=model.areas() {
             let k = model.constants(area);
             let mut pop = vec![b','];
             push_number(&mut pop, Some(k.population_in_scope), &mut num);
-            let mut current = Vec::new();
+            let mut cur = Vec::new();
             for v in [k.current.low, k.current.high] {
-                current.push(b',');
-                push_number(&mut current, Some(v), &mut num);
+                cur.push(b',');
+                push_number(&mut cur, Some(v), &mut num);
             }
-            area_text.push((pop, current));
+            population.push(pop);
+            current.push(cur);
         }
-        let estimate = f.widest_prefix + 24 * (FIELDS.len() + f.params) + 24;
-        let mut text = buffer.unwrap_or_default();
-        text.clear();
-        text.reserve(m * (areas + 1) * estimate);
-        let mut int = itoa::Buffer::new();
-        let mut row = [0.0; q::COUNT];
-        let mut per_text = Vec::new();
-        for (i, run) in runs.enumerate() {
-            let per_wte = PerIntensity {
-                low: per_low[i],
-                high: per_high[i],
-            };
-            per_text.clear();
-            for v in [per_wte.low, per_wte.high] {
-                per_text.push(b',');
-                push_number(&mut per_text, Some(v), &mut num);
-            }
-            for area in 0..=areas {
-                // With rows every quantity is needed, in order: pos[q] = q.
-                let source: &[f64] = if area < areas {
-                    &values[area * nq * m..(area + 1) * nq * m]
-                } else {
-                    &totals
-                };
-                for (quantity, v) in row.iter_mut().enumerate() {
-                    *v = source[pos[quantity] * m + i];
-                }
-                let constants = model.constants(area);
-                let detail: Detail = detail_of(source, constants, i);
-                push_short(&mut text, int.format(run).as_bytes());
-                push_short(&mut text, &f.codes[area]);
-                text.extend_from_slice(&params_text[i]);
-                text.extend_from_slice(&f.labels[area]);
-                push_short(&mut text, &area_text[area].0);
-                for field in 1..19 {
-                    text.push(b',');
-                    let v = field_value(field, &row, constants, &per_wte, &detail);
-                    push_number(&mut text, v, &mut num);
-                }
-                push_short(&mut text, &per_text);
-                push_short(&mut text, &area_text[area].1);
-                for (field, (_, kind)) in FIELDS.iter().enumerate().skip(23) {
-                    text.push(b',');
-                    let v = field_value(field, &row, constants, &per_wte, &detail);
-                    match (kind, v) {
-                        (Kind::Flag, Some(b)) => {
-                            text.extend_from_slice(if b != 0.0 { b"true" } else { b"false" })
-                        }
-                        _ => push_number(&mut text, v, &mut num),
-                    }
-                }
-                text.push(b'\n');
-            }
+        AreaTexts {
+            population,
+            current,
         }
-        text
     }
+}
+
+/// A worker's buffers, reused from chunk to chunk.
+#[derive(Default)]
+struct Scratch {
+    x: Vec<f64>,
+    factors: Vec<f64>,
+    per_low: Vec<f64>,
+    per_high: Vec<f64>,
+    values: Vec<f64>,
+    totals: Vec<f64>,
+    columns: Vec<f64>,
+    fv: Vec<f64>,
+    details: Vec<Detail>,
+    /// The varied parameters' text of each run: params_text[params_at[i]..params_at[i + 1]].
+    params_text: Vec<u8>,
+    params_at: Vec<usize>,
 }

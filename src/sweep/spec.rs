@@ -9,15 +9,20 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
+use crate::inputs::BANDS;
 use crate::model::Prepared;
 use crate::problems::{InputError, Problems};
-use crate::scenario::{Rule, Scenario, ScenarioSource};
+use crate::scenario::{self, CapacityBasis, Rule, Scenario, ScenarioSource};
 
 use super::dist::Dist;
 
 /// The most runs a sweep can have (after run 0): far beyond any machine, and small enough
 /// that run numbers and sizes never overflow.
 pub const MAX_RUNS: u64 = 1 << 40;
+
+/// The most values one grid key can take (checked before any is built): a finer grid is
+/// better drawn as a Latin hypercube.
+pub const MAX_GRID_VALUES: u64 = 10_000_000;
 
 pub const DESIGNS: &str = "\"grid\", \"monte-carlo\", \"latin-hypercube\" or \"one-way\"";
 pub const DISTS: &str = "\"uniform\", \"triangular\", \"normal80\", \"beta\" or \"lognormal80\"";
@@ -115,10 +120,61 @@ pub struct Param {
 }
 
 impl Param {
-    /// Keeps a random draw valid for its key (e.g. a fraction in [0, 1], a caseload above 0).
+    /// Keeps a random draw valid for its key (e.g. a fraction in [0, 1], a caseload above 0,
+    /// a turnover below 1).
     pub fn clamp(&self, x: f64) -> f64 {
-        let (lo, hi) = self.rule.bounds();
+        let (lo, hi) = draw_bounds(&self.path, self.rule);
         x.clamp(lo, hi)
+    }
+}
+
+/// Keys `capacity model` requires to be whole numbers.
+pub fn is_whole_key(path: &str) -> bool {
+    matches!(path, "pipeline.years" | "pipeline.training_years")
+}
+
+fn is_turnover(path: &str) -> bool {
+    path.starts_with("pipeline.turnover_")
+}
+
+/// `low_intensity.roles.<n>.share` and the like: the shares of an intensity sum to 1.
+pub fn is_role_share(path: &str) -> bool {
+    path.contains(".roles.") && path.ends_with(".share")
+}
+
+/// `demand.medication_only` and `disorders.<id>.medication_only`.
+pub fn is_medication_key(path: &str) -> bool {
+    path == "demand.medication_only"
+        || (path.starts_with("disorders.") && path.ends_with(".medication_only"))
+}
+
+/// What `Scenario::validate` says of one key's value on its own, or None: the key's rule,
+/// whole years for the pipeline's years, a turnover below 1. (A test holds this to
+/// `validate`, key by key, so that a sweep accepts exactly the values `capacity model` does.)
+pub fn key_problem(path: &str, rule: Rule, value: f64) -> Option<String> {
+    if let Some(what) = rule.check(value) {
+        return Some(what);
+    }
+    if is_whole_key(path) && value.fract() != 0.0 {
+        return Some("is not a whole number of years; cohorts start once a year".into());
+    }
+    if is_turnover(path) && value >= 1.0 {
+        return Some(
+            "is not below 1; a turnover of 1 would mean every member of staff leaves every year"
+                .into(),
+        );
+    }
+    None
+}
+
+/// The range random draws of a key are clamped to: its rule's, and strictly below 1 for a
+/// turnover (which `capacity model` requires).
+pub fn draw_bounds(path: &str, rule: Rule) -> (f64, f64) {
+    let (lo, hi) = rule.bounds();
+    if is_turnover(path) {
+        (lo, hi.min(1.0 - 1e-9))
+    } else {
+        (lo, hi)
     }
 }
 
@@ -137,6 +193,25 @@ pub struct Sweep {
     pub runs: u64,
     pub seed: Option<u64>,
     pub params: Vec<Param>,
+    /// What a planner should know before trusting the runs (e.g. draws clamped to a key's
+    /// range).
+    #[serde(skip)]
+    pub warnings: Vec<String>,
+}
+
+/// Below this probability a draw outside a key's range is not worth a word: one in a million.
+const NEGLIGIBLE: f64 = 1e-6;
+
+/// A probability as a readable per cent: 5.9%, 0.0063%.
+fn share(p: f64) -> String {
+    let pct = 100.0 * p;
+    if pct >= 0.1 {
+        format!("{pct:.1}%")
+    } else {
+        // Two significant figures.
+        let decimals = (1.0 - pct.log10().floor()).max(1.0) as usize;
+        format!("{pct:.decimals$}%")
+    }
 }
 
 impl Sweep {
@@ -308,11 +383,39 @@ impl SweepFile {
             ));
         }
 
+        // A grid's size from the file, before any of its values is built.
+        let mut build_grid = true;
+        if design == Some(Design::Grid) {
+            let mut product: u64 = 1;
+            for v in &raw.vary {
+                let r = v.get_ref();
+                let n = match (&r.values, &r.steps) {
+                    (Some(list), _) => list.get_ref().len() as u64,
+                    (None, Some(steps)) => (*steps.get_ref()).max(1) as u64,
+                    (None, None) => 1,
+                };
+                product = product.saturating_mul(n);
+            }
+            if product > MAX_RUNS {
+                problems.push(format!(
+                    "{label}: the grid has {} points (the product of the numbers of values), more than {MAX_RUNS}; use fewer values, or a latin-hypercube design",
+                    if product == u64::MAX { "too many".to_string() } else { product.to_string() }
+                ));
+                build_grid = false;
+            }
+        }
+
         let mut params: Vec<Param> = Vec::new();
         for (i, v) in raw.vary.iter().enumerate() {
-            if let Some(p) = self.resolve_vary(i, v, base, design, &params, &mut problems) {
+            if let Some(p) =
+                self.resolve_vary(i, v, base, design, &params, build_grid, &mut problems)
+            {
                 params.push(p);
             }
+        }
+        if let Some(design) = design {
+            let clean = problems.is_empty();
+            self.check_value_sets(design, &params, base, clean, &mut problems);
         }
 
         let runs = match design {
@@ -323,16 +426,12 @@ impl SweepFile {
                         product = product.saturating_mul(v.len() as u64);
                     }
                 }
-                if product > MAX_RUNS {
-                    problems.push(format!(
-                        "{label}: the grid has more than {MAX_RUNS} points (the product of the numbers of values); use fewer values, or a latin-hypercube design"
-                    ));
-                }
                 Some(product)
             }
             Some(Design::OneWay) => Some(2 * params.len() as u64),
             _ => runs,
         };
+        let warnings = clamped_draws(&self.label, &params, &mut problems);
         let design = design.unwrap_or(Design::Grid);
         problems.finish(Sweep {
             label: label.clone(),
@@ -343,9 +442,11 @@ impl SweepFile {
             runs: runs.unwrap_or(0),
             seed,
             params,
+            warnings,
         })
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn resolve_vary(
         &self,
         index: usize,
@@ -353,6 +454,7 @@ impl SweepFile {
         base: &Scenario,
         design: Option<Design>,
         earlier: &[Param],
+        build_grid: bool,
         problems: &mut Problems,
     ) -> Option<Param> {
         let table_line = line_of(&self.text, v.span().start);
@@ -369,9 +471,8 @@ impl SweepFile {
         let here = self.at(param);
         let Some(rule) = base.rule_of(&path) else {
             problems.push(format!(
-                "{here}: param = \"{path}\" is not a numeric key of the base scenario {}; expected one of {}",
-                base.sources.first().cloned().unwrap_or_else(|| self.base().to_string()),
-                valid_keys(base)
+                "{here}: param = \"{path}\" {}",
+                not_a_key(&path, base)
             ));
             return None;
         };
@@ -440,8 +541,29 @@ impl SweepFile {
             ),
         }
 
+        // Keys whose values a design cannot vary the way it varies values.
+        let whole_or_share = match design {
+            Design::MonteCarlo | Design::LatinHypercube if is_whole_key(&path) => Some(format!(
+                "{here}: {who}: random draws are not whole numbers, and {path} must be a whole number of years (cohorts start once a year); vary it in a grid (values = [3, 4, 5]) or a one-way design instead"
+            )),
+            Design::MonteCarlo | Design::LatinHypercube | Design::OneWay
+                if is_role_share(&path) =>
+            {
+                let section = path.split('.').next().unwrap_or("");
+                Some(format!(
+                    "{here}: {who}: the shares of {section}.roles must sum to 1, and a {} varies one share on its own, so every run would break that; compare skill mixes with `capacity model` on a scenario per mix, or vary another key (e.g. costs.salary.<band>)",
+                    if design == Design::OneWay { "one-way design" } else { "random draw" }
+                ))
+            }
+            _ => None,
+        };
+        if let Some(message) = whole_or_share {
+            problems.push(message);
+            return None;
+        }
+
         let check_value = |problems: &mut Problems, key: &str, s: &Spanned<f64>| -> bool {
-            match rule.check(*s.get_ref()) {
+            match key_problem(&path, rule, *s.get_ref()) {
                 Some(what) => {
                     problems.push(format!(
                         "{}: {who}: {key} = {} {what}",
@@ -465,7 +587,16 @@ impl SweepFile {
             };
 
         let values = match design {
-            Design::Grid => self.grid_values(r, &who, table_line, &check_value, problems),
+            Design::Grid => self.grid_values(
+                r,
+                &path,
+                rule,
+                build_grid,
+                &who,
+                table_line,
+                &check_value,
+                problems,
+            ),
             Design::OneWay => {
                 let low = need(problems, "low", &r.low, "one-way needs low and high");
                 let high = need(problems, "high", &r.high, "one-way needs low and high");
@@ -501,9 +632,133 @@ impl SweepFile {
         })
     }
 
+    /// The checks of `capacity model` that involve several keys (the pipeline's years and
+    /// training years, the skill-mix shares, a medication cost), on the value sets the design
+    /// runs: every one-way run; for a grid, the points where such a check is hardest to pass
+    /// (every key at its lowest value, every key at its highest, years lowest with training
+    /// years highest), which are grid points too. Random designs cannot break them: whole
+    /// numbers and shares are not drawn, and medication needs a known course cost. `clean`:
+    /// no problem was found so far.
+    fn check_value_sets(
+        &self,
+        design: Design,
+        params: &[Param],
+        base: &Scenario,
+        clean: bool,
+        problems: &mut Problems,
+    ) {
+        let label = &self.label;
+        let course_known = base.costs.medication_course_cost.is_some()
+            || params
+                .iter()
+                .any(|p| p.path == "costs.medication_course_cost");
+        let before = problems.len();
+        if !course_known {
+            for p in params.iter().filter(|p| is_medication_key(&p.path)) {
+                let above_zero = match &p.values {
+                    Values::List(v) => v.iter().any(|&x| x > 0.0),
+                    Values::LowHigh { high, .. } => *high > 0.0,
+                    // low >= 0 and high > low: some draws are above 0.
+                    Values::Dist(_) => true,
+                };
+                if above_zero {
+                    problems.push(format!(
+                        "{label}:{}: [[vary]] {}: medication_only > 0 in some runs but costs.medication_course_cost is not set in the base scenario {}, so cost_medication and cost_total would be blank; set it to the cost in pounds of one course of an SSRI for a person who chooses medication alone (no default is shipped: generic prices move month to month; take it from the current Drug Tariff), in the base scenario or as a [[vary]] key",
+                        p.line,
+                        p.path,
+                        base.name
+                    ));
+                }
+            }
+        }
+        // Validating value sets needs every key's own values to be valid first.
+        if !clean || problems.len() != before {
+            return;
+        }
+        let mut probe = base.clone();
+        for p in params {
+            probe.create_optional(&p.path);
+        }
+        // The problems `capacity model` finds in the probe with `values` set.
+        let invalid = |values: &[(usize, f64)]| -> Vec<String> {
+            let mut s = probe.clone();
+            for &(j, v) in values {
+                s.set(&params[j].path, v);
+            }
+            let (found, _) = s.validate(&|k| base.locate(k));
+            found.finish(()).err().map_or(Vec::new(), |e| e.problems)
+        };
+        match design {
+            Design::OneWay => {
+                for (j, p) in params.iter().enumerate() {
+                    if let Values::LowHigh { low, high } = p.values {
+                        for (end, v) in [("low", low), ("high", high)] {
+                            for found in invalid(&[(j, v)]) {
+                                problems.push(format!(
+                                    "{label}:{}: [[vary]] {}: the run at {end} = {v} is not a valid scenario: {found}",
+                                    p.line, p.path
+                                ));
+                            }
+                        }
+                    }
+                }
+            }
+            Design::Grid => {
+                let ends = |pick: fn(&[f64]) -> f64| -> Vec<(usize, f64)> {
+                    params
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(j, p)| match &p.values {
+                            Values::List(v) => Some((j, pick(v))),
+                            _ => None,
+                        })
+                        .collect()
+                };
+                let lowest = |v: &[f64]| v.iter().copied().fold(f64::INFINITY, f64::min);
+                let highest = |v: &[f64]| v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                let mut corners = vec![
+                    ("every key at its lowest value", ends(lowest)),
+                    ("every key at its highest value", ends(highest)),
+                ];
+                let at = |key: &str| params.iter().position(|p| p.path == key);
+                if let (Some(y), Some(t)) = (at("pipeline.years"), at("pipeline.training_years")) {
+                    let (lo, hi) = (ends(lowest), ends(highest));
+                    let years = lo.iter().find(|(j, _)| *j == y).copied();
+                    let training = hi.iter().find(|(j, _)| *j == t).copied();
+                    corners.push((
+                        "the fewest years with the most training years",
+                        years.into_iter().chain(training).collect(),
+                    ));
+                }
+                let mut seen: Vec<String> = Vec::new();
+                for (what, values) in corners {
+                    for found in invalid(&values) {
+                        if seen.contains(&found) {
+                            continue;
+                        }
+                        let point: Vec<String> = values
+                            .iter()
+                            .map(|&(j, v)| format!("{} = {v}", params[j].path))
+                            .collect();
+                        problems.push(format!(
+                            "{label}: the grid point with {} ({what}) is not a valid scenario: {found}",
+                            point.join(", ")
+                        ));
+                        seen.push(found);
+                    }
+                }
+            }
+            Design::MonteCarlo | Design::LatinHypercube => {}
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
     fn grid_values(
         &self,
         r: &RawVary,
+        path: &str,
+        rule: Rule,
+        build: bool,
         who: &str,
         table_line: usize,
         check_value: &dyn Fn(&mut Problems, &str, &Spanned<f64>) -> bool,
@@ -573,12 +828,22 @@ impl SweepFile {
                         self.at(steps)
                     ));
                     ok = false;
+                } else if n as u64 > MAX_GRID_VALUES {
+                    // Checked before the values are built: steps = 1e11 would not fit.
+                    problems.push(format!(
+                        "{}: {who}: steps = {n} is more than {MAX_GRID_VALUES} values for one key; a range that fine is better drawn: design = \"latin-hypercube\" covers it evenly with far fewer runs",
+                        self.at(steps)
+                    ));
+                    ok = false;
                 }
                 if !ok {
                     return None;
                 }
+                if !build {
+                    return None;
+                }
                 let (a, b) = (*from.get_ref(), *to.get_ref());
-                let list = (0..n)
+                let list: Vec<f64> = (0..n)
                     .map(|i| {
                         if i == n - 1 {
                             b
@@ -587,6 +852,20 @@ impl SweepFile {
                         }
                     })
                     .collect();
+                // The ends are checked above; the values between them may still be invalid
+                // (from = 1, to = 2, steps = 3 gives 1.5 years).
+                if let Some((i, x, what)) = list
+                    .iter()
+                    .enumerate()
+                    .find_map(|(i, &x)| key_problem(path, rule, x).map(|w| (i, x, w)))
+                {
+                    problems.push(format!(
+                        "{}: {who}: from = {a}, to = {b}, steps = {n} gives value #{} = {x}, which {what}; choose steps so that every value is valid, or list them with values = [...]",
+                        self.at(steps),
+                        i + 1
+                    ));
+                    return None;
+                }
                 Some(Values::List(list))
             }
         }
@@ -738,20 +1017,144 @@ impl SweepFile {
     }
 }
 
+/// What each distribution puts outside its key's valid range, from its CDF at the bounds:
+/// a warning with the share of draws that will be clamped to the nearest end, or a problem
+/// when a key that must be above 0 (a caseload, contacts) would take a meaningless 1e-12 in
+/// more than one draw in a million.
+fn clamped_draws(label: &str, params: &[Param], problems: &mut Problems) -> Vec<String> {
+    let mut warnings = Vec::new();
+    for p in params {
+        let Values::Dist(d) = &p.values else { continue };
+        let (lo, hi) = draw_bounds(&p.path, p.rule);
+        let below = d.cdf(lo);
+        let above = 1.0 - d.cdf(hi);
+        let positive = matches!(p.rule, Rule::Positive { .. } | Rule::PositiveFraction);
+        let at = format!("{label}:{}: [[vary]] {}", p.line, p.path);
+        if positive && below > NEGLIGIBLE {
+            problems.push(format!(
+                "{at}: {} puts {} of its draws at or below 0, where {} must be above 0 (a clamp to 1e-12 would be meaningless); use dist = \"lognormal80\" (always above 0) or a beta with min and max inside the valid range",
+                d.describe(),
+                share(below),
+                p.path
+            ));
+        } else if below + above > NEGLIGIBLE {
+            let mut parts = Vec::new();
+            if below > NEGLIGIBLE {
+                parts.push(format!("{} below {lo} (set to {lo})", share(below)));
+            }
+            if above > NEGLIGIBLE {
+                parts.push(format!("{} above {hi} (set to {hi})", share(above)));
+            }
+            warnings.push(format!(
+                "{at}: {} puts {} of its draws outside the key's valid range: {}; the summary counts them at the end of the range. Narrow low and high, or use a beta with min and max, if that is not meant",
+                d.describe(),
+                share(below + above),
+                parts.join(", ")
+            ));
+        }
+    }
+    warnings
+}
+
+/// Why `path` cannot be varied on `base`, and what can.
+fn not_a_key(path: &str, base: &Scenario) -> String {
+    let base_name = base
+        .sources
+        .first()
+        .cloned()
+        .unwrap_or_else(|| base.name.clone());
+    let parts: Vec<&str> = path.split('.').collect();
+    match parts.as_slice() {
+        ["population", "age_min" | "age_max"] => format!(
+            "cannot be swept: the age window decides which population is counted, and that is prepared once for every run of a sweep; run a sweep (or `capacity model`) per age window instead, with population.{} set in its base scenario",
+            parts[1]
+        ),
+        [section @ ("low_intensity" | "high_intensity"), key] => {
+            let intensity = if *section == "low_intensity" {
+                &base.low_intensity
+            } else {
+                &base.high_intensity
+            };
+            let (uses, other) = match intensity.basis {
+                CapacityBasis::ContactsPerDay { .. } => (
+                    "contacts_per_day and caseload",
+                    ["clinical_hours_per_week", "contact_hours"],
+                ),
+                CapacityBasis::ClinicalHours { .. } => (
+                    "clinical_hours_per_week and contact_hours",
+                    ["contacts_per_day", "caseload"],
+                ),
+            };
+            if other.contains(key) {
+                // Presets that do give the other form, as examples.
+                let examples: Vec<&str> = scenario::PRESETS
+                    .iter()
+                    .filter(|(name, _)| {
+                        scenario::load(&ScenarioSource::Preset(name.to_string()))
+                            .ok()
+                            .is_some_and(|(s, _)| {
+                                let i = if *section == "low_intensity" {
+                                    &s.low_intensity
+                                } else {
+                                    &s.high_intensity
+                                };
+                                std::mem::discriminant(&i.basis)
+                                    != std::mem::discriminant(&intensity.basis)
+                            })
+                    })
+                    .map(|(name, _)| *name)
+                    .collect();
+                format!(
+                    "is not a key of the base scenario {base_name}: its {section} capacity is worked out from {uses}, not from {}; vary {section}.{} instead, or base the sweep on a scenario that gives {}{}",
+                    other.join(" and "),
+                    uses.replace(" and ", " or "),
+                    other.join(" and "),
+                    if examples.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (as the preset {} does)", examples.join(", "))
+                    }
+                )
+            } else {
+                format!(
+                    "is not a numeric key of the base scenario {base_name}; expected one of {}",
+                    valid_keys(base)
+                )
+            }
+        }
+        ["costs", "salary", band] => format!(
+            "names '{band}', which is not an Agenda for Change band; expected costs.salary.<band> with a band of {}",
+            BANDS.join(", ")
+        ),
+        _ => format!(
+            "is not a numeric key of the base scenario {base_name}; expected one of {}",
+            valid_keys(base)
+        ),
+    }
+}
+
 /// The keys a sweep can vary, for "expected one of" messages.
 pub fn valid_keys(base: &Scenario) -> String {
     let mut keys: Vec<String> = base
         .numbers()
         .into_iter()
         .map(|(p, _, _)| p)
-        .filter(|p| !p.starts_with("disorders.") && !p.starts_with("areas."))
+        .filter(|p| {
+            !p.starts_with("disorders.")
+                && !p.starts_with("areas.")
+                && !p.starts_with("costs.salary.")
+        })
         .collect();
-    for section in ["low_intensity", "high_intensity"] {
-        let key = format!("{section}.working_days");
-        if !keys.contains(&key) {
-            keys.push(key);
+    for key in [
+        "low_intensity.working_days",
+        "high_intensity.working_days",
+        "costs.medication_course_cost",
+    ] {
+        if !keys.iter().any(|k| k == key) {
+            keys.push(key.to_string());
         }
     }
+    keys.push(format!("costs.salary.<band> (band: {})", BANDS.join(", ")));
     keys.push("disorders.<id>.referral_weight, disorders.<id>.medication_only, disorders.<id>.step2_entry, disorders.<id>.step_up (id: a disorder of the prevalence table)".into());
     keys.push("areas.<code>.deprivation_factor".into());
     keys.join(", ")
@@ -787,5 +1190,90 @@ impl Sweep {
             }
         }
         problems.finish(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn preset(name: &str) -> Scenario {
+        scenario::load(&ScenarioSource::Preset(name.into()))
+            .unwrap()
+            .0
+    }
+
+    /// The sweep accepts a key's value exactly when `capacity model` does: for every numeric
+    /// key of several presets and values across and beyond each range, `key_problem` finds a
+    /// problem if and only if `Scenario::validate` does with that key set on its own. The
+    /// checks that involve other keys (shares summing to 1, years >= training years, a
+    /// medication cost) are left out: `check_value_sets` runs them on whole value sets.
+    #[test]
+    fn key_problem_agrees_with_scenario_validation() {
+        let probes = [
+            -1.0,
+            0.0,
+            1e-13,
+            0.25,
+            0.5,
+            0.999,
+            1.0,
+            1.5,
+            2.0,
+            2.5,
+            3.0,
+            7.0,
+            50.0,
+            50.5,
+            51.0,
+            168.5,
+            367.0,
+            1001.0,
+            1e9,
+            f64::NAN,
+            f64::INFINITY,
+        ];
+        let cross_key = [
+            "the shares sum to",
+            "is less than training_years",
+            "medication_only > 0",
+        ];
+        for name in ["obc", "north-essex", "clark-hi", "newham"] {
+            let mut base = preset(name);
+            for p in ["costs.medication_course_cost", "costs.salary.5"] {
+                base.create_optional(p);
+            }
+            for (path, _, rule) in base.numbers() {
+                for v in probes {
+                    let mut s = base.clone();
+                    assert!(s.set(&path, v));
+                    let (found, _) = s.validate(&|k| s.locate(k));
+                    let model: Vec<String> = found
+                        .finish(())
+                        .err()
+                        .map_or(Vec::new(), |e| e.problems)
+                        .into_iter()
+                        .filter(|p| !cross_key.iter().any(|c| p.contains(c)))
+                        .collect();
+                    let ours = key_problem(&path, rule, v);
+                    assert_eq!(
+                        ours.is_some(),
+                        !model.is_empty(),
+                        "{name} {path} = {v}: sweep says {ours:?}, capacity model says {model:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn draws_of_a_turnover_stay_below_1() {
+        let (_, hi) = draw_bounds("pipeline.turnover_low", Rule::Fraction);
+        assert!(hi < 1.0);
+        assert!(key_problem("pipeline.turnover_low", Rule::Fraction, hi).is_none());
+        assert_eq!(
+            draw_bounds("stepped_care.step_up", Rule::Fraction),
+            (0.0, 1.0)
+        );
     }
 }

@@ -621,3 +621,97 @@ fn markdown_is_pipe_tables_with_every_icb() {
         assert!(lines.iter().all(|l| cells(l) == cells(lines[0])), "{block}");
     }
 }
+
+/// The `<svg ...>...</svg>` whose aria-label is `label`.
+fn svg_labelled<'a>(html: &'a str, label: &str) -> &'a str {
+    let at = html
+        .find(&format!("aria-label=\"{label}\""))
+        .unwrap_or_else(|| panic!("no chart {label}"));
+    let start = html[..at].rfind("<svg").unwrap();
+    let len = html[start..].find("</svg>").unwrap();
+    &html[start..start + len]
+}
+
+/// `capacity report --sweep`: the Uncertainty section with a range chart (5-95% and 10-90%
+/// bands and the median) of total, low and high WTE per area for a Monte Carlo design, and a
+/// tornado chart for a one-way design; every ICB in every range chart; nothing external; the
+/// footer names the sweep file with its hash and the command.
+#[test]
+fn a_report_with_a_sweep_draws_ranges_and_a_tornado() {
+    let dir = TempDir::new().unwrap();
+    let d = dir.path();
+    let mc = "base = \"obc\"\ndesign = \"monte-carlo\"\nruns = 300\nseed = 5\n\n[[vary]]\nparam = \"demand.presentation_rate\"\ndist = \"uniform\"\nlow = 0.4\nhigh = 0.6\n\n[[vary]]\nparam = \"stepped_care.step_up\"\ndist = \"triangular\"\nlow = 0.05\nmode = 0.1\nhigh = 0.3\n";
+    std::fs::write(d.join("mc.toml"), mc).unwrap();
+    let html = report(d, &["--sweep", "mc.toml"]);
+    let sweep = section(&html, "sweep");
+    assert!(
+        sweep.contains("design monte-carlo") && sweep.contains("300 runs"),
+        "{sweep}"
+    );
+    for title in ["Total WTE", "Low intensity WTE", "High intensity WTE"] {
+        let chart = svg_labelled(&html, &format!("{title}: range over the runs"));
+        for (_, name, _) in icbs() {
+            assert!(
+                chart.contains(&esc(&name)),
+                "{name} not in the {title} chart"
+            );
+        }
+        // Both bands and the median.
+        assert!(
+            chart.contains("5–95% of runs") && chart.contains("10–90%"),
+            "{title}"
+        );
+        assert!(chart.contains("median"), "{title}");
+    }
+    assert!(!html.contains("One-way sensitivity"));
+    for external in [
+        "http://", "https://", "src=", "@import", "url(", "<link", "<img",
+    ] {
+        assert!(!html.contains(external), "the report references {external}");
+    }
+    let footer = &html[html.find("<footer>").unwrap()..];
+    let hash = sha256_hex(mc.as_bytes());
+    assert!(
+        footer.contains("<td>sweep</td><td><code>mc.toml</code>") && footer.contains(&hash),
+        "{footer}"
+    );
+    assert!(footer.contains("--sweep mc.toml"), "{footer}");
+    // The report's scenario is the sweep's base: the same figures as without the sweep.
+    let plain = report(d, &[]);
+    assert_eq!(section(&html, "areas"), section(&plain, "areas"));
+
+    // One-way: the tornado of total WTE, largest swing first.
+    let one_way = "base = \"obc\"\ndesign = \"one-way\"\n\n[[vary]]\nparam = \"demand.presentation_rate\"\nlow = 0.4\nhigh = 0.6\n\n[[vary]]\nparam = \"stepped_care.step_up\"\nlow = 0.05\nhigh = 0.3\n";
+    std::fs::write(d.join("ow.toml"), one_way).unwrap();
+    let html = report(d, &["obc", "--sweep", "ow.toml"]);
+    let tornado = svg_labelled(&html, "One-way sensitivity of total_wte, all areas");
+    let (up, rate) = (
+        tornado.find("stepped_care.step_up").unwrap(),
+        tornado.find("demand.presentation_rate").unwrap(),
+    );
+    assert!(up < rate, "step_up swings more than presentation_rate");
+    svg_labelled(&html, "Total WTE: range over the runs");
+}
+
+/// A report scenario other than the sweep's base is refused: the ranges would be about
+/// another scenario than the one shown.
+#[test]
+fn a_report_sweep_of_another_scenario_is_refused() {
+    let dir = TempDir::new().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("ow.toml"),
+        "base = \"obc\"\ndesign = \"one-way\"\n[[vary]]\nparam = \"demand.presentation_rate\"\nlow = 0.4\nhigh = 0.6\n",
+    )
+    .unwrap();
+    let out = capacity(d)
+        .args([
+            "report", "triage80", "--sweep", "ow.toml", "--output", "r.html",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("ow.toml") && err.contains("triage80"), "{err}");
+    assert!(!d.join("r.html").exists());
+}

@@ -62,7 +62,7 @@ fn manifest_of(rows: &Path) -> Result<RowsManifest, InputError> {
 
 pub fn run(args: SummarizeArgs) -> Result<ExitCode> {
     // A blank cost in the rows files is named where it is read.
-    let outputs = parse_outputs(&args.outputs, None)?;
+    let outputs = parse_outputs(&args.outputs)?;
     let output = args
         .summary
         .as_deref()

@@ -119,29 +119,19 @@ pub enum SweepFormat {
     Xlsx,
 }
 
-/// The costs a summary can take besides the fields that are always numbers: blank only when
-/// people choose medication alone and no course cost is known.
-const COST_OUTPUTS: [&str; 2] = ["cost_medication", "cost_total"];
-
-/// The fields to summarise, checked. `cost_blank` says why the costs would be blank in every
-/// run (then they cannot be summarised); None when they are known.
-pub fn parse_outputs(list: &[String], cost_blank: Option<&str>) -> Result<Vec<usize>, InputError> {
+/// The fields to summarise, checked.
+pub fn parse_outputs(list: &[String]) -> Result<Vec<usize>, InputError> {
     let names: Vec<&str> = if list.is_empty() {
         DEFAULT_OUTPUTS.to_vec()
     } else {
         list.iter().map(|s| s.trim()).collect()
     };
-    let mut valid = fields::summarisable();
-    valid.extend(COST_OUTPUTS);
+    let valid = fields::summarisable();
     let mut out = Vec::new();
     let mut bad = Vec::new();
-    let mut problems = capacity::problems::Problems::new();
     for n in names {
-        match (field_index(n), cost_blank) {
-            (Some(_), Some(why)) if COST_OUTPUTS.contains(&n) => {
-                problems.push(format!("--outputs {n}: {why}"))
-            }
-            (Some(i), _) if valid.contains(&n) => {
+        match field_index(n) {
+            Some(i) if valid.contains(&n) => {
                 if !out.contains(&i) {
                     out.push(i)
                 }
@@ -150,28 +140,13 @@ pub fn parse_outputs(list: &[String], cost_blank: Option<&str>) -> Result<Vec<us
         }
     }
     if !bad.is_empty() {
-        problems.push(format!(
+        return Err(InputError::one(format!(
             "--outputs {}: not an output that can be summarised; expected any of {}",
             bad.join(","),
             valid.join(", ")
-        ));
+        )));
     }
-    problems.finish(out)
-}
-
-/// Why the base scenario's costs are blank in every run, if they are.
-fn cost_blank(sweep: &Sweep, base: &Scenario) -> Option<String> {
-    let course_known = base.costs.medication_course_cost.is_some()
-        || sweep
-            .params
-            .iter()
-            .any(|p| p.path == "costs.medication_course_cost");
-    (base.any_medication_only() && !course_known).then(|| {
-        format!(
-            "the base scenario {} sends people to medication alone (medication_only > 0) but sets no costs.medication_course_cost, so cost_medication and cost_total are blank in every run; set the cost of one course in the base scenario",
-            base.name
-        )
-    })
+    Ok(out)
 }
 
 /// `--shard K/N`: the runs of slice K (1-based) of N equal slices of 0..total.
@@ -442,7 +417,7 @@ pub fn run(args: SweepArgs) -> Result<ExitCode> {
     let outputs = if args.no_summary {
         Vec::new()
     } else {
-        parse_outputs(&args.outputs, cost_blank(&sweep, &base).as_deref())?
+        parse_outputs(&args.outputs)?
     };
     let total_runs = sweep.total_runs();
     let (shard, runs) = match &args.shard {

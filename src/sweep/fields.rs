@@ -489,7 +489,6 @@ pub fn field_column<'a>(
             *o = f(d, i);
         }
     }
-    let or_nan = |x: Option<f64>| x.unwrap_or(f64::NAN);
     match field {
         0 => out.fill(k.population_in_scope),
         1..=13 => {
@@ -573,12 +572,9 @@ pub fn field_column<'a>(
         27 => each(out, details, |d, _| d.cost.low),
         28 => each(out, details, |d, _| d.cost.high),
         29 => each(out, details, |d, _| d.cost_ratio_roles),
-        30 => each(out, details, |d, _| or_nan(d.medication)),
+        30 => each(out, details, |d, _| d.medication),
         31 => each(out, details, |d, _| {
-            or_nan(
-                d.medication
-                    .map(|m| d.cost.low + d.cost.high + d.cost_ratio_roles + m),
-            )
+            d.cost.low + d.cost.high + d.cost_ratio_roles + d.medication
         }),
         32..=35 => {
             let units = v([
@@ -668,7 +664,7 @@ mod tests {
     }
 
     /// Every field, by column and by row, to the bit: over runs with nothing (every ratio
-    /// missing), with medication and without a course cost, and with one.
+    /// missing), with nobody on medication alone and with a course cost.
     #[test]
     fn field_column_equals_field_value_to_the_bit() {
         let m = 6;

@@ -663,7 +663,7 @@ impl SweepFile {
                 };
                 if above_zero {
                     problems.push(format!(
-                        "{label}:{}: [[vary]] {}: medication_only > 0 in some runs but costs.medication_course_cost is not set in the base scenario {}, so cost_medication and cost_total would be blank; set it to the cost in pounds of one course of an SSRI for a person who chooses medication alone (no default is shipped: generic prices move month to month; take it from the current Drug Tariff), in the base scenario or as a [[vary]] key",
+                        "{label}:{}: [[vary]] {}: medication_only > 0 in some runs, so costs.medication_course_cost is required, as in capacity model, and the base scenario {} does not set it; set it to the cost in pounds of one course of an SSRI for a person who chooses medication alone (no default is shipped: generic prices move month to month; take it from the current Drug Tariff), in the base scenario or as a [[vary]] key",
                         p.line,
                         p.path,
                         base.name
@@ -1237,6 +1237,7 @@ mod tests {
             "the shares sum to",
             "is less than training_years",
             "medication_only > 0",
+            "attended contacts a year",
         ];
         for name in ["obc", "north-essex", "clark-hi", "newham"] {
             let mut base = preset(name);

@@ -52,7 +52,7 @@ pub fn run(args: InitArgs) -> Result<ExitCode> {
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "my-scenario".into());
-    let output = AtomicOutput::create(&args.file)?;
+    let output = AtomicOutput::create_for("FILE", &args.file)?;
     let text = commented_toml(&base, &name, &args.from);
     // What we write must load back to the same assumptions.
     let (written, _) = scenario::load_str(&args.file.display().to_string(), &text)?;

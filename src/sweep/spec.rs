@@ -1188,6 +1188,34 @@ impl Sweep {
                 }
                 _ => {}
             }
+            // As capacity model refuses it: a factor that puts prevalence above 1 (more people
+            // with a disorder than people). The bound is the most prevalent leaf's (with its
+            // areas-file factors), so it holds wherever the key applies.
+            let deprivation = p.path == "demand.deprivation_factor"
+                || (parts.first() == Some(&"areas") && parts.last() == Some(&"deprivation_factor"));
+            let worst = prepared
+                .leaves
+                .iter()
+                .map(|l| l.max_rate * l.prevalence_factor)
+                .fold(0.0, f64::max);
+            if deprivation && worst > 0.0 {
+                let limit = 1.0 / worst;
+                let over = match &p.values {
+                    Values::List(v) => v.iter().copied().fold(0.0, f64::max) > limit,
+                    Values::LowHigh { high, .. } => *high > limit,
+                    Values::Dist(d) => 1.0 - d.cdf(limit) > 1e-6,
+                };
+                if over {
+                    problems.push(format!(
+                        "{}:{}: [[vary]] {}: values above {} put prevalence above 1 in some area (its highest rate of any disorder, with the areas file's factors, is {}), as capacity model refuses; keep the factor below that (the FAQ's range is 0.6 to 1.4)",
+                        self.label,
+                        p.line,
+                        p.path,
+                        (limit * 1e4).floor() / 1e4,
+                        (worst * 1e6).round() / 1e6
+                    ));
+                }
+            }
         }
         problems.finish(())
     }

@@ -1418,3 +1418,34 @@ fn the_sweep_workbook_round_trips_names_and_numbers() {
         }
     }
 }
+
+/// A deprivation factor that puts prevalence above 1 somewhere is refused by capacity model;
+/// a sweep that would run it is refused too, before any run.
+#[test]
+fn regression_deprivation_draws_that_put_prevalence_above_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let grid = write(
+        d,
+        "dg.toml",
+        "base = \"obc\"\ndesign = \"grid\"\n[[vary]]\nparam = \"demand.deprivation_factor\"\nvalues = [1.0, 5.0]\n",
+    );
+    let out = capacity()
+        .current_dir(d)
+        .args(["sweep", grid.to_str().unwrap(), "--level", "region"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("dg.toml:3: [[vary]] demand.deprivation_factor: values above 3.546 put prevalence above 1"),
+        "{err}"
+    );
+    // Draws around the FAQ's range are fine.
+    let mc = write(
+        d,
+        "dm.toml",
+        "base = \"obc\"\ndesign = \"monte-carlo\"\nruns = 50\nseed = 1\n[[vary]]\nparam = \"demand.deprivation_factor\"\ndist = \"normal80\"\nlow = 0.8\nhigh = 1.2\n",
+    );
+    ok(d, &["sweep", mc.to_str().unwrap(), "--level", "region"]);
+}

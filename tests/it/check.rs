@@ -635,7 +635,7 @@ fn the_readme_and_the_ci_example_document_check() {
     assert!(ci.contains("capacity check \"$SCENARIOS\""), "{ci}");
     let run = fs::read_to_string(repo().join(".ci/run")).unwrap();
     assert!(
-        run.contains("-- check"),
+        run.contains("/debug/capacity\" check"),
         ".ci/run does not run capacity check"
     );
 }

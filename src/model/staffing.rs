@@ -64,6 +64,24 @@ impl RoleLine {
     pub fn gap(&self) -> f64 {
         self.wte - self.current_wte
     }
+
+    /// The role as a list of roles prints it: "(supervises)" after a supervising role.
+    pub fn role_label(&self) -> String {
+        if self.supervises {
+            format!("{} (supervises)", self.role)
+        } else {
+            self.role.clone()
+        }
+    }
+
+    /// The band as printed: "-" when the workforce file gave none.
+    pub fn band_label(&self) -> &str {
+        if self.band.is_empty() {
+            "-"
+        } else {
+            &self.band
+        }
+    }
 }
 
 /// The current staff of one role and band in one area, summed over workforce rows

@@ -4,7 +4,7 @@
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{CellAlignment, ColumnConstraint, ContentArrangement, Table, Width};
 
-use crate::model::{AreaResult, ModelResult, PerIntensity, RoleKind};
+use crate::model::{AreaResult, ModelResult, PerIntensity};
 use crate::scenario::Scenario;
 
 use super::funnel::{funnel_stages, grouped, one_wte_lines};
@@ -416,24 +416,11 @@ fn workforce_sections(result: &ModelResult, scenario: &Scenario) -> String {
         header.extend(["Current", "Gap"]);
     }
     let mut t = new_table(header);
-    let step = |k: RoleKind| match k {
-        RoleKind::Low => "low",
-        RoleKind::High => "high",
-        RoleKind::Ratio => "ratio",
-    };
     for l in &w.roles {
         let mut cells = vec![
-            if l.supervises {
-                format!("{} (supervises)", l.role)
-            } else {
-                l.role.clone()
-            },
-            if l.band.is_empty() {
-                "-".into()
-            } else {
-                l.band.clone()
-            },
-            step(l.kind).into(),
+            l.role_label(),
+            l.band_label().into(),
+            l.kind.as_str().into(),
             wte(l.wte),
             opt(l.salary, money),
             money(l.cost),
@@ -511,12 +498,8 @@ fn workforce_sections(result: &ModelResult, scenario: &Scenario) -> String {
                 t.add_row(vec![
                     name,
                     l.role.clone(),
-                    if l.band.is_empty() {
-                        "-".into()
-                    } else {
-                        l.band.clone()
-                    },
-                    step(l.kind).into(),
+                    l.band_label().into(),
+                    l.kind.as_str().into(),
                     wte(l.wte),
                     wte(l.current_wte),
                     wte(l.gap()),

@@ -616,11 +616,7 @@ fn staff_section(out: &mut String, r: &Report) {
             out,
             "<tr><td>{}{tag}</td><td>{}</td><td>{}</td>{}{}{}",
             esc(&l.role),
-            if l.band.is_empty() {
-                "-".into()
-            } else {
-                esc(&l.band)
-            },
+            esc(l.band_label()),
             kind_label(l.kind),
             num(l.wte, 1),
             opt_cell(l.salary, money),

@@ -223,13 +223,6 @@ pub fn render_markdown(
 /// Staff by role and band, costs, supervision and trainees; the gap by role with a workforce.
 fn workforce(out: &mut String, result: &ModelResult, scenario: &Scenario) {
     let has_gap = result.has_workforce;
-    let band = |b: &str| {
-        if b.is_empty() {
-            "-".to_string()
-        } else {
-            b.to_string()
-        }
-    };
     out.push_str("## Staff, costs and training (total)\n\n");
     let mut header = vec!["Role", "Band", "Step", "WTE", "Salary", "Cost a year"];
     if has_gap {
@@ -244,12 +237,8 @@ fn workforce(out: &mut String, result: &ModelResult, scenario: &Scenario) {
         .iter()
         .map(|l| {
             let mut cells = vec![
-                if l.supervises {
-                    format!("{} (supervises)", l.role)
-                } else {
-                    l.role.clone()
-                },
-                band(&l.band),
+                l.role_label(),
+                l.band_label().to_string(),
                 l.kind.as_str().to_string(),
                 grouped(l.wte, 1),
                 opt(l.salary, money),
@@ -320,7 +309,7 @@ fn workforce(out: &mut String, result: &ModelResult, scenario: &Scenario) {
                 rows.push(vec![
                     area_label(a),
                     l.role.clone(),
-                    band(&l.band),
+                    l.band_label().to_string(),
                     l.kind.as_str().to_string(),
                     grouped(l.wte, 1),
                     grouped(l.current_wte, 1),

@@ -521,9 +521,8 @@ pub fn format_change(d: &Drift) -> String {
 
 /// The drift table people read: scenario, area, field, expected, actual, change, largest
 /// first (sort before calling), at most `max_rows` lines (0: all) and a count of the rest.
-/// The drift table, largest change first, capped at `max_rows` (0: every row). `width`: wrap
-/// to fit a terminal of that many columns; None never wraps (a CI log is grepped for field
-/// names and numbers, which must stay whole).
+/// `width`: wrap to fit a terminal of that many columns; None never wraps (a CI log is grepped
+/// for field names and numbers, which must stay whole).
 pub fn render_drift_table(drift: &[Drift], max_rows: usize, width: Option<u16>) -> String {
     let shown = if max_rows == 0 {
         drift.len()

@@ -229,8 +229,10 @@ impl Table {
             if name.is_empty() {
                 continue;
             }
-            if let Some(first) = columns.insert(name.clone(), i) {
-                // Which of two same-named columns is meant cannot be guessed.
+            let known = required.contains(&name.as_str()) || optional.contains(&name.as_str());
+            if let Some(first) = columns.insert(name.clone(), i).filter(|_| known) {
+                // Which of two same-named columns is meant cannot be guessed (a repeated
+                // column the tool does not read, e.g. two "notes", does no harm).
                 return Err(InputError::one(format!(
                     "{source}:1: column {name} appears twice (columns {} and {}); each column once",
                     first + 1,

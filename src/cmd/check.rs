@@ -168,6 +168,12 @@ fn plan(args: &CheckArgs) -> Result<Plan, InputError> {
         .expected
         .clone()
         .unwrap_or_else(|| PathBuf::from(PRESET_EXPECTED_DIR));
+    // The `--expected DIR` of this run, for the commands messages suggest.
+    let expected_flag = args
+        .expected
+        .as_ref()
+        .map(|d| format!(" --expected {}", d.display()))
+        .unwrap_or_default();
     let preset = |name: &str| Target {
         label: name.to_string(),
         origin: format!("preset:{name}"),
@@ -195,7 +201,7 @@ fn plan(args: &CheckArgs) -> Result<Plan, InputError> {
         complete.push(Complete {
             dir: preset_dir.clone(),
             of: format!("a shipped preset (presets: {})", preset_names().join(", ")),
-            bless: "capacity check --bless".into(),
+            bless: format!("capacity check --bless{expected_flag}"),
         });
     }
     for arg in &args.scenarios {
@@ -221,7 +227,7 @@ fn plan(args: &CheckArgs) -> Result<Plan, InputError> {
             complete.push(Complete {
                 dir: dir.clone(),
                 of: format!("a .toml scenario file in {arg}"),
-                bless: format!("capacity check --bless {arg}"),
+                bless: format!("capacity check --bless {arg}{expected_flag}"),
             });
             targets.extend(files.iter().map(|f| file(f, Some(dir.clone()))));
         } else {

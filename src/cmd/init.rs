@@ -53,7 +53,12 @@ pub fn run(args: InitArgs) -> Result<ExitCode> {
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "my-scenario".into());
     let output = AtomicOutput::create_for("FILE", &args.file)?;
-    let text = commented_toml(&base, &name, &args.from);
+    // A source file is named as `extends` would reach it from the written file's folder.
+    let from = match ScenarioSource::from_arg(&args.from) {
+        ScenarioSource::File(p) => relative_to(folder, &p).display().to_string(),
+        ScenarioSource::Preset(name) => name,
+    };
+    let text = commented_toml(&base, &name, &from);
     // What we write must load back to the same assumptions.
     let (written, _) = scenario::load_str(&args.file.display().to_string(), &text)?;
     debug_assert_eq!(written.demand, base.demand);

@@ -75,7 +75,17 @@ pub fn load_scenario(arg: Option<&str>) -> Result<(Scenario, Warnings)> {
         Some(a) => ScenarioSource::from_arg(a),
         None => ScenarioSource::Preset(DEFAULT_PRESET.to_string()),
     };
-    Ok(scenario::load(&source)?)
+    let (scenario, mut warnings) = scenario::load(&source)?;
+    // A file in the current folder named like a preset wins; say so, as the preset was meant
+    // more often than not.
+    if let (Some(a), ScenarioSource::File(_)) = (arg, &source) {
+        if scenario::preset_text(a).is_some() {
+            warnings.push(format!(
+                "{a}: read the file of that name in the current folder, not the preset {a}; rename the file (e.g. {a}.toml) to use the preset"
+            ));
+        }
+    }
+    Ok((scenario, warnings))
 }
 
 /// Reads every input the run needs: flags first, then the scenario's `[data]`, then the
@@ -398,6 +408,51 @@ pub fn emit(output: Option<AtomicOutput>, text: &str) -> Result<()> {
 
 /// The SHA-256 of every input a run reads, in the order population, prevalence, areas,
 /// workforce, then each scenario layer: the same choice of file as [`load_inputs`].
+/// The files a run reads: the data files (a flag first, else the scenario's `[data]`), then
+/// each scenario file of the `extends` chain. Embedded data and presets are not files.
+pub fn input_files(args: &DataArgs, scenario: &Scenario) -> Vec<(&'static str, PathBuf)> {
+    let pick = |flag: &Option<PathBuf>, key: &Option<PathBuf>| flag.clone().or_else(|| key.clone());
+    let d = &scenario.data;
+    let mut out: Vec<(&'static str, PathBuf)> = [
+        ("population", pick(&args.population, &d.population)),
+        ("prevalence", pick(&args.prevalence, &d.prevalence)),
+        ("areas", pick(&args.areas, &d.areas)),
+        ("workforce", pick(&args.workforce, &d.workforce)),
+    ]
+    .into_iter()
+    .filter_map(|(what, p)| p.map(|p| (what, p)))
+    .collect();
+    out.extend(
+        scenario
+            .sources
+            .iter()
+            .filter(|l| !l.starts_with("preset:"))
+            .map(|l| ("scenario", PathBuf::from(l))),
+    );
+    out
+}
+
+/// Refuses an output that is one of the run's own input files: writing it would destroy the
+/// input, and with it the means to repeat the run.
+pub fn refuse_overwriting(
+    flag: &str,
+    output: &Path,
+    inputs: &[(&str, PathBuf)],
+) -> Result<(), InputError> {
+    let Ok(out) = std::fs::canonicalize(output) else {
+        return Ok(()); // a new file is no input
+    };
+    for (what, input) in inputs {
+        if std::fs::canonicalize(input).is_ok_and(|i| i == out) {
+            return Err(InputError::one(format!(
+                "{flag} {}: is the {what} file this run reads; writing there would replace it, so choose another output path",
+                output.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
 pub fn input_hashes(args: &DataArgs, scenario: &Scenario) -> Result<Vec<InputHash>> {
     let pick = |flag: &Option<PathBuf>, key: &Option<PathBuf>| flag.clone().or_else(|| key.clone());
     let population = pick(&args.population, &scenario.data.population);

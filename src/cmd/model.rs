@@ -10,8 +10,8 @@ use capacity::output::{render_csv, render_json, render_table};
 use capacity::report::{markdown::render_markdown, xlsx::model_workbook};
 
 use super::io::{
-    emit, emit_binary, load_inputs, load_scenario, made_by, print_warnings, AtomicOutput, DataArgs,
-    Failure,
+    emit, emit_binary, input_files, load_inputs, load_scenario, made_by, print_warnings,
+    refuse_overwriting, AtomicOutput, DataArgs, Failure,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -69,6 +69,9 @@ pub fn run(args: ModelArgs) -> Result<ExitCode> {
     }
     let (scenario, mut warnings) = load_scenario(args.scenario.as_deref())?;
     let (inputs, options, provenance) = load_inputs(&args.data, &scenario)?;
+    if let Some(path) = &args.output {
+        refuse_overwriting("--output", path, &input_files(&args.data, &scenario))?;
+    }
     let output = args
         .output
         .as_deref()

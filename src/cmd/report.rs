@@ -13,7 +13,10 @@ use capacity::sweep::execute::{execute, report_summary};
 use capacity::sweep::fields::{field_index, DEFAULT_OUTPUTS};
 use capacity::InputError;
 
-use super::io::{load_inputs, load_scenario, made_by, print_warnings, AtomicOutput, DataArgs};
+use super::io::{
+    input_files, load_inputs, load_scenario, made_by, print_warnings, refuse_overwriting,
+    AtomicOutput, DataArgs,
+};
 use super::sweep::{check_memory, load_sweep, prepare_data};
 
 const AFTER_HELP: &str = "\
@@ -61,11 +64,26 @@ pub struct ReportArgs {
     pub sweep: Option<PathBuf>,
 }
 
-/// A scenario as what it assumes, without where it was read from.
+/// A scenario as what it assumes, without where it was read from (data files by the file
+/// they are, however the path was written).
 fn assumptions_of(s: &Scenario) -> Scenario {
     let mut s = s.clone();
     s.sources.clear();
     s.origins.clear();
+    let d = &mut s.data;
+    for path in [
+        &mut d.population,
+        &mut d.prevalence,
+        &mut d.areas,
+        &mut d.workforce,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        if let Ok(full) = std::fs::canonicalize(&*path) {
+            *path = full;
+        }
+    }
     s
 }
 
@@ -104,6 +122,11 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
             },
         );
     }
+    let mut read = input_files(&args.data, &scenario);
+    if let Some(path) = &args.sweep {
+        read.push(("sweep", path.clone()));
+    }
+    refuse_overwriting("--output", &args.output, &read)?;
     let output = AtomicOutput::create_for("--output", &args.output)?;
     let (result, more) = model::run(&inputs, &scenario, &options)?;
     warnings.extend(more);

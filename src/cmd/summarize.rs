@@ -14,7 +14,7 @@ use capacity::sweep::report::{render_summary_csv, render_table, summarize_column
 use capacity::sweep::rows::{check_shards, read_rows, RowsManifest};
 use capacity::InputError;
 
-use super::io::{print_warnings, AtomicOutput};
+use super::io::{print_warnings, refuse_overwriting, AtomicOutput};
 use super::sweep::parse_outputs;
 
 const AFTER_HELP: &str = "\
@@ -61,8 +61,11 @@ fn manifest_of(rows: &Path) -> Result<RowsManifest, InputError> {
 }
 
 pub fn run(args: SummarizeArgs) -> Result<ExitCode> {
-    // A blank cost in the rows files is named where it is read.
     let outputs = parse_outputs(&args.outputs)?;
+    if let Some(path) = &args.summary {
+        let rows: Vec<(&str, PathBuf)> = args.rows.iter().map(|r| ("rows", r.clone())).collect();
+        refuse_overwriting("--summary", path, &rows)?;
+    }
     let output = args
         .summary
         .as_deref()

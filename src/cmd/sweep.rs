@@ -31,8 +31,8 @@ use capacity::sweep::{RowFormat, Sweep};
 use capacity::{embedded, InputError, Warnings};
 
 use super::io::{
-    check_distinct, commit_all, input_hashes, is_special_file, load_inputs, print_warnings,
-    resolved, AtomicOutput, DataArgs, Failure,
+    check_distinct, commit_all, input_files, input_hashes, is_special_file, load_inputs,
+    print_warnings, refuse_overwriting, resolved, AtomicOutput, DataArgs, Failure,
 };
 
 const AFTER_HELP: &str = "\
@@ -77,7 +77,7 @@ pub struct SweepArgs {
     #[arg(long, value_name = "FILE")]
     pub rows: Option<PathBuf>,
     /// Write the one-way tornado (CSV: param, low_value, high_value, output, at_low, at_high,
-    /// swing) to this file; design = "one-way" only
+    /// swing, base) to this file; design = "one-way" only
     #[arg(long, value_name = "FILE")]
     pub tornado: Option<PathBuf>,
     /// Write the manifest (tool version, resolved sweep and scenario, seed, runs, input hashes)
@@ -86,8 +86,7 @@ pub struct SweepArgs {
     #[arg(long, value_name = "FILE")]
     pub manifest: Option<PathBuf>,
     /// The outputs to summarise, comma-separated: any field of `capacity model` that is always a
-    /// number (not the ratios, unit costs or flags), and cost_medication and cost_total when
-    /// the medication cost is known [default:
+    /// number (not the ratios, unit costs, shares met or flags) [default:
     /// low_wte,high_wte,total_wte,referred,gap_low_wte,gap_high_wte]
     #[arg(long, value_name = "LIST", value_delimiter = ',')]
     pub outputs: Vec<String>,
@@ -161,6 +160,12 @@ fn parse_shard(arg: &str, total: u64) -> Result<(u64, u64, Range<u64>), InputErr
     let n: u64 = n.trim().parse().map_err(|_| err())?;
     if n == 0 || k == 0 || k > n {
         return Err(err());
+    }
+    // Every shard must hold a run, so that every rows file says which runs it holds.
+    if n > total {
+        return Err(InputError::one(format!(
+            "--shard {arg}: {n} slices of {total} runs (run 0 and the sweep's runs) would leave some empty; use at most {total} slices"
+        )));
     }
     Ok((k, n, shard_runs(total, k, n)))
 }
@@ -276,7 +281,7 @@ pub fn prepare_data(
     }
     let (inputs, options, _) = load_inputs(data, &base)?;
     let (prepared, more) = model::prepare(&inputs, &base, &options)?;
-    sweep.check_data(&prepared)?;
+    sweep.check_data(&prepared, &base)?;
     Ok(LoadedSweep {
         sweep,
         base,
@@ -486,6 +491,11 @@ pub fn run(args: SweepArgs) -> Result<ExitCode> {
     let inputs = sweep_input_hashes(&args.sweep, &sweep_text, &args.data, &base)?;
 
     // Open every output before the work, so a bad path fails now.
+    let mut read = input_files(&args.data, &base);
+    read.push(("sweep", args.sweep.clone()));
+    for (flag, path) in &named {
+        refuse_overwriting(flag, path, &read)?;
+    }
     let mut open = Vec::new();
     for (flag, path) in &named {
         open.push((flag.as_str(), AtomicOutput::create_for(flag, path)?));

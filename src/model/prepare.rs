@@ -322,7 +322,6 @@ pub fn prepare(
             &geography,
             &leaf_areas,
             &mut groups,
-            &mut problems,
             &mut warnings,
         );
     }
@@ -405,9 +404,12 @@ fn attribute_workforce(
     geography: &Geography,
     leaf_areas: &[usize],
     groups: &mut [ReportGroup],
-    problems: &mut Problems,
     warnings: &mut Warnings,
 ) -> (PerIntensity<f64>, Vec<CurrentRole>) {
+    // Codes that are no area at all: MODEL.md section 5 ignores rows for areas outside the
+    // run with a warning (a national export used for one area), said once with examples so
+    // that a typo stands out.
+    let mut unknown: Vec<String> = Vec::new();
     let mut total = PerIntensity::default();
     let mut total_roles: Vec<CurrentRole> = Vec::new();
     let mut above_level = 0usize;
@@ -428,14 +430,7 @@ fn attribute_workforce(
             None => (0..leaf_areas.len()).collect(),
             Some(code) => {
                 let Some(area) = geography.find(code) else {
-                    // A typo here would silently overstate the gap.
-                    problems.push(format!(
-                        "{}:{}: area_code {code} is not an area of {}; expected an area code such as {} (or blank for staff serving the whole run)",
-                        workforce.source,
-                        row.line,
-                        geography.source,
-                        geography.example_codes(3)
-                    ));
+                    unknown.push(format!("{code} on line {}", row.line));
                     continue;
                 };
                 let all: Vec<usize> = geography
@@ -484,6 +479,17 @@ fn attribute_workforce(
             above_level += 1;
         }
     }
+    if !unknown.is_empty() {
+        warnings.push(format!(
+            "{}: {} row(s) name an area_code that is not an area of {} ({}{}): their staff are ignored; if that is a typo, the gap is overstated (area codes look like {})",
+            workforce.source,
+            unknown.len(),
+            geography.source,
+            unknown.iter().take(3).cloned().collect::<Vec<_>>().join(", "),
+            if unknown.len() > 3 { ", ..." } else { "" },
+            geography.example_codes(3)
+        ));
+    }
     if above_level > 0 {
         warnings.push(format!(
             "{}: {above_level} row(s) name an area above the reported level (or none): their staff count in the total row only",
@@ -509,11 +515,13 @@ fn check_prevalence_factors(
         let code = geography.areas[leaf.area].code.as_str();
         let factor = super::leaf_deprivation(leaf, scenario);
         if leaf.max_rate * factor > 1.0 {
-            let origin = format!(
-                "{} x prevalence_factor {} of the areas file",
-                scenario.deprivation_origin(&leaf.lineage),
-                round9(leaf.prevalence_factor)
-            );
+            let mut origin = scenario.deprivation_origin(&leaf.lineage);
+            if leaf.prevalence_factor != 1.0 {
+                origin.push_str(&format!(
+                    " x prevalence_factor {} of the areas file",
+                    round9(leaf.prevalence_factor)
+                ));
+            }
             let example = format!(
                 "{code}: {} x {} = {}",
                 round9(leaf.max_rate),

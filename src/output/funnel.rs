@@ -2,7 +2,7 @@
 //! one WTE delivers. One description serves the table, markdown, the HTML report and the
 //! workbook, so that every output traces a number back to its input the same way.
 
-use crate::model::{AreaResult, ModelResult};
+use crate::model::{AreaResult, Intensity, ModelResult};
 use crate::scenario::{Comorbidity, DisorderOverride, Scenario};
 
 /// 1234567.891 with 1 decimal -> "1,234,567.9"; never "-0".
@@ -49,7 +49,7 @@ pub struct Stage {
 
 fn rule(name: &str, value: f64, overridden: bool) -> String {
     if overridden {
-        format!("x {name} {value:.2}, by disorder where set (--by-disorder)")
+        format!("x {name} {value:.2}, by disorder where set")
     } else {
         format!("x {name} {value:.2}")
     }
@@ -241,8 +241,8 @@ pub fn one_wte_lines(result: &ModelResult, scenario: &Scenario) -> Vec<(String, 
         ),
         (
             "Working days".into(),
-            basis::working_days_text(scenario, "low_intensity", cap.low.working_days),
-            basis::working_days_text(scenario, "high_intensity", cap.high.working_days),
+            basis::working_days_text(scenario, Intensity::Low, cap.low.working_days),
+            basis::working_days_text(scenario, Intensity::High, cap.high.working_days),
         ),
         (
             "Attended contacts".into(),

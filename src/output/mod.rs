@@ -51,7 +51,8 @@ pub struct Row {
     pub gap_low_wte: f64,
     pub gap_high_wte: f64,
     /// Share of the requirement the current workforce meets: current_low_wte / low_wte
-    /// (MODEL.md section 5: "per cent of requirement met"); null when nothing is required.
+    /// (MODEL.md section 5: "per cent of requirement met"); null when nothing is required or
+    /// no workforce file was given.
     pub requirement_met_low: Option<f64>,
     /// current_high_wte / high_wte.
     pub requirement_met_high: Option<f64>,
@@ -199,8 +200,10 @@ impl Row {
             current_high_wte: r.current.high,
             gap_low_wte: gap.low,
             gap_high_wte: gap.high,
-            requirement_met_low: ratio(r.current.low, f.wte.low),
-            requirement_met_high: ratio(r.current.high, f.wte.high),
+            // Without a workforce file nothing is known of the staff in post: no share, not 0.
+            requirement_met_low: ratio(r.current.low, f.wte.low).filter(|_| result.has_workforce),
+            requirement_met_high: ratio(r.current.high, f.wte.high)
+                .filter(|_| result.has_workforce),
             cost_low: cost.staff.low,
             cost_high: cost.staff.high,
             cost_ratio_roles: cost.ratio_roles,

@@ -278,10 +278,12 @@ pub fn render_table(
     out
 }
 
-/// Trainees a year: whole numbers where they are many, a decimal where a small area needs a
-/// fraction (0.5 a year is one every other year, not none).
+/// Trainees a year: whole numbers where they are many, decimals where a small area needs a
+/// fraction (0.5 a year is one every other year, not none; 0.03 is not 0).
 pub fn trainees(x: f64) -> String {
-    if x.abs() < 10.0 {
+    if x.abs() < 1.0 {
+        format!("{x:.2}")
+    } else if x.abs() < 10.0 {
         wte(x)
     } else {
         thousands(x)

@@ -111,7 +111,7 @@ pub fn render_markdown(
         "Access",
     ];
     if has_gap {
-        header.extend(["Current low", "Current high", "Gap low", "Gap high"]);
+        header.extend(["Current low", "Current high", "Gap low", "Gap high", "Met"]);
     }
     let mut numeric = vec![false, false];
     numeric.extend(std::iter::repeat_n(true, header.len() - 2));
@@ -137,11 +137,15 @@ pub fn render_markdown(
                 opt(r.access_rate, percent),
             ];
             if has_gap {
+                // Share of the whole requirement that today's effective WTE meets.
+                let met = (r.total_wte > 0.0)
+                    .then(|| (r.current_low_wte + r.current_high_wte) / r.total_wte);
                 cells.extend([
                     grouped(r.current_low_wte, 1),
                     grouped(r.current_high_wte, 1),
                     grouped(r.gap_low_wte, 1),
                     grouped(r.gap_high_wte, 1),
+                    opt(met, percent),
                 ]);
             }
             cells
@@ -149,7 +153,7 @@ pub fn render_markdown(
         .collect();
     table(&mut out, &header, &numeric, &rows);
     if has_gap {
-        out.push_str("Gap = required - current effective WTE; positive is a shortfall.\n\n");
+        out.push_str("Gap = required - current effective WTE; positive is a shortfall. Met: current / required WTE.\n\n");
     }
 
     if by_disorder {

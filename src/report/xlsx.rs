@@ -227,14 +227,29 @@ pub fn model_workbook(
     }
     write_table(wb.add_worksheet(), "Areas", &header, &rows, 2)?;
 
-    let mut header = Vec::new();
+    let header: Vec<String> = [
+        "area_code",
+        "area_name",
+        "role",
+        "band",
+        "intensity",
+        "wte",
+        "cost",
+        "current_wte",
+        "gap_wte",
+        "salary",
+    ]
+    .map(String::from)
+    .to_vec();
     let mut rows = Vec::new();
     for a in result.rows.iter().chain(std::iter::once(&result.total)) {
         for l in &a.workforce.roles {
             let (names, cells) = record(&RoleRow::new(l));
-            header = vec!["area_code".to_string(), "area_name".to_string()];
-            header.extend(names);
-            header.push("salary".into());
+            debug_assert_eq!(
+                names[..],
+                header[2..9],
+                "RoleRow changed: update the Roles sheet"
+            );
             let mut row = vec![Cell::Text(a.code.clone()), Cell::Text(a.name.clone())];
             row.extend(cells);
             row.push(l.salary.map_or(Cell::Empty, |s| Cell::Number(s, COUNT)));

@@ -10,6 +10,7 @@
 use serde::Serialize;
 
 use super::{Comorbidity, Scenario};
+use crate::model::Intensity;
 
 /// The three kinds of support a value can have.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -152,17 +153,11 @@ fn same(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
 }
 
-/// The support of one value of a numeric key, and the source (or why it is an assumption).
-/// The working days a year of one intensity as printed, marked "(assumption)" unless the
-/// seeds or a cited source give that value (MODEL.md section 7: the tool must say so).
-/// `section` is `low_intensity` or `high_intensity`.
-pub fn working_days_text(s: &Scenario, section: &str, days: f64) -> String {
-    let own = match section {
-        "low_intensity" => s.low_intensity.working_days,
-        _ => s.high_intensity.working_days,
-    };
-    let key = if own.is_some() {
-        format!("{section}.working_days")
+/// The working days a year of one step as printed, marked "(assumption)" unless the seeds or
+/// a cited source give that value (MODEL.md section 7: the tool must say so).
+pub fn working_days_text(s: &Scenario, i: Intensity, days: f64) -> String {
+    let key = if s.intensity(i).working_days.is_some() {
+        format!("{}.working_days", i.section())
     } else {
         "capacity.working_days".to_string()
     };
@@ -172,6 +167,7 @@ pub fn working_days_text(s: &Scenario, section: &str, days: f64) -> String {
     }
 }
 
+/// The support of one value of a numeric key, and the source (or why it is an assumption).
 pub fn classify(key: &str, value: f64) -> (Basis, &'static str) {
     let p = pattern(key);
     KNOWN

@@ -22,7 +22,7 @@ use crate::inputs::{normalize_band, BANDS};
 use crate::model::Intensity;
 use crate::problems::{percent_hint, InputError, Problems};
 use crate::Warnings;
-pub use raw::find_line;
+pub use raw::{find_line, plain_type_error_at};
 
 /// How people with several disorders are counted (MODEL.md section 2.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
@@ -449,9 +449,9 @@ impl Scenario {
     }
 
     /// The key that sets the deprivation factor of an area with this lineage (the area and
-    /// its ancestors, nearest first), with its value and where it was set.
-    pub fn deprivation_origin(&self, lineage: &[String]) -> String {
-        let path = lineage
+    /// its ancestors, nearest first): the nearest `[areas.<code>]` override, else the demand's.
+    pub fn deprivation_key(&self, lineage: &[String]) -> String {
+        lineage
             .iter()
             .find(|code| {
                 self.areas
@@ -460,7 +460,13 @@ impl Scenario {
             })
             .map_or("demand.deprivation_factor".to_string(), |code| {
                 format!("areas.{code}.deprivation_factor")
-            });
+            })
+    }
+
+    /// The key that sets the deprivation factor of an area with this lineage, with its value
+    /// and where it was set.
+    pub fn deprivation_origin(&self, lineage: &[String]) -> String {
+        let path = self.deprivation_key(lineage);
         let value = self.get(&path).unwrap_or(self.demand.deprivation_factor);
         format!("{path} = {value} ({})", self.locate(&path))
     }
@@ -868,8 +874,10 @@ impl Scenario {
                     .map(|r| format!("{} {}", r.role, r.share))
                     .collect();
                 problems.push(format!(
-                    "{}: {path}: the shares sum to {sum} ({}), not 1; each share is a fraction of {section} WTE, so they must add up to 1",
+                    "{}: {path}: the shares sum to {} ({}), not 1; each share is a fraction of {section} WTE, so they must add up to 1",
                     locate(&path),
+                    // As a person would add them, without binary floating-point noise.
+                    (sum * 1e9).round() / 1e9,
                     parts.join(" + ")
                 ));
             }

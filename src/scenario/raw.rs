@@ -325,11 +325,9 @@ fn parse_layer(label: &str, text: &str, dir: Option<PathBuf>) -> Result<Layer, I
         let Some(line) = span_line else {
             return InputError::one(format!("{label}: {message}"));
         };
-        match (key_at(text, line), plain_type_error(message)) {
-            (Some((path, value)), Some(what)) => {
-                InputError::one(format!("{label}:{line}: {path} = {value}: {what}"))
-            }
-            _ => InputError::one(format!("{label}:{line}: {message}")),
+        match plain_type_error_at(text, line, message) {
+            Some(plain) => InputError::one(format!("{label}:{plain}")),
+            None => InputError::one(format!("{label}:{line}: {message}")),
         }
     })?;
     Ok(Layer {
@@ -390,9 +388,7 @@ fn follow_extends(mut layers: Vec<Layer>) -> Result<Vec<Layer>, InputError> {
         // is a file relative to the scenario that names it.
         let is_path = parent.ends_with(".toml") || parent.contains(['/', '\\']);
         let source = match &last.dir {
-            _ if !is_path && super::preset_text(&parent).is_some() => {
-                ScenarioSource::Preset(parent.clone())
-            }
+            _ if !is_path => ScenarioSource::Preset(parent.clone()),
             Some(dir) => ScenarioSource::File(dir.join(&parent)),
             None => ScenarioSource::from_arg(&parent),
         };
@@ -415,6 +411,14 @@ fn follow_extends(mut layers: Vec<Layer>) -> Result<Vec<Layer>, InputError> {
         }
         layers.push(layer);
     }
+}
+
+/// "LINE: key = value: what is expected" for a serde type error on a line of TOML text, or
+/// None when the error is not about one key's type.
+pub fn plain_type_error_at(text: &str, line: usize, message: &str) -> Option<String> {
+    let (path, value) = key_at(text, line)?;
+    let what = plain_type_error(&path, message.trim())?;
+    Some(format!("{line}: {path} = {value}: {what}"))
 }
 
 /// The dotted key set on a line of TOML text, and the value as written: the last `[table]`
@@ -442,17 +446,27 @@ fn key_at(text: &str, line: usize) -> Option<(String, String)> {
 }
 
 /// A serde type error ("invalid type: string \"0.5\", expected f64") in a planner's words.
-fn plain_type_error(message: &str) -> Option<String> {
+fn plain_type_error(path: &str, message: &str) -> Option<String> {
+    if message.starts_with("unknown field") {
+        return None; // not a type: said as it is, with the keys that would be valid
+    }
     if message.starts_with("unknown variant") {
         return Some(message.replace("unknown variant", "not a choice:"));
+    }
+    if message.contains("too large to fit") {
+        return Some("too large a number".into());
     }
     let expected = message.rsplit("expected ").next()?;
     let want = match expected.trim() {
         "f64" | "f32" => "a number",
-        "u32" | "u64" | "usize" | "i64" | "i32" => "a whole number",
+        "u32" | "u64" | "usize" => "a whole number, 0 or more",
+        "i64" | "i32" => "a whole number",
         "a boolean" | "bool" => "true or false",
         "a string" | "a borrowed string" => "text in quotes",
-        "a sequence" => "a list in brackets, e.g. [\"E54000008\"]",
+        "a sequence" if path.ends_with("areas") => "a list in brackets, e.g. [\"E54000008\"]",
+        "a sequence" => "a list in brackets [...] (or [[tables]])",
+        "a map" => "a table [...] of keys",
+        e if e.starts_with("struct ") => "a table [...] of keys, not a value",
         other if other.starts_with("one of") => return Some(format!("expected {other}")),
         _ => return None,
     };

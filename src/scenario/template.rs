@@ -118,15 +118,17 @@ fn intensity(out: &mut String, section: &str, title: &str, i: &IntensitySettings
     }
 }
 
+/// `from`: the preset or file the values come from, as `extends` would name it from the
+/// written file's folder.
 pub fn commented_toml(s: &Scenario, name: &str, from: &str) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "# capacity scenario, written by `capacity init` from the preset '{from}'.\n\
+        "# capacity scenario, written by `capacity init` from '{from}'.\n\
          # Edit the values, then run: capacity model <this file>\n\
          # Rates are fractions: 0.50 means 50%. Every key is optional: a key you delete takes\n\
          # the MODEL.md default (the Outline Business Case). Unknown keys are errors.\n\
-         # To follow a preset and change only a few values, use instead: extends = \"{from}\""
+         # To follow '{from}' and change only a few values, use instead: extends = \"{from}\""
     );
     let _ = writeln!(out, "\nname = \"{name}\"");
     let _ = writeln!(out, "description = \"{}\"", s.description.replace('"', "'"));

@@ -213,6 +213,7 @@ impl FastModel {
             constants.push(RowConstants {
                 population_in_scope: population,
                 current: g.current,
+                has_workforce: prepared.has_workforce,
             });
         }
         let mut total_population = 0.0;
@@ -222,6 +223,7 @@ impl FastModel {
         constants.push(RowConstants {
             population_in_scope: total_population,
             current: prepared.total_current,
+            has_workforce: prepared.has_workforce,
         });
 
         let presentation_rate = must("demand.presentation_rate");

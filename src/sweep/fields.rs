@@ -157,6 +157,7 @@ pub fn quantities_of(field: usize) -> &'static [usize] {
     }
 }
 
+#[cfg(test)]
 fn ratio(a: f64, b: f64) -> Option<f64> {
     if b == 0.0 {
         None
@@ -170,6 +171,8 @@ fn ratio(a: f64, b: f64) -> Option<f64> {
 pub struct RowConstants {
     pub population_in_scope: f64,
     pub current: PerIntensity<f64>,
+    /// A workforce file was given (else the requirement met is unknown, not 0).
+    pub has_workforce: bool,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -399,8 +402,9 @@ impl StaffingPlan {
 }
 
 /// The value of a field (an index into FIELDS), as `output::Row` computes it from the sums;
-/// a flag is 1 or 0. `d` is only read by the workforce fields.
-#[inline]
+/// a flag is 1 or 0. `d` is only read by the workforce fields. The field-by-field reference
+/// that the tests hold `field_column`, the runs' path, to.
+#[cfg(test)]
 pub fn field_value(
     field: usize,
     v: &[f64; q::COUNT],
@@ -435,8 +439,8 @@ pub fn field_value(
         22 => k.current.high,
         23 => v[q::LOW_WTE] - k.current.low,
         24 => v[q::HIGH_WTE] - k.current.high,
-        25 => return ratio(k.current.low, v[q::LOW_WTE]),
-        26 => return ratio(k.current.high, v[q::HIGH_WTE]),
+        25 => return ratio(k.current.low, v[q::LOW_WTE]).filter(|_| k.has_workforce),
+        26 => return ratio(k.current.high, v[q::HIGH_WTE]).filter(|_| k.has_workforce),
         27 => d.cost.low,
         28 => d.cost.high,
         29 => d.cost_ratio_roles,
@@ -562,7 +566,7 @@ pub fn field_column<'a>(
                 (k.current.high, v(q::HIGH_WTE))
             };
             for (i, o) in out.iter_mut().enumerate() {
-                *o = if wte[i] == 0.0 {
+                *o = if wte[i] == 0.0 || !k.has_workforce {
                     f64::NAN
                 } else {
                     current / wte[i]
@@ -687,6 +691,7 @@ mod tests {
                 low: 3.3,
                 high: 1.7,
             },
+            has_workforce: true,
         };
         let mut costed = preset("north-essex");
         costed.costs.medication_course_cost = Some(12.5);

@@ -132,6 +132,14 @@ pub fn check_shards(manifests: &[RowsManifest]) -> Result<(), InputError> {
         return problems.finish(());
     }
     let n = first.shard.1;
+    // Name missing shards one by one only when a few are: a split into thousands (or a
+    // damaged manifest) gets one line.
+    if n > manifests.len() as u64 + 20 {
+        return Err(InputError::one(format!(
+            "{} files were given, but they are shards of a split into {n}: give the --rows file of every shard",
+            manifests.len()
+        )));
+    }
     for k in 1..=n {
         let holders: Vec<&RowsManifest> = manifests.iter().filter(|m| m.shard.0 == k).collect();
         let runs = shard_runs(first.total_runs, k, n);

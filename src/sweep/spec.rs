@@ -237,12 +237,15 @@ fn line_of(text: &str, offset: usize) -> usize {
 /// Reads the TOML: syntax, unknown keys and the `base` key.
 pub fn parse(label: &str, text: &str, dir: &Path) -> Result<SweepFile, InputError> {
     let raw: RawSweep = toml::from_str(text).map_err(|e| {
-        let line = e
-            .span()
-            .map(|s| format!(":{}", line_of(text, s.start)))
-            .unwrap_or_default();
+        let line = e.span().map(|s| line_of(text, s.start));
+        let at = line.map(|l| format!(":{l}")).unwrap_or_default();
+        // A wrong type in the words of the scenario files' messages: the key, its value and
+        // what it should be.
+        if let Some(plain) = line.and_then(|l| scenario::plain_type_error_at(text, l, e.message())) {
+            return InputError::one(format!("{label}:{plain}"));
+        }
         InputError::one(format!(
-            "{label}{line}: {}; a sweep file has the keys name, description, base, design, runs, seed and [[vary]] tables of param, dist, low, high, mode, min, max, values, from, to, steps",
+            "{label}{at}: {}; a sweep file has the keys name, description, base, design, runs, seed and [[vary]] tables of param, dist, low, high, mode, min, max, values, from, to, steps",
             e.message().trim()
         ))
     })?;
@@ -1006,7 +1009,7 @@ impl SweepFile {
                     Some(d) => d,
                     None => {
                         problems.push(format!(
-                            "{low_at}: {who}: no beta distribution on [{min}, {max}] has 10th percentile {low} and 90th percentile {high}; move them apart from the ends, or use normal80"
+                            "{low_at}: {who}: could not fit a beta distribution on [{min}, {max}] with 10th percentile {low} and 90th percentile {high}: the range is too narrow, or too close to an end, for the fit; widen it, or use normal80 (which a narrow beta resembles closely)"
                         ));
                         return None;
                     }
@@ -1162,8 +1165,24 @@ pub fn valid_keys(base: &Scenario) -> String {
 
 impl Sweep {
     /// Checks the keys that name data: a disorder of the prevalence table, an area of the run.
-    pub fn check_data(&self, prepared: &Prepared) -> Result<(), InputError> {
+    pub fn check_data(&self, prepared: &Prepared, base: &Scenario) -> Result<(), InputError> {
         let mut problems = Problems::new();
+        // The deprivation key of each leaf once every varied key exists (a varied
+        // `[areas.<code>]` override applies to the leaves under it, as in the runs), and the
+        // leaf's highest share of people with a disorder times its areas-file factors.
+        let mut probe = base.clone();
+        for p in &self.params {
+            probe.create_optional(&p.path);
+        }
+        let mut worst: Vec<(String, f64)> = Vec::new();
+        for leaf in &prepared.leaves {
+            let key = probe.deprivation_key(&leaf.lineage);
+            let rate = leaf.max_rate * leaf.prevalence_factor;
+            match worst.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, w)) => *w = w.max(rate),
+                None => worst.push((key, rate)),
+            }
+        }
         for p in &self.params {
             let parts: Vec<&str> = p.path.split('.').collect();
             match parts.as_slice() {
@@ -1189,32 +1208,29 @@ impl Sweep {
                 _ => {}
             }
             // As capacity model refuses it: a factor that puts prevalence above 1 (more people
-            // with a disorder than people). The bound is the most prevalent leaf's (with its
-            // areas-file factors), so it holds wherever the key applies.
-            let deprivation = p.path == "demand.deprivation_factor"
-                || (parts.first() == Some(&"areas") && parts.last() == Some(&"deprivation_factor"));
-            let worst = prepared
-                .leaves
-                .iter()
-                .map(|l| l.max_rate * l.prevalence_factor)
-                .fold(0.0, f64::max);
-            if deprivation && worst > 0.0 {
-                let limit = 1.0 / worst;
-                let over = match &p.values {
-                    Values::List(v) => v.iter().copied().fold(0.0, f64::max) > limit,
-                    Values::LowHigh { high, .. } => *high > limit,
-                    Values::Dist(d) => 1.0 - d.cdf(limit) > 1e-6,
-                };
-                if over {
-                    problems.push(format!(
-                        "{}:{}: [[vary]] {}: values above {} put prevalence above 1 in some area (its highest rate of any disorder, with the areas file's factors, is {}), as capacity model refuses; keep the factor below that (the FAQ's range is 0.6 to 1.4)",
-                        self.label,
-                        p.line,
-                        p.path,
-                        (limit * 1e4).floor() / 1e4,
-                        (worst * 1e6).round() / 1e6
-                    ));
-                }
+            // with a disorder than people) in an area the key applies to. A draw has no upper
+            // clamp, so a distribution must put no probability there at all.
+            let Some(&(_, rate)) = worst.iter().find(|(k, _)| *k == p.path) else {
+                continue;
+            };
+            if rate <= 0.0 {
+                continue;
+            }
+            let limit = 1.0 / rate;
+            let over = match &p.values {
+                Values::List(v) => v.iter().copied().fold(0.0, f64::max) > limit,
+                Values::LowHigh { high, .. } => *high > limit,
+                Values::Dist(d) => d.cdf(limit) < 1.0,
+            };
+            if over {
+                problems.push(format!(
+                    "{}:{}: [[vary]] {}: values above {} put prevalence above 1 in an area it applies to (there the highest rate of any disorder, with the areas file's factors, is {}), as capacity model refuses; keep the factor below that (the FAQ's range is 0.6 to 1.4)",
+                    self.label,
+                    p.line,
+                    p.path,
+                    (limit * 1e4).floor() / 1e4,
+                    (rate * 1e6).round() / 1e6
+                ));
             }
         }
         problems.finish(())

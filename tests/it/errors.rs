@@ -385,25 +385,33 @@ fn repeated_columns_and_text_that_is_not_utf8() {
 }
 
 #[test]
-fn workforce_area_code_that_is_no_area_at_all() {
-    // An unknown code is a typo (an error); a known area outside the run is only a warning.
-    let e = data_error(
-        "--workforce",
-        "area_code,role,band,wte,li_share,hi_share\nE54000099,PWP,5,3,1,0\n",
-    );
-    assert!(
-        e.contains("input.csv:2: area_code E54000099 is not an area of embedded data/areas.csv"),
-        "{e}"
-    );
+fn workforce_area_codes_outside_the_run_are_named_in_one_warning() {
+    // MODEL.md section 5: ignored with a warning (a national export used for one ICB); the
+    // warning names the lines so that a typo stands out.
     let dir = tempfile::tempdir().unwrap();
     let staff = write(
         dir.path(),
         "staff.csv",
+        "area_code,role,band,wte,li_share,hi_share\nE54000099,PWP,5,3,1,0\nE54000008,PWP,5,3,1,0\n",
+    );
+    let out = capacity()
+        .args(["model", "--area", "E54000008", "--format", "json", "--workforce"])
+        .arg(&staff)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "staff.csv: 1 row(s) name an area_code that is not an area of embedded data/areas.csv (E54000099 on line 2): their staff are ignored",
+        ));
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(v["total"]["current_low_wte"], 3.0);
+    let other = write(
+        dir.path(),
+        "other.csv",
         "area_code,role,band,wte,li_share,hi_share\nE54000027,PWP,5,3,1,0\n",
     );
     capacity()
         .args(["model", "--area", "E54000008", "--workforce"])
-        .arg(&staff)
+        .arg(&other)
         .assert()
         .success()
         .stderr(predicate::str::contains(
@@ -416,9 +424,7 @@ fn prevalence_times_factors_above_one() {
     let e = scenario_error("[demand]\ndeprivation_factor = 115\n");
     assert!(
         e.contains("demand.deprivation_factor = 115 (")
-            && e.contains(
-                "bad.toml:2) x prevalence_factor 1 of the areas file puts prevalence above 1"
-            ),
+            && e.contains("bad.toml:2) puts prevalence above 1"),
         "{e}"
     );
     assert!(e.contains("in 106 area(s)"), "{e}");
@@ -514,6 +520,65 @@ fn not_a_number_says_what_a_number_looks_like() {
         e.contains(
             "input.csv:2: population = 'NaN' is not a number; write a plain number such as 1234.5"
         ),
+        "{e}"
+    );
+}
+
+#[test]
+fn an_output_never_replaces_an_input_of_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let pop = write(
+        dir.path(),
+        "pop.csv",
+        "area_code,age_from,age_to,sex,population\nA,16,74,all,1000\n",
+    );
+    let sc = write(dir.path(), "mine.toml", "extends = \"obc\"\n");
+    for (args, what) in [
+        (vec!["mine.toml", "--output", "mine.toml"], "scenario"),
+        (
+            vec![
+                "--population",
+                "pop.csv",
+                "--format",
+                "csv",
+                "-o",
+                "./pop.csv",
+            ],
+            "population",
+        ),
+    ] {
+        let e = model_error(&args, dir.path());
+        assert!(
+            e.contains(&format!("is the {what} file this run reads")),
+            "{e}"
+        );
+    }
+    assert!(std::fs::read_to_string(&sc).unwrap().contains("extends"));
+    assert!(std::fs::read_to_string(&pop)
+        .unwrap()
+        .starts_with("area_code"));
+}
+
+#[test]
+fn a_repeated_column_the_tool_does_not_read_is_harmless() {
+    let dir = tempfile::tempdir().unwrap();
+    let pop = write(
+        dir.path(),
+        "pop.csv",
+        "area_code,notes,age_from,age_to,sex,population,notes\nA,x,16,74,all,1000,y\n",
+    );
+    capacity()
+        .args(["model", "--population"])
+        .arg(&pop)
+        .assert()
+        .success();
+}
+
+#[test]
+fn an_extends_typo_lists_the_presets() {
+    let e = scenario_error("extends = \"obcc\"\n");
+    assert!(
+        e.contains("extends = \"obcc\" cannot be loaded: no scenario file 'obcc' and no preset of that name; presets: obc,"),
         "{e}"
     );
 }

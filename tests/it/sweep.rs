@@ -1449,3 +1449,61 @@ fn regression_deprivation_draws_that_put_prevalence_above_one() {
     );
     ok(d, &["sweep", mc.to_str().unwrap(), "--level", "region"]);
 }
+
+/// Regression: more shards than runs left a shard empty, whose rows manifest `summarize`
+/// could not read; and a sweep's outputs may not replace its own sweep file.
+#[test]
+fn regression_more_shards_than_runs_and_outputs_over_inputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let sweep = write(
+        d,
+        "two.toml",
+        "base = \"obc\"\ndesign = \"monte-carlo\"\nruns = 2\nseed = 1\n[[vary]]\nparam = \"demand.presentation_rate\"\ndist = \"uniform\"\nlow = 0.4\nhigh = 0.6\n",
+    );
+    let out = capacity()
+        .current_dir(d)
+        .args([
+            "sweep",
+            sweep.to_str().unwrap(),
+            "--shard",
+            "1/4",
+            "--rows",
+            "r.csv",
+            "--no-summary",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--shard 1/4: 4 slices of 3 runs"), "{err}");
+    let out = capacity()
+        .current_dir(d)
+        .args(["sweep", sweep.to_str().unwrap(), "--summary", "two.toml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--summary two.toml: is the sweep file this run reads"),
+        "{err}"
+    );
+    assert!(std::fs::read_to_string(&sweep).unwrap().starts_with("base"));
+    // A wrong type in the sweep file is named in plain words.
+    let bad = write(
+        d,
+        "bad.toml",
+        "base = \"obc\"\ndesign = \"monte-carlo\"\nruns = 1000.0\n",
+    );
+    let out = capacity()
+        .current_dir(d)
+        .args(["sweep", bad.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("bad.toml:3: runs = 1000.0: expected a whole number"),
+        "{err}"
+    );
+}

@@ -47,8 +47,11 @@ fn obc_defaults_one_area_one_band_one_disorder() {
     // Episodes one WTE completes: 2,464 / 7 = 352 (the top of Richards' 132-352)
     assert_close(t.low_episodes_per_wte, 352.0);
     assert_close(t.high_episodes_per_wte, 847.0 / 12.0);
-    // No workforce given: current 0, gap = requirement.
+    // No workforce given: current 0, gap = requirement, and the share met is unknown (null),
+    // not 0.
     assert_close(t.gap_low_wte, t.low_wte);
+    assert_eq!(t.requirement_met_low, None);
+    assert_eq!(t.requirement_met_high, None);
 }
 
 #[test]

@@ -27,7 +27,10 @@ impl std::fmt::Display for Failure {
 impl std::error::Error for Failure {}
 
 pub fn exit_code(err: &anyhow::Error) -> u8 {
-    if err.chain().any(|e| e.downcast_ref::<Failure>().is_some()) {
+    // A Failure given as context (a write error) is found by the error itself, not its chain.
+    if err.downcast_ref::<Failure>().is_some()
+        || err.chain().any(|e| e.downcast_ref::<Failure>().is_some())
+    {
         1
     } else {
         2
@@ -336,13 +339,11 @@ impl AtomicOutput {
         commit_all(vec![(self, bytes.to_vec())])
     }
 
-    fn failed(&self, e: impl std::fmt::Display) -> anyhow::Error {
-        Failure(format!(
-            "{} {}: writing failed: {e}",
-            self.what,
-            self.path.display()
-        ))
-        .into()
+    /// The write error with the output named; the `io::Error` stays the source, so that a
+    /// closed pipe (`--output /dev/stdout | head`) is still seen as one.
+    fn failed(&self, e: std::io::Error) -> anyhow::Error {
+        let what = format!("{} {}: writing failed", self.what, self.path.display());
+        anyhow::Error::new(e).context(Failure(what))
     }
 }
 

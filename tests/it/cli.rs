@@ -430,3 +430,45 @@ fn the_funnel_says_when_deprivation_differs_by_area() {
     );
     assert!(!rule(&[]).contains("by area"));
 }
+
+/// A closed pipe on an output named /dev/stdout is a reader that stopped (exit 0); a full
+/// device is a failure (exit 1) that names the output.
+#[test]
+fn writing_to_devices_closed_pipes_and_full_disks() {
+    use std::io::Read;
+    use std::process::Stdio;
+    let bin = assert_cmd::cargo::cargo_bin("capacity");
+    let mut child = std::process::Command::new(&bin)
+        .args([
+            "model",
+            "--format",
+            "csv",
+            "--level",
+            "sub-icb",
+            "--by-disorder",
+            "--output",
+            "/dev/stdout",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut head = [0u8; 10];
+    child.stdout.take().unwrap().read_exact(&mut head).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    if std::path::Path::new("/dev/full").exists() {
+        capacity()
+            .args(["model", "--format", "csv", "--output", "/dev/full"])
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains(
+                "--output /dev/full: writing failed",
+            ));
+    }
+}

@@ -164,6 +164,17 @@ impl DisorderRow {
 }
 
 impl Row {
+    /// Share of the whole requirement (low and high) that today's effective WTE meets; None
+    /// when nothing is required or no workforce file was given.
+    pub fn requirement_met_total(&self) -> Option<f64> {
+        // A share of either step is known exactly when a workforce file was given and
+        // something is required.
+        if self.requirement_met_low.is_none() && self.requirement_met_high.is_none() {
+            return None;
+        }
+        ratio(self.current_low_wte + self.current_high_wte, self.total_wte)
+    }
+
     pub fn new(r: &AreaResult, result: &ModelResult) -> Row {
         let f = &r.flow;
         let gap = r.gap();

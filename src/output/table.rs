@@ -4,7 +4,7 @@
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{CellAlignment, ColumnConstraint, ContentArrangement, Table, Width};
 
-use crate::model::{AreaResult, ModelResult, PerIntensity};
+use crate::model::{AreaResult, ModelResult};
 use crate::scenario::Scenario;
 
 use super::funnel::{funnel_stages, grouped, one_wte_lines};
@@ -178,9 +178,7 @@ pub fn render_table(
         };
         let mix = opt(r.low_high_ratio, |x| format!("{x:.2}"));
         let cells = if has_gap {
-            // Share of the whole requirement that today's effective WTE meets.
-            let met =
-                (r.total_wte > 0.0).then(|| (r.current_low_wte + r.current_high_wte) / r.total_wte);
+            let met = r.requirement_met_total();
             vec![
                 name,
                 wte(r.low_wte),
@@ -213,17 +211,13 @@ pub fn render_table(
     out.push_str(&t.to_string());
     out.push('\n');
     if has_gap {
-        let m: PerIntensity<Option<f64>> = PerIntensity::from_fn(|i| {
-            let req = result.total.flow.wte[i];
-            (req > 0.0).then(|| result.total.current[i] / req)
-        });
         out.push_str(&format!(
             "Current workforce (effective WTE): low {} ({} of requirement met), high {} ({}).\n\
              Gap = required - current; positive is a shortfall. Met: current / required WTE.\n",
             wte(result.total.current.low),
-            opt(m.low, pct),
+            opt(total.requirement_met_low, pct),
             wte(result.total.current.high),
-            opt(m.high, pct),
+            opt(total.requirement_met_high, pct),
         ));
     }
 

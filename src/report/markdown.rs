@@ -137,9 +137,7 @@ pub fn render_markdown(
                 opt(r.access_rate, percent),
             ];
             if has_gap {
-                // Share of the whole requirement that today's effective WTE meets.
-                let met = (r.total_wte > 0.0)
-                    .then(|| (r.current_low_wte + r.current_high_wte) / r.total_wte);
+                let met = r.requirement_met_total();
                 cells.extend([
                     grouped(r.current_low_wte, 1),
                     grouped(r.current_high_wte, 1),

@@ -56,7 +56,7 @@ fn run_sweep(sweep: &Sweep, base: &Scenario, prepared: &Prepared) -> usize {
         model: &model,
         plan: &plan,
         staffing: &staffing,
-        outputs: vec![field_index("total_wte").unwrap()],
+        outputs: vec![field_index(model.fields(), "total_wte").unwrap()],
     };
     let columns = engine.run(0..sweep.total_runs(), None, &|_| {}).unwrap();
     summarize_columns(&columns).len()
@@ -126,7 +126,7 @@ fn floor_write_and_read_344_mb() -> f64 {
 #[divan::bench(sample_count = 3, sample_size = 1)]
 fn rows_50k_runs_42_icbs(bencher: divan::Bencher) {
     let (sweep, base, prepared) = setup(50_000);
-    let outputs = vec![field_index("total_wte").unwrap()];
+    let outputs = vec!["total_wte".to_string()];
     bencher.bench_local(|| {
         let mut sink = std::io::sink();
         capacity::sweep::execute::execute(

@@ -637,15 +637,15 @@ pub fn outcomes_markdown(title: &str, intro: &str, outcomes: &[Outcome]) -> Stri
         s.push_str(&format!(
             "| {} | {} | {} | {} | {} | {} | {} | {} | {:.1} / {:.1} |\n",
             o.name,
-            thousands(r.referred),
-            wte(r.low_wte),
-            wte(r.high_wte),
-            wte(r.total_wte),
-            opt(r.low_high_ratio, |x| format!("{x:.2} : 1")),
-            opt(r.low_share_wte, pct),
-            opt(r.access_rate, pct),
-            r.low_episodes_per_wte,
-            r.high_episodes_per_wte,
+            thousands(r.num("referred")),
+            wte(r.num("low_wte")),
+            wte(r.num("high_wte")),
+            wte(r.num("total_wte")),
+            opt(r.opt("low_high_ratio"), |x| format!("{x:.2} : 1")),
+            opt(r.opt("low_share_wte"), pct),
+            opt(r.opt("access_rate"), pct),
+            r.num("low_episodes_per_wte"),
+            r.num("high_episodes_per_wte"),
         ));
     }
     s.push_str(

@@ -129,8 +129,9 @@ pub struct WorkforceRow {
     pub role: String,
     pub band: Option<String>,
     pub wte: f64,
-    pub li_share: f64,
-    pub hi_share: f64,
+    /// Fraction of time on each step's work, by step id (`<id>_share` columns; the 2007
+    /// `li_share` and `hi_share` are `low` and `high`).
+    pub shares: Vec<(String, f64)>,
     pub capacity_factor: f64,
 }
 
@@ -631,13 +632,44 @@ pub fn parse_areas(source: &str, text: &str) -> Result<Areas, InputError> {
     })
 }
 
+/// The step a workforce share column is for: `counselling_share` -> `counselling`; the 2007
+/// names `li_share` and `hi_share` are the steps `low` and `high`.
+fn share_column_step(column: &str) -> Option<String> {
+    match column {
+        "li_share" => Some("low".into()),
+        "hi_share" => Some("high".into()),
+        other => other
+            .strip_suffix("_share")
+            .filter(|s| !s.is_empty())
+            .map(str::to_string),
+    }
+}
+
 pub fn parse_workforce(source: &str, text: &str) -> Result<Workforce, InputError> {
     let table = Table::read(
         source,
         text,
-        &["role", "wte", "li_share", "hi_share"],
+        &["role", "wte"],
         &["area_code", "band", "capacity_factor"],
     )?;
+    let mut share_columns: Vec<(usize, String, String)> = table
+        .columns
+        .iter()
+        .filter_map(|(name, &i)| share_column_step(name).map(|step| (i, name.clone(), step)))
+        .collect();
+    share_columns.sort();
+    if share_columns.is_empty() {
+        return Err(InputError::one(format!(
+            "{source}:1: no share column; give each step's fraction of time as <step>_share, e.g. low_share and high_share (or li_share and hi_share)"
+        )));
+    }
+    for (n, (_, name, step)) in share_columns.iter().enumerate() {
+        if let Some((_, other, _)) = share_columns[..n].iter().find(|(_, _, s)| s == step) {
+            return Err(InputError::one(format!(
+                "{source}:1: columns {other} and {name} are both the share of step {step}; give one"
+            )));
+        }
+    }
     let mut problems = Problems::new();
     let rows = each_row(&table, &mut problems, |f| {
         let role = f.text("role");
@@ -651,16 +683,29 @@ pub fn parse_workforce(source: &str, text: &str) -> Result<Workforce, InputError
             ));
         }
         let wte = f.non_negative("wte", None);
-        let li = f.fraction("li_share", None);
-        let hi = f.fraction("hi_share", None);
+        let mut shares = Vec::new();
+        let mut bad = false;
+        for (_, name, step) in &share_columns {
+            match f.fraction(name, Some(0.0)) {
+                Some(v) => shares.push((step.clone(), v)),
+                None => bad = true,
+            }
+        }
         let factor = f.fraction("capacity_factor", Some(1.0));
-        let (li, hi) = (li?, hi?);
-        if li + hi > 1.0 + 1e-9 {
+        if bad {
+            return None;
+        }
+        let sum: f64 = shares.iter().map(|(_, v)| v).sum();
+        if sum > 1.0 + 1e-9 {
             let at = f.at();
+            let names: Vec<&str> = share_columns.iter().map(|(_, n, _)| n.as_str()).collect();
+            let values: Vec<String> = shares.iter().map(|(_, v)| v.to_string()).collect();
             f.problems.push(format!(
-                "{at}: li_share + hi_share = {li} + {hi} = {} is above 1; they are the fractions of time on low and high intensity work",
+                "{at}: {} = {} = {} is above 1; they are the fractions of time on each step's work",
+                names.join(" + "),
+                values.join(" + "),
                 // Shown as a person would add them, without binary floating-point noise.
-                ((li + hi) * 1e9).round() / 1e9
+                (sum * 1e9).round() / 1e9
             ));
             return None;
         }
@@ -670,8 +715,7 @@ pub fn parse_workforce(source: &str, text: &str) -> Result<Workforce, InputError
             role: role?,
             band,
             wte: wte?,
-            li_share: li,
-            hi_share: hi,
+            shares,
             capacity_factor: factor?,
         })
     });

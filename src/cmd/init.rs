@@ -63,7 +63,7 @@ pub fn run(args: InitArgs) -> Result<ExitCode> {
     let (written, _) = scenario::load_str(&args.file.display().to_string(), &text)?;
     debug_assert_eq!(written.demand, base.demand);
     debug_assert_eq!(written.costs, base.costs);
-    debug_assert_eq!(written.low_intensity.roles, base.low_intensity.roles);
+    debug_assert_eq!(written.steps, base.steps);
     debug_assert_eq!(written.ratio_roles, base.ratio_roles);
     debug_assert_eq!(
         written.data.population.is_some(),

@@ -50,7 +50,7 @@ pub struct DataArgs {
     /// Areas CSV (area_code, area_name, level, parent_code[, prevalence_factor]) for roll-up
     #[arg(long, value_name = "FILE")]
     pub areas: Option<PathBuf>,
-    /// Current workforce CSV (area_code, role, band, wte, li_share, hi_share[, capacity_factor])
+    /// Current workforce CSV (area_code, role, band, wte, <step>_share for each step, e.g. low_share and high_share (or li_share, hi_share)[, capacity_factor])
     #[arg(long, value_name = "FILE")]
     pub workforce: Option<PathBuf>,
     /// Report one row per area at this level of the areas file [default: icb on the embedded

@@ -10,7 +10,7 @@ use capacity::model;
 use capacity::report::{html, sha256_hex, InputHash, Report};
 use capacity::scenario::Scenario;
 use capacity::sweep::execute::{execute, report_summary};
-use capacity::sweep::fields::{field_index, DEFAULT_OUTPUTS};
+use capacity::sweep::fields::default_outputs;
 use capacity::InputError;
 
 use super::io::{
@@ -134,10 +134,7 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
         Some((sweep, base, text, _)) => {
             let loaded = prepare_data(sweep, base, text, &mut Vec::new(), &args.data)?;
             let (sweep, base, prepared) = (&loaded.sweep, &loaded.base, &loaded.prepared);
-            let outputs: Vec<usize> = DEFAULT_OUTPUTS
-                .iter()
-                .filter_map(|n| field_index(n))
-                .collect();
+            let outputs = default_outputs(&base.step_ids());
             check_memory(sweep, prepared, outputs.len(), sweep.total_runs())?;
             let outcome = execute(
                 sweep,

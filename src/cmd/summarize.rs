@@ -61,7 +61,7 @@ fn manifest_of(rows: &Path) -> Result<RowsManifest, InputError> {
 }
 
 pub fn run(args: SummarizeArgs) -> Result<ExitCode> {
-    let outputs = parse_outputs(&args.outputs)?;
+    let outputs = parse_outputs(&args.outputs, None)?;
     if let Some(path) = &args.summary {
         let rows: Vec<(&str, PathBuf)> = args.rows.iter().map(|r| ("rows", r.clone())).collect();
         refuse_overwriting("--summary", path, &rows)?;
@@ -116,7 +116,7 @@ pub fn run(args: SummarizeArgs) -> Result<ExitCode> {
     let runs = data.columns.runs();
     let first = data.columns.first_run;
     let summaries = summarize_columns(&data.columns);
-    let csv = render_summary_csv(&data.areas, &outputs, &summaries);
+    let csv = render_summary_csv(&data.areas, &data.columns.outputs, &summaries);
     let mut stdout = std::io::stdout().lock();
     match output {
         Some(out) => {
@@ -129,7 +129,7 @@ pub fn run(args: SummarizeArgs) -> Result<ExitCode> {
                 data.areas.len() - 1,
                 data.areas.first().map_or("-", |a| a.level.as_str()),
                 data.params.join(", "),
-                render_table(&data.areas, &outputs, &summaries)
+                render_table(&data.areas, &data.columns.outputs, &summaries)
             );
             stdout.write_all(text.as_bytes())?;
         }

@@ -19,7 +19,7 @@ use capacity::report::xlsx::sweep_workbook;
 use capacity::report::{sha256_hex, shell_words, InputHash, MadeBy};
 use capacity::scenario::{self, Scenario};
 use capacity::sweep::execute::{area_labels, describe, execute, report_summary};
-use capacity::sweep::fields::{self, field_index, DEFAULT_OUTPUTS};
+use capacity::sweep::fields::{self, default_outputs, row_fields};
 use capacity::sweep::plan::MAX_LHS_RUNS;
 use capacity::sweep::report::{
     render_summary_csv, render_table, render_tornado_csv, render_tornado_table,
@@ -118,26 +118,31 @@ pub enum SweepFormat {
     Xlsx,
 }
 
-/// The fields to summarise, checked.
-pub fn parse_outputs(list: &[String]) -> Result<Vec<usize>, InputError> {
-    let names: Vec<&str> = if list.is_empty() {
-        DEFAULT_OUTPUTS.to_vec()
+/// The fields to summarise, checked against the fields of a scenario with these steps; with
+/// no steps (rows files read back), as given: the rows file's header checks them. An empty
+/// list is the default outputs (with no steps, the rows file's).
+pub fn parse_outputs(list: &[String], steps: Option<&[&str]>) -> Result<Vec<String>, InputError> {
+    let names: Vec<String> = if list.is_empty() {
+        steps.map(default_outputs).unwrap_or_default()
     } else {
-        list.iter().map(|s| s.trim()).collect()
+        list.iter().map(|s| s.trim().to_string()).collect()
     };
-    let valid = fields::summarisable();
-    let mut out = Vec::new();
-    let mut bad = Vec::new();
+    let mut out: Vec<String> = Vec::new();
     for n in names {
-        match field_index(n) {
-            Some(i) if valid.contains(&n) => {
-                if !out.contains(&i) {
-                    out.push(i)
-                }
-            }
-            _ => bad.push(n.to_string()),
+        if !out.contains(&n) {
+            out.push(n);
         }
     }
+    let Some(steps) = steps else {
+        return Ok(out);
+    };
+    let all = row_fields(steps);
+    let valid = fields::summarisable(&all);
+    let bad: Vec<&str> = out
+        .iter()
+        .map(String::as_str)
+        .filter(|n| !valid.contains(n))
+        .collect();
     if !bad.is_empty() {
         return Err(InputError::one(format!(
             "--outputs {}: not an output that can be summarised; expected any of {}",
@@ -422,7 +427,7 @@ pub fn run(args: SweepArgs) -> Result<ExitCode> {
     let outputs = if args.no_summary {
         Vec::new()
     } else {
-        parse_outputs(&args.outputs)?
+        parse_outputs(&args.outputs, Some(&base.step_ids()))?
     };
     let total_runs = sweep.total_runs();
     let (shard, runs) = match &args.shard {
@@ -472,7 +477,11 @@ pub fn run(args: SweepArgs) -> Result<ExitCode> {
     let n = runs.end - runs.start;
     check_memory(&sweep, &prepared, outputs.len(), n)?;
     let param_paths: Vec<String> = sweep.params.iter().map(|p| p.path.clone()).collect();
-    let format = RowFormat::new(&areas, param_paths.len());
+    let format = RowFormat::new(
+        &areas,
+        param_paths.len(),
+        row_fields(&base.step_ids()).len(),
+    );
     if let Some(rows) = args.rows.as_ref().filter(|p| !is_special_file(p)) {
         let bytes = n as f64 * areas.len() as f64 * bytes_per_row_estimate(&format) as f64;
         if let Some(free) = free_disk(rows) {
@@ -643,7 +652,7 @@ pub fn run(args: SweepArgs) -> Result<ExitCode> {
             "shard": shard.map(|(k, s)| json!({"k": k, "n": s})),
             "level": areas.first().map(|a| a.level.clone()),
             "area_filter": &args.data.areas_filter,
-            "outputs": outputs.iter().map(|&f| fields::name(f)).collect::<Vec<_>>(),
+            "outputs": outputs,
             "random_stream": "ChaCha8 (rand_chacha 0.9.0), seeded with seed_from_u64(seed); run r reads stream r",
             "inputs": inputs.iter().map(|h| json!({"role": h.what, "source": h.source, "sha256": h.sha256})).collect::<Vec<_>>(),
             "files": {

@@ -3,11 +3,11 @@
 
 use serde::Serialize;
 
-use crate::scenario::{CapacityBasis, Scenario};
+use crate::scenario::{CapacityBasis, Scenario, StepSettings};
 
-use super::intensity::PerIntensity;
+use super::steps::PerStep;
 
-/// What one WTE of an intensity delivers, resolved from the scenario.
+/// What one WTE of a step delivers, resolved from the scenario.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct WteCapacity {
     pub contacts_per_episode: f64,
@@ -23,35 +23,45 @@ pub struct WteCapacity {
 /// K = contacts_per_day x caseload x working_days, or
 /// K = clinical_hours_per_week / contact_hours x working_days / 5.
 pub fn annual_contacts_per_wte(basis: &CapacityBasis, working_days: f64) -> f64 {
-    match *basis {
-        CapacityBasis::ContactsPerDay {
-            contacts_per_day,
-            caseload,
-        } => contacts_per_day * caseload * working_days,
-        CapacityBasis::ClinicalHours {
-            clinical_hours_per_week,
-            contact_hours,
-        } => clinical_hours_per_week / contact_hours * working_days / 5.0,
+    basis.annual_contacts_per_wte(working_days)
+}
+
+/// What one WTE of a step delivers, with the scenario's DNA rate and headroom.
+pub fn step_capacity(
+    step: &StepSettings,
+    working_days: f64,
+    dna_rate: f64,
+    headroom: f64,
+) -> WteCapacity {
+    let k = annual_contacts_per_wte(&step.basis, working_days);
+    WteCapacity {
+        contacts_per_episode: step.contacts_per_episode,
+        working_days,
+        annual_contacts_per_wte: k,
+        episodes_per_wte: k / step.contacts_per_episode,
+        dna_rate,
+        headroom,
     }
 }
 
-pub fn wte_capacity(scenario: &Scenario) -> PerIntensity<WteCapacity> {
-    PerIntensity::from_fn(|i| {
-        let s = scenario.intensity(i);
-        let working_days = s.working_days.unwrap_or(scenario.capacity.working_days);
-        let k = annual_contacts_per_wte(&s.basis, working_days);
-        WteCapacity {
-            contacts_per_episode: s.contacts_per_episode,
-            working_days,
-            annual_contacts_per_wte: k,
-            episodes_per_wte: k / s.contacts_per_episode,
-            dna_rate: scenario.capacity.dna_rate,
-            headroom: scenario.capacity.headroom,
-        }
-    })
+pub fn wte_capacity(scenario: &Scenario) -> PerStep<WteCapacity> {
+    PerStep(
+        scenario
+            .steps
+            .iter()
+            .map(|s| {
+                step_capacity(
+                    s,
+                    scenario.working_days_of(s),
+                    scenario.capacity.dna_rate,
+                    scenario.capacity.headroom,
+                )
+            })
+            .collect(),
+    )
 }
 
-/// Attended contacts, booked contacts and required WTE for some episodes of one intensity.
+/// Attended contacts, booked contacts and required WTE for some episodes of one step.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Workload {
     pub attended_contacts: f64,

@@ -12,7 +12,7 @@ use serde::Serialize;
 use crate::inputs::PayTable;
 use crate::scenario::CostSettings;
 
-use super::intensity::PerIntensity;
+use super::steps::PerStep;
 
 /// Annual salary (before on-costs) of a band: the scenario's override, else the pay table at
 /// the scenario's pay point. None for a band the table does not have.
@@ -47,10 +47,10 @@ pub fn per_unit(cost: f64, units: f64) -> Option<f64> {
 }
 
 /// The costs of one area (or the total), in pounds a year.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct CostSummary {
-    /// Staff cost of the low and high intensity roles.
-    pub staff: PerIntensity<f64>,
+    /// Staff cost of each step's roles.
+    pub staff: PerStep<f64>,
     /// Staff cost of the ratio roles.
     pub ratio_roles: f64,
     /// People on medication alone x the cost of a course.

@@ -2,9 +2,11 @@
 //!
 //! - `prepare`: population in scope and prevalent cases (section 2, steps 1-2), current staff
 //! - `demand::funnel`: presenting, detected, referred, treated (section 2, steps 3-7)
-//! - `stepped_care::split`: low, high and stepped-up episodes (section 3)
-//! - `capacity::workload`: contacts and the WTE formula (section 4)
-//! - `evaluate`: all of it per leaf area and disorder, summed to the reported areas (section 6)
+//! - `per_case`: the funnel, the routing through the scenario's steps of care (section 3,
+//!   for any steps and edges) and the contacts and WTE of each step (section 4), per
+//!   prevalent case: every additive quantity is this coefficient x prevalent cases
+//! - `evaluate`: coefficients x prevalent cases per leaf area and disorder, summed to the
+//!   reported areas (section 6); the sweep's fast path uses the same coefficients
 //! - `workforce::workforce_detail` (issue 5): roles and bands (`staffing`), costs (`costs`),
 //!   supervision (`staffing`) and the training pipeline (`pipeline`) of each reported area
 
@@ -12,25 +14,24 @@ pub mod capacity;
 pub mod costs;
 pub mod demand;
 pub mod geography;
-pub mod intensity;
 pub mod pipeline;
 pub mod prepare;
 pub mod staffing;
-pub mod stepped_care;
+pub mod steps;
 pub mod workforce;
 
 use std::ops::AddAssign;
 
 use crate::inputs::{Areas, Population, Prevalence, Workforce};
 use crate::problems::InputError;
-use crate::scenario::Scenario;
+use crate::scenario::{Routing, Scenario};
 use crate::Warnings;
 
 pub use capacity::WteCapacity;
 pub use demand::{Demand, FunnelRates};
-pub use intensity::{Intensity, PerIntensity};
 pub use prepare::{prepare, Level, Prepared};
 pub use staffing::{CurrentRole, RoleKind, RoleLine};
+pub use steps::PerStep;
 pub use workforce::WorkforceDetail;
 
 /// The data a run reads.
@@ -50,41 +51,123 @@ pub struct RunOptions {
     pub areas: Vec<String>,
 }
 
-/// The additive quantities of the model: summed over disorders, leaves and areas.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct Flow {
-    pub demand: Demand,
-    pub stepped_up: f64,
-    pub episodes: PerIntensity<f64>,
+/// Where each additive quantity sits in a [`Flow`]: the funnel, then four per step.
+pub mod q {
+    pub const PREVALENT: usize = 0;
+    pub const PRESENTING: usize = 1;
+    pub const DETECTED: usize = 2;
+    pub const REFERRED: usize = 3;
+    pub const MEDICATION_ONLY: usize = 4;
+    pub const TREATED: usize = 5;
+    /// Episodes that followed an episode at another step (step-up or step-down).
+    pub const STEPPED_UP: usize = 6;
+    pub const FUNNEL: usize = 7;
+    pub const PER_STEP: usize = 4;
+    pub const fn episodes(step: usize) -> usize {
+        FUNNEL + PER_STEP * step
+    }
     /// Attended contacts.
-    pub contacts: PerIntensity<f64>,
-    pub booked_contacts: PerIntensity<f64>,
-    pub wte: PerIntensity<f64>,
-}
-
-impl AddAssign for Flow {
-    fn add_assign(&mut self, o: Flow) {
-        let d = &mut self.demand;
-        d.prevalent += o.demand.prevalent;
-        d.presenting += o.demand.presenting;
-        d.detected += o.demand.detected;
-        d.referred += o.demand.referred;
-        d.medication_only += o.demand.medication_only;
-        d.treated += o.demand.treated;
-        self.stepped_up += o.stepped_up;
-        self.episodes += o.episodes;
-        self.contacts += o.contacts;
-        self.booked_contacts += o.booked_contacts;
-        self.wte += o.wte;
+    pub const fn contacts(step: usize) -> usize {
+        FUNNEL + PER_STEP * step + 1
+    }
+    pub const fn booked_contacts(step: usize) -> usize {
+        FUNNEL + PER_STEP * step + 2
+    }
+    pub const fn wte(step: usize) -> usize {
+        FUNNEL + PER_STEP * step + 3
+    }
+    pub const fn count(steps: usize) -> usize {
+        FUNNEL + PER_STEP * steps
     }
 }
 
-/// The pathway of one disorder, with per-disorder overrides resolved.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// The additive quantities of the model, laid out as [`q`] says: summed over disorders,
+/// leaves and areas, and each linear in prevalent cases.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Flow {
+    pub q: Vec<f64>,
+}
+
+impl AddAssign<&Flow> for Flow {
+    fn add_assign(&mut self, o: &Flow) {
+        if self.q.len() < o.q.len() {
+            self.q.resize(o.q.len(), 0.0);
+        }
+        for (a, b) in self.q.iter_mut().zip(&o.q) {
+            *a += *b;
+        }
+    }
+}
+
+impl Flow {
+    pub fn zeros(steps: usize) -> Flow {
+        Flow {
+            q: vec![0.0; q::count(steps)],
+        }
+    }
+
+    pub fn steps(&self) -> usize {
+        (self.q.len().saturating_sub(q::FUNNEL)) / q::PER_STEP
+    }
+
+    /// Every quantity times `k`: the coefficients of [`per_case`] times prevalent cases.
+    pub fn scaled(&self, k: f64) -> Flow {
+        Flow {
+            q: self.q.iter().map(|c| c * k).collect(),
+        }
+    }
+
+    pub fn prevalent(&self) -> f64 {
+        self.q[q::PREVALENT]
+    }
+    pub fn presenting(&self) -> f64 {
+        self.q[q::PRESENTING]
+    }
+    pub fn detected(&self) -> f64 {
+        self.q[q::DETECTED]
+    }
+    pub fn referred(&self) -> f64 {
+        self.q[q::REFERRED]
+    }
+    pub fn medication_only(&self) -> f64 {
+        self.q[q::MEDICATION_ONLY]
+    }
+    pub fn treated(&self) -> f64 {
+        self.q[q::TREATED]
+    }
+    pub fn stepped_up(&self) -> f64 {
+        self.q[q::STEPPED_UP]
+    }
+    pub fn episodes(&self, step: usize) -> f64 {
+        self.q[q::episodes(step)]
+    }
+    pub fn contacts(&self, step: usize) -> f64 {
+        self.q[q::contacts(step)]
+    }
+    pub fn booked_contacts(&self, step: usize) -> f64 {
+        self.q[q::booked_contacts(step)]
+    }
+    pub fn step_wte(&self, step: usize) -> f64 {
+        self.q[q::wte(step)]
+    }
+    pub fn wte(&self) -> PerStep<f64> {
+        PerStep::from_fn(self.steps(), |s| self.step_wte(s))
+    }
+    pub fn total_wte(&self) -> f64 {
+        self.wte().total()
+    }
+    /// Attended contacts of every step.
+    pub fn total_contacts(&self) -> f64 {
+        (0..self.steps()).fold(0.0, |sum, s| sum + self.contacts(s))
+    }
+}
+
+/// The pathway of one disorder: its funnel rates and its routing through the steps, with
+/// per-disorder overrides resolved.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Pathway {
     pub rates: FunnelRates,
-    pub step2_entry: f64,
-    pub step_up: f64,
+    pub routing: Routing,
 }
 
 pub fn pathways(scenario: &Scenario, disorders: &[String]) -> Vec<Pathway> {
@@ -99,30 +182,71 @@ pub fn pathways(scenario: &Scenario, disorders: &[String]) -> Vec<Pathway> {
                     referral_weight: o.referral_weight.unwrap_or(scenario.demand.referral_weight),
                     medication_only: o.medication_only.unwrap_or(scenario.demand.medication_only),
                 },
-                step2_entry: o.step2_entry.unwrap_or(scenario.stepped_care.step2_entry),
-                step_up: o.step_up.unwrap_or(scenario.stepped_care.step_up),
+                routing: scenario.routing(id),
             }
         })
         .collect()
 }
 
-/// One disorder's whole chain, from prevalent cases to WTE.
-pub fn disorder_flow(
-    prevalent: f64,
-    pathway: &Pathway,
-    capacity: &PerIntensity<WteCapacity>,
-) -> Flow {
-    let demand = demand::funnel(prevalent, &pathway.rates);
-    let split = stepped_care::split(demand.treated, pathway.step2_entry, pathway.step_up);
-    let load = PerIntensity::from_fn(|i| capacity::workload(split.episodes[i], &capacity[i]));
-    Flow {
-        demand,
-        stepped_up: split.stepped_up,
-        episodes: split.episodes,
-        contacts: load.map(|w| w.attended_contacts),
-        booked_contacts: load.map(|w| w.booked_contacts),
-        wte: load.map(|w| w.wte),
+/// The episodes of each step from `treated` people (MODEL.md section 3, for any steps):
+/// each step gets its entry share of them, then, in an order where every edge goes forward,
+/// each edge passes its share of the step's episodes on. Returns the episodes moved along
+/// edges (the 2007 model's stepped up: T x s x u).
+pub fn route(treated: f64, routing: &Routing, episodes: &mut [f64]) -> f64 {
+    for (e, share) in episodes.iter_mut().zip(&routing.entry) {
+        *e = treated * share;
     }
+    let mut moved = 0.0;
+    for &from in &routing.order {
+        for edge in routing.edges.iter().filter(|e| e.from == from) {
+            let m = episodes[from] * edge.share;
+            episodes[edge.to] += m;
+            moved += m;
+        }
+    }
+    moved
+}
+
+/// One disorder's whole chain per prevalent case, from the funnel to the WTE of each step,
+/// written into `out` in the layout of [`q`]. Every additive quantity of the model is this
+/// coefficient times prevalent cases; `evaluate` and the sweep's fast path both use it.
+pub fn per_case(pathway: &Pathway, capacity: &[WteCapacity], out: &mut [f64]) {
+    let d = demand::funnel(1.0, &pathway.rates);
+    out[q::PREVALENT] = d.prevalent;
+    out[q::PRESENTING] = d.presenting;
+    out[q::DETECTED] = d.detected;
+    out[q::REFERRED] = d.referred;
+    out[q::MEDICATION_ONLY] = d.medication_only;
+    out[q::TREATED] = d.treated;
+    let n = capacity.len();
+    let mut episodes = [0.0; 16];
+    let mut many = Vec::new();
+    let episodes: &mut [f64] = if n <= episodes.len() {
+        &mut episodes[..n]
+    } else {
+        many.resize(n, 0.0);
+        &mut many
+    };
+    out[q::STEPPED_UP] = route(d.treated, &pathway.routing, episodes);
+    for (s, c) in capacity.iter().enumerate() {
+        let w = capacity::workload(episodes[s], c);
+        out[q::episodes(s)] = episodes[s];
+        out[q::contacts(s)] = w.attended_contacts;
+        out[q::booked_contacts(s)] = w.booked_contacts;
+        out[q::wte(s)] = w.wte;
+    }
+}
+
+/// The coefficients of each disorder's pathway.
+pub fn coefficients(pathways: &[Pathway], capacity: &[WteCapacity]) -> Vec<Flow> {
+    pathways
+        .iter()
+        .map(|p| {
+            let mut f = Flow::zeros(capacity.len());
+            per_case(p, capacity, &mut f.q);
+            f
+        })
+        .collect()
 }
 
 /// A reported row (or the total), before formatting.
@@ -135,7 +259,7 @@ pub struct AreaResult {
     pub flow: Flow,
     /// The flow of each disorder, in `ModelResult::disorders` order.
     pub by_disorder: Vec<Flow>,
-    pub current: PerIntensity<f64>,
+    pub current: PerStep<f64>,
     /// Current staff by role and band (issue 5), empty without a workforce file.
     pub current_roles: Vec<CurrentRole>,
     /// Roles and bands, costs, supervision and pipeline (issue 5); empty for leaf results
@@ -144,15 +268,15 @@ pub struct AreaResult {
 }
 
 impl AreaResult {
-    fn empty(code: &str, name: &str, level: &str, n_disorders: usize) -> AreaResult {
+    fn empty(code: &str, name: &str, level: &str, n_disorders: usize, steps: usize) -> AreaResult {
         AreaResult {
             code: code.into(),
             name: name.into(),
             level: level.into(),
             population_in_scope: 0.0,
-            flow: Flow::default(),
-            by_disorder: vec![Flow::default(); n_disorders],
-            current: PerIntensity::default(),
+            flow: Flow::zeros(steps),
+            by_disorder: vec![Flow::zeros(steps); n_disorders],
+            current: PerStep::zeros(steps),
             current_roles: Vec::new(),
             workforce: WorkforceDetail::default(),
         }
@@ -163,7 +287,7 @@ impl AreaResult {
         self.workforce = workforce::workforce_detail(
             &self.flow,
             self.population_in_scope,
-            self.current,
+            &self.current,
             &self.current_roles,
             scenario,
             pay,
@@ -172,28 +296,39 @@ impl AreaResult {
 
     fn add(&mut self, other: &AreaResult) {
         self.population_in_scope += other.population_in_scope;
-        self.flow += other.flow;
+        self.flow += &other.flow;
         for (a, b) in self.by_disorder.iter_mut().zip(&other.by_disorder) {
-            *a += *b;
+            *a += b;
         }
     }
 
     /// Required minus effective current WTE; positive is a shortfall.
-    pub fn gap(&self) -> PerIntensity<f64> {
-        PerIntensity::from_fn(|i| self.flow.wte[i] - self.current[i])
+    pub fn gap(&self) -> PerStep<f64> {
+        PerStep::from_fn(self.current.len(), |i| {
+            self.flow.step_wte(i) - self.current[i]
+        })
     }
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ModelResult {
     pub disorders: Vec<String>,
-    pub capacity: PerIntensity<WteCapacity>,
+    /// The steps of care, in the scenario's order: (id, label).
+    pub steps: Vec<(String, String)>,
+    pub capacity: PerStep<WteCapacity>,
     pub rows: Vec<AreaResult>,
     pub total: AreaResult,
     pub has_workforce: bool,
     /// Whether some leaf's deprivation factor differs from the scenario's (an `[areas.<code>]`
     /// override or an areas-file prevalence_factor), so the funnel can say so.
     pub deprivation_varies: bool,
+}
+
+impl ModelResult {
+    /// The step ids, in order: what names the steps' output fields.
+    pub fn step_ids(&self) -> Vec<&str> {
+        self.steps.iter().map(|(id, _)| id.as_str()).collect()
+    }
 }
 
 /// The deprivation factor of a leaf: the nearest per-area override in the scenario (the leaf
@@ -210,22 +345,32 @@ pub fn leaf_deprivation(leaf: &prepare::PreparedLeaf, scenario: &Scenario) -> f6
 /// Runs the model for one scenario over prepared data. Pure and deterministic: leaves are
 /// summed in a fixed order.
 pub fn evaluate(prepared: &Prepared, scenario: &Scenario) -> ModelResult {
+    evaluate_with_pay(prepared, scenario, crate::embedded::afc_pay())
+}
+
+/// `evaluate` with the pay table given (the embedded one is an input like any other).
+pub fn evaluate_with_pay(
+    prepared: &Prepared,
+    scenario: &Scenario,
+    pay: &crate::inputs::PayTable,
+) -> ModelResult {
     let n = prepared.disorders.len();
+    let steps = scenario.steps.len();
     let paths = pathways(scenario, &prepared.disorders);
     let capacity = capacity::wte_capacity(scenario);
-    let pay = crate::embedded::afc_pay();
+    let coef = coefficients(&paths, &capacity.0);
     let leaf_results: Vec<AreaResult> = prepared
         .leaves
         .iter()
         .map(|leaf| {
             let area = &prepared.geography.areas[leaf.area];
-            let mut r = AreaResult::empty(&area.code, &area.name, &area.level, n);
+            let mut r = AreaResult::empty(&area.code, &area.name, &area.level, n, steps);
             r.population_in_scope = leaf.population_in_scope;
             let deprivation = leaf_deprivation(leaf, scenario);
-            for (d, path) in paths.iter().enumerate() {
-                let f = disorder_flow(leaf.base_prevalent[d] * deprivation, path, &capacity);
+            for (d, c) in coef.iter().enumerate() {
+                let f = c.scaled(leaf.base_prevalent[d] * deprivation);
+                r.flow += &f;
                 r.by_disorder[d] = f;
-                r.flow += f;
             }
             r
         })
@@ -234,21 +379,21 @@ pub fn evaluate(prepared: &Prepared, scenario: &Scenario) -> ModelResult {
         .groups
         .iter()
         .map(|g| {
-            let mut r = AreaResult::empty(&g.code, &g.name, &g.level, n);
+            let mut r = AreaResult::empty(&g.code, &g.name, &g.level, n, steps);
             for &slot in &g.leaves {
                 r.add(&leaf_results[slot]);
             }
-            r.current = g.current;
+            r.current = g.current.clone();
             r.current_roles = g.current_roles.clone();
             r.detail(scenario, pay);
             r
         })
         .collect();
-    let mut total = AreaResult::empty("total", "Total", "total", n);
+    let mut total = AreaResult::empty("total", "Total", "total", n, steps);
     for r in &rows {
         total.add(r);
     }
-    total.current = prepared.total_current;
+    total.current = prepared.total_current.clone();
     total.current_roles = prepared.total_current_roles.clone();
     total.detail(scenario, pay);
     let deprivation_varies = prepared
@@ -257,6 +402,11 @@ pub fn evaluate(prepared: &Prepared, scenario: &Scenario) -> ModelResult {
         .any(|l| leaf_deprivation(l, scenario) != scenario.demand.deprivation_factor);
     ModelResult {
         disorders: prepared.disorders.clone(),
+        steps: scenario
+            .steps
+            .iter()
+            .map(|s| (s.id.clone(), s.label.clone()))
+            .collect(),
         capacity,
         rows,
         total,

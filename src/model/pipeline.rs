@@ -14,9 +14,9 @@ use serde::Serialize;
 
 use crate::scenario::PipelineSettings;
 
-use super::intensity::{Intensity, PerIntensity};
+use super::steps::PerStep;
 
-/// The pipeline of one intensity.
+/// The pipeline of one step.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PipelineParams {
     /// Y, whole years (>= T).
@@ -31,10 +31,10 @@ pub struct PipelineParams {
 
 impl PipelineParams {
     /// The validated scenario's years are whole; a fraction is dropped.
-    pub fn of(p: &PipelineSettings, i: Intensity) -> PipelineParams {
+    pub fn of(p: &PipelineSettings, turnover: f64) -> PipelineParams {
         PipelineParams {
             years: p.years.max(0.0) as u32,
-            turnover: p.turnover(i),
+            turnover,
             training_years: p.training_years.max(0.0) as u32,
             completion_rate: p.completion_rate,
         }
@@ -77,7 +77,7 @@ pub fn steady_intake(required: f64, p: &PipelineParams) -> f64 {
     required * p.turnover / p.completion_rate
 }
 
-/// Trainee intakes of one intensity, in trainee WTE a year.
+/// Trainee intakes of one step, in trainee WTE a year.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
 pub struct Intake {
     /// Yearly intake for `years` years to close the gap.
@@ -86,13 +86,15 @@ pub struct Intake {
     pub steady: f64,
 }
 
+/// The intakes of each step, from its required and current WTE and its turnover.
 pub fn intakes(
-    required: PerIntensity<f64>,
-    current: PerIntensity<f64>,
+    required: &PerStep<f64>,
+    current: &PerStep<f64>,
+    turnover: &PerStep<f64>,
     settings: &PipelineSettings,
-) -> PerIntensity<Intake> {
-    PerIntensity::from_fn(|i| {
-        let p = PipelineParams::of(settings, i);
+) -> PerStep<Intake> {
+    PerStep::from_fn(required.len(), |i| {
+        let p = PipelineParams::of(settings, turnover[i]);
         Intake {
             intake: intake(required[i], current[i], &p),
             steady: steady_intake(required[i], &p),

@@ -10,8 +10,8 @@ use crate::scenario::{Comorbidity, Scenario};
 use crate::Warnings;
 
 use super::geography::Geography;
-use super::intensity::PerIntensity;
 use super::staffing::{merge_current, CurrentRole};
+use super::steps::PerStep;
 use super::{ModelInputs, RunOptions};
 
 /// Which rows the output has.
@@ -49,7 +49,7 @@ pub struct ReportGroup {
     /// Indices into `Prepared::leaves`.
     pub leaves: Vec<usize>,
     /// Effective current WTE (MODEL.md section 5) of staff serving this area.
-    pub current: PerIntensity<f64>,
+    pub current: PerStep<f64>,
     /// The same split by role and band (issue 5), in workforce-file order.
     pub current_roles: Vec<CurrentRole>,
 }
@@ -61,7 +61,7 @@ pub struct Prepared {
     pub geography: Geography,
     pub leaves: Vec<PreparedLeaf>,
     pub groups: Vec<ReportGroup>,
-    pub total_current: PerIntensity<f64>,
+    pub total_current: PerStep<f64>,
     pub total_current_roles: Vec<CurrentRole>,
     pub has_workforce: bool,
     pub age_min: u32,
@@ -307,18 +307,35 @@ pub fn prepare(
             name: geography.areas[a].name.clone(),
             level: geography.areas[a].level.clone(),
             leaves: Vec::new(),
-            current: PerIntensity::default(),
+            current: PerStep::zeros(scenario.steps.len()),
             current_roles: Vec::new(),
         })
         .collect();
     for (slot, &g) in group_of_leaf.iter().enumerate() {
         groups[g].leaves.push(slot);
     }
-    let mut total_current = PerIntensity::default();
+    let mut total_current = PerStep::zeros(scenario.steps.len());
     let mut total_current_roles = Vec::new();
     if let Some(workforce) = &inputs.workforce {
+        let steps = scenario.step_ids();
+        let mut unknown_steps: Vec<&str> = Vec::new();
+        for row in &workforce.rows {
+            for (step, _) in &row.shares {
+                if !steps.contains(&step.as_str()) && !unknown_steps.contains(&step.as_str()) {
+                    unknown_steps.push(step);
+                }
+            }
+        }
+        for step in unknown_steps {
+            problems.push(format!(
+                "{}:1: column {step}_share is the share of time on step '{step}', which the scenario does not have; steps: {}",
+                workforce.source,
+                steps.join(", ")
+            ));
+        }
         (total_current, total_current_roles) = attribute_workforce(
             workforce,
+            &steps,
             &geography,
             &leaf_areas,
             &mut groups,
@@ -401,29 +418,35 @@ fn accumulate_population(
 /// total and by role and band.
 fn attribute_workforce(
     workforce: &Workforce,
+    steps: &[&str],
     geography: &Geography,
     leaf_areas: &[usize],
     groups: &mut [ReportGroup],
     warnings: &mut Warnings,
-) -> (PerIntensity<f64>, Vec<CurrentRole>) {
+) -> (PerStep<f64>, Vec<CurrentRole>) {
     // Codes that are no area at all: MODEL.md section 5 ignores rows for areas outside the
     // run with a warning (a national export used for one area), said once with examples so
     // that a typo stands out.
     let mut unknown: Vec<String> = Vec::new();
-    let mut total = PerIntensity::default();
+    let mut total = PerStep::zeros(steps.len());
     let mut total_roles: Vec<CurrentRole> = Vec::new();
     let mut above_level = 0usize;
     for row in &workforce.rows {
-        let effective = PerIntensity {
-            low: row.wte * row.li_share * row.capacity_factor,
-            high: row.wte * row.hi_share * row.capacity_factor,
+        let share = |s: &str| {
+            row.shares
+                .iter()
+                .find(|(id, _)| id == s)
+                .map_or(0.0, |(_, v)| *v)
         };
+        let effective = PerStep::from_fn(steps.len(), |s| {
+            row.wte * share(steps[s]) * row.capacity_factor
+        });
+        let on_steps = row.shares.iter().fold(0.0, |sum, (_, v)| sum + v);
         let by_role = CurrentRole {
             role: row.role.trim().to_string(),
             band: row.band.clone(),
-            low: effective.low,
-            high: effective.high,
-            other: row.wte * (1.0 - row.li_share - row.hi_share).max(0.0),
+            by_step: effective.clone(),
+            other: row.wte * (1.0 - on_steps).max(0.0),
         };
         // The run's leaves this row's staff serve.
         let covered: Vec<usize> = match &row.area_code {
@@ -465,12 +488,12 @@ fn attribute_workforce(
                 covered
             }
         };
-        total += effective;
+        total += &effective;
         merge_current(&mut total_roles, &by_role);
         let mut placed = false;
         for g in groups.iter_mut() {
             if covered.iter().all(|slot| g.leaves.contains(slot)) {
-                g.current += effective;
+                g.current += &effective;
                 merge_current(&mut g.current_roles, &by_role);
                 placed = true;
             }

@@ -12,29 +12,21 @@ use serde::Serialize;
 
 use crate::scenario::{same_role, RatioBasis, Scenario, SupervisionSettings};
 
-use super::intensity::{Intensity, PerIntensity};
+use super::steps::PerStep;
 
-/// Which part of the workforce a role line belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+/// Which part of the workforce a role line belongs to: a step's skill mix (by step index)
+/// or the ratio roles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RoleKind {
-    Low,
-    High,
+    Step(usize),
     Ratio,
 }
 
 impl RoleKind {
-    pub fn of(i: Intensity) -> RoleKind {
-        match i {
-            Intensity::Low => RoleKind::Low,
-            Intensity::High => RoleKind::High,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
+    /// `low`, `high` (the step's id) or `ratio`.
+    pub fn name<'a>(self, step_ids: &[&'a str]) -> &'a str {
         match self {
-            RoleKind::Low => "low",
-            RoleKind::High => "high",
+            RoleKind::Step(s) => step_ids[s],
             RoleKind::Ratio => "ratio",
         }
     }
@@ -91,11 +83,9 @@ pub struct CurrentRole {
     /// As first written in the workforce file.
     pub role: String,
     pub band: Option<String>,
-    /// Σ wte x li_share x capacity_factor.
-    pub low: f64,
-    /// Σ wte x hi_share x capacity_factor.
-    pub high: f64,
-    /// Σ wte x (1 - li_share - hi_share): time not on therapy, which counts towards a ratio
+    /// Σ wte x <step>_share x capacity_factor, per step.
+    pub by_step: PerStep<f64>,
+    /// Σ wte x (1 - the step shares): time not on therapy, which counts towards a ratio
     /// role of the same role and band (employment advisers, admin staff).
     pub other: f64,
 }
@@ -113,8 +103,7 @@ pub fn merge_current(list: &mut Vec<CurrentRole>, add: &CurrentRole) {
         .find(|c| c.same(&add.role, add.band.as_deref()))
     {
         Some(c) => {
-            c.low += add.low;
-            c.high += add.high;
+            c.by_step += &add.by_step;
             c.other += add.other;
         }
         None => list.push(add.clone()),
@@ -122,29 +111,33 @@ pub fn merge_current(list: &mut Vec<CurrentRole>, add: &CurrentRole) {
 }
 
 /// The value a ratio role's WTE is proportional to.
-pub fn ratio_basis(per: RatioBasis, wte: PerIntensity<f64>, population_in_scope: f64) -> f64 {
+pub fn ratio_basis(
+    per: &RatioBasis,
+    wte: &PerStep<f64>,
+    step_index: impl Fn(&str) -> Option<usize>,
+    population_in_scope: f64,
+) -> f64 {
     match per {
-        RatioBasis::LowWte => wte.low,
-        RatioBasis::HighWte => wte.high,
+        RatioBasis::StepWte(step) => step_index(step).map_or(0.0, |s| wte[s]),
         RatioBasis::TotalWte => wte.total(),
         RatioBasis::PopulationInScope => population_in_scope,
     }
 }
 
-/// The required roles: the skill mix of each intensity (share x WTE), then the ratio roles
+/// The required roles: the skill mix of each step (share x WTE), then the ratio roles
 /// (ratio x basis). Salaries and costs are filled in by the caller.
 pub fn required_roles(
-    wte: PerIntensity<f64>,
+    wte: &PerStep<f64>,
     population_in_scope: f64,
     scenario: &Scenario,
 ) -> Vec<RoleLine> {
     let mut lines = Vec::new();
-    for i in Intensity::ALL {
-        for r in &scenario.intensity(i).roles {
+    for (i, step) in scenario.steps.iter().enumerate() {
+        for r in &step.roles {
             lines.push(RoleLine {
                 role: r.role.clone(),
                 band: r.band.clone(),
-                kind: RoleKind::of(i),
+                kind: RoleKind::Step(i),
                 wte: r.share * wte[i],
                 salary: None,
                 cost: 0.0,
@@ -158,7 +151,13 @@ pub fn required_roles(
             role: r.role.clone(),
             band: r.band.clone(),
             kind: RoleKind::Ratio,
-            wte: r.ratio * ratio_basis(r.per, wte, population_in_scope),
+            wte: r.ratio
+                * ratio_basis(
+                    &r.per,
+                    wte,
+                    |id| scenario.step_index(id),
+                    population_in_scope,
+                ),
             salary: None,
             cost: 0.0,
             current_wte: 0.0,
@@ -169,17 +168,18 @@ pub fn required_roles(
 }
 
 /// Puts the current staff against the required roles of the same role and band (gap by role
-/// and band, issue 5 part 6). Low and high intensity time goes to the line of that intensity;
-/// the rest of a row's time counts only for a ratio role of the same role and band. Current
-/// staff with no matching required role get a line of their own (required 0).
+/// and band, issue 5 part 6). Each step's time goes to the line of that step; the rest of a
+/// row's time counts only for a ratio role of the same role and band. Current staff with no
+/// matching required role get a line of their own (required 0).
 pub fn match_current(lines: &mut Vec<RoleLine>, current: &[CurrentRole]) {
     for c in current {
         let band = c.band.clone().unwrap_or_default();
-        let parts = [
-            (RoleKind::Low, c.low),
-            (RoleKind::High, c.high),
-            (RoleKind::Ratio, c.other),
-        ];
+        let parts = c
+            .by_step
+            .iter()
+            .enumerate()
+            .map(|(s, &wte)| (RoleKind::Step(s), wte))
+            .chain(std::iter::once((RoleKind::Ratio, c.other)));
         for (kind, wte) in parts {
             if wte == 0.0 {
                 continue;
@@ -207,14 +207,14 @@ pub fn match_current(lines: &mut Vec<RoleLine>, current: &[CurrentRole]) {
 }
 
 /// Supervision needed and available (issue 5, part 3).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Supervision {
-    /// Supervision hours a week: WTE_i x hours per WTE_i.
-    pub hours: PerIntensity<f64>,
+    /// Supervision hours a week: WTE of each step x its hours per WTE.
+    pub hours: PerStep<f64>,
     /// Supervisor WTE: hours / hours one supervisor WTE provides.
-    pub supervisor_wte: PerIntensity<f64>,
+    pub supervisor_wte: PerStep<f64>,
     /// Required WTE of the roles that supervise.
-    pub senior_wte: PerIntensity<f64>,
+    pub senior_wte: PerStep<f64>,
 }
 
 impl Supervision {
@@ -236,23 +236,24 @@ impl Supervision {
     }
 }
 
-/// Supervision hours a week = Σ WTE x hours per WTE by intensity; supervisor WTE = hours /
+/// Supervision hours a week = Σ WTE x hours per WTE by step; supervisor WTE = hours /
 /// hours_per_supervisor_wte; senior WTE = the required WTE of the supervising roles.
 pub fn supervision(
-    wte: PerIntensity<f64>,
+    wte: &PerStep<f64>,
+    hours_per_wte: &PerStep<f64>,
     lines: &[RoleLine],
     s: &SupervisionSettings,
 ) -> Supervision {
-    let hours = PerIntensity::from_fn(|i| wte[i] * s.hours(i));
+    let hours = PerStep::from_fn(wte.len(), |i| wte[i] * hours_per_wte[i]);
     Supervision {
-        hours,
         supervisor_wte: hours.map(|h| h / s.hours_per_supervisor_wte),
-        senior_wte: PerIntensity::from_fn(|i| {
+        senior_wte: PerStep::from_fn(wte.len(), |i| {
             lines
                 .iter()
-                .filter(|l| l.kind == RoleKind::of(i) && l.supervises)
+                .filter(|l| l.kind == RoleKind::Step(i) && l.supervises)
                 .fold(0.0, |sum, l| sum + l.wte)
         }),
+        hours,
     }
 }
 
@@ -267,22 +268,20 @@ mod tests {
     #[test]
     fn supervision_worked_example() {
         let scenario = Scenario::defaults();
-        let wte = PerIntensity {
-            low: 20.0,
-            high: 10.0,
-        };
-        let lines = required_roles(wte, 0.0, &scenario);
-        let s = supervision(wte, &lines, &scenario.supervision);
-        assert_eq!(s.hours.low, 30.0);
-        assert_eq!(s.hours.high, 10.0);
+        let wte = PerStep(vec![20.0, 10.0]);
+        let hours = PerStep(vec![1.5, 1.0]);
+        let lines = required_roles(&wte, 0.0, &scenario);
+        let s = supervision(&wte, &hours, &lines, &scenario.supervision);
+        assert_eq!(s.hours[0], 30.0);
+        assert_eq!(s.hours[1], 10.0);
         assert!((s.supervisor_wte_total() - 40.0 / 7.5).abs() < 1e-12);
-        assert!((s.senior_wte.low - 3.0).abs() < 1e-12);
-        assert!((s.senior_wte.high - 1.5).abs() < 1e-12);
+        assert!((s.senior_wte[0] - 3.0).abs() < 1e-12);
+        assert!((s.senior_wte[1] - 1.5).abs() < 1e-12);
         assert!(!s.covered());
         // One supervisor WTE giving 10 hours a week: 4.0 needed, 4.5 available.
         let mut more = scenario.supervision.clone();
         more.hours_per_supervisor_wte = 10.0;
-        assert!(supervision(wte, &lines, &more).covered());
+        assert!(supervision(&wte, &hours, &lines, &more).covered());
     }
 
     #[test]
@@ -294,11 +293,8 @@ mod tests {
             per: RatioBasis::TotalWte,
             ratio: 0.125,
         });
-        let wte = PerIntensity {
-            low: 40.0,
-            high: 24.0,
-        };
-        let lines = required_roles(wte, 1e6, &scenario);
+        let wte = PerStep(vec![40.0, 24.0]);
+        let lines = required_roles(&wte, 1e6, &scenario);
         let got: Vec<(&str, &str, RoleKind, f64)> = lines
             .iter()
             .map(|l| (l.role.as_str(), l.band.as_str(), l.kind, l.wte))
@@ -306,10 +302,10 @@ mod tests {
         assert_eq!(
             got,
             vec![
-                ("PWP", "5", RoleKind::Low, 0.85 * 40.0),
-                ("Senior PWP", "6", RoleKind::Low, 0.15 * 40.0),
-                ("HIT", "7", RoleKind::High, 0.85 * 24.0),
-                ("Senior therapist", "8a", RoleKind::High, 0.15 * 24.0),
+                ("PWP", "5", RoleKind::Step(0), 0.85 * 40.0),
+                ("Senior PWP", "6", RoleKind::Step(0), 0.15 * 40.0),
+                ("HIT", "7", RoleKind::Step(1), 0.85 * 24.0),
+                ("Senior therapist", "8a", RoleKind::Step(1), 0.15 * 24.0),
                 ("Employment adviser", "5", RoleKind::Ratio, 8.0),
             ]
         );
@@ -318,24 +314,19 @@ mod tests {
     #[test]
     fn current_staff_match_by_role_and_band() {
         let scenario = Scenario::defaults();
-        let wte = PerIntensity {
-            low: 10.0,
-            high: 0.0,
-        };
-        let mut lines = required_roles(wte, 0.0, &scenario);
+        let wte = PerStep(vec![10.0, 0.0]);
+        let mut lines = required_roles(&wte, 0.0, &scenario);
         let current = vec![
             CurrentRole {
                 role: "pwp".into(),
                 band: Some("5".into()),
-                low: 6.0,
-                high: 0.0,
+                by_step: PerStep(vec![6.0, 0.0]),
                 other: 0.0,
             },
             CurrentRole {
                 role: "Trainee PWP".into(),
                 band: Some("4".into()),
-                low: 1.2,
-                high: 0.0,
+                by_step: PerStep(vec![1.2, 0.0]),
                 other: 0.0,
             },
         ];

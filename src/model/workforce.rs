@@ -6,18 +6,18 @@ use crate::inputs::PayTable;
 use crate::scenario::Scenario;
 
 use super::costs::{self, CostSummary};
-use super::intensity::PerIntensity;
 use super::pipeline::{self, Intake};
 use super::staffing::{self, CurrentRole, RoleKind, RoleLine, Supervision};
+use super::steps::PerStep;
 use super::Flow;
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct WorkforceDetail {
-    /// Skill-mix roles (low, then high), ratio roles, then current-only roles.
+    /// Skill-mix roles (step by step), ratio roles, then current-only roles.
     pub roles: Vec<RoleLine>,
     pub costs: CostSummary,
     pub supervision: Supervision,
-    pub pipeline: PerIntensity<Intake>,
+    pub pipeline: PerStep<Intake>,
 }
 
 impl WorkforceDetail {
@@ -33,29 +33,34 @@ impl WorkforceDetail {
 pub fn workforce_detail(
     flow: &Flow,
     population_in_scope: f64,
-    current: PerIntensity<f64>,
+    current: &PerStep<f64>,
     current_roles: &[CurrentRole],
     scenario: &Scenario,
     pay: &PayTable,
 ) -> WorkforceDetail {
     let c = &scenario.costs;
-    let mut roles = staffing::required_roles(flow.wte, population_in_scope, scenario);
+    let wte = flow.wte();
+    let steps = scenario.steps.len();
+    let mut roles = staffing::required_roles(&wte, population_in_scope, scenario);
     staffing::match_current(&mut roles, current_roles);
-    let mut summary = CostSummary::default();
+    let mut summary = CostSummary {
+        staff: PerStep::zeros(steps),
+        ..CostSummary::default()
+    };
     for line in &mut roles {
         line.salary = costs::salary(&line.band, c, pay);
         line.cost = costs::staff_cost(line.wte, line.salary.unwrap_or(0.0), c.on_cost_rate);
         match line.kind {
-            RoleKind::Low => summary.staff.low += line.cost,
-            RoleKind::High => summary.staff.high += line.cost,
+            RoleKind::Step(s) => summary.staff[s] += line.cost,
             RoleKind::Ratio => summary.ratio_roles += line.cost,
         }
     }
-    summary.medication =
-        costs::medication_cost(flow.demand.medication_only, c.medication_course_cost);
+    summary.medication = costs::medication_cost(flow.medication_only(), c.medication_course_cost);
+    let hours = PerStep(scenario.steps.iter().map(|s| s.supervision_hours).collect());
+    let turnover = PerStep(scenario.steps.iter().map(|s| s.turnover).collect());
     WorkforceDetail {
-        supervision: staffing::supervision(flow.wte, &roles, &scenario.supervision),
-        pipeline: pipeline::intakes(flow.wte, current, &scenario.pipeline),
+        supervision: staffing::supervision(&wte, &hours, &roles, &scenario.supervision),
+        pipeline: pipeline::intakes(&wte, current, &turnover, &scenario.pipeline),
         roles,
         costs: summary,
     }

@@ -2,8 +2,8 @@
 //! one WTE delivers. One description serves the table, markdown, the HTML report and the
 //! workbook, so that every output traces a number back to its input the same way.
 
-use crate::model::{AreaResult, Intensity, ModelResult};
-use crate::scenario::{Comorbidity, DisorderOverride, Scenario};
+use crate::model::{AreaResult, ModelResult};
+use crate::scenario::{Comorbidity, DisorderOverride, Entry, Scenario, StepSettings};
 
 /// 1234567.891 with 1 decimal -> "1,234,567.9"; never "-0".
 pub fn grouped(x: f64, decimals: usize) -> String {
@@ -55,11 +55,40 @@ fn rule(name: &str, value: f64, overridden: bool) -> String {
     }
 }
 
+/// A step's label split at its bracket: "Low intensity (step 2)" -> ("Low intensity",
+/// " (step 2)"), so that stages read "Low intensity episodes (step 2)".
+pub fn label_parts(label: &str) -> (&str, &str) {
+    match label.find(" (") {
+        Some(i) => (&label[..i], &label[i..]),
+        None => (label, ""),
+    }
+}
+
+/// How people reach a step, as a rule: its entry share and the edges into it.
+fn routing_rule(scenario: &Scenario, step: &StepSettings) -> String {
+    let by_disorder = scenario.disorders.values().any(|o| {
+        o.steps
+            .get(&step.id)
+            .is_some_and(|x| x.entry.is_some() || !x.from.is_empty())
+    });
+    let mut parts = vec![match step.entry {
+        Entry::Share(v) => format!("x entry {v:.2}"),
+        Entry::Rest(_) => "x entry: the rest (1 - the other steps' entry)".to_string(),
+    }];
+    for (from, v) in &step.from {
+        parts.push(format!("+ {v:.2} of {from} episodes"));
+    }
+    let mut rule = parts.join(" ");
+    if by_disorder {
+        rule.push_str(", by disorder where set");
+    }
+    rule
+}
+
 /// The funnel of one area (or the total), from population to WTE, with the rule of each stage:
 /// the chain every figure traces back to (MODEL.md sections 2 to 4).
 pub fn funnel_stages(area: &AreaResult, result: &ModelResult, scenario: &Scenario) -> Vec<Stage> {
     let over = |f: &dyn Fn(&DisorderOverride) -> bool| scenario.disorders.values().any(f);
-    let d = &area.flow.demand;
     let f = &area.flow;
     let cap = &result.capacity;
     let ages = format!(
@@ -76,7 +105,7 @@ pub fn funnel_stages(area: &AreaResult, result: &ModelResult, scenario: &Scenari
             in_chart,
             share_of,
         };
-    let medication = d.medication_only > 0.0 || scenario.demand.medication_only > 0.0;
+    let medication = f.medication_only() > 0.0 || scenario.demand.medication_only > 0.0;
     let mut v = vec![
         stage(
             &format!("Population aged {ages}"),
@@ -87,7 +116,7 @@ pub fn funnel_stages(area: &AreaResult, result: &ModelResult, scenario: &Scenari
         ),
         stage(
             "Prevalent cases",
-            d.prevalent,
+            f.prevalent(),
             format!(
                 "x prevalence ({}) x deprivation {:.2}{}",
                 match scenario.demand.comorbidity {
@@ -106,7 +135,7 @@ pub fn funnel_stages(area: &AreaResult, result: &ModelResult, scenario: &Scenari
         ),
         stage(
             "Presenting",
-            d.presenting,
+            f.presenting(),
             rule(
                 "presentation_rate",
                 scenario.demand.presentation_rate,
@@ -117,14 +146,14 @@ pub fn funnel_stages(area: &AreaResult, result: &ModelResult, scenario: &Scenari
         ),
         stage(
             "Detected",
-            d.detected,
+            f.detected(),
             rule("detection_rate", scenario.demand.detection_rate, false),
             true,
             Some(2),
         ),
         stage(
             "Referred (new episodes)",
-            d.referred,
+            f.referred(),
             rule(
                 "referral_weight",
                 scenario.demand.referral_weight,
@@ -135,7 +164,7 @@ pub fn funnel_stages(area: &AreaResult, result: &ModelResult, scenario: &Scenari
         ),
         stage(
             "Medication only",
-            d.medication_only,
+            f.medication_only(),
             rule(
                 "medication_only",
                 scenario.demand.medication_only,
@@ -146,62 +175,83 @@ pub fn funnel_stages(area: &AreaResult, result: &ModelResult, scenario: &Scenari
         ),
         stage(
             "Treated psychologically",
-            d.treated,
+            f.treated(),
             "referred - medication only".into(),
             medication,
             Some(4),
         ),
-        stage(
-            "Low intensity episodes (step 2)",
-            f.episodes.low,
-            rule(
-                "step2_entry",
-                scenario.stepped_care.step2_entry,
-                over(&|o| o.step2_entry.is_some()),
-            ),
-            true,
-            Some(6),
-        ),
-        stage(
-            "  of which stepped up to step 3",
-            f.stepped_up,
-            rule(
-                "step_up",
-                scenario.stepped_care.step_up,
-                over(&|o| o.step_up.is_some()),
-            ),
-            false,
-            Some(7),
-        ),
-        stage(
-            "High intensity episodes (step 3)",
-            f.episodes.high,
-            "direct (1 - step2_entry) + stepped up".into(),
-            true,
-            Some(6),
-        ),
-        stage(
-            "Low intensity contacts",
-            f.contacts.low,
-            format!("x {} contacts per episode", cap.low.contacts_per_episode),
-            false,
-            None,
-        ),
-        stage(
-            "High intensity contacts",
-            f.contacts.high,
-            format!("x {} contacts per episode", cap.high.contacts_per_episode),
-            false,
-            None,
-        ),
     ];
-    for (label, wte, c) in [
-        ("Low intensity WTE", f.wte.low, &cap.low),
-        ("High intensity WTE", f.wte.high, &cap.high),
-    ] {
+    // Episodes passed on along edges: with one edge (the 2007 step-up) the stage follows the
+    // step it leaves, as the FAQ's chain reads; with several, after every step.
+    let edges: Vec<(usize, &str, f64)> = scenario
+        .steps
+        .iter()
+        .flat_map(|to| to.from.iter().map(move |(from, v)| (from, to, *v)))
+        .filter_map(|(from, to, v)| scenario.step_index(from).map(|f| (f, to.label.as_str(), v)))
+        .collect();
+    let first_episodes = v.len();
+    let moved = |at: usize| -> Stage {
+        match edges.as_slice() {
+            [(_, to, share)] => {
+                let (_, bracket) = label_parts(to);
+                let to = bracket.trim().trim_start_matches('(').trim_end_matches(')');
+                Stage {
+                    label: format!("  of which stepped up to {to}"),
+                    value: f.stepped_up(),
+                    decimals: 0,
+                    rule: rule(
+                        "step_up",
+                        *share,
+                        over(&|o| o.steps.values().any(|x| !x.from.is_empty())),
+                    ),
+                    in_chart: false,
+                    share_of: Some(at),
+                }
+            }
+            _ => Stage {
+                label: "  of which after another step (stepped up)".into(),
+                value: f.stepped_up(),
+                decimals: 0,
+                rule: "the episodes passed on along the steps' `from` edges".into(),
+                in_chart: false,
+                share_of: Some(6),
+            },
+        }
+    };
+    for (s, step) in scenario.steps.iter().enumerate() {
+        let (name, bracket) = label_parts(&step.label);
+        v.push(stage(
+            &format!("{name} episodes{bracket}"),
+            f.episodes(s),
+            routing_rule(scenario, step),
+            true,
+            Some(6),
+        ));
+        if let [(from, _, _)] = edges.as_slice() {
+            if *from == s {
+                v.push(moved(v.len() - 1));
+            }
+        }
+    }
+    if edges.len() > 1 {
+        v.push(moved(first_episodes));
+    }
+    for (s, step) in scenario.steps.iter().enumerate() {
+        let (name, _) = label_parts(&step.label);
+        v.push(stage(
+            &format!("{name} contacts"),
+            f.contacts(s),
+            format!("x {} contacts per episode", cap[s].contacts_per_episode),
+            false,
+            None,
+        ));
+    }
+    for (s, step) in scenario.steps.iter().enumerate() {
+        let (name, _) = label_parts(&step.label);
+        let c = &cap[s];
         v.push(Stage {
-            label: label.into(),
-            value: wte,
+            label: format!("{name} WTE"),
+            value: f.step_wte(s),
             decimals: 1,
             rule: format!(
                 "booked / {} contacts per WTE (DNA {:.2}, headroom {:.2})",
@@ -216,11 +266,11 @@ pub fn funnel_stages(area: &AreaResult, result: &ModelResult, scenario: &Scenari
     v
 }
 
-/// What one WTE delivers a year, per intensity: (label, low, high).
-pub fn one_wte_lines(result: &ModelResult, scenario: &Scenario) -> Vec<(String, String, String)> {
-    use crate::scenario::{basis, CapacityBasis, IntensitySettings};
+/// What one WTE delivers a year, per step: (label, one value per step).
+pub fn one_wte_lines(result: &ModelResult, scenario: &Scenario) -> Vec<(String, Vec<String>)> {
+    use crate::scenario::{basis, CapacityBasis};
     let cap = &result.capacity;
-    let basis_of = |s: &IntensitySettings| match s.basis {
+    let basis_of = |s: &StepSettings| match s.basis {
         CapacityBasis::ContactsPerDay {
             contacts_per_day,
             caseload,
@@ -233,31 +283,31 @@ pub fn one_wte_lines(result: &ModelResult, scenario: &Scenario) -> Vec<(String, 
             contact_hours * 60.0
         ),
     };
+    let each = |f: &dyn Fn(usize, &StepSettings) -> String| -> Vec<String> {
+        scenario
+            .steps
+            .iter()
+            .enumerate()
+            .map(|(s, step)| f(s, step))
+            .collect()
+    };
     vec![
-        (
-            "Capacity basis".into(),
-            basis_of(&scenario.low_intensity),
-            basis_of(&scenario.high_intensity),
-        ),
+        ("Capacity basis".into(), each(&|_, step| basis_of(step))),
         (
             "Working days".into(),
-            basis::working_days_text(scenario, Intensity::Low, cap.low.working_days),
-            basis::working_days_text(scenario, Intensity::High, cap.high.working_days),
+            each(&|s, step| basis::working_days_text(scenario, step, cap[s].working_days)),
         ),
         (
             "Attended contacts".into(),
-            grouped(cap.low.annual_contacts_per_wte, 0),
-            grouped(cap.high.annual_contacts_per_wte, 0),
+            each(&|s, _| grouped(cap[s].annual_contacts_per_wte, 0)),
         ),
         (
             "Contacts per episode".into(),
-            format!("{}", cap.low.contacts_per_episode),
-            format!("{}", cap.high.contacts_per_episode),
+            each(&|s, _| format!("{}", cap[s].contacts_per_episode)),
         ),
         (
             "Episodes completed".into(),
-            grouped(cap.low.episodes_per_wte, 1),
-            grouped(cap.high.episodes_per_wte, 1),
+            each(&|s, _| grouped(cap[s].episodes_per_wte, 1)),
         ),
     ]
 }

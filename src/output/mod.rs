@@ -1,95 +1,39 @@
 //! Rendering model results: the flat rows of CSV and JSON, and the table people read.
 
+pub mod fields;
 pub mod funnel;
 mod table;
 
+use serde::ser::SerializeMap;
 use serde::Serialize;
 
-use crate::model::{AreaResult, Flow, Intensity, ModelResult, PerIntensity, RoleLine};
+use crate::model::{AreaResult, Flow, ModelResult, RoleLine};
 use crate::scenario::Scenario;
 
+pub use fields::{ratio, row_fields, Kind, Value};
 pub use table::{money, render_table, short_name, thousands, trainees, workforce_notes};
 
-/// `a / b`, or None (JSON null, an empty CSV cell) when b is zero.
-fn ratio(a: f64, b: f64) -> Option<f64> {
-    if b == 0.0 {
-        None
-    } else {
-        Some(a / b)
-    }
-}
-
-/// One output row: the funnel, the workforce and the gap, with names users' scripts rely on.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// One output row: area_code, area_name, level, then the fields of [`fields::row_fields`]
+/// for the run's steps, with names users' scripts rely on.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Row {
     pub area_code: String,
     pub area_name: String,
     pub level: String,
-    pub population_in_scope: f64,
-    pub prevalent: f64,
-    pub presenting: f64,
-    pub detected: f64,
-    pub referred: f64,
-    pub medication_only: f64,
-    pub treated: f64,
-    pub low_episodes: f64,
-    pub high_episodes: f64,
-    pub stepped_up: f64,
-    pub low_contacts: f64,
-    pub high_contacts: f64,
-    pub low_wte: f64,
-    pub high_wte: f64,
-    pub total_wte: f64,
-    pub low_high_ratio: Option<f64>,
-    pub low_share_wte: Option<f64>,
-    pub low_share_contacts: Option<f64>,
-    pub access_rate: Option<f64>,
-    pub low_episodes_per_wte: f64,
-    pub high_episodes_per_wte: f64,
-    pub current_low_wte: f64,
-    pub current_high_wte: f64,
-    pub gap_low_wte: f64,
-    pub gap_high_wte: f64,
-    /// Share of the requirement the current workforce meets: current_low_wte / low_wte
-    /// (MODEL.md section 5: "per cent of requirement met"); null when nothing is required or
-    /// no workforce file was given.
-    pub requirement_met_low: Option<f64>,
-    /// current_high_wte / high_wte.
-    pub requirement_met_high: Option<f64>,
-    // Issue 5: costs (pounds a year), supervision and the training pipeline. The names are
-    // fixed: users' scripts rely on them.
-    /// Staff cost of the low intensity roles.
-    pub cost_low: f64,
-    /// Staff cost of the high intensity roles.
-    pub cost_high: f64,
-    /// Staff cost of the ratio roles.
-    pub cost_ratio_roles: f64,
-    /// People choosing medication alone x cost of a course.
-    pub cost_medication: f64,
-    /// Staff (low, high, ratio roles) + medication.
-    pub cost_total: f64,
-    /// cost_low / low_contacts (attended).
-    pub cost_per_low_contact: Option<f64>,
-    /// cost_high / high_contacts (attended).
-    pub cost_per_high_contact: Option<f64>,
-    /// cost_low / low_episodes.
-    pub cost_per_low_episode: Option<f64>,
-    /// cost_high / high_episodes.
-    pub cost_per_high_episode: Option<f64>,
-    /// Required WTE of the ratio roles (not in total_wte, which stays low + high).
-    pub ratio_roles_wte: f64,
-    pub supervision_hours_per_week: f64,
-    pub supervisor_wte: f64,
-    /// Required WTE of the roles that supervise (the senior roles of the skill mix).
-    pub senior_wte: f64,
-    /// senior_wte >= supervisor_wte.
-    pub supervision_covered: bool,
-    /// Trainees to start each year for pipeline.years years to close the gap.
-    pub trainee_intake_low: f64,
-    pub trainee_intake_high: f64,
-    /// Trainees to start each year to hold the requirement once reached.
-    pub steady_intake_low: f64,
-    pub steady_intake_high: f64,
+    pub fields: Vec<(String, Value)>,
+}
+
+impl Serialize for Row {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.fields.len() + 3))?;
+        map.serialize_entry("area_code", &self.area_code)?;
+        map.serialize_entry("area_name", &self.area_name)?;
+        map.serialize_entry("level", &self.level)?;
+        for (k, v) in &self.fields {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
 }
 
 /// One role at one band within a row: a list in JSON, four columns a role in CSV.
@@ -97,8 +41,8 @@ pub struct Row {
 pub struct RoleRow {
     pub role: String,
     pub band: String,
-    /// `low`, `high` or `ratio`.
-    pub intensity: &'static str,
+    /// The step's id (`low`, `high`, ...) or `ratio`.
+    pub intensity: String,
     pub wte: f64,
     /// Staff cost of `wte`, pounds a year.
     pub cost: f64,
@@ -108,11 +52,11 @@ pub struct RoleRow {
 }
 
 impl RoleRow {
-    pub fn new(l: &RoleLine) -> RoleRow {
+    pub fn new(l: &RoleLine, result: &ModelResult) -> RoleRow {
         RoleRow {
             role: l.role.clone(),
             band: l.band.clone(),
-            intensity: l.kind.as_str(),
+            intensity: l.kind.name(&result.step_ids()).to_string(),
             wte: l.wte,
             cost: l.cost,
             current_wte: l.current_wte,
@@ -121,119 +65,101 @@ impl RoleRow {
     }
 }
 
-/// The funnel of one disorder within a row (`--by-disorder`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// The funnel of one disorder within a row (`--by-disorder`): `disorder`, then the fields of
+/// [`fields::disorder_fields`].
+#[derive(Debug, Clone, PartialEq)]
 pub struct DisorderRow {
     pub disorder: String,
-    pub prevalent: f64,
-    pub presenting: f64,
-    pub detected: f64,
-    pub referred: f64,
-    pub medication_only: f64,
-    pub treated: f64,
-    pub low_episodes: f64,
-    pub high_episodes: f64,
-    pub stepped_up: f64,
-    pub low_contacts: f64,
-    pub high_contacts: f64,
-    pub low_wte: f64,
-    pub high_wte: f64,
-    pub total_wte: f64,
+    pub fields: Vec<(String, f64)>,
+}
+
+impl Serialize for DisorderRow {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.fields.len() + 1))?;
+        map.serialize_entry("disorder", &self.disorder)?;
+        for (k, v) in &self.fields {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
 }
 
 impl DisorderRow {
-    pub fn new(disorder: &str, f: &Flow) -> DisorderRow {
+    pub fn new(disorder: &str, f: &Flow, steps: &[&str]) -> DisorderRow {
+        let n = steps.len();
+        let mut values = vec![
+            f.prevalent(),
+            f.presenting(),
+            f.detected(),
+            f.referred(),
+            f.medication_only(),
+            f.treated(),
+        ];
+        values.extend((0..n).map(|s| f.episodes(s)));
+        values.push(f.stepped_up());
+        values.extend((0..n).map(|s| f.contacts(s)));
+        values.extend((0..n).map(|s| f.step_wte(s)));
+        values.push(f.total_wte());
         DisorderRow {
             disorder: disorder.to_string(),
-            prevalent: f.demand.prevalent,
-            presenting: f.demand.presenting,
-            detected: f.demand.detected,
-            referred: f.demand.referred,
-            medication_only: f.demand.medication_only,
-            treated: f.demand.treated,
-            low_episodes: f.episodes.low,
-            high_episodes: f.episodes.high,
-            stepped_up: f.stepped_up,
-            low_contacts: f.contacts.low,
-            high_contacts: f.contacts.high,
-            low_wte: f.wte.low,
-            high_wte: f.wte.high,
-            total_wte: f.wte.total(),
+            fields: fields::disorder_fields(steps)
+                .into_iter()
+                .zip(values)
+                .collect(),
         }
     }
 }
 
 impl Row {
-    /// Share of the whole requirement (low and high) that today's effective WTE meets; None
-    /// when nothing is required or no workforce file was given.
-    pub fn requirement_met_total(&self) -> Option<f64> {
-        // A share of either step is known exactly when a workforce file was given and
-        // something is required.
-        if self.requirement_met_low.is_none() && self.requirement_met_high.is_none() {
-            return None;
-        }
-        ratio(self.current_low_wte + self.current_high_wte, self.total_wte)
+    pub fn new(r: &AreaResult, result: &ModelResult) -> Row {
+        Row::with_fields(r, result, &row_fields(&result.step_ids()))
     }
 
-    pub fn new(r: &AreaResult, result: &ModelResult) -> Row {
-        let f = &r.flow;
-        let gap = r.gap();
-        let w = &r.workforce;
-        let cost = &w.costs;
-        let per_wte: PerIntensity<f64> = result.capacity.map(|c| c.episodes_per_wte);
+    pub fn with_fields(r: &AreaResult, result: &ModelResult, fields: &[fields::Field]) -> Row {
         Row {
             area_code: r.code.clone(),
             area_name: r.name.clone(),
             level: r.level.clone(),
-            population_in_scope: r.population_in_scope,
-            prevalent: f.demand.prevalent,
-            presenting: f.demand.presenting,
-            detected: f.demand.detected,
-            referred: f.demand.referred,
-            medication_only: f.demand.medication_only,
-            treated: f.demand.treated,
-            low_episodes: f.episodes.low,
-            high_episodes: f.episodes.high,
-            stepped_up: f.stepped_up,
-            low_contacts: f.contacts.low,
-            high_contacts: f.contacts.high,
-            low_wte: f.wte.low,
-            high_wte: f.wte.high,
-            total_wte: f.wte.total(),
-            // Ratios are recomputed from sums, never averaged (MODEL.md section 6).
-            low_high_ratio: ratio(f.wte.low, f.wte.high),
-            low_share_wte: ratio(f.wte.low, f.wte.total()),
-            low_share_contacts: ratio(f.contacts.low, f.contacts.total()),
-            access_rate: ratio(f.demand.treated, f.demand.prevalent),
-            low_episodes_per_wte: per_wte[Intensity::Low],
-            high_episodes_per_wte: per_wte[Intensity::High],
-            current_low_wte: r.current.low,
-            current_high_wte: r.current.high,
-            gap_low_wte: gap.low,
-            gap_high_wte: gap.high,
-            // Without a workforce file nothing is known of the staff in post: no share, not 0.
-            requirement_met_low: ratio(r.current.low, f.wte.low).filter(|_| result.has_workforce),
-            requirement_met_high: ratio(r.current.high, f.wte.high)
-                .filter(|_| result.has_workforce),
-            cost_low: cost.staff.low,
-            cost_high: cost.staff.high,
-            cost_ratio_roles: cost.ratio_roles,
-            cost_medication: cost.medication,
-            cost_total: cost.total(),
-            cost_per_low_contact: ratio(cost.staff.low, f.contacts.low),
-            cost_per_high_contact: ratio(cost.staff.high, f.contacts.high),
-            cost_per_low_episode: ratio(cost.staff.low, f.episodes.low),
-            cost_per_high_episode: ratio(cost.staff.high, f.episodes.high),
-            ratio_roles_wte: w.ratio_roles_wte(),
-            supervision_hours_per_week: w.supervision.hours_total(),
-            supervisor_wte: w.supervision.supervisor_wte_total(),
-            senior_wte: w.supervision.senior_wte_total(),
-            supervision_covered: w.supervision.covered(),
-            trainee_intake_low: w.pipeline.low.intake,
-            trainee_intake_high: w.pipeline.high.intake,
-            steady_intake_low: w.pipeline.low.steady,
-            steady_intake_high: w.pipeline.high.steady,
+            fields: fields
+                .iter()
+                .map(|f| (f.name.clone(), f.read(r, result)))
+                .collect(),
         }
+    }
+
+    pub fn get(&self, name: &str) -> Option<Value> {
+        self.fields.iter().find(|(k, _)| k == name).map(|(_, v)| *v)
+    }
+
+    /// A field's number: 0 for a name the row does not have, None for an empty value.
+    pub fn opt(&self, name: &str) -> Option<f64> {
+        self.get(name).and_then(Value::as_f64)
+    }
+
+    /// A field that is always a number (0 for a name the row does not have).
+    pub fn num(&self, name: &str) -> f64 {
+        self.opt(name).unwrap_or(0.0)
+    }
+
+    pub fn flag(&self, name: &str) -> bool {
+        matches!(self.get(name), Some(Value::Flag(true)))
+    }
+
+    /// Share of the whole requirement (every step) that today's effective WTE meets; None
+    /// when nothing is required or no workforce file was given.
+    pub fn requirement_met_total(&self, steps: &[&str]) -> Option<f64> {
+        // A share of a step is known exactly when a workforce file was given and something
+        // is required.
+        if steps
+            .iter()
+            .all(|s| self.opt(&format!("requirement_met_{s}")).is_none())
+        {
+            return None;
+        }
+        let current = steps
+            .iter()
+            .fold(0.0, |sum, s| sum + self.num(&format!("current_{s}_wte")));
+        ratio(current, self.num("total_wte"))
     }
 }
 
@@ -249,13 +175,18 @@ struct JsonRow {
 fn json_row(r: &AreaResult, result: &ModelResult, by_disorder: bool) -> JsonRow {
     JsonRow {
         row: Row::new(r, result),
-        roles: r.workforce.roles.iter().map(RoleRow::new).collect(),
+        roles: r
+            .workforce
+            .roles
+            .iter()
+            .map(|l| RoleRow::new(l, result))
+            .collect(),
         disorders: by_disorder.then(|| {
             result
                 .disorders
                 .iter()
                 .zip(&r.by_disorder)
-                .map(|(d, f)| DisorderRow::new(d, f))
+                .map(|(d, f)| DisorderRow::new(d, f, &result.step_ids()))
                 .collect()
         }),
     }
@@ -301,11 +232,16 @@ pub fn render_json(
 }
 
 /// The roles of any row, in order of first appearance: (step, role, band).
-fn role_keys(result: &ModelResult) -> Vec<(&'static str, String, String)> {
-    let mut keys: Vec<(&'static str, String, String)> = Vec::new();
+fn role_keys(result: &ModelResult) -> Vec<(String, String, String)> {
+    let steps = result.step_ids();
+    let mut keys: Vec<(String, String, String)> = Vec::new();
     for r in result.rows.iter().chain(std::iter::once(&result.total)) {
         for l in &r.workforce.roles {
-            let key = (l.kind.as_str(), l.role.clone(), l.band.clone());
+            let key = (
+                l.kind.name(&steps).to_string(),
+                l.role.clone(),
+                l.band.clone(),
+            );
             if !keys.contains(&key) {
                 keys.push(key);
             }
@@ -323,6 +259,7 @@ pub const ROLE_FIELDS: [&str; 4] = ["wte", "cost", "current_wte", "gap_wte"];
 /// (then `cost`, `current_wte`, `gap_wte`); a role an area lacks is 0 there, and disorder rows
 /// leave them empty.
 pub fn render_csv(result: &ModelResult, by_disorder: bool) -> String {
+    let steps = result.step_ids();
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut header: Vec<&str> = Vec::new();
     let probe = serde_json::to_value(Row::new(&result.total, result)).expect("row serialises");
@@ -364,14 +301,15 @@ pub fn render_csv(result: &ModelResult, by_disorder: bool) -> String {
                 .workforce
                 .roles
                 .iter()
-                .find(|l| l.kind.as_str() == *step && l.role == *role && l.band == *band);
+                .find(|l| l.kind.name(&steps) == step && l.role == *role && l.band == *band);
             let values = line.map_or([0.0; 4], |l| [l.wte, l.cost, l.current_wte, l.gap()]);
             record.extend(values.iter().map(|v| cell(&serde_json::json!(v))));
         }
         w.write_record(&record).expect("in-memory write");
         if by_disorder {
             for (d, flow) in result.disorders.iter().zip(&r.by_disorder) {
-                let dr = serde_json::to_value(DisorderRow::new(d, flow)).expect("row serialises");
+                let dr = serde_json::to_value(DisorderRow::new(d, flow, &steps))
+                    .expect("row serialises");
                 let mut record = vec![d.clone()];
                 for f in &fields {
                     let v = match f.as_str() {

@@ -68,6 +68,21 @@ pub fn money(x: f64) -> String {
     }
 }
 
+/// A step's label without its bracket: "Low intensity (step 2)" -> "Low intensity".
+fn step_name(label: &str) -> String {
+    super::funnel::label_parts(label).0.to_string()
+}
+
+/// "low 1.0, high 2.0": one value per step, named by the step's id.
+fn per_step(steps: &[&str], value: impl Fn(usize, &str) -> String) -> String {
+    steps
+        .iter()
+        .enumerate()
+        .map(|(i, s)| format!("{s} {}", value(i, s)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn area_label(r: &AreaResult) -> String {
     if r.code == "total" {
         "Total".to_string()
@@ -142,9 +157,13 @@ pub fn render_table(
     out.push('\n');
 
     // What one WTE delivers.
-    let mut t = new_table(vec!["One WTE a year", "Low intensity", "High intensity"]);
-    for (label, low, high) in one_wte_lines(result, scenario) {
-        t.add_row(vec![label, low, high]);
+    let mut header = vec!["One WTE a year".to_string()];
+    header.extend(result.steps.iter().map(|(_, label)| step_name(label)));
+    let mut t = new_table(header.iter().map(String::as_str).collect());
+    for (label, values) in one_wte_lines(result, scenario) {
+        let mut cells = vec![label];
+        cells.extend(values);
+        t.add_row(cells);
     }
     right_align(&mut t, 1);
     out.push_str(&t.to_string());
@@ -152,23 +171,38 @@ pub fn render_table(
 
     // Per-area rows: the CSV and JSON carry every field; here what fits in 100 columns.
     let has_gap = result.has_workforce;
-    let header = if has_gap {
-        vec![
-            "Area", "Low WTE", "High WTE", "Total", "Gap low", "Gap high", "Met", "L:H",
-        ]
-    } else {
-        vec![
-            "Area",
-            "Population",
-            "Referred",
-            "Low WTE",
-            "High WTE",
-            "Total",
-            "L:H",
-            "Access",
-        ]
+    let steps = result.step_ids();
+    let title = |id: &str| {
+        let mut c = id.chars();
+        c.next()
+            .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+            .unwrap_or_default()
     };
-    let mut t = new_table(header);
+    // The skill mix of the first two steps (L:H for the 2007 model).
+    let mix_field = (steps.len() >= 2).then(|| format!("{}_{}_ratio", steps[0], steps[1]));
+    let mix_header = match steps.as_slice() {
+        [a, b, ..] => format!(
+            "{}:{}",
+            a.chars().next().unwrap_or('?').to_ascii_uppercase(),
+            b.chars().next().unwrap_or('?').to_ascii_uppercase()
+        ),
+        _ => "Mix".into(),
+    };
+    let mut header: Vec<String> = vec!["Area".into()];
+    if !has_gap {
+        header.extend(["Population".into(), "Referred".into()]);
+    }
+    header.extend(steps.iter().map(|s| format!("{} WTE", title(s))));
+    header.push("Total".into());
+    if has_gap {
+        header.extend(steps.iter().map(|s| format!("Gap {s}")));
+        header.push("Met".into());
+    }
+    header.push(mix_header);
+    if !has_gap {
+        header.push("Access".into());
+    }
+    let mut t = new_table(header.iter().map(String::as_str).collect());
     let all_rows: Vec<Row> = result.rows.iter().map(|r| Row::new(r, result)).collect();
     for r in all_rows.iter().chain(std::iter::once(&total)) {
         let name = if r.area_code == "total" {
@@ -176,31 +210,24 @@ pub fn render_table(
         } else {
             short_name(&r.area_name)
         };
-        let mix = opt(r.low_high_ratio, |x| format!("{x:.2}"));
-        let cells = if has_gap {
-            let met = r.requirement_met_total();
-            vec![
-                name,
-                wte(r.low_wte),
-                wte(r.high_wte),
-                wte(r.total_wte),
-                wte(r.gap_low_wte),
-                wte(r.gap_high_wte),
-                opt(met, pct),
-                mix,
-            ]
-        } else {
-            vec![
-                name,
-                thousands(r.population_in_scope),
-                thousands(r.referred),
-                wte(r.low_wte),
-                wte(r.high_wte),
-                wte(r.total_wte),
-                mix,
-                opt(r.access_rate, pct),
-            ]
-        };
+        let mix = opt(mix_field.as_deref().and_then(|f| r.opt(f)), |x| {
+            format!("{x:.2}")
+        });
+        let mut cells = vec![name];
+        if !has_gap {
+            cells.push(thousands(r.num("population_in_scope")));
+            cells.push(thousands(r.num("referred")));
+        }
+        cells.extend(steps.iter().map(|s| wte(r.num(&format!("{s}_wte")))));
+        cells.push(wte(r.num("total_wte")));
+        if has_gap {
+            cells.extend(steps.iter().map(|s| wte(r.num(&format!("gap_{s}_wte")))));
+            cells.push(opt(r.requirement_met_total(&steps), pct));
+        }
+        cells.push(mix);
+        if !has_gap {
+            cells.push(opt(r.opt("access_rate"), pct));
+        }
         t.add_row(cells);
     }
     right_align(&mut t, 1);
@@ -211,39 +238,43 @@ pub fn render_table(
     out.push_str(&t.to_string());
     out.push('\n');
     if has_gap {
+        let parts: Vec<String> = steps
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                format!(
+                    "{s} {} ({}{})",
+                    wte(result.total.current[i]),
+                    opt(total.opt(&format!("requirement_met_{s}")), pct),
+                    if i == 0 { " of requirement met" } else { "" }
+                )
+            })
+            .collect();
         out.push_str(&format!(
-            "Current workforce (effective WTE): low {} ({} of requirement met), high {} ({}).\n\
+            "Current workforce (effective WTE): {}.\n\
              Gap = required - current; positive is a shortfall. Met: current / required WTE.\n",
-            wte(result.total.current.low),
-            opt(total.requirement_met_low, pct),
-            wte(result.total.current.high),
-            opt(total.requirement_met_high, pct),
+            parts.join(", ")
         ));
     }
 
     if by_disorder {
         out.push('\n');
-        let mut t = new_table(vec![
-            "Disorder (total)",
-            "Prevalent",
-            "Referred",
-            "Treated",
-            "Low ep.",
-            "High ep.",
-            "Low WTE",
-            "High WTE",
-        ]);
+        let mut header: Vec<String> = ["Disorder (total)", "Prevalent", "Referred", "Treated"]
+            .map(String::from)
+            .to_vec();
+        header.extend(steps.iter().map(|s| format!("{} ep.", title(s))));
+        header.extend(steps.iter().map(|s| format!("{} WTE", title(s))));
+        let mut t = new_table(header.iter().map(String::as_str).collect());
         for (name, f) in result.disorders.iter().zip(&result.total.by_disorder) {
-            t.add_row(vec![
+            let mut cells = vec![
                 name.clone(),
-                thousands(f.demand.prevalent),
-                thousands(f.demand.referred),
-                thousands(f.demand.treated),
-                thousands(f.episodes.low),
-                thousands(f.episodes.high),
-                wte(f.wte.low),
-                wte(f.wte.high),
-            ]);
+                thousands(f.prevalent()),
+                thousands(f.referred()),
+                thousands(f.treated()),
+            ];
+            cells.extend((0..steps.len()).map(|s| thousands(f.episodes(s))));
+            cells.extend((0..steps.len()).map(|s| wte(f.step_wte(s))));
+            t.add_row(cells);
         }
         right_align(&mut t, 1);
         out.push_str(&t.to_string());
@@ -253,13 +284,16 @@ pub fn render_table(
     out.push('\n');
     out.push_str(&workforce_sections(result, scenario));
 
-    out.push_str(&format!(
-        "\nSkill mix: low:high WTE {}; low intensity share of WTE {}, of contacts {}\n\
-         (the Outline Business Case planned 65% of contacts at low intensity).\n",
-        opt(total.low_high_ratio, |x| format!("{x:.2}")),
-        opt(total.low_share_wte, pct),
-        opt(total.low_share_contacts, pct),
-    ));
+    if let [a, b, ..] = steps.as_slice() {
+        out.push_str(&format!(
+            "\nSkill mix: {a}:{b} WTE {}; {} share of WTE {}, of contacts {}\n\
+             (the Outline Business Case planned 65% of contacts at low intensity).\n",
+            opt(total.opt(&format!("{a}_{b}_ratio")), |x| format!("{x:.2}")),
+            step_name(&result.steps[0].1).to_lowercase(),
+            opt(total.opt(&format!("{a}_share_wte")), pct),
+            opt(total.opt(&format!("{a}_share_contacts")), pct),
+        ));
+    }
     out.push_str(&format!(
         "Assumptions not from the seeds: working days a year; the per-disorder pathway (one\n\
          referral weight, medication-only share, step-2 entry and step-up for every disorder\n\
@@ -329,41 +363,38 @@ pub fn workforce_notes(result: &ModelResult, scenario: &Scenario) -> [String; 3]
             .collect();
         format!(", overridden: {}", list.join(", "))
     };
+    let steps = result.step_ids();
     let costs = format!(
         "Costs: Agenda for Change {} pay at the {} point{salaries}, on-costs {} (employer NI and pension).\n\
-         Staff: low {} + high {} + ratio roles {}; medication {}; total {} a year.\n\
-         Per attended contact: low {}, high {}; per episode: low {}, high {}. Compare \
+         Staff: {} + ratio roles {}; medication {}; total {} a year.\n\
+         Per attended contact: {}; per episode: {}. Compare \
          Radhakrishnan et al. 2013: £99 low and £177 high a session, 2011/12 whole-service costs \
          (docs/costs.md explains the difference).",
         pay.year(),
         c.pay_point.as_str(),
         pct(c.on_cost_rate),
-        money(row.cost_low),
-        money(row.cost_high),
-        money(row.cost_ratio_roles),
-        money(row.cost_medication),
-        money(row.cost_total),
-        opt(row.cost_per_low_contact, money),
-        opt(row.cost_per_high_contact, money),
-        opt(row.cost_per_low_episode, money),
-        opt(row.cost_per_high_episode, money),
+        per_step(&steps, |_, s| money(row.num(&format!("cost_{s}")))),
+        money(row.num("cost_ratio_roles")),
+        money(row.num("cost_medication")),
+        money(row.num("cost_total")),
+        per_step(&steps, |_, s| opt(row.opt(&format!("cost_per_{s}_contact")), money)),
+        per_step(&steps, |_, s| opt(row.opt(&format!("cost_per_{s}_episode")), money)),
     );
     let sv = &w.supervision;
     let sp = &scenario.supervision;
     let short = sv.supervisor_wte_total() - sv.senior_wte_total();
     let supervision = format!(
-        "Supervision: {} hours a week (low {} h, high {} h per WTE) = {} supervisor WTE at {} h \
-         each (low {}, high {}); the supervising roles have {} WTE (low {}, high {}): {}.",
+        "Supervision: {} hours a week ({} h per WTE) = {} supervisor WTE at {} h \
+         each ({}); the supervising roles have {} WTE ({}): {}.",
         thousands(sv.hours_total()),
-        sp.low_hours,
-        sp.high_hours,
+        per_step(&steps, |i, _| scenario.steps[i]
+            .supervision_hours
+            .to_string()),
         wte(sv.supervisor_wte_total()),
         sp.hours_per_supervisor_wte,
-        wte(sv.supervisor_wte.low),
-        wte(sv.supervisor_wte.high),
+        per_step(&steps, |i, _| wte(sv.supervisor_wte[i])),
         wte(sv.senior_wte_total()),
-        wte(sv.senior_wte.low),
-        wte(sv.senior_wte.high),
+        per_step(&steps, |i, _| wte(sv.senior_wte[i])),
         if sv.covered() {
             "covered".to_string()
         } else {
@@ -376,17 +407,13 @@ pub fn workforce_notes(result: &ModelResult, scenario: &Scenario) -> [String; 3]
     let p = &scenario.pipeline;
     let training = format!(
         "Training: to reach the requirement in {} years (training {} year(s), completion {}), start \
-         {} low and {} high intensity trainees a year; then {} and {} a year replace turnover \
-         ({} and {} a year).",
+         trainees a year: {}; then a year to replace turnover: {} (turnover {}).",
         p.years,
         p.training_years,
         pct(p.completion_rate),
-        trainees(row.trainee_intake_low),
-        trainees(row.trainee_intake_high),
-        trainees(row.steady_intake_low),
-        trainees(row.steady_intake_high),
-        pct(p.turnover_low),
-        pct(p.turnover_high),
+        per_step(&steps, |_, s| trainees(row.num(&format!("trainee_intake_{s}")))),
+        per_step(&steps, |_, s| trainees(row.num(&format!("steady_intake_{s}")))),
+        per_step(&steps, |i, _| pct(scenario.steps[i].turnover)),
     );
     [costs, supervision, training]
 }
@@ -416,7 +443,7 @@ fn workforce_sections(result: &ModelResult, scenario: &Scenario) -> String {
         let mut cells = vec![
             l.role_label(),
             l.band_label().into(),
-            l.kind.as_str().into(),
+            l.kind.name(&result.step_ids()).into(),
             wte(l.wte),
             opt(l.salary, money),
             money(l.cost),
@@ -437,32 +464,33 @@ fn workforce_sections(result: &ModelResult, scenario: &Scenario) -> String {
     out.push('\n');
 
     // By area.
-    let mut t = new_table(vec![
-        "Area",
-        "Cost",
-        "Supervisors",
-        "Covered",
-        "Trainees low",
-        "Trainees high",
-    ]);
+    let steps = result.step_ids();
+    let mut header: Vec<String> = ["Area", "Cost", "Supervisors", "Covered"]
+        .map(String::from)
+        .to_vec();
+    header.extend(steps.iter().map(|s| format!("Trainees {s}")));
+    let mut t = new_table(header.iter().map(String::as_str).collect());
     for r in result.rows.iter().chain(std::iter::once(total)) {
         let row = Row::new(r, result);
-        t.add_row(vec![
+        let mut cells = vec![
             area_label(r),
-            money(row.cost_total),
-            wte(row.supervisor_wte),
-            (if row.supervision_covered { "yes" } else { "no" }).into(),
+            money(row.num("cost_total")),
+            wte(row.num("supervisor_wte")),
+            (if row.flag("supervision_covered") {
+                "yes"
+            } else {
+                "no"
+            })
+            .into(),
+        ];
+        cells.extend(steps.iter().map(|s| {
             format!(
                 "{} then {}",
-                trainees(row.trainee_intake_low),
-                trainees(row.steady_intake_low)
-            ),
-            format!(
-                "{} then {}",
-                trainees(row.trainee_intake_high),
-                trainees(row.steady_intake_high)
-            ),
-        ]);
+                trainees(row.num(&format!("trainee_intake_{s}"))),
+                trainees(row.num(&format!("steady_intake_{s}")))
+            )
+        }));
+        t.add_row(cells);
     }
     right_align(&mut t, 1);
     if let Some(c) = t.column_mut(0) {
@@ -495,7 +523,7 @@ fn workforce_sections(result: &ModelResult, scenario: &Scenario) -> String {
                     name,
                     l.role.clone(),
                     l.band_label().into(),
-                    l.kind.as_str().into(),
+                    l.kind.name(&result.step_ids()).into(),
                     wte(l.wte),
                     wte(l.current_wte),
                     wte(l.gap()),

@@ -8,11 +8,147 @@ use crate::model::{AreaResult, ModelResult, RoleKind, RoleLine};
 use crate::output::{money, short_name, Row};
 use crate::scenario::basis::{assumptions, short_number, Basis};
 
-use super::svg::{self, FunnelBar, RangeRow, RoleBar, TornadoRow, WteRow};
+use super::svg::{self, FunnelBar, RangeRow, RoleBar, TornadoRow};
 use super::{
     area_label, data_citation, esc, funnel_stages, grouped, one_wte_lines, percent, row_value,
     Report, Stage, SweepSummary,
 };
+
+use charts::WteRow;
+
+/// The colour of each step of care, in the scenario's order: the 2007 low and high
+/// intensity colours first, then NHS identity colours none of the other series use; more
+/// steps than colours take them round again.
+const STEP_COLOURS: &[&str] = &[
+    svg::LOW,
+    svg::HIGH,
+    "#330072", // NHS Purple
+    "#AE2573", // NHS Pink
+    "#006747", // NHS Dark Green
+    "#FFB81C", // NHS Warm Yellow
+    "#7C2855", // NHS Dark Pink
+    "#00A9CE", // NHS Aqua Blue
+];
+
+fn step_colour(s: usize) -> &'static str {
+    STEP_COLOURS[s % STEP_COLOURS.len()]
+}
+
+/// A step's label before its bracket: "Low intensity (step 2)" -> "Low intensity".
+fn label_name(label: &str) -> &str {
+    match label.find(" (") {
+        Some(i) => &label[..i],
+        None => label,
+    }
+}
+
+/// The first letter in lower case, unless the word is an acronym: "Low intensity" -> "low
+/// intensity", "CBT" stays.
+fn lower_first(s: &str) -> String {
+    let mut cs = s.chars();
+    match (cs.next(), cs.next()) {
+        (Some(a), Some(b)) if a.is_uppercase() && b.is_uppercase() => s.to_string(),
+        (Some(a), _) => a.to_lowercase().chain(s.chars().skip(1)).collect(),
+        _ => String::new(),
+    }
+}
+
+/// "a", "a and b", "a, b and c".
+fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// How the report names one step of care.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct StepName {
+    /// The step's id: names its output fields (`low_wte`).
+    pub id: String,
+    /// The scenario's label: "Low intensity (step 2)".
+    pub label: String,
+    /// The label before its bracket: "Low intensity".
+    pub name: String,
+    /// The name without " intensity", for column headings: "Low".
+    pub short: String,
+    pub colour: &'static str,
+}
+
+impl StepName {
+    /// "low intensity", for prose.
+    fn name_lower(&self) -> String {
+        lower_first(&self.name)
+    }
+
+    /// "low", for prose beside other steps' short names.
+    fn short_lower(&self) -> String {
+        lower_first(&self.short)
+    }
+
+    /// The name of one of this step's row fields: `field("{}_wte")` -> `low_wte`.
+    fn field(&self, pattern: &str) -> String {
+        pattern.replace("{}", &self.id)
+    }
+}
+
+/// The steps of care of a result, in order.
+fn step_names(result: &ModelResult) -> Vec<StepName> {
+    result
+        .steps
+        .iter()
+        .enumerate()
+        .map(|(s, (id, label))| {
+            let name = label_name(label).trim();
+            let name = if name.is_empty() { id.as_str() } else { name };
+            let short = name
+                .strip_suffix(" intensity")
+                .filter(|x| !x.is_empty())
+                .unwrap_or(name);
+            StepName {
+                id: id.clone(),
+                label: if label.trim().is_empty() {
+                    id.clone()
+                } else {
+                    label.clone()
+                },
+                name: name.to_string(),
+                short: short.to_string(),
+                colour: step_colour(s),
+            }
+        })
+        .collect()
+}
+
+/// The steps together in prose: "low and high intensity" when every name ends in
+/// "intensity", else "counselling, CBT and psychiatry".
+fn steps_phrase(steps: &[StepName]) -> String {
+    if steps.iter().all(|s| s.name != s.short) {
+        let shorts: Vec<String> = steps.iter().map(StepName::short_lower).collect();
+        format!("{} intensity", and_list(&shorts))
+    } else {
+        let names: Vec<String> = steps.iter().map(StepName::name_lower).collect();
+        and_list(&names)
+    }
+}
+
+/// "Low intensity", "High intensity" or "Ratio role".
+fn kind_label(k: RoleKind, steps: &[StepName]) -> String {
+    match k {
+        RoleKind::Step(s) => steps
+            .get(s)
+            .map_or_else(|| format!("Step {}", s + 1), |st| st.name.clone()),
+        RoleKind::Ratio => "Ratio role".into(),
+    }
+}
+
+fn kind_colour(k: RoleKind) -> &'static str {
+    match k {
+        RoleKind::Step(s) => step_colour(s),
+        RoleKind::Ratio => svg::RATIO,
+    }
+}
 
 const CSS: &str = r#"
 :root{--ink:#212b32;--muted:#4c6272;--line:#d8dde0;--pale:#f0f4f5;--blue:#005eb8}
@@ -140,13 +276,15 @@ fn gap_cell(v: f64) -> String {
     format!("<td class=\"n{class}\" data-v=\"{v}\">{}</td>", esc(&shown))
 }
 
-/// A cell of a sweep output, formatted as `capacity model` shows that field.
+/// A cell of a sweep output, formatted as `capacity model` shows that field: the steps'
+/// shares (`low_share_wte`) and the access rate as percentages, the skill mix of consecutive
+/// steps (`low_high_ratio`) to 2 decimals, WTE to 1.
 fn output_cell(output: &str, v: f64) -> String {
     match output {
-        "low_share_wte" | "low_share_contacts" | "access_rate" => {
+        o if o == "access_rate" || o.ends_with("_share_wte") || o.ends_with("_share_contacts") => {
             format!("<td class=\"n\" data-v=\"{v}\">{}</td>", percent(v))
         }
-        "low_high_ratio" => num(v, 2),
+        o if o.ends_with("_ratio") => num(v, 2),
         o if o.ends_with("_wte") => num(v, 1),
         _ => num(v, 0),
     }
@@ -156,11 +294,11 @@ fn text_cell(s: &str) -> String {
     format!("<td data-v=\"{0}\">{0}</td>", esc(s))
 }
 
-fn head(cells: &[(&str, bool)]) -> String {
+fn head<S: AsRef<str>>(cells: &[(S, bool)]) -> String {
     let mut s = String::from("<thead><tr>");
     for (h, numeric) in cells {
         let class = if *numeric { " class=\"n\"" } else { "" };
-        let _ = write!(s, "<th scope=\"col\"{class}>{}</th>", esc(h));
+        let _ = write!(s, "<th scope=\"col\"{class}>{}</th>", esc(h.as_ref()));
     }
     s.push_str("</tr></thead>");
     s
@@ -221,25 +359,16 @@ pub fn render(r: &Report) -> String {
 
 fn key_figures(out: &mut String, result: &ModelResult) {
     let t = Row::new(&result.total, result);
+    let steps = step_names(result);
     let mut cards: Vec<(String, String, String)> = vec![(
-        grouped(t.referred, 0),
+        grouped(t.num("referred"), 0),
         "referred a year (new episodes)".into(),
-        format!("of {} prevalent cases", grouped(t.prevalent, 0)),
+        format!("of {} prevalent cases", grouped(t.num("prevalent"), 0)),
     )];
-    for (label, req, cur, gap) in [
-        (
-            "low intensity WTE required",
-            t.low_wte,
-            t.current_low_wte,
-            t.gap_low_wte,
-        ),
-        (
-            "high intensity WTE required",
-            t.high_wte,
-            t.current_high_wte,
-            t.gap_high_wte,
-        ),
-    ] {
+    for st in &steps {
+        let req = t.num(&st.field("{}_wte"));
+        let cur = t.num(&st.field("current_{}_wte"));
+        let gap = t.num(&st.field("gap_{}_wte"));
         let sub = if result.has_workforce {
             format!(
                 "current {} · gap <span class=\"{}\">{}</span>",
@@ -250,30 +379,39 @@ fn key_figures(out: &mut String, result: &ModelResult) {
         } else {
             "no current workforce given".into()
         };
-        cards.push((grouped(req, 1), label.into(), sub));
+        cards.push((
+            grouped(req, 1),
+            format!("{} WTE required", st.name_lower()),
+            sub,
+        ));
     }
+    let current_total = steps
+        .iter()
+        .fold(0.0, |sum, st| sum + t.num(&st.field("current_{}_wte")));
     cards.push((
-        grouped(t.total_wte, 1),
+        grouped(t.num("total_wte"), 1),
         "total WTE required".into(),
         if result.has_workforce {
-            format!(
-                "current {}",
-                grouped(t.current_low_wte + t.current_high_wte, 1)
-            )
+            format!("current {}", grouped(current_total, 1))
         } else {
             String::new()
         },
     ));
+    // The skill mix: each step's WTE to the next step's.
+    for pair in steps.windows(2) {
+        let (a, b) = (&pair[0], &pair[1]);
+        cards.push((
+            t.opt(&format!("{}_{}_ratio", a.id, b.id))
+                .map_or("-".into(), |x| format!("{x:.2} : 1")),
+            format!("skill mix, {} : {} WTE", a.short_lower(), b.short_lower()),
+            t.opt(&a.field("{}_share_contacts"))
+                .map_or(String::new(), |x| {
+                    format!("{} of contacts at {}", percent(x), esc(&a.name_lower()))
+                }),
+        ));
+    }
     cards.push((
-        t.low_high_ratio
-            .map_or("-".into(), |x| format!("{x:.2} : 1")),
-        "skill mix, low : high WTE".into(),
-        t.low_share_contacts.map_or(String::new(), |x| {
-            format!("{} of contacts at low intensity", percent(x))
-        }),
-    ));
-    cards.push((
-        t.access_rate.map_or("-".into(), percent),
+        t.opt("access_rate").map_or("-".into(), percent),
         "access rate".into(),
         "treated / prevalent; ambitions were 15%, then 25%".into(),
     ));
@@ -290,7 +428,7 @@ fn key_figures(out: &mut String, result: &ModelResult) {
     out.push_str("</section>\n");
 }
 
-fn funnel_bars(stages: &[Stage]) -> Vec<FunnelBar> {
+fn funnel_bars(stages: &[Stage], steps: &[StepName]) -> Vec<FunnelBar> {
     let name = |i: usize| -> String {
         let l = stages[i].label.trim();
         let l = l.split(" (").next().unwrap_or(l);
@@ -306,10 +444,12 @@ fn funnel_bars(stages: &[Stage]) -> Vec<FunnelBar> {
                 }
                 _ => String::new(),
             };
-            let colour = if st.label.starts_with("Low") {
-                svg::LOW
-            } else if st.label.starts_with("High") {
-                svg::HIGH
+            // A step's episodes ("Low intensity episodes (step 2)") in the step's colour.
+            let step = steps
+                .iter()
+                .find(|s| st.label.starts_with(&format!("{} episodes", s.name)));
+            let colour = if let Some(s) = step {
+                s.colour
             } else if st.label.starts_with("Referred") || st.label.starts_with("Treated") {
                 svg::TREATED
             } else {
@@ -335,7 +475,11 @@ fn funnel_section(out: &mut String, r: &Report) {
     let _ = write!(
         out,
         "<figure>{}<figcaption>People a year at each stage of the funnel; the share is of the stage named.</figcaption></figure>",
-        svg::funnel(&funnel_bars(&stages), "Demand funnel, all areas", false)
+        svg::funnel(
+            &funnel_bars(&stages, &step_names(r.result)),
+            "Demand funnel, all areas",
+            false
+        )
     );
     out.push_str("<table class=\"keep\">");
     out.push_str(&head(&[("Stage", false), ("Total", true), ("Rule", false)]));
@@ -359,9 +503,7 @@ fn funnel_section(out: &mut String, r: &Report) {
 
 fn workforce_section(out: &mut String, result: &ModelResult) {
     let t = &result.total;
-    let current = result
-        .has_workforce
-        .then_some([t.current.low, t.current.high]);
+    let steps = step_names(result);
     out.push_str(
         "<section id=\"workforce\" class=\"page\"><h2>Required versus current workforce</h2>",
     );
@@ -373,45 +515,45 @@ fn workforce_section(out: &mut String, result: &ModelResult) {
     let _ = write!(
         out,
         "<figure>{}</figure>",
-        svg::wte_total(
-            [t.flow.wte.low, t.flow.wte.high],
-            current,
+        charts::wte_total(
+            &t.flow.wte().0,
+            result.has_workforce.then_some(t.current.0.as_slice()),
+            &steps,
             "Required and current WTE, all areas"
         )
     );
     if result.has_workforce {
-        role_chart(out, &t.workforce.roles);
+        role_chart(out, &t.workforce.roles, &steps);
     }
     let mut rows: Vec<&AreaResult> = result.rows.iter().collect();
-    rows.sort_by(|a, b| b.flow.wte.total().total_cmp(&a.flow.wte.total()));
+    rows.sort_by(|a, b| b.flow.total_wte().total_cmp(&a.flow.total_wte()));
     let wte_rows: Vec<WteRow> = rows
         .iter()
         .map(|a| WteRow {
             label: area_label(a),
             tip: format!("{} ({})", a.name, a.code),
-            required: [a.flow.wte.low, a.flow.wte.high],
-            current: result
-                .has_workforce
-                .then_some([a.current.low, a.current.high]),
+            required: a.flow.wte().0,
+            current: result.has_workforce.then(|| a.current.0.clone()),
         })
         .collect();
     let _ = write!(
         out,
-        "<h3>By area</h3><p class=\"note\">One row per area, largest requirement first; low and high intensity each on their own scale.</p>"
+        "<h3>By area</h3><p class=\"note\">One row per area, largest requirement first; {} each on their own scale.</p>",
+        esc(&steps_phrase(&steps))
     );
-    for chart in svg::wte_by_area(&wte_rows, "Required WTE by area and intensity") {
+    for chart in charts::wte_by_area(&wte_rows, &steps, "Required WTE by area and intensity") {
         let _ = write!(out, "<figure>{chart}</figure>");
     }
     out.push_str("</section>\n");
 }
 
-/// The role lines in the order people read them: low intensity, high intensity, then the
-/// ratio roles; within each, the skill mix first, then roles only the current workforce has.
+/// The role lines in the order people read them: step by step in the scenario's order, then
+/// the ratio roles; within each, the skill mix first, then roles only the current workforce
+/// has.
 fn roles_in_order(lines: &[RoleLine]) -> Vec<&RoleLine> {
     let rank = |k: RoleKind| match k {
-        RoleKind::Low => 0,
-        RoleKind::High => 1,
-        RoleKind::Ratio => 2,
+        RoleKind::Step(s) => s,
+        RoleKind::Ratio => usize::MAX,
     };
     let mut v: Vec<&RoleLine> = lines.iter().collect();
     v.sort_by_key(|l| rank(l.kind));
@@ -427,18 +569,10 @@ fn role_label(l: &RoleLine) -> String {
     }
 }
 
-fn kind_label(k: RoleKind) -> &'static str {
-    match k {
-        RoleKind::Low => "Low intensity",
-        RoleKind::High => "High intensity",
-        RoleKind::Ratio => "Ratio role",
-    }
-}
-
 /// Required versus current WTE by role and band (the total's), when the workforce file has
 /// staff in post: each role of the skill mix against the staff of the same role and band, and
 /// staff whose role and band the skill mix lacks on rows of their own.
-fn role_chart(out: &mut String, lines: &[RoleLine]) {
+fn role_chart(out: &mut String, lines: &[RoleLine], steps: &[StepName]) {
     let roles: Vec<&RoleLine> = roles_in_order(lines)
         .into_iter()
         .filter(|l| l.wte != 0.0 || l.current_wte != 0.0)
@@ -450,18 +584,20 @@ fn role_chart(out: &mut String, lines: &[RoleLine]) {
         .iter()
         .map(|l| RoleBar {
             label: role_label(l),
-            colour: match l.kind {
-                RoleKind::Low => svg::LOW,
-                RoleKind::High => svg::HIGH,
-                RoleKind::Ratio => svg::RATIO,
-            },
+            colour: kind_colour(l.kind),
             required: l.wte,
             current: l.current_wte,
         })
         .collect();
+    let mut legend: Vec<(&'static str, String)> = steps
+        .iter()
+        .map(|s| (s.colour, format!("Required, {}", s.name_lower())))
+        .collect();
+    legend.push((svg::RATIO, "Required, ratio roles".into()));
     out.push_str("<h3>By role and band</h3><p class=\"note\">All areas together. Current staff count against the role of the skill mix with the same name and band (the <code>role</code> and <code>band</code> columns of the workforce file), at the intensity of their time.</p>");
-    for chart in svg::wte_by_role(
+    for chart in charts::wte_by_role(
         &bars,
+        &legend,
         "Required and current WTE by role and band, all areas",
     ) {
         let _ = write!(out, "<figure>{chart}</figure>");
@@ -469,7 +605,13 @@ fn role_chart(out: &mut String, lines: &[RoleLine]) {
     let unmatched: Vec<String> = roles
         .iter()
         .filter(|l| l.wte == 0.0 && l.current_wte > 0.0)
-        .map(|l| format!("{} ({})", role_label(l), kind_label(l.kind).to_lowercase()))
+        .map(|l| {
+            format!(
+                "{} ({})",
+                role_label(l),
+                kind_label(l.kind, steps).to_lowercase()
+            )
+        })
         .collect();
     if !unmatched.is_empty() {
         let _ = write!(
@@ -502,7 +644,11 @@ fn staff_section(out: &mut String, r: &Report) {
     let c = &s.costs;
     let pay = crate::embedded::afc_pay();
     let has_gap = result.has_workforce;
-    let staff = row.cost_low + row.cost_high + row.cost_ratio_roles;
+    let steps = step_names(result);
+    let staff = steps
+        .iter()
+        .fold(0.0, |sum, st| sum + row.num(&st.field("cost_{}")))
+        + row.num("cost_ratio_roles");
 
     let overrides = if c.salary.is_empty() {
         String::new()
@@ -533,41 +679,41 @@ fn staff_section(out: &mut String, r: &Report) {
         )
     };
     let mut cards: Vec<(String, String, String)> = vec![(
-        money(row.cost_total),
+        money(row.num("cost_total")),
         "total cost a year".into(),
         format!(
             "staff {} + medication {}",
             money(staff),
-            money(row.cost_medication)
+            money(row.num("cost_medication"))
         ),
     )];
-    cards.push((
-        money(row.cost_low),
-        "low intensity staff a year".into(),
-        per(row.cost_per_low_contact, row.cost_per_low_episode),
-    ));
-    cards.push((
-        money(row.cost_high),
-        "high intensity staff a year".into(),
-        per(row.cost_per_high_contact, row.cost_per_high_episode),
-    ));
+    for st in &steps {
+        cards.push((
+            money(row.num(&st.field("cost_{}"))),
+            format!("{} staff a year", st.name_lower()),
+            per(
+                row.opt(&st.field("cost_per_{}_contact")),
+                row.opt(&st.field("cost_per_{}_episode")),
+            ),
+        ));
+    }
     if !s.ratio_roles.is_empty() {
         cards.push((
-            money(row.cost_ratio_roles),
+            money(row.num("cost_ratio_roles")),
             "ratio roles a year".into(),
             format!(
                 "{} WTE, not in the total WTE",
-                grouped(row.ratio_roles_wte, 1)
+                grouped(row.num("ratio_roles_wte"), 1)
             ),
         ));
     }
     cards.push((
-        money(row.cost_medication),
+        money(row.num("cost_medication")),
         "medication alone a year".into(),
         match c.medication_course_cost {
-            Some(course) if total.flow.demand.medication_only > 0.0 => format!(
+            Some(course) if total.flow.medication_only() > 0.0 => format!(
                 "{} people x {} a course",
-                grouped(total.flow.demand.medication_only, 0),
+                grouped(total.flow.medication_only(), 0),
                 money(course)
             ),
             _ => "nobody is treated with medication alone".into(),
@@ -617,7 +763,7 @@ fn staff_section(out: &mut String, r: &Report) {
             "<tr><td>{}{tag}</td><td>{}</td><td>{}</td>{}{}{}",
             esc(&l.role),
             esc(l.band_label()),
-            kind_label(l.kind),
+            esc(&kind_label(l.kind, &steps)),
             num(l.wte, 1),
             opt_cell(l.salary, money),
             opt_cell(Some(l.cost), money)
@@ -666,32 +812,33 @@ fn staff_section(out: &mut String, r: &Report) {
         }
     };
     out.push_str("<h3>Supervision</h3><table class=\"keep\">");
-    out.push_str(&head(&[
-        ("", false),
-        ("Low intensity", true),
-        ("High intensity", true),
-        ("Total", true),
-    ]));
-    let line = |label: String, low: String, high: String, all: String| {
-        format!(
-            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
-            esc(&label),
-            esc(&low),
-            esc(&high),
-            esc(&all)
-        )
+    let mut cols: Vec<(String, bool)> = vec![(String::new(), false)];
+    cols.extend(steps.iter().map(|st| (st.name.clone(), true)));
+    cols.push(("Total".into(), true));
+    out.push_str(&head(&cols));
+    let line = |label: String, each: Vec<String>, all: String| {
+        let mut tr = format!("<tr><td>{}</td>", esc(&label));
+        for v in each.iter().chain(std::iter::once(&all)) {
+            let _ = write!(tr, "<td class=\"n\">{}</td>", esc(v));
+        }
+        tr.push_str("</tr>");
+        tr
+    };
+    let each = |f: &dyn Fn(usize, &StepName) -> String| -> Vec<String> {
+        steps.iter().enumerate().map(|(i, st)| f(i, st)).collect()
     };
     out.push_str("<tbody>");
     out.push_str(&line(
         "Hours each WTE needs a week".into(),
-        short_number(sp.low_hours),
-        short_number(sp.high_hours),
+        each(&|_, st| {
+            s.step(&st.id)
+                .map_or("-".into(), |x| short_number(x.supervision_hours))
+        }),
         String::new(),
     ));
     out.push_str(&line(
         "Supervision hours a week".into(),
-        grouped(sv.hours.low, 0),
-        grouped(sv.hours.high, 0),
+        each(&|i, _| grouped(sv.hours.0.get(i).copied().unwrap_or(0.0), 0)),
         grouped(sv.hours_total(), 0),
     ));
     out.push_str(&line(
@@ -699,18 +846,17 @@ fn staff_section(out: &mut String, r: &Report) {
             "Supervisor WTE needed, at {} hours a week each",
             short_number(sp.hours_per_supervisor_wte)
         ),
-        grouped(sv.supervisor_wte.low, 1),
-        grouped(sv.supervisor_wte.high, 1),
+        each(&|i, _| grouped(sv.supervisor_wte.0.get(i).copied().unwrap_or(0.0), 1)),
         grouped(sv.supervisor_wte_total(), 1),
     ));
+    let who: Vec<String> = steps
+        .iter()
+        .enumerate()
+        .map(|(i, st)| format!("{}: {}", st.short_lower(), seniors(RoleKind::Step(i))))
+        .collect();
     out.push_str(&line(
-        format!(
-            "WTE of the supervising roles (low: {}; high: {})",
-            seniors(RoleKind::Low),
-            seniors(RoleKind::High)
-        ),
-        grouped(sv.senior_wte.low, 1),
-        grouped(sv.senior_wte.high, 1),
+        format!("WTE of the supervising roles ({})", who.join("; ")),
+        each(&|i, _| grouped(sv.senior_wte.0.get(i).copied().unwrap_or(0.0), 1)),
         grouped(sv.senior_wte_total(), 1),
     ));
     out.push_str("</tbody></table>");
@@ -740,36 +886,35 @@ fn staff_section(out: &mut String, r: &Report) {
         years(p.training_years),
         percent(p.completion_rate)
     );
-    for (name, intake, steady, turnover) in [
-        (
-            "Low intensity",
-            row.trainee_intake_low,
-            row.steady_intake_low,
-            p.turnover_low,
-        ),
-        (
-            "High intensity",
-            row.trainee_intake_high,
-            row.steady_intake_high,
-            p.turnover_high,
-        ),
-    ] {
+    for st in &steps {
+        let turnover = s.step(&st.id).map_or(0.0, |x| x.turnover);
         let _ = write!(
             out,
-            "<li><b>{name}:</b> {} a year for {}, then {} a year (turnover {} a year).</li>",
-            grouped(intake, 0),
+            "<li><b>{}:</b> {} a year for {}, then {} a year (turnover {} a year).</li>",
+            esc(&st.name),
+            grouped(row.num(&st.field("trainee_intake_{}")), 0),
             years(p.years),
-            grouped(steady, 0),
+            grouped(row.num(&st.field("steady_intake_{}")), 0),
             percent(turnover)
         );
     }
     out.push_str("</ul>");
     if has_gap {
+        let current: Vec<String> = steps
+            .iter()
+            .enumerate()
+            .map(|(i, st)| {
+                format!(
+                    "{} {}",
+                    st.short_lower(),
+                    grouped(total.current.0.get(i).copied().unwrap_or(0.0), 1)
+                )
+            })
+            .collect();
         let _ = write!(
             out,
-            "<p class=\"note\">Counting the current workforce (effective WTE: low {}, high {}), whose staff leave at the same turnover.</p>",
-            grouped(total.current.low, 1),
-            grouped(total.current.high, 1)
+            "<p class=\"note\">Counting the current workforce (effective WTE: {}), whose staff leave at the same turnover.</p>",
+            esc(&current.join(", "))
         );
     } else {
         out.push_str("<p class=\"note\">No current workforce was given, so these intakes train the whole requirement from nobody in post: run with <code>--workforce staff.csv</code> to count the staff there are.</p>");
@@ -777,12 +922,21 @@ fn staff_section(out: &mut String, r: &Report) {
     out.push_str("</section>\n");
 }
 
-/// Preferred order of the range charts.
-const RANGE_OUTPUTS: &[(&str, &str)] = &[
-    ("total_wte", "Total WTE"),
-    ("low_wte", "Low intensity WTE"),
-    ("high_wte", "High intensity WTE"),
-];
+/// Preferred order of the range charts: the total WTE, then each step's WTE, with a title
+/// and a colour each.
+fn range_outputs(result: &ModelResult) -> Vec<(String, String, &'static str)> {
+    let mut v = vec![(
+        "total_wte".to_string(),
+        "Total WTE".to_string(),
+        svg::TREATED,
+    )];
+    v.extend(
+        step_names(result)
+            .into_iter()
+            .map(|st| (st.field("{}_wte"), format!("{} WTE", st.name), st.colour)),
+    );
+    v
+}
 
 fn sweep_section(out: &mut String, result: &ModelResult, sweep: &SweepSummary) {
     out.push_str("<section id=\"sweep\" class=\"page\"><h2>Uncertainty</h2>");
@@ -826,9 +980,9 @@ fn sweep_section(out: &mut String, result: &ModelResult, sweep: &SweepSummary) {
         }
         out.push_str("</tbody></table>");
     }
-    for (output, title) in RANGE_OUTPUTS {
+    for (output, title, colour) in range_outputs(result) {
         let mut rows: Vec<RangeRow> = sweep
-            .output(output)
+            .output(&output)
             .into_iter()
             .filter(|s| s.area_code != "total")
             .map(|s| RangeRow {
@@ -845,12 +999,7 @@ fn sweep_section(out: &mut String, result: &ModelResult, sweep: &SweepSummary) {
             continue;
         }
         rows.sort_by(|a, b| b.p50.total_cmp(&a.p50));
-        let colour = match *output {
-            "low_wte" => svg::LOW,
-            "high_wte" => svg::HIGH,
-            _ => svg::TREATED,
-        };
-        let _ = write!(out, "<h3>{} by area</h3>", esc(title));
+        let _ = write!(out, "<h3>{} by area</h3>", esc(&title));
         for chart in svg::range_chart(&rows, &format!("{title}: range over the runs"), colour) {
             let _ = write!(out, "<figure>{chart}</figure>");
         }
@@ -896,32 +1045,47 @@ fn sweep_section(out: &mut String, result: &ModelResult, sweep: &SweepSummary) {
 
 fn areas_table(out: &mut String, result: &ModelResult) {
     let has_gap = result.has_workforce;
+    let steps = step_names(result);
     out.push_str("<section id=\"areas\"><h2>Per area</h2><p class=\"note screen\">Click a column heading to sort.</p>");
     out.push_str("<div class=\"wide\"><table class=\"sortable\">");
-    // With the workforce's four columns, the episodes (in the workbook) make way.
-    let mut cols = vec![("Area", false), ("Code", false), ("Population", true)];
+    // With the workforce's columns, the episodes (in the workbook) make way.
+    let mut cols: Vec<(String, bool)> = vec![
+        ("Area".into(), false),
+        ("Code".into(), false),
+        ("Population".into(), true),
+    ];
     if !has_gap {
-        cols.push(("Prevalent", true));
+        cols.push(("Prevalent".into(), true));
     }
-    cols.push(("Referred", true));
+    cols.push(("Referred".into(), true));
     if !has_gap {
-        cols.extend([("Low episodes", true), ("High episodes", true)]);
+        cols.extend(
+            steps
+                .iter()
+                .map(|st| (format!("{} episodes", st.short), true)),
+        );
     }
-    cols.extend([
-        ("Low WTE", true),
-        ("High WTE", true),
-        ("Total WTE", true),
-        ("Cost", true),
-        ("Low\u{a0}: high", true),
-        ("Access", true),
-    ]);
+    cols.extend(steps.iter().map(|st| (format!("{} WTE", st.short), true)));
+    cols.push(("Total WTE".into(), true));
+    cols.push(("Cost".into(), true));
+    cols.extend(steps.windows(2).map(|p| {
+        (
+            format!("{}\u{a0}: {}", p[0].short, p[1].short_lower()),
+            true,
+        )
+    }));
+    cols.push(("Access".into(), true));
     if has_gap {
-        cols.extend([
-            ("Current low", true),
-            ("Current high", true),
-            ("Gap low", true),
-            ("Gap high", true),
-        ]);
+        cols.extend(
+            steps
+                .iter()
+                .map(|st| (format!("Current {}", st.short_lower()), true)),
+        );
+        cols.extend(
+            steps
+                .iter()
+                .map(|st| (format!("Gap {}", st.short_lower()), true)),
+        );
     }
     out.push_str(&head(&cols));
     let row = |a: &AreaResult, out: &mut String| {
@@ -929,26 +1093,35 @@ fn areas_table(out: &mut String, result: &ModelResult) {
         out.push_str("<tr>");
         out.push_str(&text_cell(&area_label(a)));
         out.push_str(&text_cell(if a.code == "total" { "" } else { &a.code }));
-        out.push_str(&num(w.population_in_scope, 0));
+        out.push_str(&num(w.num("population_in_scope"), 0));
         if !has_gap {
-            out.push_str(&num(w.prevalent, 0));
+            out.push_str(&num(w.num("prevalent"), 0));
         }
-        out.push_str(&num(w.referred, 0));
+        out.push_str(&num(w.num("referred"), 0));
         if !has_gap {
-            out.push_str(&num(w.low_episodes, 0));
-            out.push_str(&num(w.high_episodes, 0));
+            for st in &steps {
+                out.push_str(&num(w.num(&st.field("{}_episodes")), 0));
+            }
         }
-        for v in [w.low_wte, w.high_wte, w.total_wte] {
-            out.push_str(&num(v, 1));
+        for st in &steps {
+            out.push_str(&num(w.num(&st.field("{}_wte")), 1));
         }
-        out.push_str(&opt_cell(Some(w.cost_total), money));
-        out.push_str(&opt_cell(w.low_high_ratio, |x| format!("{x:.2}")));
-        out.push_str(&opt_cell(w.access_rate, percent));
+        out.push_str(&num(w.num("total_wte"), 1));
+        out.push_str(&opt_cell(Some(w.num("cost_total")), money));
+        for p in steps.windows(2) {
+            out.push_str(&opt_cell(
+                w.opt(&format!("{}_{}_ratio", p[0].id, p[1].id)),
+                |x| format!("{x:.2}"),
+            ));
+        }
+        out.push_str(&opt_cell(w.opt("access_rate"), percent));
         if has_gap {
-            out.push_str(&num(w.current_low_wte, 1));
-            out.push_str(&num(w.current_high_wte, 1));
-            out.push_str(&gap_cell(w.gap_low_wte));
-            out.push_str(&gap_cell(w.gap_high_wte));
+            for st in &steps {
+                out.push_str(&num(w.num(&st.field("current_{}_wte")), 1));
+            }
+            for st in &steps {
+                out.push_str(&gap_cell(w.num(&st.field("gap_{}_wte"))));
+            }
         }
         out.push_str("</tr>\n");
     };
@@ -966,56 +1139,63 @@ fn areas_table(out: &mut String, result: &ModelResult) {
 }
 
 fn disorders_table(out: &mut String, result: &ModelResult) {
+    let steps = step_names(result);
     out.push_str("<section id=\"disorders\"><h2>By disorder</h2>");
     out.push_str("<table class=\"sortable\">");
-    out.push_str(&head(&[
-        ("Disorder (all areas)", false),
-        ("Prevalent", true),
-        ("Referred", true),
-        ("Treated", true),
-        ("Low episodes", true),
-        ("High episodes", true),
-        ("Low WTE", true),
-        ("High WTE", true),
-    ]));
+    let mut cols: Vec<(String, bool)> = vec![
+        ("Disorder (all areas)".into(), false),
+        ("Prevalent".into(), true),
+        ("Referred".into(), true),
+        ("Treated".into(), true),
+    ];
+    cols.extend(
+        steps
+            .iter()
+            .map(|st| (format!("{} episodes", st.short), true)),
+    );
+    cols.extend(steps.iter().map(|st| (format!("{} WTE", st.short), true)));
+    out.push_str(&head(&cols));
     out.push_str("<tbody>");
     for (id, f) in result.disorders.iter().zip(&result.total.by_disorder) {
-        let _ = write!(
-            out,
-            "<tr>{}{}{}{}{}{}{}{}</tr>",
-            text_cell(&disorder_name(id)),
-            num(f.demand.prevalent, 0),
-            num(f.demand.referred, 0),
-            num(f.demand.treated, 0),
-            num(f.episodes.low, 0),
-            num(f.episodes.high, 0),
-            num(f.wte.low, 1),
-            num(f.wte.high, 1)
-        );
+        out.push_str("<tr>");
+        out.push_str(&text_cell(&disorder_name(id)));
+        out.push_str(&num(f.prevalent(), 0));
+        out.push_str(&num(f.referred(), 0));
+        out.push_str(&num(f.treated(), 0));
+        for s in 0..steps.len() {
+            out.push_str(&num(f.episodes(s), 0));
+        }
+        for s in 0..steps.len() {
+            out.push_str(&num(f.step_wte(s), 1));
+        }
+        out.push_str("</tr>");
     }
     out.push_str("</tbody></table><p class=\"note\">With comorbidity \"primary\", a person with several disorders is counted once, under each disorder's share of the any-disorder rate. PTSD prevalence is a past-month screen, not a past-week diagnosis.</p></section>\n");
 }
 
 fn one_wte(out: &mut String, r: &Report) {
+    let steps = step_names(r.result);
     out.push_str(
         "<section id=\"one-wte\"><h2>What one WTE delivers a year</h2><table class=\"keep\">",
     );
-    out.push_str(&head(&[
-        ("", false),
-        ("Low intensity", true),
-        ("High intensity", true),
-    ]));
+    let mut cols: Vec<(String, bool)> = vec![(String::new(), false)];
+    cols.extend(steps.iter().map(|st| (st.name.clone(), true)));
+    out.push_str(&head(&cols));
     out.push_str("<tbody>");
-    for (label, low, high) in one_wte_lines(r.result, r.scenario) {
-        let _ = write!(
-            out,
-            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
-            esc(&label),
-            esc(&low),
-            esc(&high)
-        );
+    for (label, values) in one_wte_lines(r.result, r.scenario) {
+        let _ = write!(out, "<tr><td>{}</td>", esc(&label));
+        for v in &values {
+            let _ = write!(out, "<td class=\"n\">{}</td>", esc(v));
+        }
+        out.push_str("</tr>");
     }
-    out.push_str("</tbody></table><p class=\"note\">Published episodes per WTE a year: Richards 132–352 (low intensity), job description 175–250, Clark 60 (high intensity).</p></section>\n");
+    out.push_str("</tbody></table>");
+    // The published figures are of the 2007 steps.
+    let ids: Vec<&str> = steps.iter().map(|st| st.id.as_str()).collect();
+    if ids.contains(&"low") && ids.contains(&"high") {
+        out.push_str("<p class=\"note\">Published episodes per WTE a year: Richards 132–352 (low intensity), job description 175–250, Clark 60 (high intensity).</p>");
+    }
+    out.push_str("</section>\n");
 }
 
 fn assumptions_section(out: &mut String, r: &Report) {
@@ -1091,12 +1271,13 @@ fn assumptions_section(out: &mut String, r: &Report) {
 
 fn area_funnels(out: &mut String, r: &Report) {
     out.push_str("<section id=\"area-funnels\" class=\"page\"><h2>Demand funnel by area</h2><div class=\"funnels\">");
+    let steps = step_names(r.result);
     for a in &r.result.rows {
         let stages = funnel_stages(a, r.result, r.scenario);
         let _ = write!(
             out,
             "<figure>{}</figure>",
-            svg::funnel(&funnel_bars(&stages), &area_label(a), true)
+            svg::funnel(&funnel_bars(&stages, &steps), &area_label(a), true)
         );
     }
     out.push_str("</div></section>\n");
@@ -1126,6 +1307,585 @@ fn footer(out: &mut String, r: &Report) {
         );
     }
     out.push_str("</tbody></table><p>Figures are rounded for display; <code>capacity model --format xlsx</code> or <code>--format csv</code> gives full precision.</p></footer>\n");
+}
+
+/// The charts with one series per step of care, for any number of steps: the same drawing as
+/// [`svg`]'s two-step charts (which these give byte for byte for the 2007 steps), each step in
+/// its colour of [`STEP_COLOURS`], the legend wrapped onto more lines when the steps need it.
+mod charts {
+    use std::fmt::Write;
+
+    use super::super::svg::{
+        fit, text_width, Axis, RoleBar, CURRENT, ROWS_PER_CHART, SHORTFALL, SURPLUS, TREATED,
+    };
+    use super::super::{esc, grouped};
+    use super::StepName;
+
+    const GRID: &str = "#D8DDE0";
+    const STRIPE: &str = "#F0F4F5";
+    const INK: &str = "#212B32";
+    const MUTED: &str = "#4C6272";
+    /// The widest area label, in px.
+    const LABEL_MAX: f64 = 300.0;
+    const FONT: &str = "Arial, Helvetica, sans-serif";
+    /// The narrowest panel of a step in the chart by area; more steps (or longer step labels)
+    /// make the chart wider than 900 px, and it is scaled to the page.
+    const PANEL_MIN: f64 = 220.0;
+    /// Between the lines of a legend.
+    const LEGEND_LINE: f64 = 18.0;
+
+    /// Required (and current) WTE of one row, one value per step.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct WteRow {
+        pub label: String,
+        /// Shown on hover: the full name and code.
+        pub tip: String,
+        pub required: Vec<f64>,
+        pub current: Option<Vec<f64>>,
+    }
+
+    fn signed(x: f64) -> String {
+        let s = grouped(x, 1);
+        if x > 0.0 && s != "0.0" {
+            format!("+{s}")
+        } else if s == "-0.0" {
+            "0.0".into()
+        } else {
+            s.replacen('-', "−", 1)
+        }
+    }
+
+    fn at(v: &[f64], i: usize) -> f64 {
+        v.get(i).copied().unwrap_or(0.0)
+    }
+
+    #[derive(Clone, Copy)]
+    enum Anchor {
+        Start,
+        Middle,
+        End,
+    }
+
+    impl Anchor {
+        fn as_str(self) -> &'static str {
+            match self {
+                Anchor::Start => "start",
+                Anchor::Middle => "middle",
+                Anchor::End => "end",
+            }
+        }
+    }
+
+    /// One entry of a legend: a swatch and its label, or a muted note.
+    enum Entry<'a> {
+        Key(&'a str, String),
+        Note(String),
+    }
+
+    impl Entry<'_> {
+        /// Its width on the page, without the space after it.
+        fn width(&self) -> f64 {
+            match self {
+                Entry::Key(_, label) => 16.0 + text_width(label, 11.0),
+                Entry::Note(text) => text_width(text, 11.0),
+            }
+        }
+    }
+
+    /// Where each entry of a legend goes from `x0` in a chart `width` px wide: (x, line), and
+    /// the number of lines. An entry that would run off the chart starts a new line.
+    fn place(entries: &[Entry], x0: f64, width: f64) -> (Vec<(f64, usize)>, usize) {
+        let mut out = Vec::with_capacity(entries.len());
+        let (mut x, mut line) = (x0, 0);
+        for e in entries {
+            if x > x0 && x + e.width() > width {
+                x = x0;
+                line += 1;
+            }
+            out.push((x, line));
+            x += e.width() + 18.0;
+        }
+        (out, line + 1)
+    }
+
+    /// An SVG document being written.
+    struct Canvas {
+        out: String,
+    }
+
+    impl Canvas {
+        fn new(width: f64, height: f64, title: &str) -> Canvas {
+            let mut out = String::new();
+            let _ = write!(
+                out,
+                "<svg class=\"chart\" viewBox=\"0 0 {width:.0} {height:.0}\" width=\"{width:.0}\" height=\"{height:.0}\" role=\"img\" aria-label=\"{t}\" font-family=\"{FONT}\" font-size=\"12\" fill=\"{INK}\"><title>{t}</title>",
+                t = esc(title)
+            );
+            Canvas { out }
+        }
+
+        fn rect(&mut self, x: f64, y: f64, w: f64, h: f64, fill: &str, tip: Option<&str>) {
+            let w = w.max(0.0);
+            match tip {
+                Some(t) => {
+                    let _ = write!(
+                        self.out,
+                        "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"{h:.1}\" fill=\"{fill}\"><title>{}</title></rect>",
+                        esc(t)
+                    );
+                }
+                None => {
+                    let _ = write!(
+                        self.out,
+                        "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"{h:.1}\" fill=\"{fill}\"/>"
+                    );
+                }
+            }
+        }
+
+        fn line(&mut self, x1: f64, y1: f64, x2: f64, y2: f64, stroke: &str, width: f64) {
+            let _ = write!(
+                self.out,
+                "<line x1=\"{x1:.1}\" y1=\"{y1:.1}\" x2=\"{x2:.1}\" y2=\"{y2:.1}\" stroke=\"{stroke}\" stroke-width=\"{width}\"/>"
+            );
+        }
+
+        #[allow(clippy::too_many_arguments)]
+        fn text_styled(
+            &mut self,
+            x: f64,
+            y: f64,
+            s: &str,
+            size: f64,
+            anchor: Anchor,
+            fill: &str,
+            bold: bool,
+        ) {
+            let weight = if bold { " font-weight=\"bold\"" } else { "" };
+            let _ = write!(
+                self.out,
+                "<text x=\"{x:.1}\" y=\"{y:.1}\" font-size=\"{size}\" text-anchor=\"{}\" fill=\"{fill}\"{weight}>{}</text>",
+                anchor.as_str(),
+                esc(s)
+            );
+        }
+
+        fn text(&mut self, x: f64, y: f64, s: &str, size: f64, anchor: Anchor) {
+            self.text_styled(x, y, s, size, anchor, INK, false);
+        }
+
+        fn muted(&mut self, x: f64, y: f64, s: &str, size: f64, anchor: Anchor) {
+            self.text_styled(x, y, s, size, anchor, MUTED, false);
+        }
+
+        /// A legend entry: a swatch and its label.
+        fn key(&mut self, x: f64, y: f64, fill: &str, label: &str) {
+            self.rect(x, y - 9.0, 12.0, 10.0, fill, None);
+            self.text(x + 16.0, y, label, 11.0, Anchor::Start);
+        }
+
+        /// A legend placed by [`place`], its first line at `y`.
+        fn legend(&mut self, entries: &[Entry], places: &[(f64, usize)], y: f64) {
+            for (e, &(x, line)) in entries.iter().zip(places) {
+                let y = y + LEGEND_LINE * line as f64;
+                match e {
+                    Entry::Key(fill, label) => self.key(x, y, fill, label),
+                    Entry::Note(text) => self.muted(x, y, text, 11.0, Anchor::Start),
+                }
+            }
+        }
+
+        /// Vertical grid lines and tick labels of an axis above a plot.
+        fn grid(&mut self, axis: &Axis, x0: f64, width: f64, label_y: f64, top: f64, bottom: f64) {
+            for &t in &axis.ticks {
+                let x = axis.x(t, x0, width);
+                self.line(x, top, x, bottom, GRID, 1.0);
+                self.muted(x, label_y, &axis.label(t), 10.0, Anchor::Middle);
+            }
+        }
+
+        fn finish(mut self) -> String {
+            self.out.push_str("</svg>");
+            self.out
+        }
+    }
+
+    /// Required versus current WTE, one row per area, the steps side by side, each with its
+    /// own scale; the gap (required - current) is written at the end of each bar. Returns one
+    /// SVG per [`ROWS_PER_CHART`] rows, all on the same scales.
+    pub fn wte_by_area(rows: &[WteRow], steps: &[StepName], title: &str) -> Vec<String> {
+        let n = steps.len();
+        if n == 0 {
+            return Vec::new();
+        }
+        let size = 11.0;
+        let row_h = 17.0;
+        let gutter = 12.0;
+        let has_current = rows.iter().any(|r| r.current.is_some());
+        let label_w = (rows
+            .iter()
+            .map(|r| text_width(&r.label, size))
+            .fold(0.0, f64::max)
+            + 10.0)
+            .min(LABEL_MAX);
+        let gutters = gutter * (n - 1) as f64;
+        let names: Vec<String> = steps.iter().map(|s| format!("{} WTE", s.label)).collect();
+        // Wide enough for every step's heading (bold, so a tenth wider than `text_width`).
+        let panel_min = names
+            .iter()
+            .map(|h| text_width(h, 12.0) * 1.1 + 8.0)
+            .fold(PANEL_MIN, f64::max);
+        let width = (label_w + panel_min * n as f64 + gutters).ceil().max(900.0);
+        let panel_w = (width - label_w - gutters) / n as f64;
+        let value_w = 58.0;
+        let plot_w = panel_w - value_w - 8.0;
+        let axes: Vec<Axis> = (0..n)
+            .map(|i| {
+                let max = rows
+                    .iter()
+                    .map(|r| at(&r.required, i).max(r.current.as_deref().map_or(0.0, |c| at(c, i))))
+                    .fold(0.0, f64::max);
+                Axis::new(0.0, max, 4)
+            })
+            .collect();
+        let mut entries: Vec<Entry> = steps
+            .iter()
+            .map(|s| Entry::Key(s.colour, format!("Required, {}", s.name_lower())))
+            .collect();
+        if has_current {
+            entries.push(Entry::Key(CURRENT, "Current (effective WTE)".into()));
+        }
+        let (places, lines) = place(&entries, label_w, width);
+        let extra = LEGEND_LINE * (lines - 1) as f64;
+        let header = 42.0;
+        let legend = if has_current { 48.0 } else { 30.0 } + extra;
+        let mut out = Vec::new();
+        let pieces = rows.len().div_ceil(ROWS_PER_CHART).max(1);
+        for (piece, chunk) in rows.chunks(ROWS_PER_CHART).enumerate() {
+            let t = if pieces > 1 {
+                format!("{title} ({} of {pieces})", piece + 1)
+            } else {
+                title.to_string()
+            };
+            let body = row_h * chunk.len() as f64;
+            let height = header + body + legend;
+            let mut c = Canvas::new(width, height, &t);
+            for (i, r) in chunk.iter().enumerate() {
+                let y = header + row_h * i as f64;
+                if i % 2 == 1 {
+                    c.rect(0.0, y, width, row_h, STRIPE, None);
+                }
+                let shown = fit(&r.label, label_w - 10.0, size);
+                c.text_styled(
+                    label_w - 8.0,
+                    y + row_h / 2.0 + 4.0,
+                    &shown,
+                    size,
+                    Anchor::End,
+                    INK,
+                    false,
+                );
+            }
+            for (i, step) in steps.iter().enumerate() {
+                let x0 = label_w + i as f64 * (panel_w + gutter);
+                let name = fit(&names[i], panel_w, 12.0);
+                c.text_styled(x0, 13.0, &name, 12.0, Anchor::Start, INK, true);
+                c.grid(&axes[i], x0, plot_w, 33.0, header - 4.0, header + body);
+                for (k, r) in chunk.iter().enumerate() {
+                    let y = header + row_h * k as f64;
+                    let req = at(&r.required, i);
+                    let w = axes[i].x(req, x0, plot_w) - x0;
+                    let mut tip = format!("{}: required {}", r.tip, grouped(req, 1));
+                    if let Some(cur) = &r.current {
+                        let cur = at(cur, i);
+                        let _ = write!(
+                            tip,
+                            ", current {}, gap {}",
+                            grouped(cur, 1),
+                            signed(req - cur)
+                        );
+                    }
+                    c.rect(x0, y + 3.0, w, row_h - 6.0, step.colour, Some(&tip));
+                    let end = x0 + plot_w + 6.0;
+                    match &r.current {
+                        Some(cur) => {
+                            let cur = at(cur, i);
+                            let cw = axes[i].x(cur, x0, plot_w) - x0;
+                            c.rect(x0, y + row_h / 2.0 - 2.0, cw, 4.0, CURRENT, None);
+                            let gap = req - cur;
+                            let fill = if gap > 0.05 {
+                                SHORTFALL
+                            } else if gap < -0.05 {
+                                SURPLUS
+                            } else {
+                                MUTED
+                            };
+                            c.text_styled(
+                                end,
+                                y + row_h / 2.0 + 4.0,
+                                &signed(gap),
+                                10.5,
+                                Anchor::Start,
+                                fill,
+                                true,
+                            );
+                        }
+                        None => c.text(
+                            end,
+                            y + row_h / 2.0 + 4.0,
+                            &grouped(req, 1),
+                            10.5,
+                            Anchor::Start,
+                        ),
+                    }
+                }
+                if has_current {
+                    c.muted(x0 + panel_w, 13.0, "gap", 10.0, Anchor::End);
+                }
+            }
+            let ly = header + body + 20.0;
+            c.legend(&entries, &places, ly);
+            if has_current {
+                c.muted(
+                    label_w,
+                    ly + LEGEND_LINE * lines as f64,
+                    "gap = required − current: red is a shortfall, green a surplus",
+                    11.0,
+                    Anchor::Start,
+                );
+            }
+            out.push(c.finish());
+        }
+        out
+    }
+
+    /// Required against current WTE for the whole run: each step, then the total, each gap
+    /// written out.
+    pub fn wte_total(
+        required: &[f64],
+        current: Option<&[f64]>,
+        steps: &[StepName],
+        title: &str,
+    ) -> String {
+        let width = 880.0;
+        let size = 12.0;
+        let row_h = 40.0;
+        let n = steps.len();
+        let mut labels: Vec<String> = steps.iter().map(|s| s.name.clone()).collect();
+        labels.push("Total".into());
+        let mut colours: Vec<&str> = steps.iter().map(|s| s.colour).collect();
+        colours.push(TREATED);
+        let sum = |v: &[f64]| (0..n).fold(0.0, |s, i| s + at(v, i));
+        let mut req: Vec<f64> = (0..n).map(|i| at(required, i)).collect();
+        req.push(sum(required));
+        let cur: Option<Vec<f64>> = current.map(|c| {
+            let mut v: Vec<f64> = (0..n).map(|i| at(c, i)).collect();
+            v.push(sum(c));
+            v
+        });
+        let note = |i: usize| -> String {
+            match &cur {
+                Some(cu) => {
+                    let gap = req[i] - cu[i];
+                    let met = if req[i] > 0.0 {
+                        format!(", {:.0}% met", cu[i] / req[i] * 100.0)
+                    } else {
+                        String::new()
+                    };
+                    format!(
+                        "required {} · current {} · gap {}{met}",
+                        grouped(req[i], 1),
+                        grouped(cu[i], 1),
+                        signed(gap)
+                    )
+                }
+                None => format!("required {}", grouped(req[i], 1)),
+            }
+        };
+        // Bold labels are wider than `text_width` guesses: a margin of 16 px.
+        let label_w = labels
+            .iter()
+            .map(|l| text_width(l, size) + 16.0)
+            .fold(110.0, f64::max)
+            .min(LABEL_MAX);
+        let right_w = (0..=n)
+            .map(|i| text_width(&note(i), size))
+            .fold(0.0, f64::max)
+            + 14.0;
+        let plot_w = (width - label_w - right_w).max(150.0);
+        let max = (0..=n)
+            .map(|i| req[i].max(cur.as_ref().map_or(0.0, |c| c[i])))
+            .fold(0.0, f64::max);
+        let axis = Axis::new(0.0, max, 5);
+        let mut entries: Vec<Entry> = steps
+            .iter()
+            .map(|s| Entry::Key(s.colour, format!("Required, {}", s.short_lower())))
+            .collect();
+        entries.push(Entry::Key(TREATED, "Required, total".into()));
+        entries.push(if cur.is_some() {
+            Entry::Key(CURRENT, "Current (effective WTE)".into())
+        } else {
+            Entry::Note("No current workforce given (--workforce FILE): no gap to show".into())
+        });
+        let (places, lines) = place(&entries, label_w, width);
+        let header = 22.0;
+        let legend = 28.0 + LEGEND_LINE * (lines - 1) as f64;
+        let body = row_h * (n + 1) as f64;
+        let height = header + body + legend;
+        let mut c = Canvas::new(width, height, title);
+        c.grid(&axis, label_w, plot_w, 14.0, header - 2.0, header + body);
+        for i in 0..=n {
+            let y = header + row_h * i as f64;
+            c.text_styled(
+                label_w - 8.0,
+                y + row_h / 2.0 + 4.0,
+                &fit(&labels[i], label_w - 12.0, size),
+                size,
+                Anchor::End,
+                INK,
+                true,
+            );
+            let w = axis.x(req[i], label_w, plot_w) - label_w;
+            c.rect(
+                label_w,
+                y + 7.0,
+                w,
+                row_h - 14.0,
+                colours[i],
+                Some(&note(i)),
+            );
+            if let Some(cu) = &cur {
+                let cw = axis.x(cu[i], label_w, plot_w) - label_w;
+                c.rect(label_w, y + row_h / 2.0 - 3.0, cw, 6.0, CURRENT, None);
+            }
+            let fill = match &cur {
+                Some(cu) if req[i] - cu[i] > 0.05 => SHORTFALL,
+                Some(cu) if req[i] - cu[i] < -0.05 => SURPLUS,
+                _ => INK,
+            };
+            c.text_styled(
+                label_w + plot_w + 8.0,
+                y + row_h / 2.0 + 4.0,
+                &note(i),
+                size,
+                Anchor::Start,
+                fill,
+                cur.is_some(),
+            );
+        }
+        c.legend(&entries, &places, header + body + 20.0);
+        c.finish()
+    }
+
+    /// Required against current WTE by role and band: one row per role on one scale, the
+    /// required bar in its step's colour with the current WTE as a dark bar inside it, and
+    /// the required, current and gap written in a column of their own at the right. `legend`
+    /// names each colour; those no row has are left out. Returns one SVG per
+    /// [`ROWS_PER_CHART`] rows, all on the same scale.
+    pub fn wte_by_role(rows: &[RoleBar], legend: &[(&str, String)], title: &str) -> Vec<String> {
+        let size = 12.0;
+        let row_h = 28.0;
+        let note = |r: &RoleBar| {
+            format!(
+                "required {} · current {} · gap {}",
+                grouped(r.required, 1),
+                grouped(r.current, 1),
+                signed(r.required - r.current)
+            )
+        };
+        let label_w = (rows
+            .iter()
+            .map(|r| text_width(&r.label, size))
+            .fold(0.0, f64::max)
+            + 12.0)
+            .min(LABEL_MAX);
+        let right_w = rows
+            .iter()
+            .map(|r| text_width(&note(r), size))
+            .fold(0.0, f64::max)
+            + 14.0;
+        // At least 300 px of plot: a wider chart is scaled down to the page, never overlapped.
+        let width = (label_w + right_w + 300.0).max(900.0);
+        let plot_w = width - label_w - right_w;
+        let max = rows
+            .iter()
+            .map(|r| r.required.max(r.current))
+            .fold(0.0, f64::max);
+        let axis = Axis::new(0.0, max, 5);
+        let header = 24.0;
+        let mut entries: Vec<Entry> = Vec::new();
+        for (colour, name) in legend {
+            let present = rows.iter().any(|r| r.colour == *colour);
+            let listed = entries
+                .iter()
+                .any(|e| matches!(e, Entry::Key(c, _) if c == colour));
+            if present && !listed {
+                entries.push(Entry::Key(colour, name.clone()));
+            }
+        }
+        entries.push(Entry::Key(CURRENT, "Current (effective WTE)".into()));
+        let (places, lines) = place(&entries, label_w, width);
+        let legend_h = 48.0 + LEGEND_LINE * (lines - 1) as f64;
+        let pieces = rows.len().div_ceil(ROWS_PER_CHART).max(1);
+        let mut out = Vec::new();
+        for (piece, chunk) in rows.chunks(ROWS_PER_CHART).enumerate() {
+            let t = if pieces > 1 {
+                format!("{title} ({} of {pieces})", piece + 1)
+            } else {
+                title.to_string()
+            };
+            let body = row_h * chunk.len() as f64;
+            let mut c = Canvas::new(width, header + body + legend_h, &t);
+            for i in (1..chunk.len()).step_by(2) {
+                c.rect(0.0, header + row_h * i as f64, width, row_h, STRIPE, None);
+            }
+            c.grid(&axis, label_w, plot_w, 14.0, header - 4.0, header + body);
+            for (i, r) in chunk.iter().enumerate() {
+                let y = header + row_h * i as f64;
+                let mid = y + row_h / 2.0;
+                c.text(
+                    label_w - 8.0,
+                    mid + 4.0,
+                    &fit(&r.label, label_w - 12.0, size),
+                    size,
+                    Anchor::End,
+                );
+                let w = axis.x(r.required, label_w, plot_w) - label_w;
+                let tip = format!("{}: {}", r.label, note(r));
+                c.rect(label_w, y + 6.0, w, row_h - 12.0, r.colour, Some(&tip));
+                let cw = axis.x(r.current, label_w, plot_w) - label_w;
+                c.rect(label_w, mid - 3.0, cw, 6.0, CURRENT, None);
+                let gap = r.required - r.current;
+                let fill = if gap > 0.05 {
+                    SHORTFALL
+                } else if gap < -0.05 {
+                    SURPLUS
+                } else {
+                    MUTED
+                };
+                c.text_styled(
+                    label_w + plot_w + 8.0,
+                    mid + 4.0,
+                    &note(r),
+                    size,
+                    Anchor::Start,
+                    fill,
+                    true,
+                );
+            }
+            let ly = header + body + 20.0;
+            c.legend(&entries, &places, ly);
+            c.muted(
+                label_w,
+                ly + LEGEND_LINE * lines as f64,
+                "gap = required − current: red is a shortfall, green a surplus",
+                11.0,
+                Anchor::Start,
+            );
+            out.push(c.finish());
+        }
+        out
+    }
 }
 
 #[cfg(test)]
@@ -1174,13 +1934,13 @@ mod tests {
                 });
             }
         }
-        let base = result.total.flow.wte.total();
+        let base = result.total.flow.total_wte();
         let tornado = [
             ("demand.presentation_rate", 0.3, 0.7, 0.6, 1.4),
             ("demand.detection_rate", 0.4, 0.6, 0.8, 1.2),
-            ("stepped_care.step_up", 0.1, 0.3, 1.0, 1.3),
+            ("steps.high.from.low", 0.1, 0.3, 1.0, 1.3),
             ("capacity.dna_rate", 0.0, 0.2, 1.0, 1.25),
-            ("low_intensity.caseload", 0.6, 0.8, 1.1, 0.93),
+            ("steps.low.caseload", 0.6, 0.8, 1.1, 0.93),
         ]
         .map(|(param, lo, hi, f_lo, f_hi)| TornadoEntry {
             param: param.into(),
@@ -1266,5 +2026,229 @@ mod tests {
         for external in ["http://", "https://", "src="] {
             assert!(!html.contains(external));
         }
+    }
+
+    /// For the 2007 steps the charts of any number of steps draw what the two-step charts
+    /// drew, byte for byte.
+    #[test]
+    fn two_step_charts_are_the_2007_charts() {
+        let (result, _, _) = england_with_sweep();
+        let steps = step_names(&result);
+        assert_eq!(steps.len(), 2);
+        let t = &result.total;
+        let (req, cur) = ([t.flow.step_wte(0), t.flow.step_wte(1)], [70.5, 20.25]);
+        for current in [None, Some(cur)] {
+            assert_eq!(
+                charts::wte_total(&req, current.as_ref().map(|c| &c[..]), &steps, "T"),
+                svg::wte_total(req, current, "T")
+            );
+        }
+        for with_current in [false, true] {
+            let rows: Vec<(String, [f64; 2], Option<[f64; 2]>)> = result
+                .rows
+                .iter()
+                .map(|a| {
+                    let r = [a.flow.step_wte(0), a.flow.step_wte(1)];
+                    (
+                        area_label(a),
+                        r,
+                        with_current.then_some([r[0] * 0.8, r[1] * 1.2]),
+                    )
+                })
+                .collect();
+            let new: Vec<WteRow> = rows
+                .iter()
+                .map(|(l, r, c)| WteRow {
+                    label: l.clone(),
+                    tip: l.clone(),
+                    required: r.to_vec(),
+                    current: c.map(|c| c.to_vec()),
+                })
+                .collect();
+            let old: Vec<svg::WteRow> = rows
+                .iter()
+                .map(|(l, r, c)| svg::WteRow {
+                    label: l.clone(),
+                    tip: l.clone(),
+                    required: *r,
+                    current: *c,
+                })
+                .collect();
+            assert_eq!(
+                charts::wte_by_area(&new, &steps, "A"),
+                svg::wte_by_area(&old, "A")
+            );
+        }
+        let bar = |label: &str, colour, required, current| RoleBar {
+            label: label.into(),
+            colour,
+            required,
+            current,
+        };
+        let bars = vec![
+            bar("PWP, band 5", svg::LOW, 100.0, 80.0),
+            bar("HIT, band 7", svg::HIGH, 60.0, 70.0),
+            bar("Employment adviser, band 5", svg::RATIO, 10.0, 0.0),
+        ];
+        let legend = vec![
+            (svg::LOW, "Required, low intensity".to_string()),
+            (svg::HIGH, "Required, high intensity".to_string()),
+            (svg::RATIO, "Required, ratio roles".to_string()),
+        ];
+        assert_eq!(
+            charts::wte_by_role(&bars, &legend, "R"),
+            svg::wte_by_role(&bars, "R")
+        );
+        assert_eq!(
+            charts::wte_by_role(&bars[..1], &legend, "R"),
+            svg::wte_by_role(&bars[..1], "R")
+        );
+    }
+
+    /// A third step, after the 2007 two, in every table and chart that has a column or a
+    /// series per step.
+    #[test]
+    fn every_step_a_scenario_declares_is_reported() {
+        let (scenario, _) = crate::scenario::load_str(
+            "three.toml",
+            r#"
+name = "three"
+description = "The 2007 steps and a step 4"
+extends = "obc"
+
+[steps.low]
+entry = 0.8
+
+[steps.specialist]
+label = "Specialist therapy (step 4)"
+contacts_per_episode = 20
+contacts_per_day = 5
+caseload = 0.6
+entry = 0.05
+from = { high = 0.15 }
+supervision_hours = 2.0
+turnover = 0.08
+
+[[steps.specialist.roles]]
+role = "Clinical psychologist"
+band = "8a"
+share = 1.0
+supervises = true
+"#,
+        )
+        .unwrap();
+        assert_eq!(
+            scenario.step_ids(),
+            ["low", "high", "specialist"],
+            "the scenario has three steps"
+        );
+        let inputs = ModelInputs {
+            population: crate::embedded::population().unwrap(),
+            prevalence: crate::embedded::prevalence().unwrap(),
+            areas: Some(crate::embedded::areas().unwrap()),
+            workforce: Some(
+                crate::inputs::parse_workforce(
+                    "staff.csv",
+                    "area_code,role,band,wte,low_share,high_share,specialist_share\n\
+                     E54000008,PWP,5,150,1,0,0\n\
+                     E54000008,HIT,7,40,0,1,0\n\
+                     E54000008,Clinical psychologist,8a,12,0,0,1\n",
+                )
+                .unwrap(),
+            ),
+        };
+        let options = RunOptions {
+            level: model::Level::Named("icb".into()),
+            areas: vec![],
+        };
+        let (result, _) = model::run(&inputs, &scenario, &options).unwrap();
+        let t = &result.total;
+        assert!(t.flow.step_wte(2) > 0.0);
+        let mut stats = Vec::new();
+        for a in result.rows.iter().chain(std::iter::once(&result.total)) {
+            let row = Row::new(a, &result);
+            for output in ["total_wte", "specialist_wte", "high_specialist_ratio"] {
+                let v = row_value(&row, output).unwrap();
+                stats.push(SweepStat {
+                    area_code: a.code.clone(),
+                    area_name: a.name.clone(),
+                    level: a.level.clone(),
+                    output: output.into(),
+                    mean: v,
+                    sd: 0.0,
+                    min: v,
+                    p5: v,
+                    p10: v,
+                    p50: v,
+                    p90: v,
+                    p95: v,
+                    max: v,
+                    base: Some(v),
+                });
+            }
+        }
+        let sweep = SweepSummary {
+            description: "made up".into(),
+            varied: vec![],
+            stats,
+            tornado: vec![],
+        };
+        let provenance = Provenance {
+            tool: "capacity test".into(),
+            population: "embedded data/population.csv".into(),
+            prevalence: "embedded data/prevalence.csv".into(),
+            areas: Some("embedded data/areas.csv".into()),
+            workforce: Some("staff.csv".into()),
+        };
+        let made_by = MadeBy {
+            tool: "capacity test".into(),
+            command: "capacity report".into(),
+            inputs: vec![],
+        };
+        let html = render(&Report {
+            result: &result,
+            scenario: &scenario,
+            provenance: &provenance,
+            made_by: &made_by,
+            sweep: Some(&sweep),
+            area_funnels: false,
+        });
+        let row = Row::new(t, &result);
+        let wte = grouped(row.num("specialist_wte"), 1);
+        for needle in [
+            // Key figures: the step's requirement and its skill mix with the step before.
+            format!("<div class=\"v\">{wte}</div><div class=\"k\">specialist therapy WTE required</div>"),
+            "skill mix, high : specialist therapy WTE".to_string(),
+            // The funnel, in the step's colour.
+            "Specialist therapy episodes (step 4)".to_string(),
+            // Charts: the total, by area, by role, and the sweep's range.
+            "Required, specialist therapy".to_string(),
+            "Specialist therapy (step 4) WTE".to_string(),
+            ">Clinical psychologist, band 8a<".to_string(),
+            "aria-label=\"Specialist therapy WTE: range over the runs\"".to_string(),
+            // Tables: per area, by disorder, one WTE, supervision and trainees.
+            ">Specialist therapy WTE</th>".to_string(),
+            ">Specialist therapy episodes</th>".to_string(),
+            ">High\u{a0}: specialist therapy</th>".to_string(),
+            ">Current specialist therapy</th>".to_string(),
+            ">Gap specialist therapy</th>".to_string(),
+            ">Specialist therapy</th>".to_string(),
+            "specialist therapy: Clinical psychologist".to_string(),
+            "<li><b>Specialist therapy:</b>".to_string(),
+            "specialist therapy staff a year".to_string(),
+        ] {
+            assert!(html.contains(&needle), "{needle}");
+        }
+        assert!(html.contains(STEP_COLOURS[2]));
+        // The sweep's ratio of consecutive steps to 2 decimals.
+        let ratio = row.opt("high_specialist_ratio").unwrap();
+        assert!(html.contains(&format!(
+            "<tr><td><code>high_specialist_ratio</code></td><td class=\"n\" data-v=\"{ratio}\">{}</td>",
+            grouped(ratio, 2)
+        )));
+        // Four model charts (funnel, total, by role, by area) and two range charts.
+        assert_eq!(html.matches("<svg class=\"chart\"").count(), 6);
+        // Every step's heading fits its panel of the chart by area.
+        assert!(!html.contains("Specialist therapy (step 4) W…"));
     }
 }

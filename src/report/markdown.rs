@@ -4,6 +4,7 @@
 use std::fmt::Write;
 
 use crate::model::ModelResult;
+use crate::output::funnel::label_parts;
 use crate::output::{money, trainees, workforce_notes, Provenance, Row};
 use crate::scenario::basis::assumptions;
 use crate::scenario::Scenario;
@@ -40,6 +41,19 @@ fn table(out: &mut String, header: &[&str], numeric: &[bool], rows: &[Vec<String
 
 fn opt(x: Option<f64>, f: impl Fn(f64) -> String) -> String {
     x.map(f).unwrap_or_else(|| "-".into())
+}
+
+/// A step id with its first letter in capitals: "low" -> "Low", for headers.
+fn title(id: &str) -> String {
+    let mut c = id.chars();
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
+}
+
+/// Consecutive pairs of steps, for the skill-mix ratios `<a>_<b>_ratio`.
+fn pairs<'a>(steps: &[&'a str]) -> Vec<(&'a str, &'a str)> {
+    steps.windows(2).map(|w| (w[0], w[1])).collect()
 }
 
 pub fn render_markdown(
@@ -85,34 +99,48 @@ pub fn render_markdown(
     );
 
     out.push_str("## One WTE a year\n\n");
+    let steps = result.step_ids();
     let rows: Vec<Vec<String>> = one_wte_lines(result, scenario)
         .into_iter()
-        .map(|(a, b, c)| vec![a, b, c])
+        .map(|(label, values)| std::iter::once(label).chain(values).collect())
         .collect();
+    // Each step by its label without the bracket: "Low intensity (step 2)" -> "Low intensity".
+    let mut header: Vec<String> = vec![String::new()];
+    header.extend(
+        result
+            .steps
+            .iter()
+            .map(|(_, label)| label_parts(label).0.to_string()),
+    );
+    let mut numeric = vec![false];
+    numeric.extend(std::iter::repeat_n(true, steps.len()));
     table(
         &mut out,
-        &["", "Low intensity", "High intensity"],
-        &[false, true, true],
+        &header.iter().map(String::as_str).collect::<Vec<_>>(),
+        &numeric,
         &rows,
     );
     out.push_str("Published episodes per WTE a year: Richards 132-352 (low), job description 175-250, Clark 60 (high).\n\n");
 
     out.push_str("## Areas\n\n");
     let has_gap = result.has_workforce;
-    let mut header = vec![
-        "Area",
-        "Code",
-        "Population",
-        "Referred",
-        "Low WTE",
-        "High WTE",
-        "Total WTE",
-        "Low:High",
-        "Access",
-    ];
+    let mut header: Vec<String> = ["Area", "Code", "Population", "Referred"]
+        .map(String::from)
+        .to_vec();
+    header.extend(steps.iter().map(|s| format!("{} WTE", title(s))));
+    header.push("Total WTE".into());
+    header.extend(
+        pairs(&steps)
+            .iter()
+            .map(|(a, b)| format!("{}:{}", title(a), title(b))),
+    );
+    header.push("Access".into());
     if has_gap {
-        header.extend(["Current low", "Current high", "Gap low", "Gap high", "Met"]);
+        header.extend(steps.iter().map(|s| format!("Current {s}")));
+        header.extend(steps.iter().map(|s| format!("Gap {s}")));
+        header.push("Met".into());
     }
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
     let mut numeric = vec![false, false];
     numeric.extend(std::iter::repeat_n(true, header.len() - 2));
     let rows: Vec<Vec<String>> = result
@@ -128,23 +156,29 @@ pub fn render_markdown(
                 } else {
                     a.code.clone()
                 },
-                grouped(r.population_in_scope, 0),
-                grouped(r.referred, 0),
-                grouped(r.low_wte, 1),
-                grouped(r.high_wte, 1),
-                grouped(r.total_wte, 1),
-                opt(r.low_high_ratio, |x| format!("{x:.2}")),
-                opt(r.access_rate, percent),
+                grouped(r.num("population_in_scope"), 0),
+                grouped(r.num("referred"), 0),
             ];
+            cells.extend(steps.iter().map(|s| grouped(r.num(&format!("{s}_wte")), 1)));
+            cells.push(grouped(r.num("total_wte"), 1));
+            cells.extend(
+                pairs(&steps)
+                    .iter()
+                    .map(|(a, b)| opt(r.opt(&format!("{a}_{b}_ratio")), |x| format!("{x:.2}"))),
+            );
+            cells.push(opt(r.opt("access_rate"), percent));
             if has_gap {
-                let met = r.requirement_met_total();
-                cells.extend([
-                    grouped(r.current_low_wte, 1),
-                    grouped(r.current_high_wte, 1),
-                    grouped(r.gap_low_wte, 1),
-                    grouped(r.gap_high_wte, 1),
-                    opt(met, percent),
-                ]);
+                cells.extend(
+                    steps
+                        .iter()
+                        .map(|s| grouped(r.num(&format!("current_{s}_wte")), 1)),
+                );
+                cells.extend(
+                    steps
+                        .iter()
+                        .map(|s| grouped(r.num(&format!("gap_{s}_wte")), 1)),
+                );
+                cells.push(opt(r.requirement_met_total(&steps), percent));
             }
             cells
         })
@@ -161,45 +195,60 @@ pub fn render_markdown(
             .iter()
             .zip(&result.total.by_disorder)
             .map(|(d, f)| {
-                vec![
+                let mut cells = vec![
                     d.clone(),
-                    grouped(f.demand.prevalent, 0),
-                    grouped(f.demand.referred, 0),
-                    grouped(f.demand.treated, 0),
-                    grouped(f.episodes.low, 0),
-                    grouped(f.episodes.high, 0),
-                    grouped(f.wte.low, 1),
-                    grouped(f.wte.high, 1),
-                ]
+                    grouped(f.prevalent(), 0),
+                    grouped(f.referred(), 0),
+                    grouped(f.treated(), 0),
+                ];
+                cells.extend((0..steps.len()).map(|s| grouped(f.episodes(s), 0)));
+                cells.extend((0..steps.len()).map(|s| grouped(f.step_wte(s), 1)));
+                cells
             })
             .collect();
+        let mut header: Vec<String> = ["Disorder", "Prevalent", "Referred", "Treated"]
+            .map(String::from)
+            .to_vec();
+        header.extend(steps.iter().map(|s| format!("{} ep.", title(s))));
+        header.extend(steps.iter().map(|s| format!("{} WTE", title(s))));
+        let mut numeric = vec![false];
+        numeric.extend(std::iter::repeat_n(true, header.len() - 1));
         table(
             &mut out,
-            &[
-                "Disorder",
-                "Prevalent",
-                "Referred",
-                "Treated",
-                "Low ep.",
-                "High ep.",
-                "Low WTE",
-                "High WTE",
-            ],
-            &[false, true, true, true, true, true, true, true],
+            &header.iter().map(String::as_str).collect::<Vec<_>>(),
+            &numeric,
             &rows,
         );
     }
 
     workforce(&mut out, result, scenario);
 
-    let t = Row::new(&result.total, result);
-    let _ = writeln!(
-        out,
-        "Skill mix: low:high WTE {}, low share of WTE {}, of contacts {} (Outline Business Case planned 65%).\n",
-        opt(t.low_high_ratio, |x| format!("{x:.2}")),
-        opt(t.low_share_wte, percent),
-        opt(t.low_share_contacts, percent),
-    );
+    // The skill mix: each step's WTE to the next step's, and each step's share of the WTE and
+    // of the contacts (the last step's share is what the others leave). One step has none.
+    if steps.len() >= 2 {
+        let t = Row::new(&result.total, result);
+        let mut parts: Vec<String> = pairs(&steps)
+            .iter()
+            .map(|(a, b)| {
+                format!(
+                    "{a}:{b} WTE {}",
+                    opt(t.opt(&format!("{a}_{b}_ratio")), |x| format!("{x:.2}"))
+                )
+            })
+            .collect();
+        parts.extend(steps[..steps.len() - 1].iter().map(|s| {
+            format!(
+                "{s} share of WTE {}, of contacts {}",
+                opt(t.opt(&format!("{s}_share_wte")), percent),
+                opt(t.opt(&format!("{s}_share_contacts")), percent),
+            )
+        }));
+        let _ = writeln!(
+            out,
+            "Skill mix: {} (Outline Business Case planned 65%).\n",
+            parts.join(", ")
+        );
+    }
 
     out.push_str("## Assumptions\n\n");
     let rows: Vec<Vec<String>> = assumptions(scenario)
@@ -225,6 +274,7 @@ pub fn render_markdown(
 /// Staff by role and band, costs, supervision and trainees; the gap by role with a workforce.
 fn workforce(out: &mut String, result: &ModelResult, scenario: &Scenario) {
     let has_gap = result.has_workforce;
+    let steps = result.step_ids();
     out.push_str("## Staff, costs and training (total)\n\n");
     let mut header = vec!["Role", "Band", "Step", "WTE", "Salary", "Cost a year"];
     if has_gap {
@@ -241,7 +291,7 @@ fn workforce(out: &mut String, result: &ModelResult, scenario: &Scenario) {
             let mut cells = vec![
                 l.role_label(),
                 l.band_label().to_string(),
-                l.kind.as_str().to_string(),
+                l.kind.name(&steps).to_string(),
                 grouped(l.wte, 1),
                 opt(l.salary, money),
                 money(l.cost),
@@ -263,35 +313,37 @@ fn workforce(out: &mut String, result: &ModelResult, scenario: &Scenario) {
         .chain(std::iter::once(&result.total))
         .map(|a| {
             let r = Row::new(a, result);
-            vec![
+            let mut cells = vec![
                 area_label(a),
-                money(r.cost_total),
-                grouped(r.supervisor_wte, 1),
-                (if r.supervision_covered { "yes" } else { "no" }).to_string(),
+                money(r.num("cost_total")),
+                grouped(r.num("supervisor_wte"), 1),
+                (if r.flag("supervision_covered") {
+                    "yes"
+                } else {
+                    "no"
+                })
+                .to_string(),
+            ];
+            cells.extend(steps.iter().map(|s| {
                 format!(
                     "{} then {}",
-                    trainees(r.trainee_intake_low),
-                    trainees(r.steady_intake_low)
-                ),
-                format!(
-                    "{} then {}",
-                    trainees(r.trainee_intake_high),
-                    trainees(r.steady_intake_high)
-                ),
-            ]
+                    trainees(r.num(&format!("trainee_intake_{s}"))),
+                    trainees(r.num(&format!("steady_intake_{s}")))
+                )
+            }));
+            cells
         })
         .collect();
+    let mut header: Vec<String> = ["Area", "Cost a year", "Supervisor WTE", "Covered"]
+        .map(String::from)
+        .to_vec();
+    header.extend(steps.iter().map(|s| format!("Trainees {s}")));
+    let mut numeric = vec![false, true, true, false];
+    numeric.extend(std::iter::repeat_n(true, steps.len()));
     table(
         out,
-        &[
-            "Area",
-            "Cost a year",
-            "Supervisor WTE",
-            "Covered",
-            "Trainees low",
-            "Trainees high",
-        ],
-        &[false, true, true, false, true, true],
+        &header.iter().map(String::as_str).collect::<Vec<_>>(),
+        &numeric,
         &rows,
     );
     let _ = writeln!(
@@ -312,7 +364,7 @@ fn workforce(out: &mut String, result: &ModelResult, scenario: &Scenario) {
                     area_label(a),
                     l.role.clone(),
                     l.band_label().to_string(),
-                    l.kind.as_str().to_string(),
+                    l.kind.name(&steps).to_string(),
                     grouped(l.wte, 1),
                     grouped(l.current_wte, 1),
                     grouped(l.gap(), 1),

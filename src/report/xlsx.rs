@@ -6,6 +6,7 @@ use rust_xlsxwriter::{DocProperties, Format, Workbook, Worksheet, XlsxError};
 use serde::Serialize;
 
 use crate::model::ModelResult;
+use crate::output::funnel::label_parts;
 use crate::output::{DisorderRow, Provenance, RoleRow, Row};
 use crate::scenario::basis::assumptions;
 use crate::scenario::Scenario;
@@ -27,13 +28,16 @@ const RATIO: &str = "0.00";
 const SHARE: &str = "0.0%";
 const PLAIN: &str = "General";
 
-/// The number format of a row field (and of a sweep output of that name).
+/// The number format of a row field (and of a sweep output of that name). Step fields are
+/// named from the scenario's step ids (`<step>_wte`, `<a>_<b>_ratio`, `<step>_share_wte`), so
+/// they are told apart by their endings.
 fn format_of(field: &str) -> &'static str {
     match field {
-        f if f.ends_with("_wte") && !f.starts_with("low_share") => WTE,
-        "low_high_ratio" => RATIO,
-        "low_share_wte" | "low_share_contacts" | "access_rate" => SHARE,
+        f if f.ends_with("_share_wte") || f.ends_with("_share_contacts") => SHARE,
+        "access_rate" => SHARE,
         f if f.starts_with("requirement_met_") => SHARE,
+        f if f.ends_with("_wte") => WTE,
+        f if f.ends_with("_ratio") => RATIO,
         f if f.ends_with("_per_wte") => "#,##0.0",
         // Pounds per contact or episode (issue 5): pence matter at £18.21 a contact.
         f if f.starts_with("cost_per_") => "#,##0.00",
@@ -137,6 +141,38 @@ fn record<T: Serialize>(value: &T) -> (Vec<String>, Vec<Cell>) {
     (names, cells)
 }
 
+/// A column name for each step: its label without the bracket in snake case ("Low intensity
+/// (step 2)" -> `low_intensity`, the 2007 columns), or its id where that is empty or two
+/// steps would share a name.
+fn step_columns(result: &ModelResult) -> Vec<String> {
+    let from_label: Vec<String> = result
+        .steps
+        .iter()
+        .map(|(_, label)| {
+            label_parts(label)
+                .0
+                .trim()
+                .to_lowercase()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join("_")
+        })
+        .collect();
+    result
+        .steps
+        .iter()
+        .zip(&from_label)
+        .map(|((id, _), name)| {
+            let shared = from_label.iter().filter(|n| *n == name).count() > 1;
+            if name.is_empty() || shared {
+                id.clone()
+            } else {
+                name.clone()
+            }
+        })
+        .collect()
+}
+
 fn assumptions_sheet(wb: &mut Workbook, scenario: &Scenario) -> Result<(), XlsxError> {
     let header: Vec<String> = ["key", "value", "basis", "source", "set_in"]
         .map(String::from)
@@ -218,6 +254,7 @@ pub fn model_workbook(
 ) -> Result<Vec<u8>, XlsxError> {
     let mut wb = new_workbook(&format!("Workforce capacity: {}", scenario.name));
 
+    let steps = result.step_ids();
     let mut header = Vec::new();
     let mut rows = Vec::new();
     for a in result.rows.iter().chain(std::iter::once(&result.total)) {
@@ -244,7 +281,7 @@ pub fn model_workbook(
     let mut rows = Vec::new();
     for a in result.rows.iter().chain(std::iter::once(&result.total)) {
         for l in &a.workforce.roles {
-            let (names, cells) = record(&RoleRow::new(l));
+            let (names, cells) = record(&RoleRow::new(l, result));
             debug_assert_eq!(
                 names[..],
                 header[2..9],
@@ -277,7 +314,7 @@ pub fn model_workbook(
         let mut rows = Vec::new();
         for a in result.rows.iter().chain(std::iter::once(&result.total)) {
             for (d, flow) in result.disorders.iter().zip(&a.by_disorder) {
-                let (names, cells) = record(&DisorderRow::new(d, flow));
+                let (names, cells) = record(&DisorderRow::new(d, flow, &steps));
                 header = vec!["area_code".to_string(), "area_name".to_string()];
                 header.extend(names);
                 let mut row = vec![Cell::Text(a.code.clone()), Cell::Text(a.name.clone())];
@@ -288,20 +325,31 @@ pub fn model_workbook(
         write_table(wb.add_worksheet(), "Disorders", &header, &rows, 3)?;
     }
 
-    let low = serde_json::to_value(result.capacity.low).expect("serialises");
-    let high = serde_json::to_value(result.capacity.high).expect("serialises");
-    let rows: Vec<Vec<Cell>> = low
-        .as_object()
-        .expect("an object")
-        .keys()
+    // One column per step: what one WTE of it delivers a year.
+    let per_step: Vec<serde_json::Value> = result
+        .capacity
+        .iter()
+        .map(|c| serde_json::to_value(c).expect("serialises"))
+        .collect();
+    let keys: Vec<String> = per_step
+        .first()
+        .and_then(|v| v.as_object())
+        .map(|o| o.keys().cloned().collect())
+        .unwrap_or_default();
+    let rows: Vec<Vec<Cell>> = keys
+        .iter()
         .map(|k| {
-            let n = |v: &serde_json::Value| Cell::Number(v[k].as_f64().unwrap_or(f64::NAN), PLAIN);
-            vec![Cell::Text(k.clone()), n(&low), n(&high)]
+            let mut row = vec![Cell::Text(k.clone())];
+            row.extend(
+                per_step
+                    .iter()
+                    .map(|v| Cell::Number(v[k].as_f64().unwrap_or(f64::NAN), PLAIN)),
+            );
+            row
         })
         .collect();
-    let header: Vec<String> = ["per WTE a year", "low_intensity", "high_intensity"]
-        .map(String::from)
-        .to_vec();
+    let mut header = vec!["per WTE a year".to_string()];
+    header.extend(step_columns(result));
     write_table(wb.add_worksheet(), "One WTE", &header, &rows, 1)?;
 
     assumptions_sheet(&mut wb, scenario)?;
@@ -439,6 +487,17 @@ mod tests {
         assert_eq!(format_of("access_rate"), SHARE);
         assert_eq!(format_of("referred"), COUNT);
         assert_eq!(format_of("low_episodes_per_wte"), "#,##0.0");
+        assert_eq!(format_of("low_high_ratio"), RATIO);
+        assert_eq!(format_of("low_share_wte"), SHARE);
+        assert_eq!(format_of("low_share_contacts"), SHARE);
+        assert_eq!(format_of("requirement_met_high"), SHARE);
+        assert_eq!(format_of("cost_per_high_contact"), "#,##0.00");
+        // Fields of steps other than the 2007 two.
+        assert_eq!(format_of("triage_wte"), WTE);
+        assert_eq!(format_of("gap_triage_wte"), WTE);
+        assert_eq!(format_of("triage_low_ratio"), RATIO);
+        assert_eq!(format_of("triage_share_wte"), SHARE);
+        assert_eq!(format_of("cost_ratio_roles"), COUNT);
     }
 
     #[test]

@@ -9,8 +9,7 @@
 
 use serde::Serialize;
 
-use super::{Comorbidity, Scenario};
-use crate::model::Intensity;
+use super::{Comorbidity, Scenario, StepSettings};
 
 /// The three kinds of support a value can have.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -81,70 +80,72 @@ const KNOWN: &[Known] = &[
     assumed("demand.deprivation_factor", Some(1.0), "national average, no local adjustment; the FAQ's NPMSdep index moves prevalence up to 40% either way (seed 002 line 148)"),
     assumed("demand.referral_weight", Some(1.0), "MODEL.md default: the service takes every detected case; the seeds give no referral mix"),
     assumed("demand.medication_only", Some(0.0), "seed 002 line 165 names a medication-alone group but gives no share"),
-    seeds("stepped_care.step2_entry", 1.0, "seed 002 FAQ line 160: everyone starts at step 2, \"enter %100\""),
-    seeds("stepped_care.step2_entry", 0.8, "seed 002 FAQ line 160: \"a lower percentage (eg 80%)\" after triage"),
-    seeds("stepped_care.step2_entry", 0.7, "seed 004 line 270: \"assessed and treated within Step 2 (Approx. 70%)\""),
-    seeds("stepped_care.step_up", 0.1, "seed 002 FAQ line 160: \"the current model assumes 10%\""),
-    seeds("stepped_care.step_up", 0.3, "seed 002 FAQ line 160: \"could be higher (around 30%)\""),
+    seeds("steps.low.entry", 1.0, "seed 002 FAQ line 160: everyone starts at step 2, \"enter %100\""),
+    seeds("steps.low.entry", 0.8, "seed 002 FAQ line 160: \"a lower percentage (eg 80%)\" after triage"),
+    seeds("steps.low.entry", 0.7, "seed 004 line 270: \"assessed and treated within Step 2 (Approx. 70%)\""),
+    seeds("steps.high.from.low", 0.1, "seed 002 FAQ line 160: \"the current model assumes 10%\""),
+    seeds("steps.high.from.low", 0.3, "seed 002 FAQ line 160: \"could be higher (around 30%)\""),
     assumed("disorders.*.referral_weight", None, "per-disorder referral mix: not in the seeds (MODEL.md section 7)"),
     assumed("disorders.*.medication_only", None, "per-disorder pathway: not in the seeds (MODEL.md section 7)"),
-    assumed("disorders.*.step2_entry", None, "per-disorder pathway: not in the seeds (MODEL.md section 7)"),
-    assumed("disorders.*.step_up", None, "per-disorder pathway: not in the seeds (MODEL.md section 7)"),
-    seeds("low_intensity.contacts_per_episode", 7.0, "seed 002 Table 1 line 183 (OBC: 7); seed 004 line 375 (up to 7)"),
-    seeds("low_intensity.contacts_per_episode", 6.0, "seed 002 Table 1 line 205 (Richards: 3-7); 6 reproduces his 132-352 episodes"),
-    seeds("low_intensity.contacts_per_day", 16.0, "seed 002 Table 1 line 191 (OBC: 16 a day)"),
-    seeds("low_intensity.contacts_per_day", 6.0, "seed 002 Table 1 line 213 (Richards: 6-16 a day, low end)"),
-    seeds("low_intensity.caseload", 0.7, "seed 002 Table 1 line 195 (OBC: 70% case load)"),
-    seeds("low_intensity.caseload", 0.6, "derived from seed 002 Table 1 line 217: 18 contacts a week = 6 a day x 5 x 0.60"),
-    seeds("low_intensity.clinical_hours_per_week", 20.0, "seed 004 line 377: twenty hours of completed clinical contact a week"),
-    seeds("low_intensity.contact_hours", 0.5476190476190477, "seed 004 lines 375, 381: a 50-minute assessment then 6 sessions of 30 minutes"),
-    seeds("high_intensity.contacts_per_episode", 12.0, "seed 002 Table 1 line 184 (OBC: 12)"),
-    seeds("high_intensity.contacts_per_episode", 15.0, "seed 002 Table 1 line 236 (Clark: 15 sessions)"),
-    seeds("high_intensity.contacts_per_episode", 13.0, "seed 004 line 355: up to 13 clinical contacts"),
-    seeds("high_intensity.contacts_per_day", 7.0, "seed 002 Table 1 line 192 (OBC: 7 a day)"),
-    seeds("high_intensity.caseload", 0.55, "seed 002 Table 1 line 196 (OBC: 55% case load)"),
-    seeds("high_intensity.clinical_hours_per_week", 22.0, "seed 002 Table 1 line 240 (Clark: 22 hours a week)"),
-    seeds("high_intensity.clinical_hours_per_week", 20.0, "seed 004 line 357: twenty hours of completed clinical contact a week"),
-    seeds("high_intensity.contact_hours", 1.1666666666666667, "seed 002 Table 1 line 236 (Clark: 17.5 hours / 15 sessions = 70 minutes)"),
-    seeds("high_intensity.contact_hours", 1.0, "seed 004 line 477: sessions of 45-60 minutes (upper end); OBC duration 1 hour"),
+    assumed("disorders.*.steps.low.entry", None, "per-disorder pathway: not in the seeds (MODEL.md section 7)"),
+    assumed("disorders.*.steps.high.from.low", None, "per-disorder pathway: not in the seeds (MODEL.md section 7)"),
+    seeds("steps.low.contacts_per_episode", 7.0, "seed 002 Table 1 line 183 (OBC: 7); seed 004 line 375 (up to 7)"),
+    seeds("steps.low.contacts_per_episode", 6.0, "seed 002 Table 1 line 205 (Richards: 3-7); 6 reproduces his 132-352 episodes"),
+    seeds("steps.low.contacts_per_day", 16.0, "seed 002 Table 1 line 191 (OBC: 16 a day)"),
+    seeds("steps.low.contacts_per_day", 6.0, "seed 002 Table 1 line 213 (Richards: 6-16 a day, low end)"),
+    seeds("steps.low.caseload", 0.7, "seed 002 Table 1 line 195 (OBC: 70% case load)"),
+    seeds("steps.low.caseload", 0.6, "derived from seed 002 Table 1 line 217: 18 contacts a week = 6 a day x 5 x 0.60"),
+    seeds("steps.low.clinical_hours_per_week", 20.0, "seed 004 line 377: twenty hours of completed clinical contact a week"),
+    seeds("steps.low.contact_hours", 0.5476190476190477, "seed 004 lines 375, 381: a 50-minute assessment then 6 sessions of 30 minutes"),
+    seeds("steps.high.contacts_per_episode", 12.0, "seed 002 Table 1 line 184 (OBC: 12)"),
+    seeds("steps.high.contacts_per_episode", 15.0, "seed 002 Table 1 line 236 (Clark: 15 sessions)"),
+    seeds("steps.high.contacts_per_episode", 13.0, "seed 004 line 355: up to 13 clinical contacts"),
+    seeds("steps.high.contacts_per_day", 7.0, "seed 002 Table 1 line 192 (OBC: 7 a day)"),
+    seeds("steps.high.caseload", 0.55, "seed 002 Table 1 line 196 (OBC: 55% case load)"),
+    seeds("steps.high.clinical_hours_per_week", 22.0, "seed 002 Table 1 line 240 (Clark: 22 hours a week)"),
+    seeds("steps.high.clinical_hours_per_week", 20.0, "seed 004 line 357: twenty hours of completed clinical contact a week"),
+    seeds("steps.high.contact_hours", 1.1666666666666667, "seed 002 Table 1 line 236 (Clark: 17.5 hours / 15 sessions = 70 minutes)"),
+    seeds("steps.high.contact_hours", 1.0, "seed 004 line 477: sessions of 45-60 minutes (upper end); OBC duration 1 hour"),
     assumed("capacity.working_days", Some(220.0), "not in the seeds: 44 weeks of 5 days, the year behind Richards' 2,112 contacts a year"),
-    assumed("low_intensity.working_days", Some(220.0), "not in the seeds: 44 weeks of 5 days, the year behind Richards' 2,112 contacts a year"),
-    assumed("high_intensity.working_days", Some(220.0), "not in the seeds: 44 weeks of 5 days, the year behind Richards' 2,112 contacts a year"),
-    assumed("high_intensity.working_days", Some(240.0), "inferred, not stated: the 48 weeks that turn Clark's 22 hours a week into 60 episodes"),
+    assumed("steps.low.working_days", Some(220.0), "not in the seeds: 44 weeks of 5 days, the year behind Richards' 2,112 contacts a year"),
+    assumed("steps.high.working_days", Some(220.0), "not in the seeds: 44 weeks of 5 days, the year behind Richards' 2,112 contacts a year"),
+    assumed("steps.high.working_days", Some(240.0), "inferred, not stated: the 48 weeks that turn Clark's 22 hours a week into 60 episodes"),
     assumed("capacity.dna_rate", Some(0.0), "seed 002 line 166 asks for spare capacity for DNAs but gives no rate"),
     assumed("capacity.headroom", Some(0.0), "seed 002 line 166 asks for spare capacity for variation in referrals but gives no figure"),
     assumed("areas.*.deprivation_factor", None, "a local adjustment set in the scenario"),
     // Issue 5: roles, costs, supervision, pipeline (docs/costs.md).
-    assumed("low_intensity.roles.*.share", Some(0.85), "default skill mix, an assumption: 85% PWP at band 5 (seed 002 line 59 puts step 2 at bands 4-6)"),
-    assumed("low_intensity.roles.*.share", Some(0.15), "default skill mix, an assumption: 15% senior PWP at band 6"),
-    assumed("high_intensity.roles.*.share", Some(0.85), "default skill mix, an assumption: 85% HIT at band 7 (seed 002 line 59 puts step 3 at bands 6-8)"),
-    assumed("high_intensity.roles.*.share", Some(0.15), "default skill mix, an assumption: 15% senior therapist at band 8a"),
-    assumed("low_intensity.roles.*.share", None, "a skill-mix share set in the scenario"),
-    assumed("high_intensity.roles.*.share", None, "a skill-mix share set in the scenario"),
+    assumed("steps.low.roles.*.share", Some(0.85), "default skill mix, an assumption: 85% PWP at band 5 (seed 002 line 59 puts step 2 at bands 4-6)"),
+    assumed("steps.low.roles.*.share", Some(0.15), "default skill mix, an assumption: 15% senior PWP at band 6"),
+    assumed("steps.high.roles.*.share", Some(0.85), "default skill mix, an assumption: 85% HIT at band 7 (seed 002 line 59 puts step 3 at bands 6-8)"),
+    assumed("steps.high.roles.*.share", Some(0.15), "default skill mix, an assumption: 15% senior therapist at band 8a"),
+    assumed("steps.low.roles.*.share", None, "a skill-mix share set in the scenario"),
+    assumed("steps.high.roles.*.share", None, "a skill-mix share set in the scenario"),
     cited("costs.on_cost_rate", 0.344, "NHS Pension employer 23.7% + 0.08% levy from April 2024 (NHS Employers) + employer NI 13.8% above £9,100 in 2024/25 (gov.uk), 10.6% of a band 6 mid salary (docs/costs.md)"),
     assumed("costs.salary.*", None, "a local salary set in the scenario, instead of the Agenda for Change 2024/25 pay table"),
     assumed("costs.medication_course_cost", None, "the scenario's own cost of an SSRI course: no default, Drug Tariff prices move month to month"),
-    cited("supervision.low_hours", 1.5, "IAPT supervision guidance: 1 h case management a week + 1 h clinical skills a fortnight"),
-    seeds("supervision.low_hours", 1.4615384615384615, "seed 004 lines 573, 575: 1 h a week + 2 h group supervision a month"),
-    cited("supervision.high_hours", 1.0, "IAPT supervision guidance: 1 h a week"),
-    seeds("supervision.high_hours", 1.3461538461538463, "seed 004 lines 579, 587: weekly + 1.5 h group supervision a month"),
+    cited("steps.low.supervision_hours", 1.5, "IAPT supervision guidance: 1 h case management a week + 1 h clinical skills a fortnight"),
+    seeds("steps.low.supervision_hours", 1.4615384615384615, "seed 004 lines 573, 575: 1 h a week + 2 h group supervision a month"),
+    cited("steps.high.supervision_hours", 1.0, "IAPT supervision guidance: 1 h a week"),
+    seeds("steps.high.supervision_hours", 1.3461538461538463, "seed 004 lines 579, 587: weekly + 1.5 h group supervision a month"),
     assumed("supervision.hours_per_supervisor_wte", Some(7.5), "an assumption: one day of a 37.5-hour week"),
     assumed("pipeline.years", Some(3.0), "a three-year plan; no source gives a horizon"),
-    cited("pipeline.turnover_low", 0.22, "2015 IAPT workforce census (low intensity)"),
-    cited("pipeline.turnover_high", 0.09, "2015 IAPT workforce census (high intensity)"),
+    cited("steps.low.turnover", 0.22, "2015 IAPT workforce census (low intensity)"),
+    cited("steps.high.turnover", 0.09, "2015 IAPT workforce census (high intensity)"),
     seeds("pipeline.training_years", 1.0, "seed 004 lines 361, 385: one-year postgraduate certificates for HITs and PWPs"),
     assumed("pipeline.completion_rate", Some(0.9), "an assumption"),
     assumed("ratio_roles.*.ratio", None, "a ratio set in the scenario (employment advisers at 1 per 8 therapists, 0.125 per total_wte, is the 2017-18 Employment Advisers in IAPT pilot's ratio)"),
 ];
 
-/// `disorders.ptsd.step_up` -> `disorders.*.step_up`, `costs.salary.5` -> `costs.salary.*`,
-/// `low_intensity.roles.1.share` -> `low_intensity.roles.*.share`; other keys unchanged.
+/// `disorders.ptsd.steps.low.entry` -> `disorders.*.steps.low.entry`, `costs.salary.5` ->
+/// `costs.salary.*`, `steps.low.roles.1.share` -> `steps.low.roles.*.share`; other keys
+/// unchanged.
 fn pattern(key: &str) -> String {
     let parts: Vec<&str> = key.split('.').collect();
     match parts.as_slice() {
-        [first @ ("disorders" | "areas" | "ratio_roles"), _, rest] => format!("{first}.*.{rest}"),
+        ["disorders", _, rest @ ..] => format!("disorders.*.{}", rest.join(".")),
+        [first @ ("areas" | "ratio_roles"), _, rest] => format!("{first}.*.{rest}"),
         ["costs", "salary", _] => "costs.salary.*".to_string(),
-        [section, "roles", _, rest] => format!("{section}.roles.*.{rest}"),
+        ["steps", step, "roles", _, rest] => format!("steps.{step}.roles.*.{rest}"),
         _ => key.to_string(),
     }
 }
@@ -155,9 +156,9 @@ fn same(a: f64, b: f64) -> bool {
 
 /// The working days a year of one step as printed, marked "(assumption)" unless the seeds or
 /// a cited source give that value (MODEL.md section 7: the tool must say so).
-pub fn working_days_text(s: &Scenario, i: Intensity, days: f64) -> String {
-    let key = if s.intensity(i).working_days.is_some() {
-        format!("{}.working_days", i.section())
+pub fn working_days_text(_s: &Scenario, step: &StepSettings, days: f64) -> String {
+    let key = if step.working_days.is_some() {
+        format!("steps.{}.working_days", step.id)
     } else {
         "capacity.working_days".to_string()
     };
@@ -315,8 +316,8 @@ mod tests {
         let a = assumptions(&s);
         let basis = |k: &str| a.iter().find(|x| x.key == k).unwrap().basis;
         assert_eq!(basis("demand.presentation_rate"), Basis::Seeds);
-        assert_eq!(basis("stepped_care.step_up"), Basis::Seeds);
-        assert_eq!(basis("low_intensity.caseload"), Basis::Seeds);
+        assert_eq!(basis("steps.high.from.low"), Basis::Seeds);
+        assert_eq!(basis("steps.low.caseload"), Basis::Seeds);
         assert_eq!(basis("capacity.working_days"), Basis::Assumption);
         assert_eq!(basis("capacity.dna_rate"), Basis::Assumption);
         assert_eq!(basis("demand.comorbidity"), Basis::Assumption);
@@ -341,11 +342,11 @@ mod tests {
             Basis::Assumption
         );
         assert_eq!(
-            classify("disorders.ptsd.step2_entry", 0.0).0,
+            classify("disorders.ptsd.steps.low.entry", 0.0).0,
             Basis::Assumption
         );
         assert_eq!(
-            classify("high_intensity.contact_hours", 70.0 / 60.0).0,
+            classify("steps.high.contact_hours", 70.0 / 60.0).0,
             Basis::Seeds
         );
     }
@@ -384,11 +385,11 @@ mod tests {
     #[test]
     fn workforce_keys_are_classified() {
         assert_eq!(classify("costs.on_cost_rate", 0.344).0, Basis::Cited);
-        assert_eq!(classify("pipeline.turnover_low", 0.22).0, Basis::Cited);
+        assert_eq!(classify("steps.low.turnover", 0.22).0, Basis::Cited);
         assert_eq!(classify("pipeline.training_years", 1.0).0, Basis::Seeds);
         assert_eq!(classify("pipeline.years", 3.0).0, Basis::Assumption);
         assert_eq!(
-            classify("low_intensity.roles.1.share", 0.15).1,
+            classify("steps.low.roles.1.share", 0.15).1,
             "default skill mix, an assumption: 15% senior PWP at band 6"
         );
         assert_eq!(classify("costs.salary.8a", 60000.0).0, Basis::Assumption);

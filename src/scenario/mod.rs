@@ -8,6 +8,7 @@
 pub mod basis;
 pub mod defaults;
 mod raw;
+pub mod steps;
 mod template;
 
 pub use template::commented_toml;
@@ -19,10 +20,10 @@ use serde::Serialize;
 
 pub use crate::inputs::PayPoint;
 use crate::inputs::{normalize_band, BANDS};
-use crate::model::Intensity;
 use crate::problems::{percent_hint, InputError, Problems};
 use crate::Warnings;
 pub use raw::{find_line, plain_type_error_at};
+pub use steps::{canonical_key, legacy_key, Edge, Routing};
 
 /// How people with several disorders are counted (MODEL.md section 2.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
@@ -53,12 +54,6 @@ pub struct Demand {
     pub medication_only: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct SteppedCare {
-    pub step2_entry: f64,
-    pub step_up: f64,
-}
-
 /// Per-disorder overrides of the pathway; None takes the scenario-wide value.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct DisorderOverride {
@@ -66,10 +61,87 @@ pub struct DisorderOverride {
     pub referral_weight: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub medication_only: Option<f64>,
+    /// `[disorders.<d>.steps.<step>]`: the disorder's own entry share and edges into a step
+    /// (PTSD straight to step 3 is `steps.low.entry = 0`).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub steps: BTreeMap<String, StepOverride>,
+}
+
+/// A disorder's own routing into one step.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct StepOverride {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub step2_entry: Option<f64>,
+    pub entry: Option<f64>,
+    /// Share of another step's episodes that go on to this one, by that step's id.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub from: BTreeMap<String, f64>,
+}
+
+/// Where people treated psychologically start: a share of them, or whatever share the other
+/// steps leave (`entry = "rest"`, the 2007 high intensity step: 1 - step 2 entry).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Entry {
+    Share(f64),
+    Rest(RestMarker),
+}
+
+/// Serialises as the string "rest".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RestMarker {
+    Rest,
+}
+
+impl Entry {
+    pub const REST: Entry = Entry::Rest(RestMarker::Rest);
+}
+
+/// One step of care (an intervention): how many contacts an episode takes, what one WTE
+/// delivers, who delivers it, and how people reach it. Declared in the scenario as
+/// `[steps.<id>]`; the 2007 stepped care is the steps `low` and `high`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StepSettings {
+    /// Names the step's output fields (`<id>_wte`, `gap_<id>_wte`) and keys (`steps.<id>.*`).
+    #[serde(skip)]
+    pub id: String,
+    pub label: String,
+    pub contacts_per_episode: f64,
+    #[serde(flatten)]
+    pub basis: CapacityBasis,
+    /// Overrides `capacity.working_days` for this step only (e.g. Clark's 48 weeks).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub step_up: Option<f64>,
+    pub working_days: Option<f64>,
+    /// The skill mix: who delivers this step's WTE, at what band.
+    pub roles: Vec<RoleShare>,
+    /// Supervision hours a week each WTE of this step needs.
+    pub supervision_hours: f64,
+    /// Annual turnover of this step's qualified staff.
+    pub turnover: f64,
+    /// Share of people treated psychologically who start at this step.
+    pub entry: Entry,
+    /// Share of another step's episodes that go on to this one (step-up or step-down), by
+    /// that step's id, in the order written.
+    #[serde(serialize_with = "pairs_by_key")]
+    pub from: Vec<(String, f64)>,
+}
+
+fn steps_by_id<S: serde::Serializer>(steps: &[StepSettings], s: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut map = s.serialize_map(Some(steps.len()))?;
+    for step in steps {
+        map.serialize_entry(&step.id, step)?;
+    }
+    map.end()
+}
+
+fn pairs_by_key<S: serde::Serializer>(pairs: &[(String, f64)], s: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut map = s.serialize_map(Some(pairs.len()))?;
+    for (k, v) in pairs {
+        map.serialize_entry(k, v)?;
+    }
+    map.end()
 }
 
 /// How the annual contacts one WTE delivers are worked out (MODEL.md section 4).
@@ -88,6 +160,23 @@ pub enum CapacityBasis {
     },
 }
 
+impl CapacityBasis {
+    /// K, the attended contacts one WTE delivers a year: contacts_per_day x caseload x
+    /// working_days, or clinical_hours_per_week / contact_hours x working_days / 5.
+    pub fn annual_contacts_per_wte(&self, working_days: f64) -> f64 {
+        match *self {
+            CapacityBasis::ContactsPerDay {
+                contacts_per_day,
+                caseload,
+            } => contacts_per_day * caseload * working_days,
+            CapacityBasis::ClinicalHours {
+                clinical_hours_per_week,
+                contact_hours,
+            } => clinical_hours_per_week / contact_hours * working_days / 5.0,
+        }
+    }
+}
+
 /// One role of an intensity's skill mix (issue 5, part 1): `[[low_intensity.roles]]`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RoleShare {
@@ -99,18 +188,6 @@ pub struct RoleShare {
     /// Whether the role supervises (counts towards covering supervision). Default: true for a
     /// band above the lowest band of the intensity's roles.
     pub supervises: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct IntensitySettings {
-    pub contacts_per_episode: f64,
-    #[serde(flatten)]
-    pub basis: CapacityBasis,
-    /// Overrides `capacity.working_days` for this intensity only (e.g. Clark's 48 weeks).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub working_days: Option<f64>,
-    /// The skill mix: who delivers this intensity's WTE, at what band.
-    pub roles: Vec<RoleShare>,
 }
 
 /// `[costs]` (issue 5, part 2): what staff and medication cost.
@@ -128,70 +205,55 @@ pub struct CostSettings {
     pub salary: BTreeMap<String, f64>,
 }
 
-/// `[supervision]` (issue 5, part 3).
+/// `[supervision]` (issue 5, part 3); the hours each step needs are the step's own.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SupervisionSettings {
-    /// Supervision hours a week each low intensity WTE needs.
-    pub low_hours: f64,
-    /// Supervision hours a week each high intensity WTE needs.
-    pub high_hours: f64,
     /// Supervision hours a week one supervisor WTE provides.
     pub hours_per_supervisor_wte: f64,
 }
 
-impl SupervisionSettings {
-    /// Supervision hours a week each WTE of a step needs.
-    pub fn hours(&self, i: Intensity) -> f64 {
-        match i {
-            Intensity::Low => self.low_hours,
-            Intensity::High => self.high_hours,
-        }
-    }
-}
-
-/// `[pipeline]` (issue 5, part 4): training the workforce that closes the gap.
+/// `[pipeline]` (issue 5, part 4): training the workforce that closes the gap; each step's
+/// turnover is the step's own.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PipelineSettings {
     /// Y: whole years to close the gap.
     pub years: f64,
-    /// t: annual turnover of qualified low intensity staff.
-    pub turnover_low: f64,
-    /// t: annual turnover of qualified high intensity staff.
-    pub turnover_high: f64,
     /// T: whole years from starting training to joining the qualified stock.
     pub training_years: f64,
     /// c: share of trainees who complete and join.
     pub completion_rate: f64,
 }
 
-impl PipelineSettings {
-    /// Annual turnover of a step's qualified staff.
-    pub fn turnover(&self, i: Intensity) -> f64 {
-        match i {
-            Intensity::Low => self.turnover_low,
-            Intensity::High => self.turnover_high,
-        }
-    }
-}
-
-/// What a ratio role's WTE is proportional to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
+/// What a ratio role's WTE is proportional to: one step's WTE (`"<step>_wte"`), the WTE of
+/// every step (`"total_wte"`) or the population in scope.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RatioBasis {
-    LowWte,
-    HighWte,
+    StepWte(String),
     TotalWte,
     PopulationInScope,
 }
 
 impl RatioBasis {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RatioBasis::LowWte => "low_wte",
-            RatioBasis::HighWte => "high_wte",
-            RatioBasis::TotalWte => "total_wte",
-            RatioBasis::PopulationInScope => "population_in_scope",
+    pub fn parse(text: &str) -> RatioBasis {
+        match text {
+            "total_wte" => RatioBasis::TotalWte,
+            "population_in_scope" => RatioBasis::PopulationInScope,
+            other => RatioBasis::StepWte(other.strip_suffix("_wte").unwrap_or(other).to_string()),
         }
+    }
+
+    pub fn as_str(&self) -> String {
+        match self {
+            RatioBasis::StepWte(step) => format!("{step}_wte"),
+            RatioBasis::TotalWte => "total_wte".into(),
+            RatioBasis::PopulationInScope => "population_in_scope".into(),
+        }
+    }
+}
+
+impl Serialize for RatioBasis {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.as_str())
     }
 }
 
@@ -237,10 +299,11 @@ pub struct Scenario {
     pub sources: Vec<String>,
     pub population: PopulationSettings,
     pub demand: Demand,
-    pub stepped_care: SteppedCare,
     pub disorders: BTreeMap<String, DisorderOverride>,
-    pub low_intensity: IntensitySettings,
-    pub high_intensity: IntensitySettings,
+    /// The steps of care, in output order (in JSON, an object keyed by id, as the keys are
+    /// written: `steps.low.caseload`).
+    #[serde(serialize_with = "steps_by_id")]
+    pub steps: Vec<StepSettings>,
     pub capacity: CapacitySettings,
     pub areas: BTreeMap<String, AreaOverride>,
     pub costs: CostSettings,
@@ -386,29 +449,39 @@ impl Scenario {
                 referral_weight: REFERRAL_WEIGHT,
                 medication_only: MEDICATION_ONLY,
             },
-            stepped_care: SteppedCare {
-                step2_entry: STEP2_ENTRY,
-                step_up: STEP_UP,
-            },
             disorders: BTreeMap::new(),
-            low_intensity: IntensitySettings {
-                contacts_per_episode: LOW_CONTACTS_PER_EPISODE,
-                basis: CapacityBasis::ContactsPerDay {
-                    contacts_per_day: LOW_CONTACTS_PER_DAY,
-                    caseload: LOW_CASELOAD,
+            steps: vec![
+                StepSettings {
+                    id: "low".into(),
+                    label: "Low intensity (step 2)".into(),
+                    contacts_per_episode: LOW_CONTACTS_PER_EPISODE,
+                    basis: CapacityBasis::ContactsPerDay {
+                        contacts_per_day: LOW_CONTACTS_PER_DAY,
+                        caseload: LOW_CASELOAD,
+                    },
+                    working_days: None,
+                    roles: default_roles(&LOW_ROLES),
+                    supervision_hours: SUPERVISION_LOW_HOURS,
+                    turnover: TURNOVER_LOW,
+                    entry: Entry::Share(STEP2_ENTRY),
+                    from: vec![],
                 },
-                working_days: None,
-                roles: default_roles(&LOW_ROLES),
-            },
-            high_intensity: IntensitySettings {
-                contacts_per_episode: HIGH_CONTACTS_PER_EPISODE,
-                basis: CapacityBasis::ContactsPerDay {
-                    contacts_per_day: HIGH_CONTACTS_PER_DAY,
-                    caseload: HIGH_CASELOAD,
+                StepSettings {
+                    id: "high".into(),
+                    label: "High intensity (step 3)".into(),
+                    contacts_per_episode: HIGH_CONTACTS_PER_EPISODE,
+                    basis: CapacityBasis::ContactsPerDay {
+                        contacts_per_day: HIGH_CONTACTS_PER_DAY,
+                        caseload: HIGH_CASELOAD,
+                    },
+                    working_days: None,
+                    roles: default_roles(&HIGH_ROLES),
+                    supervision_hours: SUPERVISION_HIGH_HOURS,
+                    turnover: TURNOVER_HIGH,
+                    entry: Entry::REST,
+                    from: vec![("low".into(), STEP_UP)],
                 },
-                working_days: None,
-                roles: default_roles(&HIGH_ROLES),
-            },
+            ],
             capacity: CapacitySettings {
                 working_days: WORKING_DAYS,
                 dna_rate: DNA_RATE,
@@ -422,14 +495,10 @@ impl Scenario {
                 salary: BTreeMap::new(),
             },
             supervision: SupervisionSettings {
-                low_hours: SUPERVISION_LOW_HOURS,
-                high_hours: SUPERVISION_HIGH_HOURS,
                 hours_per_supervisor_wte: HOURS_PER_SUPERVISOR_WTE,
             },
             pipeline: PipelineSettings {
                 years: PIPELINE_YEARS,
-                turnover_low: TURNOVER_LOW,
-                turnover_high: TURNOVER_HIGH,
                 training_years: TRAINING_YEARS,
                 completion_rate: COMPLETION_RATE,
             },
@@ -499,39 +568,40 @@ impl Scenario {
             &mut self.demand.medication_only,
             Rule::Fraction,
         );
-        f(
-            "stepped_care.step2_entry",
-            &mut self.stepped_care.step2_entry,
-            Rule::Fraction,
-        );
-        f(
-            "stepped_care.step_up",
-            &mut self.stepped_care.step_up,
-            Rule::Fraction,
-        );
         for (id, d) in self.disorders.iter_mut() {
-            let fields = [
+            for (key, value) in [
                 ("referral_weight", &mut d.referral_weight),
                 ("medication_only", &mut d.medication_only),
-                ("step2_entry", &mut d.step2_entry),
-                ("step_up", &mut d.step_up),
-            ];
-            for (key, value) in fields {
+            ] {
                 if let Some(v) = value {
                     f(&format!("disorders.{id}.{key}"), v, Rule::Fraction);
                 }
             }
+            for (step, o) in d.steps.iter_mut() {
+                if let Some(v) = &mut o.entry {
+                    f(
+                        &format!("disorders.{id}.steps.{step}.entry"),
+                        v,
+                        Rule::Fraction,
+                    );
+                }
+                for (from, v) in o.from.iter_mut() {
+                    f(
+                        &format!("disorders.{id}.steps.{step}.from.{from}"),
+                        v,
+                        Rule::Fraction,
+                    );
+                }
+            }
         }
-        for (section, intensity) in [
-            ("low_intensity", &mut self.low_intensity),
-            ("high_intensity", &mut self.high_intensity),
-        ] {
+        for step in self.steps.iter_mut() {
+            let section = format!("steps.{}", step.id);
             f(
                 &format!("{section}.contacts_per_episode"),
-                &mut intensity.contacts_per_episode,
+                &mut step.contacts_per_episode,
                 CONTACTS,
             );
-            match &mut intensity.basis {
+            match &mut step.basis {
                 CapacityBasis::ContactsPerDay {
                     contacts_per_day,
                     caseload,
@@ -563,16 +633,33 @@ impl Scenario {
                     );
                 }
             }
-            if let Some(days) = &mut intensity.working_days {
+            if let Some(days) = &mut step.working_days {
                 f(&format!("{section}.working_days"), days, DAYS);
             }
-            for (n, role) in intensity.roles.iter_mut().enumerate() {
+            if let Entry::Share(v) = &mut step.entry {
+                f(&format!("{section}.entry"), v, Rule::Fraction);
+            }
+            for (from, v) in step.from.iter_mut() {
+                f(&format!("{section}.from.{from}"), v, Rule::Fraction);
+            }
+            for (n, role) in step.roles.iter_mut().enumerate() {
                 f(
                     &format!("{section}.roles.{n}.share"),
                     &mut role.share,
                     Rule::Fraction,
                 );
             }
+            f(
+                &format!("{section}.supervision_hours"),
+                &mut step.supervision_hours,
+                Rule::NonNegative,
+            );
+            // Turnover must also be below 1: `validate` says so with the reason.
+            f(
+                &format!("{section}.turnover"),
+                &mut step.turnover,
+                Rule::Fraction,
+            );
         }
         f(
             "capacity.working_days",
@@ -606,31 +693,13 @@ impl Scenario {
         for (band, v) in c.salary.iter_mut() {
             f(&format!("costs.salary.{band}"), v, Rule::NonNegative);
         }
-        let sv = &mut self.supervision;
-        f(
-            "supervision.low_hours",
-            &mut sv.low_hours,
-            Rule::NonNegative,
-        );
-        f(
-            "supervision.high_hours",
-            &mut sv.high_hours,
-            Rule::NonNegative,
-        );
         f(
             "supervision.hours_per_supervisor_wte",
-            &mut sv.hours_per_supervisor_wte,
+            &mut self.supervision.hours_per_supervisor_wte,
             HOURS_PER_WEEK,
         );
         let p = &mut self.pipeline;
         f("pipeline.years", &mut p.years, YEARS);
-        // Turnover must also be below 1: `validate` says so with the reason.
-        f("pipeline.turnover_low", &mut p.turnover_low, Rule::Fraction);
-        f(
-            "pipeline.turnover_high",
-            &mut p.turnover_high,
-            Rule::Fraction,
-        );
         f("pipeline.training_years", &mut p.training_years, YEARS);
         f(
             "pipeline.completion_rate",
@@ -654,28 +723,32 @@ impl Scenario {
         out
     }
 
+    /// The value of a numeric key (the 2007 spelling of a key is accepted too).
     pub fn get(&self, path: &str) -> Option<f64> {
+        let path = canonical_key(path);
         self.numbers()
             .into_iter()
-            .find(|(p, _, _)| p == path)
+            .find(|(p, _, _)| *p == path)
             .map(|(_, v, _)| v)
     }
 
     /// The rule of a key the scenario holds, or could hold (a per-disorder or per-area key).
     pub fn rule_of(&self, path: &str) -> Option<Rule> {
+        let path = canonical_key(path);
         let mut probe = self.clone();
-        probe.create_optional(path);
+        probe.create_optional(&path);
         probe
             .numbers()
             .into_iter()
-            .find(|(p, _, _)| p == path)
+            .find(|(p, _, _)| *p == path)
             .map(|(_, _, r)| r)
     }
 
     /// Sets a numeric key by dotted path, creating a per-disorder or per-area override if
     /// needed. Returns false for a path that names no numeric key. Does not validate.
     pub fn set(&mut self, path: &str, value: f64) -> bool {
-        self.create_optional(path);
+        let path = canonical_key(path);
+        self.create_optional(&path);
         let mut found = false;
         self.visit_numbers(&mut |p, v, _| {
             if p == path {
@@ -688,24 +761,59 @@ impl Scenario {
 
     /// Makes an optional key exist (at its inherited value) so that it can be set.
     pub fn create_optional(&mut self, path: &str) {
+        let path = canonical_key(path);
         let parts: Vec<&str> = path.split('.').collect();
         match parts.as_slice() {
-            ["disorders", id, key] => {
-                let inherited = match *key {
-                    "referral_weight" => self.demand.referral_weight,
-                    "medication_only" => self.demand.medication_only,
-                    "step2_entry" => self.stepped_care.step2_entry,
-                    "step_up" => self.stepped_care.step_up,
-                    _ => return,
-                };
+            ["disorders", id, key @ ("referral_weight" | "medication_only")] => {
                 let d = self.disorders.entry(id.to_string()).or_default();
-                let slot = match *key {
-                    "referral_weight" => &mut d.referral_weight,
-                    "medication_only" => &mut d.medication_only,
-                    "step2_entry" => &mut d.step2_entry,
-                    _ => &mut d.step_up,
+                let (slot, inherited) = if *key == "referral_weight" {
+                    (&mut d.referral_weight, self.demand.referral_weight)
+                } else {
+                    (&mut d.medication_only, self.demand.medication_only)
                 };
                 slot.get_or_insert(inherited);
+            }
+            ["disorders", id, "steps", step, "entry"] => {
+                let Some(inherited) = self.entry_shares().get(*step).copied() else {
+                    return;
+                };
+                let d = self.disorders.entry(id.to_string()).or_default();
+                let o = d.steps.entry(step.to_string()).or_default();
+                o.entry.get_or_insert(inherited);
+            }
+            ["disorders", id, "steps", step, "from", from] => {
+                let Some(target) = self.step(step) else {
+                    return;
+                };
+                if self.step(from).is_none() {
+                    return;
+                }
+                let inherited = target
+                    .from
+                    .iter()
+                    .find(|(f, _)| f == from)
+                    .map_or(0.0, |(_, v)| *v);
+                let d = self.disorders.entry(id.to_string()).or_default();
+                let o = d.steps.entry(step.to_string()).or_default();
+                o.from.entry(from.to_string()).or_insert(inherited);
+            }
+            ["steps", step, "entry"] => {
+                let Some(inherited) = self.entry_shares().get(*step).copied() else {
+                    return;
+                };
+                if let Some(s) = self.step_mut(step) {
+                    s.entry = Entry::Share(inherited);
+                }
+            }
+            ["steps", step, "from", from] => {
+                if self.step(from).is_none() {
+                    return;
+                }
+                if let Some(s) = self.step_mut(step) {
+                    if !s.from.iter().any(|(f, _)| f == from) {
+                        s.from.push((from.to_string(), 0.0));
+                    }
+                }
             }
             ["areas", code, "deprivation_factor"] => {
                 let inherited = self.demand.deprivation_factor;
@@ -727,14 +835,11 @@ impl Scenario {
                     self.costs.salary.entry(b).or_insert(inherited);
                 }
             }
-            [section @ ("low_intensity" | "high_intensity"), "working_days"] => {
+            ["steps", step, "working_days"] => {
                 let inherited = self.capacity.working_days;
-                let i = if *section == "low_intensity" {
-                    &mut self.low_intensity
-                } else {
-                    &mut self.high_intensity
-                };
-                i.working_days.get_or_insert(inherited);
+                if let Some(s) = self.step_mut(step) {
+                    s.working_days.get_or_insert(inherited);
+                }
             }
             _ => {}
         }
@@ -767,16 +872,15 @@ impl Scenario {
                 ));
             }
         }
+        self.validate_steps(locate, &mut problems);
         self.validate_workforce(locate, &mut problems, &mut warnings);
         // Each value can be in range while together they leave a WTE almost nothing to do
         // (a caseload of 1e-300): the requirement would be infinite, not a number to plan by.
         if problems.is_empty() {
-            for (section, s) in [
-                ("low_intensity", &self.low_intensity),
-                ("high_intensity", &self.high_intensity),
-            ] {
+            for s in &self.steps {
+                let section = format!("steps.{}", s.id);
                 let days = s.working_days.unwrap_or(self.capacity.working_days);
-                let k = crate::model::capacity::annual_contacts_per_wte(&s.basis, days);
+                let k = s.basis.annual_contacts_per_wte(days);
                 if !(k >= 1.0 && k.is_finite()) {
                     problems.push(format!(
                         "{}: [{section}] gives one WTE {k:e} attended contacts a year (from {}); at least 1 is needed: check its capacity keys and the working days",
@@ -822,12 +926,9 @@ impl Scenario {
 }
 
 impl Scenario {
-    /// The settings of one step of care: `[low_intensity]` or `[high_intensity]`.
-    pub fn intensity(&self, i: Intensity) -> &IntensitySettings {
-        match i {
-            Intensity::Low => &self.low_intensity,
-            Intensity::High => &self.high_intensity,
-        }
+    /// What one WTE of a step delivers: its capacity basis over its working days.
+    pub fn working_days_of(&self, step: &StepSettings) -> f64 {
+        step.working_days.unwrap_or(self.capacity.working_days)
     }
 
     /// Whether any disorder, or the scenario as a whole, sends people to medication alone.
@@ -854,10 +955,8 @@ impl Scenario {
                 BANDS.join(", ")
             )
         };
-        for (section, i) in [
-            ("low_intensity", &self.low_intensity),
-            ("high_intensity", &self.high_intensity),
-        ] {
+        for i in &self.steps {
+            let section = format!("steps.{}", i.id);
             let path = format!("{section}.roles");
             if i.roles.is_empty() {
                 problems.push(format!(
@@ -978,13 +1077,11 @@ impl Scenario {
                 p.training_years
             ));
         }
-        for (key, v) in [
-            ("turnover_low", p.turnover_low),
-            ("turnover_high", p.turnover_high),
-        ] {
+        for step in &self.steps {
+            let v = step.turnover;
             // Above 1 is already "not a fraction" (Rule::Fraction); exactly 1 is caught here.
             if v == 1.0 {
-                let path = format!("pipeline.{key}");
+                let path = format!("steps.{}.turnover", step.id);
                 problems.push(format!(
                     "{}: {path} = {v} is not below 1; a turnover of 1 would mean every member of staff leaves every year",
                     locate(&path)

@@ -3,11 +3,12 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use indexmap::IndexMap;
 use serde::Deserialize;
 
 use super::{
-    mark_supervisors, preset_names, preset_text, CapacityBasis, Comorbidity, PayPoint, RatioBasis,
-    RatioRole, RoleShare, Scenario, ScenarioSource,
+    legacy_key, mark_supervisors, preset_names, preset_text, CapacityBasis, Comorbidity, Entry,
+    PayPoint, RatioBasis, RatioRole, RestMarker, RoleShare, Scenario, ScenarioSource, StepSettings,
 };
 use crate::inputs::normalize_band;
 use crate::problems::{InputError, Problems};
@@ -23,8 +24,10 @@ pub struct RawScenario {
     demand: Option<RawDemand>,
     stepped_care: Option<RawSteppedCare>,
     disorders: Option<BTreeMap<String, RawDisorder>>,
+    /// The 2007 shorthand for `[steps.low]` and `[steps.high]`.
     low_intensity: Option<RawIntensity>,
     high_intensity: Option<RawIntensity>,
+    steps: Option<IndexMap<String, RawIntensity>>,
     capacity: Option<RawCapacity>,
     areas: Option<BTreeMap<String, RawArea>>,
     costs: Option<RawCosts>,
@@ -65,13 +68,32 @@ struct RawSteppedCare {
 struct RawDisorder {
     referral_weight: Option<f64>,
     medication_only: Option<f64>,
+    /// 2007 shorthand for `steps.low.entry`.
     step2_entry: Option<f64>,
+    /// 2007 shorthand for `steps.high.from.low`.
     step_up: Option<f64>,
+    steps: Option<BTreeMap<String, RawStepOverride>>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStepOverride {
+    entry: Option<f64>,
+    from: Option<BTreeMap<String, f64>>,
+}
+
+/// `entry = 0.8` or `entry = "rest"`.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(untagged)]
+enum RawEntry {
+    Share(f64),
+    Rest(RestMarker),
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawIntensity {
+    label: Option<String>,
     contacts_per_episode: Option<f64>,
     contacts_per_day: Option<f64>,
     caseload: Option<f64>,
@@ -79,6 +101,10 @@ struct RawIntensity {
     contact_hours: Option<f64>,
     working_days: Option<f64>,
     roles: Option<Vec<RawRole>>,
+    supervision_hours: Option<f64>,
+    turnover: Option<f64>,
+    entry: Option<RawEntry>,
+    from: Option<IndexMap<String, f64>>,
 }
 
 /// A band as written: "5", "8a", "Band 6" or a bare number 5.
@@ -147,7 +173,7 @@ struct RawPipeline {
 struct RawRatioRole {
     role: Option<String>,
     band: Option<RawBand>,
-    per: Option<RatioBasis>,
+    per: Option<String>,
     ratio: Option<f64>,
 }
 
@@ -565,18 +591,21 @@ pub fn resolve(layers: Vec<Layer>) -> Result<(Scenario, Warnings), InputError> {
             }
         }
         if let Some(st) = &r.stepped_care {
-            for (key, value, slot) in [
-                (
-                    "step2_entry",
-                    st.step2_entry,
-                    &mut s.stepped_care.step2_entry,
-                ),
-                ("step_up", st.step_up, &mut s.stepped_care.step_up),
-            ] {
-                if let Some(v) = value {
-                    *slot = v;
-                    set(&mut origin, format!("stepped_care.{key}"), li);
+            // 2007 shorthand: the entry share of step 2 and the step-up from low to high.
+            if let Some(v) = st.step2_entry {
+                if let Some(low) = s.step_mut("low") {
+                    low.entry = Entry::Share(v);
                 }
+                set(&mut origin, "steps.low.entry".into(), li);
+            }
+            if let Some(v) = st.step_up {
+                if let Some(high) = s.step_mut("high") {
+                    match high.from.iter_mut().find(|(f, _)| f == "low") {
+                        Some(slot) => slot.1 = v,
+                        None => high.from.push(("low".into(), v)),
+                    }
+                }
+                set(&mut origin, "steps.high.from.low".into(), li);
             }
         }
         for (id, d) in r.disorders.iter().flatten() {
@@ -584,37 +613,139 @@ pub fn resolve(layers: Vec<Layer>) -> Result<(Scenario, Warnings), InputError> {
             for (key, value, slot) in [
                 ("referral_weight", d.referral_weight, &mut o.referral_weight),
                 ("medication_only", d.medication_only, &mut o.medication_only),
-                ("step2_entry", d.step2_entry, &mut o.step2_entry),
-                ("step_up", d.step_up, &mut o.step_up),
             ] {
                 if value.is_some() {
                     *slot = value;
                     set(&mut origin, format!("disorders.{id}.{key}"), li);
                 }
             }
+            let mut routes: Vec<(String, Option<String>, f64)> = Vec::new();
+            if let Some(v) = d.step2_entry {
+                routes.push(("low".into(), None, v));
+            }
+            if let Some(v) = d.step_up {
+                routes.push(("high".into(), Some("low".into()), v));
+            }
+            for (step, x) in d.steps.iter().flatten() {
+                if let Some(v) = x.entry {
+                    routes.push((step.clone(), None, v));
+                }
+                for (from, v) in x.from.iter().flatten() {
+                    routes.push((step.clone(), Some(from.clone()), *v));
+                }
+                set(&mut origin, format!("disorders.{id}.steps.{step}"), li);
+            }
+            for (step, from, v) in routes {
+                let o = o.steps.entry(step.clone()).or_default();
+                let path = match from {
+                    None => {
+                        o.entry = Some(v);
+                        format!("disorders.{id}.steps.{step}.entry")
+                    }
+                    Some(from) => {
+                        o.from.insert(from.clone(), v);
+                        format!("disorders.{id}.steps.{step}.from.{from}")
+                    }
+                };
+                set(&mut origin, path, li);
+            }
             set(&mut origin, format!("disorders.{id}"), li);
         }
-        for (section, raw, target) in [
-            ("low_intensity", &r.low_intensity, &mut s.low_intensity),
-            ("high_intensity", &r.high_intensity, &mut s.high_intensity),
+        // The 2007 sections first, as the steps `low` and `high`, then `[steps.<id>]`.
+        let mut written: Vec<(String, String, &RawIntensity)> = Vec::new();
+        for (section, id, raw) in [
+            ("low_intensity", "low", &r.low_intensity),
+            ("high_intensity", "high", &r.high_intensity),
         ] {
-            let Some(ri) = raw else { continue };
+            if let Some(raw) = raw {
+                written.push((section.to_string(), id.to_string(), raw));
+            }
+        }
+        for (id, raw) in r.steps.iter().flatten() {
+            written.push((format!("steps.{id}"), id.clone(), raw));
+        }
+        for (section, id, ri) in written {
+            let canonical = format!("steps.{id}");
+            if s.step(&id).is_none() {
+                // A new step: what it needs has no default.
+                if ri.contacts_per_episode.is_none() {
+                    problems.push(format!(
+                        "{}:{}: [{section}] is a new step and has no contacts_per_episode; give it, e.g. contacts_per_episode = 8",
+                        layer.label,
+                        find_line(&layer.text, &section).unwrap_or(1)
+                    ));
+                }
+                if !ri.has_contacts_form() && !ri.has_hours_form() {
+                    problems.push(format!(
+                        "{}:{}: [{section}] is a new step and has no capacity form; give contacts_per_day + caseload, or clinical_hours_per_week + contact_hours",
+                        layer.label,
+                        find_line(&layer.text, &section).unwrap_or(1)
+                    ));
+                }
+                s.steps.push(StepSettings {
+                    id: id.clone(),
+                    label: id.clone(),
+                    contacts_per_episode: 0.0,
+                    basis: CapacityBasis::ContactsPerDay {
+                        contacts_per_day: f64::NAN,
+                        caseload: f64::NAN,
+                    },
+                    working_days: None,
+                    roles: vec![],
+                    supervision_hours: 0.0,
+                    turnover: 0.0,
+                    entry: Entry::Share(0.0),
+                    from: vec![],
+                });
+                set(&mut origin, canonical.clone(), li);
+            }
+            let target = s.step_mut(&id).expect("step just made");
+            if let Some(v) = &ri.label {
+                target.label = v.clone();
+            }
+            for (key, value, slot) in [
+                (
+                    "supervision_hours",
+                    ri.supervision_hours,
+                    &mut target.supervision_hours,
+                ),
+                ("turnover", ri.turnover, &mut target.turnover),
+            ] {
+                if let Some(v) = value {
+                    *slot = v;
+                    set(&mut origin, format!("{canonical}.{key}"), li);
+                }
+            }
+            if let Some(e) = ri.entry {
+                target.entry = match e {
+                    RawEntry::Share(v) => Entry::Share(v),
+                    RawEntry::Rest(m) => Entry::Rest(m),
+                };
+                set(&mut origin, format!("{canonical}.entry"), li);
+            }
+            for (from, v) in ri.from.iter().flatten() {
+                match target.from.iter_mut().find(|(f, _)| f == from) {
+                    Some(slot) => slot.1 = *v,
+                    None => target.from.push((from.clone(), *v)),
+                }
+                set(&mut origin, format!("{canonical}.from.{from}"), li);
+            }
             let at = |key: &str| {
                 format!(
                     "{}:{}",
                     layer.label,
                     find_line(&layer.text, &format!("{section}.{key}"))
-                        .or_else(|| find_line(&layer.text, section))
+                        .or_else(|| find_line(&layer.text, &section))
                         .unwrap_or(1)
                 )
             };
             if let Some(v) = ri.contacts_per_episode {
                 target.contacts_per_episode = v;
-                set(&mut origin, format!("{section}.contacts_per_episode"), li);
+                set(&mut origin, format!("{canonical}.contacts_per_episode"), li);
             }
             if let Some(v) = ri.working_days {
                 target.working_days = Some(v);
-                set(&mut origin, format!("{section}.working_days"), li);
+                set(&mut origin, format!("{canonical}.working_days"), li);
             }
             if let Some(roles) = &ri.roles {
                 // A layer that lists roles replaces the skill mix below it.
@@ -653,10 +784,10 @@ pub fn resolve(layers: Vec<Layer>) -> Result<(Scenario, Warnings), InputError> {
                     .collect();
                 let given: Vec<Option<bool>> = roles.iter().map(|r| r.supervises).collect();
                 mark_supervisors(&mut target.roles, &given);
-                set(&mut origin, format!("{section}.roles"), li);
+                set(&mut origin, format!("{canonical}.roles"), li);
                 for n in 0..roles.len() {
                     for key in ["", ".role", ".band", ".share"] {
-                        set(&mut origin, format!("{section}.roles.{n}{key}"), li);
+                        set(&mut origin, format!("{canonical}.roles.{n}{key}"), li);
                     }
                 }
             }
@@ -685,7 +816,7 @@ pub fn resolve(layers: Vec<Layer>) -> Result<(Scenario, Warnings), InputError> {
                     (Some(a), Some(b)) => {
                         target.basis = (form.build)(a, b);
                         for key in form.keys {
-                            set(&mut origin, format!("{section}.{key}"), li);
+                            set(&mut origin, format!("{canonical}.{key}"), li);
                         }
                     }
                     _ => {
@@ -746,30 +877,25 @@ pub fn resolve(layers: Vec<Layer>) -> Result<(Scenario, Warnings), InputError> {
             }
         }
         if let Some(sv) = &r.supervision {
-            for (key, value, slot) in [
-                ("low_hours", sv.low_hours, &mut s.supervision.low_hours),
-                ("high_hours", sv.high_hours, &mut s.supervision.high_hours),
-                (
-                    "hours_per_supervisor_wte",
-                    sv.hours_per_supervisor_wte,
-                    &mut s.supervision.hours_per_supervisor_wte,
-                ),
-            ] {
-                if let Some(v) = value {
-                    *slot = v;
-                    set(&mut origin, format!("supervision.{key}"), li);
+            if let Some(v) = sv.hours_per_supervisor_wte {
+                s.supervision.hours_per_supervisor_wte = v;
+                set(
+                    &mut origin,
+                    "supervision.hours_per_supervisor_wte".into(),
+                    li,
+                );
+            }
+            // 2007 shorthand for each step's own supervision hours.
+            for (id, value) in [("low", sv.low_hours), ("high", sv.high_hours)] {
+                if let (Some(v), Some(step)) = (value, s.step_mut(id)) {
+                    step.supervision_hours = v;
+                    set(&mut origin, format!("steps.{id}.supervision_hours"), li);
                 }
             }
         }
         if let Some(p) = &r.pipeline {
             for (key, value, slot) in [
                 ("years", p.years, &mut s.pipeline.years),
-                ("turnover_low", p.turnover_low, &mut s.pipeline.turnover_low),
-                (
-                    "turnover_high",
-                    p.turnover_high,
-                    &mut s.pipeline.turnover_high,
-                ),
                 (
                     "training_years",
                     p.training_years,
@@ -786,6 +912,13 @@ pub fn resolve(layers: Vec<Layer>) -> Result<(Scenario, Warnings), InputError> {
                     set(&mut origin, format!("pipeline.{key}"), li);
                 }
             }
+            // 2007 shorthand for each step's own turnover.
+            for (id, value) in [("low", p.turnover_low), ("high", p.turnover_high)] {
+                if let (Some(v), Some(step)) = (value, s.step_mut(id)) {
+                    step.turnover = v;
+                    set(&mut origin, format!("steps.{id}.turnover"), li);
+                }
+            }
         }
         if let Some(list) = &r.ratio_roles {
             // A layer that lists ratio roles replaces those below it (`ratio_roles = []`
@@ -794,7 +927,7 @@ pub fn resolve(layers: Vec<Layer>) -> Result<(Scenario, Warnings), InputError> {
                 for (key, absent, what) in [
                     ("role", r.role.is_none(), "the role's name, e.g. role = \"Employment adviser\""),
                     ("band", r.band.is_none(), "its Agenda for Change band, e.g. band = \"5\""),
-                    ("per", r.per.is_none(), "what it is in proportion to: per = \"low_wte\", \"high_wte\", \"total_wte\" or \"population_in_scope\""),
+                    ("per", r.per.is_none(), "what it is in proportion to: per = \"<step>_wte\" (e.g. \"low_wte\"), \"total_wte\" or \"population_in_scope\""),
                     ("ratio", r.ratio.is_none(), "WTE per unit of `per`, e.g. ratio = 0.125 for 1 per 8"),
                 ] {
                     if absent {
@@ -807,7 +940,10 @@ pub fn resolve(layers: Vec<Layer>) -> Result<(Scenario, Warnings), InputError> {
                 .map(|r| RatioRole {
                     role: r.role.as_deref().unwrap_or("").trim().to_string(),
                     band: r.band.as_ref().map(RawBand::resolve).unwrap_or_default(),
-                    per: r.per.unwrap_or(RatioBasis::TotalWte),
+                    per: r
+                        .per
+                        .as_deref()
+                        .map_or(RatioBasis::TotalWte, RatioBasis::parse),
                     ratio: r.ratio.unwrap_or(0.0),
                 })
                 .collect();
@@ -848,7 +984,18 @@ pub fn resolve(layers: Vec<Layer>) -> Result<(Scenario, Warnings), InputError> {
     let locate = |path: &str| -> String {
         let li = origin.get(path).copied().unwrap_or(0);
         let layer = &layers[li];
-        match find_line(&layer.text, path) {
+        // A 2007 file writes `[low_intensity]` where the key is `steps.low`; an inline table
+        // (`from = { low = 0.1 }`) is found by its own key.
+        let find = |at: &str| {
+            find_line(&layer.text, at)
+                .or_else(|| legacy_key(at).and_then(|l| find_line(&layer.text, &l)))
+        };
+        let line = find(path).or_else(|| {
+            path.rsplit_once('.')
+                .filter(|(parent, _)| parent.ends_with(".from"))
+                .and_then(|(parent, _)| find(parent))
+        });
+        match line {
             Some(line) => format!("{}:{line}", layer.label),
             None => layer.label.clone(),
         }

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::{mark_supervisors, CapacityBasis, Comorbidity, IntensitySettings, Scenario};
+use super::{mark_supervisors, CapacityBasis, Comorbidity, Entry, Scenario, StepSettings};
 use crate::embedded::afc_pay;
 
 /// `0.5` -> "0.5", `16.0` -> "16.0": always a TOML float.
@@ -25,12 +25,11 @@ fn quoted(text: &str) -> String {
     format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
-fn roles(out: &mut String, section: &str, i: &IntensitySettings, assumption: &str) {
+fn roles(out: &mut String, section: &str, i: &StepSettings) {
     let _ = writeln!(
         out,
-        "# Skill mix: who delivers this intensity's WTE. One [[{section}.roles]] per role with its\n\
-         # Agenda for Change band and share (a fraction of the intensity's WTE; shares sum to 1).\n\
-         # {assumption}\n\
+        "# Skill mix: who delivers this step's WTE. One [[{section}.roles]] per role with its\n\
+         # Agenda for Change band and share (a fraction of the step's WTE; shares sum to 1).\n\
          # supervises = true/false (optional) marks the roles whose WTE covers supervision; by default\n\
          # the roles above the lowest band."
     );
@@ -51,8 +50,22 @@ fn roles(out: &mut String, section: &str, i: &IntensitySettings, assumption: &st
     }
 }
 
-fn intensity(out: &mut String, section: &str, title: &str, i: &IntensitySettings, defaults: &str) {
-    let _ = writeln!(out, "\n[{section}]\n# {title}");
+fn step(out: &mut String, i: &StepSettings, first: bool) {
+    let section = format!("steps.{}", i.id);
+    let _ = writeln!(out, "\n[{section}]");
+    if first {
+        let _ = writeln!(
+            out,
+            "# A step of care: its id names its keys (steps.<id>.*) and output fields (<id>_wte...).\n\
+             # Add a step with a table of its own; the 2007 model has steps low (step 2) and high (step 3)."
+        );
+    }
+    let _ = writeln!(out, "label = {}", quoted(&i.label));
+    let defaults = match i.id.as_str() {
+        "low" => "OBC 7; Richards 3-7.",
+        "high" => "OBC 12; Clark 15.",
+        _ => "",
+    };
     let _ = writeln!(
         out,
         "# Attended contacts in one episode of care. {defaults}"
@@ -105,17 +118,57 @@ fn intensity(out: &mut String, section: &str, title: &str, i: &IntensitySettings
         Some(d) => {
             let _ = writeln!(
                 out,
-                "# Working days a year for this intensity only (overrides [capacity])."
+                "# Working days a year for this step only (overrides [capacity])."
             );
             let _ = writeln!(out, "working_days = {}", num(d));
         }
         None => {
             let _ = writeln!(
                 out,
-                "# working_days = 240.0   # this intensity only; default [capacity].working_days"
+                "# working_days = 240.0   # this step only; default [capacity].working_days"
             );
         }
     }
+    let _ = writeln!(
+        out,
+        "# Share of people treated psychologically who start at this step, or \"rest\": what the\n\
+         # other steps leave (FAQ: everyone starts at step 2; 0.80 when triage sends some to step 3)."
+    );
+    match i.entry {
+        Entry::Share(v) => {
+            let _ = writeln!(out, "entry = {}", num(v));
+        }
+        Entry::Rest(_) => {
+            let _ = writeln!(out, "entry = \"rest\"");
+        }
+    }
+    let _ = writeln!(
+        out,
+        "# Share of another step's episodes that go on to this one, by that step's id (FAQ: 0.10 of\n\
+         # low intensity episodes are stepped up; up to 0.30)."
+    );
+    if i.from.is_empty() {
+        let _ = writeln!(out, "# from = {{ low = 0.10 }}");
+    } else {
+        let edges: Vec<String> = i
+            .from
+            .iter()
+            .map(|(f, v)| format!("{f} = {}", num(*v)))
+            .collect();
+        let _ = writeln!(out, "from = {{ {} }}", edges.join(", "));
+    }
+    let _ = writeln!(
+        out,
+        "# Supervision hours a week each WTE needs (IAPT supervision guidance: low intensity 1 h of\n\
+         # case management a week + 1 h of clinical skills a fortnight = 1.5; high intensity 1 h a week)."
+    );
+    let _ = writeln!(out, "supervision_hours = {}", num(i.supervision_hours));
+    let _ = writeln!(
+        out,
+        "# Annual turnover of qualified staff (2015 IAPT workforce census: 22% low, 9% high)."
+    );
+    let _ = writeln!(out, "turnover = {}", num(i.turnover));
+    roles(out, &section, i);
 }
 
 /// `from`: the preset or file the values come from, as `extends` would name it from the
@@ -198,60 +251,41 @@ pub fn commented_toml(s: &Scenario, name: &str, from: &str) -> String {
     );
     let _ = writeln!(out, "medication_only = {}", num(d.medication_only));
 
-    let _ = writeln!(out, "\n[stepped_care]");
-    let _ = writeln!(out, "# Share starting at step 2, low intensity (FAQ: 1.00; 0.80 when triage sends some to step 3).");
-    let _ = writeln!(out, "step2_entry = {}", num(s.stepped_care.step2_entry));
-    let _ = writeln!(
-        out,
-        "# Share of low intensity episodes stepped up to high intensity (FAQ: 0.10; up to 0.30)."
-    );
-    let _ = writeln!(out, "step_up = {}", num(s.stepped_care.step_up));
-
     let _ = writeln!(
         out,
         "\n# Per-disorder pathway (depression, gad, panic, phobias, ocd, mixed, ptsd); each key optional:\n\
-         # [disorders.ptsd]\n# step2_entry = 0.0   # straight to trauma-focused therapy"
+         # [disorders.ptsd]\n# referral_weight = 1.0\n\
+         # [disorders.ptsd.steps.low]\n# entry = 0.0   # straight to trauma-focused therapy"
     );
     for (id, o) in &s.disorders {
         let _ = writeln!(out, "[disorders.{id}]");
         for (k, v) in [
             ("referral_weight", o.referral_weight),
             ("medication_only", o.medication_only),
-            ("step2_entry", o.step2_entry),
-            ("step_up", o.step_up),
         ] {
             if let Some(v) = v {
                 let _ = writeln!(out, "{k} = {}", num(v));
             }
         }
+        for (step, x) in &o.steps {
+            let _ = writeln!(out, "[disorders.{id}.steps.{step}]");
+            if let Some(v) = x.entry {
+                let _ = writeln!(out, "entry = {}", num(v));
+            }
+            if !x.from.is_empty() {
+                let edges: Vec<String> = x
+                    .from
+                    .iter()
+                    .map(|(f, v)| format!("{f} = {}", num(*v)))
+                    .collect();
+                let _ = writeln!(out, "from = {{ {} }}", edges.join(", "));
+            }
+        }
     }
 
-    intensity(
-        &mut out,
-        "low_intensity",
-        "Low intensity (step 2): PWPs.",
-        &s.low_intensity,
-        "OBC 7; Richards 3-7.",
-    );
-    roles(
-        &mut out,
-        "low_intensity",
-        &s.low_intensity,
-        "Default, an ASSUMPTION: 85% PWP at band 5, 15% senior PWP at band 6.",
-    );
-    intensity(
-        &mut out,
-        "high_intensity",
-        "High intensity (step 3): CBT and other therapists.",
-        &s.high_intensity,
-        "OBC 12; Clark 15.",
-    );
-    roles(
-        &mut out,
-        "high_intensity",
-        &s.high_intensity,
-        "Default, an ASSUMPTION: 85% HIT at band 7, 15% senior therapist at band 8a.",
-    );
+    for (n, i) in s.steps.iter().enumerate() {
+        step(&mut out, i, n == 0);
+    }
 
     let cap = &s.capacity;
     let _ = writeln!(out, "\n[capacity]");
@@ -369,12 +403,8 @@ fn workforce_sections(out: &mut String, s: &Scenario) {
     let _ = writeln!(
         out,
         "\n[supervision]\n\
-         # Supervision hours a week each WTE needs (IAPT supervision guidance):\n\
-         # low intensity 1 h of case management a week + 1 h of clinical skills a fortnight = 1.5;"
+         # The hours each WTE needs are each step's supervision_hours."
     );
-    let _ = writeln!(out, "low_hours = {}", num(sv.low_hours));
-    let _ = writeln!(out, "# high intensity 1 h a week.");
-    let _ = writeln!(out, "high_hours = {}", num(sv.high_hours));
     let _ = writeln!(
         out,
         "# Supervision hours a week one supervisor WTE provides (ASSUMPTION: 7.5, a day a week).\n\
@@ -394,12 +424,7 @@ fn workforce_sections(out: &mut String, s: &Scenario) {
          # then R t / c a year to hold R. Y: whole years to close the gap (ASSUMPTION: 3)."
     );
     let _ = writeln!(out, "years = {}", whole(p.years));
-    let _ = writeln!(
-        out,
-        "# Annual turnover t of qualified staff (2015 IAPT workforce census: 22% low, 9% high)."
-    );
-    let _ = writeln!(out, "turnover_low = {}", num(p.turnover_low));
-    let _ = writeln!(out, "turnover_high = {}", num(p.turnover_high));
+    let _ = writeln!(out, "# t: each step's own turnover.");
     let _ = writeln!(
         out,
         "# T: whole years of training (PWP and HIT: one-year programmes, seed 004)."
@@ -413,7 +438,7 @@ fn workforce_sections(out: &mut String, s: &Scenario) {
 
     let _ = writeln!(
         out,
-        "\n# Ratio roles: staff in proportion to low_wte, high_wte, total_wte or population_in_scope,\n\
+        "\n# Ratio roles: staff in proportion to a step's WTE (\"low_wte\"), total_wte or population_in_scope,\n\
          # costed like the rest. E.g. employment advisers at 1 per 8 therapists (the 1:8 ratio of the\n\
          # 2017-18 Employment Advisers in IAPT pilot); band 5 is an ASSUMPTION:"
     );

@@ -10,7 +10,7 @@ use crate::report::{SweepStat, SweepSummary, TornadoEntry};
 use crate::scenario::Scenario;
 
 use super::fast::FastModel;
-use super::fields::{self, StaffingPlan};
+use super::fields::{field_index, StaffingPlan};
 use super::plan::{probe_scenario, Plan};
 use super::report::{summarize_columns, tornado, ColumnSummary, TornadoRow};
 use super::run::{AreaLabel, Columns, Engine, RowFormat};
@@ -46,14 +46,14 @@ pub fn area_labels(prepared: &Prepared) -> Vec<AreaLabel> {
         .collect()
 }
 
-/// Evaluates `runs` of the sweep, keeping `outputs` (indices into `fields::FIELDS`) for the
+/// Evaluates `runs` of the sweep, keeping `outputs` (field names, checked by the caller) for the
 /// summary and, given a writer, streaming the rows file (header first) to it. `progress` is
 /// told how many runs each finished chunk held. Only the writer can fail.
 pub fn execute(
     sweep: &Sweep,
     base: &Scenario,
     prepared: &Prepared,
-    outputs: &[usize],
+    outputs: &[String],
     runs: Range<u64>,
     rows: Option<&mut (dyn Write + Send)>,
     progress: &(dyn Fn(u64) + Sync),
@@ -64,23 +64,27 @@ pub fn execute(
     let probe = probe_scenario(sweep, base);
     let fast = FastModel::compile(prepared, &probe, &paths);
     let staffing = StaffingPlan::new(&probe, &paths);
+    let outputs: Vec<usize> = outputs
+        .iter()
+        .filter_map(|name| field_index(fast.fields(), name))
+        .collect();
     let engine = Engine {
         model: &fast,
         plan: &plan,
         staffing: &staffing,
-        outputs: outputs.to_vec(),
+        outputs,
     };
-    let format = RowFormat::new(&areas, paths.len());
+    let format = RowFormat::new(&areas, paths.len(), fast.fields().len());
     let columns = match rows {
         Some(w) => {
-            w.write_all(RowFormat::header(&paths).as_bytes())?;
+            w.write_all(RowFormat::header(&paths, fast.fields()).as_bytes())?;
             engine.run(runs.clone(), Some((w, &format)), progress)?
         }
         None => engine.run(runs.clone(), None, progress)?,
     };
     let summaries = summarize_columns(&columns);
     let whole = runs.start == 0 && runs.end == sweep.total_runs();
-    let tornado = (sweep.design == Design::OneWay && whole && !outputs.is_empty())
+    let tornado = (sweep.design == Design::OneWay && whole && !columns.outputs.is_empty())
         .then(|| tornado(&sweep.params, &columns));
     Ok(Outcome {
         areas,
@@ -156,7 +160,7 @@ pub fn report_summary(sweep: &Sweep, base: &Scenario, outcome: &Outcome) -> Swee
     let outputs = &outcome.columns.outputs;
     let mut stats = Vec::new();
     for (a, area) in areas.iter().enumerate() {
-        for (o, &field) in outputs.iter().enumerate() {
+        for (o, field) in outputs.iter().enumerate() {
             let s = &outcome.summaries[o * areas.len() + a];
             if let Some(st) = &s.stats {
                 let p = st.percentiles;
@@ -164,7 +168,7 @@ pub fn report_summary(sweep: &Sweep, base: &Scenario, outcome: &Outcome) -> Swee
                     area_code: area.code.clone(),
                     area_name: area.name.clone(),
                     level: area.level.clone(),
-                    output: fields::name(field).to_string(),
+                    output: field.clone(),
                     mean: st.mean,
                     sd: st.sd,
                     min: st.min,
@@ -187,7 +191,7 @@ pub fn report_summary(sweep: &Sweep, base: &Scenario, outcome: &Outcome) -> Swee
             param: t.param.clone(),
             low_value: t.low_value,
             high_value: t.high_value,
-            output: fields::name(t.output).to_string(),
+            output: t.output.clone(),
             at_low: t.at_low,
             at_high: t.at_high,
             swing: t.swing(),

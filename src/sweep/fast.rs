@@ -16,36 +16,20 @@
 //! per sweep. A run then costs a few dozen flops for the coefficients and, for a typical area,
 //! one multiply per quantity. `evaluate` stays the reference: the tests prove the two agree.
 
-use crate::model::{Intensity, PerIntensity, Prepared};
-use crate::scenario::{CapacityBasis, Scenario};
-
-/// The additive quantities of a row, each linear in prevalent cases.
-pub mod q {
-    pub const PREVALENT: usize = 0;
-    pub const PRESENTING: usize = 1;
-    pub const DETECTED: usize = 2;
-    pub const REFERRED: usize = 3;
-    pub const MEDICATION_ONLY: usize = 4;
-    pub const TREATED: usize = 5;
-    pub const LOW_EPISODES: usize = 6;
-    pub const HIGH_EPISODES: usize = 7;
-    pub const STEPPED_UP: usize = 8;
-    pub const LOW_CONTACTS: usize = 9;
-    pub const HIGH_CONTACTS: usize = 10;
-    pub const LOW_WTE: usize = 11;
-    pub const HIGH_WTE: usize = 12;
-    pub const COUNT: usize = 13;
-}
+use crate::model::{self, q, FunnelRates, Pathway, Prepared, WteCapacity};
+use crate::scenario::{CapacityBasis, Edge, Routing, Scenario};
 
 pub use super::fields::RowConstants;
 
 /// Indices into the run's value vector of the keys one pathway reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 struct ClassKeys {
     referral_weight: usize,
     medication_only: usize,
-    step2_entry: usize,
-    step_up: usize,
+    /// Per step: the key of its entry share, or None for the step that takes the rest.
+    entry: Vec<Option<usize>>,
+    /// Per edge (from, to): the key of its share.
+    edges: Vec<(usize, usize, usize)>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -55,7 +39,7 @@ enum BasisKeys {
 }
 
 #[derive(Debug, Clone, Copy)]
-struct IntensityKeys {
+struct StepKeys {
     contacts_per_episode: usize,
     basis: BasisKeys,
     working_days: usize,
@@ -79,7 +63,7 @@ pub struct FastModel {
     presentation_rate: usize,
     detection_rate: usize,
     classes: Vec<ClassKeys>,
-    intensity: [IntensityKeys; 2],
+    steps: Vec<StepKeys>,
     dna_rate: usize,
     headroom: usize,
     /// The key that sets each deprivation source.
@@ -91,14 +75,20 @@ pub struct FastModel {
     terms: Vec<Term>,
     /// Per reported area, then the total.
     constants: Vec<RowConstants>,
+    /// The fields of a row, for the scenario's steps.
+    fields: Vec<super::fields::Field>,
 }
 
 /// What one run's parameters make of the model: a factor per (quantity, term).
 #[derive(Debug, Clone)]
 pub struct RunContext {
     factors: Vec<f64>,
-    pub per_wte: PerIntensity<f64>,
+    /// Episodes one WTE completes a year, per step.
+    pub per_wte: Vec<f64>,
     values: Vec<f64>,
+    capacity: Vec<WteCapacity>,
+    per_case: Vec<f64>,
+    class_pathways: Vec<Pathway>,
 }
 
 impl FastModel {
@@ -110,7 +100,10 @@ impl FastModel {
         let base_values: Vec<f64> = numbers.iter().map(|(_, v, _)| *v).collect();
         let at = |path: &str| keys.iter().position(|k| k == path);
         let must = |path: &str| at(path).unwrap_or_else(|| panic!("scenario has no key {path}"));
-        let slots = paths.iter().map(|p| must(p)).collect();
+        let slots = paths
+            .iter()
+            .map(|p| must(&crate::scenario::canonical_key(p)))
+            .collect();
 
         // Classes: disorders with the same pathway keys share coefficients.
         let mut classes: Vec<ClassKeys> = Vec::new();
@@ -121,11 +114,30 @@ impl FastModel {
                 let pick = |key: &str, global: &str| {
                     at(&format!("disorders.{d}.{key}")).unwrap_or_else(|| must(global))
                 };
+                let routing = probe.routing(d);
+                let entry = probe
+                    .steps
+                    .iter()
+                    .map(|s| {
+                        at(&format!("disorders.{d}.steps.{}.entry", s.id))
+                            .or_else(|| at(&format!("steps.{}.entry", s.id)))
+                    })
+                    .collect();
+                let edges = routing
+                    .edges
+                    .iter()
+                    .map(|e| {
+                        let (to, from) = (&probe.steps[e.to].id, &probe.steps[e.from].id);
+                        let key = at(&format!("disorders.{d}.steps.{to}.from.{from}"))
+                            .unwrap_or_else(|| must(&format!("steps.{to}.from.{from}")));
+                        (e.from, e.to, key)
+                    })
+                    .collect();
                 let keys = ClassKeys {
                     referral_weight: pick("referral_weight", "demand.referral_weight"),
                     medication_only: pick("medication_only", "demand.medication_only"),
-                    step2_entry: pick("step2_entry", "stepped_care.step2_entry"),
-                    step_up: pick("step_up", "stepped_care.step_up"),
+                    entry,
+                    edges,
                 };
                 match classes.iter().position(|c| *c == keys) {
                     Some(i) => i,
@@ -137,29 +149,29 @@ impl FastModel {
             })
             .collect();
 
-        let intensity = [Intensity::Low, Intensity::High].map(|i| {
-            let section = i.section();
-            let settings = match i {
-                Intensity::Low => &probe.low_intensity,
-                Intensity::High => &probe.high_intensity,
-            };
-            let basis = match settings.basis {
-                CapacityBasis::ContactsPerDay { .. } => BasisKeys::ContactsPerDay {
-                    per_day: must(&format!("{section}.contacts_per_day")),
-                    caseload: must(&format!("{section}.caseload")),
-                },
-                CapacityBasis::ClinicalHours { .. } => BasisKeys::ClinicalHours {
-                    hours: must(&format!("{section}.clinical_hours_per_week")),
-                    contact_hours: must(&format!("{section}.contact_hours")),
-                },
-            };
-            IntensityKeys {
-                contacts_per_episode: must(&format!("{section}.contacts_per_episode")),
-                basis,
-                working_days: at(&format!("{section}.working_days"))
-                    .unwrap_or_else(|| must("capacity.working_days")),
-            }
-        });
+        let steps = probe
+            .steps
+            .iter()
+            .map(|st| {
+                let section = format!("steps.{}", st.id);
+                let basis = match st.basis {
+                    CapacityBasis::ContactsPerDay { .. } => BasisKeys::ContactsPerDay {
+                        per_day: must(&format!("{section}.contacts_per_day")),
+                        caseload: must(&format!("{section}.caseload")),
+                    },
+                    CapacityBasis::ClinicalHours { .. } => BasisKeys::ClinicalHours {
+                        hours: must(&format!("{section}.clinical_hours_per_week")),
+                        contact_hours: must(&format!("{section}.contact_hours")),
+                    },
+                };
+                StepKeys {
+                    contacts_per_episode: must(&format!("{section}.contacts_per_episode")),
+                    basis,
+                    working_days: at(&format!("{section}.working_days"))
+                        .unwrap_or_else(|| must("capacity.working_days")),
+                }
+            })
+            .collect();
 
         // Sources: the nearest per-area override in a leaf's lineage, else the scenario's.
         let mut sources: Vec<usize> = Vec::new();
@@ -212,7 +224,7 @@ impl FastModel {
             spans.push(terms.len());
             constants.push(RowConstants {
                 population_in_scope: population,
-                current: g.current,
+                current: g.current.0.clone(),
                 has_workforce: prepared.has_workforce,
             });
         }
@@ -222,7 +234,7 @@ impl FastModel {
         }
         constants.push(RowConstants {
             population_in_scope: total_population,
-            current: prepared.total_current,
+            current: prepared.total_current.0.clone(),
             has_workforce: prepared.has_workforce,
         });
 
@@ -237,7 +249,7 @@ impl FastModel {
             presentation_rate,
             detection_rate,
             classes,
-            intensity,
+            steps,
             dna_rate,
             headroom,
             sources,
@@ -245,7 +257,23 @@ impl FastModel {
             spans,
             terms,
             constants,
+            fields: super::fields::row_fields(&probe.step_ids()),
         }
+    }
+
+    /// The steps of care.
+    pub fn steps(&self) -> usize {
+        self.steps.len()
+    }
+
+    /// How many quantities a row sums (`model::q::count`).
+    pub fn quantities(&self) -> usize {
+        q::count(self.steps.len())
+    }
+
+    /// The fields of a row.
+    pub fn fields(&self) -> &[super::fields::Field] {
+        &self.fields
     }
 
     /// Reported areas (the total comes after them).
@@ -263,14 +291,54 @@ impl FastModel {
     }
 
     pub fn new_context(&self) -> RunContext {
+        let n = self.steps.len();
         RunContext {
-            factors: vec![0.0; q::COUNT * self.pairs.len()],
-            per_wte: PerIntensity::default(),
+            factors: vec![0.0; self.quantities() * self.pairs.len()],
+            per_wte: vec![0.0; n],
             values: self.base_values.clone(),
+            capacity: Vec::with_capacity(n),
+            per_case: vec![0.0; model::q::count(n)],
+            class_pathways: self
+                .classes
+                .iter()
+                .map(|c| Pathway {
+                    rates: FunnelRates {
+                        presentation_rate: 0.0,
+                        detection_rate: 0.0,
+                        referral_weight: 0.0,
+                        medication_only: 0.0,
+                    },
+                    routing: Routing {
+                        entry: vec![0.0; n],
+                        edges: c
+                            .edges
+                            .iter()
+                            .map(|&(from, to, _)| Edge {
+                                from,
+                                to,
+                                share: 0.0,
+                            })
+                            .collect(),
+                        order: crate::scenario::steps::topological_order(
+                            n,
+                            &c.edges
+                                .iter()
+                                .map(|&(from, to, _)| Edge {
+                                    from,
+                                    to,
+                                    share: 0.0,
+                                })
+                                .collect::<Vec<_>>(),
+                        )
+                        .unwrap_or_else(|_| (0..n).collect()),
+                    },
+                })
+                .collect(),
         }
     }
 
-    /// Sets up `ctx` for a run whose varied parameters take `params`.
+    /// Sets up `ctx` for a run whose varied parameters take `params`: the run's values go
+    /// into the model's own types, and the model's own `per_case` gives the coefficients.
     pub fn prepare_run(&self, params: &[f64], ctx: &mut RunContext) {
         let v = &mut ctx.values;
         v.copy_from_slice(&self.base_values);
@@ -278,64 +346,68 @@ impl FastModel {
             v[slot] = x;
         }
         let v = &ctx.values;
-        // WTE per attended contact and episodes per WTE, per intensity (MODEL.md section 4).
         let dna = v[self.dna_rate];
         let headroom = v[self.headroom];
-        let mut wte_per_contact = [0.0; 2];
-        let mut contacts_per_episode = [0.0; 2];
-        let mut per_wte = [0.0; 2];
-        for (i, k) in self.intensity.iter().enumerate() {
-            let days = v[k.working_days];
-            let annual = match k.basis {
-                BasisKeys::ContactsPerDay { per_day, caseload } => v[per_day] * v[caseload] * days,
+        ctx.capacity.clear();
+        for k in &self.steps {
+            let basis = match k.basis {
+                BasisKeys::ContactsPerDay { per_day, caseload } => CapacityBasis::ContactsPerDay {
+                    contacts_per_day: v[per_day],
+                    caseload: v[caseload],
+                },
                 BasisKeys::ClinicalHours {
                     hours,
                     contact_hours,
-                } => v[hours] / v[contact_hours] * days / 5.0,
+                } => CapacityBasis::ClinicalHours {
+                    clinical_hours_per_week: v[hours],
+                    contact_hours: v[contact_hours],
+                },
             };
+            let days = v[k.working_days];
+            let annual = basis.annual_contacts_per_wte(days);
             let cpe = v[k.contacts_per_episode];
-            contacts_per_episode[i] = cpe;
-            wte_per_contact[i] = 1.0 / (1.0 - dna) / annual * (1.0 + headroom);
-            per_wte[i] = annual / cpe;
+            ctx.capacity.push(WteCapacity {
+                contacts_per_episode: cpe,
+                working_days: days,
+                annual_contacts_per_wte: annual,
+                episodes_per_wte: annual / cpe,
+                dna_rate: dna,
+                headroom,
+            });
         }
-        ctx.per_wte = PerIntensity {
-            low: per_wte[0],
-            high: per_wte[1],
-        };
-        // Per class, each quantity per prevalent case (MODEL.md sections 2 and 3).
-        let presentation = v[self.presentation_rate];
-        let detection = v[self.detection_rate];
+        for (slot, c) in ctx.per_wte.iter_mut().zip(&ctx.capacity) {
+            *slot = c.episodes_per_wte;
+        }
+        for (c, p) in self.classes.iter().zip(ctx.class_pathways.iter_mut()) {
+            p.rates = FunnelRates {
+                presentation_rate: v[self.presentation_rate],
+                detection_rate: v[self.detection_rate],
+                referral_weight: v[c.referral_weight],
+                medication_only: v[c.medication_only],
+            };
+            let mut taken = 0.0;
+            let mut rest = None;
+            for (s, key) in c.entry.iter().enumerate() {
+                match key {
+                    Some(k) => {
+                        p.routing.entry[s] = v[*k];
+                        taken += v[*k];
+                    }
+                    None => rest = Some(s),
+                }
+            }
+            if let Some(s) = rest {
+                p.routing.entry[s] = 1.0 - taken;
+            }
+            for (edge, &(_, _, key)) in p.routing.edges.iter_mut().zip(&c.edges) {
+                edge.share = v[key];
+            }
+        }
         let n = self.pairs.len();
         for (t, &(class, source)) in self.pairs.iter().enumerate() {
-            let c = &self.classes[class];
-            let presenting = presentation;
-            let detected = presenting * detection;
-            let referred = detected * v[c.referral_weight];
-            let medication_only = referred * v[c.medication_only];
-            let treated = referred - medication_only;
-            let s = v[c.step2_entry];
-            let low = treated * s;
-            let stepped_up = low * v[c.step_up];
-            let high = treated * (1.0 - s) + stepped_up;
-            let low_contacts = low * contacts_per_episode[0];
-            let high_contacts = high * contacts_per_episode[1];
-            let per_case = [
-                1.0,
-                presenting,
-                detected,
-                referred,
-                medication_only,
-                treated,
-                low,
-                high,
-                stepped_up,
-                low_contacts,
-                high_contacts,
-                low_contacts * wte_per_contact[0],
-                high_contacts * wte_per_contact[1],
-            ];
+            model::per_case(&ctx.class_pathways[class], &ctx.capacity, &mut ctx.per_case);
             let deprivation = v[self.sources[source]];
-            for (quantity, x) in per_case.iter().enumerate() {
+            for (quantity, x) in ctx.per_case.iter().enumerate() {
                 ctx.factors[quantity * n + t] = x * deprivation;
             }
         }

@@ -1,176 +1,71 @@
-//! The fields of a row, as `output::Row` has them, computed from the fast path's sums.
+//! The sweep's fields: the row fields of `capacity model` (`output::fields::row_fields`, one
+//! declaration for both), computed by column over a block of runs from the fast path's sums.
 //!
-//! Every field is worked out the way `Row::new` works it out from an area's sums: the funnel
-//! and WTE fields are the sums themselves, ratios are recomputed from them, and the workforce
-//! detail (costs, supervision, training pipeline) calls the model's own functions
-//! (`costs::staff_cost`, `pipeline::intakes`, ...) on the area's WTE. The tests compare every
-//! field with `Row::new` over `evaluate`.
+//! Every field follows its [`Recipe`] the way `Field::read` follows it for one area's result:
+//! the funnel and WTE fields are the sums themselves, ratios are recomputed from them, and
+//! the workforce detail (costs, supervision, training pipeline) calls the model's own
+//! functions (`costs::staff_cost`, `pipeline::intakes`, ...) on the area's WTE. The tests
+//! compare every field with `capacity model`'s rows.
 
 use std::borrow::Cow;
 
 use crate::inputs::PayTable;
 use crate::model::pipeline::{self, Intake, PipelineParams};
 use crate::model::staffing::{ratio_basis, Supervision};
-use crate::model::{costs, Intensity, PerIntensity};
-use crate::scenario::{PipelineSettings, RatioBasis, Scenario, SupervisionSettings};
+use crate::model::{costs, q, PerStep};
+pub use crate::output::fields::{row_fields, Field, Kind, Recipe};
+use crate::scenario::{PipelineSettings, RatioBasis, Scenario};
 
-use super::fast::q;
-
-/// How a field is written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    /// Always a number: can be summarised.
-    Number,
-    /// A number or empty (a ratio whose denominator is 0, a cost that cannot be known).
-    Optional,
-    /// true or false.
-    Flag,
-}
-
-use Kind::{Flag, Number, Optional};
-
-/// The fields of `output::Row` after area_code, area_name and level, in its order.
-pub const FIELDS: [(&str, Kind); 45] = [
-    ("population_in_scope", Number),
-    ("prevalent", Number),
-    ("presenting", Number),
-    ("detected", Number),
-    ("referred", Number),
-    ("medication_only", Number),
-    ("treated", Number),
-    ("low_episodes", Number),
-    ("high_episodes", Number),
-    ("stepped_up", Number),
-    ("low_contacts", Number),
-    ("high_contacts", Number),
-    ("low_wte", Number),
-    ("high_wte", Number),
-    ("total_wte", Number),
-    ("low_high_ratio", Optional),
-    ("low_share_wte", Optional),
-    ("low_share_contacts", Optional),
-    ("access_rate", Optional),
-    ("low_episodes_per_wte", Number),
-    ("high_episodes_per_wte", Number),
-    ("current_low_wte", Number),
-    ("current_high_wte", Number),
-    ("gap_low_wte", Number),
-    ("gap_high_wte", Number),
-    ("requirement_met_low", Optional),
-    ("requirement_met_high", Optional),
-    ("cost_low", Number),
-    ("cost_high", Number),
-    ("cost_ratio_roles", Number),
-    ("cost_medication", Number),
-    ("cost_total", Number),
-    ("cost_per_low_contact", Optional),
-    ("cost_per_high_contact", Optional),
-    ("cost_per_low_episode", Optional),
-    ("cost_per_high_episode", Optional),
-    ("ratio_roles_wte", Number),
-    ("supervision_hours_per_week", Number),
-    ("supervisor_wte", Number),
-    ("senior_wte", Number),
-    ("supervision_covered", Flag),
-    ("trainee_intake_low", Number),
-    ("trainee_intake_high", Number),
-    ("steady_intake_low", Number),
-    ("steady_intake_high", Number),
-];
-
-/// The first field of the workforce detail (issue 5): from here on a field needs `Detail`.
-const FIRST_DETAIL: usize = 27;
-
-/// The summary's outputs unless the user picks others.
-pub const DEFAULT_OUTPUTS: [&str; 6] = [
-    "low_wte",
-    "high_wte",
-    "total_wte",
-    "referred",
-    "gap_low_wte",
-    "gap_high_wte",
-];
-
-pub fn name(field: usize) -> &'static str {
-    FIELDS[field].0
-}
-
-pub fn kind(field: usize) -> Kind {
-    FIELDS[field].1
-}
-
-/// The index in FIELDS of a field name.
-pub fn field_index(name: &str) -> Option<usize> {
-    FIELDS.iter().position(|(f, _)| *f == name)
-}
-
-/// The names of the fields a summary can take (always numbers).
-pub fn summarisable() -> Vec<&'static str> {
-    FIELDS
+/// The fields a summary can take (always numbers).
+pub fn summarisable(fields: &[Field]) -> Vec<&str> {
+    fields
         .iter()
-        .filter(|(_, k)| *k == Number)
-        .map(|(n, _)| *n)
+        .filter(|f| f.kind == Kind::Number)
+        .map(|f| f.name.as_str())
         .collect()
 }
 
-/// Whether a field needs the workforce detail.
-pub fn needs_detail(field: usize) -> bool {
-    field >= FIRST_DETAIL
+/// The summary's outputs unless the user picks others: each step's WTE, the total, referrals
+/// and each step's gap.
+pub fn default_outputs(steps: &[&str]) -> Vec<String> {
+    let mut out: Vec<String> = steps.iter().map(|s| format!("{s}_wte")).collect();
+    out.push("total_wte".into());
+    out.push("referred".into());
+    out.extend(steps.iter().map(|s| format!("gap_{s}_wte")));
+    out
 }
 
-/// Which quantities a field is computed from.
-pub fn quantities_of(field: usize) -> &'static [usize] {
-    const WTE: &[usize] = &[q::LOW_WTE, q::HIGH_WTE];
-    match name(field) {
-        "prevalent" => &[q::PREVALENT],
-        "presenting" => &[q::PRESENTING],
-        "detected" => &[q::DETECTED],
-        "referred" => &[q::REFERRED],
-        "medication_only" => &[q::MEDICATION_ONLY],
-        "treated" => &[q::TREATED],
-        "low_episodes" => &[q::LOW_EPISODES],
-        "high_episodes" => &[q::HIGH_EPISODES],
-        "stepped_up" => &[q::STEPPED_UP],
-        "low_contacts" => &[q::LOW_CONTACTS],
-        "high_contacts" => &[q::HIGH_CONTACTS],
-        "low_wte" | "gap_low_wte" | "requirement_met_low" => &[q::LOW_WTE],
-        "high_wte" | "gap_high_wte" | "requirement_met_high" => &[q::HIGH_WTE],
-        "total_wte" | "low_high_ratio" | "low_share_wte" => WTE,
-        "low_share_contacts" => &[q::LOW_CONTACTS, q::HIGH_CONTACTS],
-        "access_rate" => &[q::TREATED, q::PREVALENT],
-        "population_in_scope"
-        | "low_episodes_per_wte"
-        | "high_episodes_per_wte"
-        | "current_low_wte"
-        | "current_high_wte" => &[],
+/// The index of a field name in `fields`.
+pub fn field_index(fields: &[Field], name: &str) -> Option<usize> {
+    fields.iter().position(|f| f.name == name)
+}
+
+/// Which quantities a field is computed from (`model::q` indices), for `steps` steps.
+pub fn quantities_of(recipe: Recipe, steps: usize) -> Vec<usize> {
+    use Recipe::*;
+    let wte = (0..steps).map(q::wte);
+    match recipe {
+        Quantity(x) => vec![x],
+        TotalWte | WteRatio(..) | ShareOfWte(_) => wte.collect(),
+        ShareOfContacts(_) => (0..steps).map(q::contacts).collect(),
+        AccessRate => vec![q::TREATED, q::PREVALENT],
+        Gap(s) | RequirementMet(s) => vec![q::wte(s)],
+        Population | EpisodesPerWte(_) | Current(_) => vec![],
         // The workforce detail reads WTE and people on medication alone; the unit costs
         // read contacts and episodes too.
-        _ => &[
-            q::LOW_WTE,
-            q::HIGH_WTE,
-            q::MEDICATION_ONLY,
-            q::LOW_CONTACTS,
-            q::HIGH_CONTACTS,
-            q::LOW_EPISODES,
-            q::HIGH_EPISODES,
-        ],
-    }
-}
-
-#[cfg(test)]
-fn ratio(a: f64, b: f64) -> Option<f64> {
-    if b == 0.0 {
-        None
-    } else {
-        Some(a / b)
+        _ => wte
+            .chain([q::MEDICATION_ONLY])
+            .chain((0..steps).flat_map(|s| [q::contacts(s), q::episodes(s)]))
+            .collect(),
     }
 }
 
 /// What a row's fields are made of, besides its quantities.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct RowConstants {
     pub population_in_scope: f64,
-    pub current: PerIntensity<f64>,
+    /// Effective current WTE of each step.
+    pub current: Vec<f64>,
     /// A workforce file was given (else the requirement met is unknown, not 0).
     pub has_workforce: bool,
 }
@@ -182,7 +77,7 @@ struct RoleCoef {
     supervises: bool,
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 struct RatioCoef {
     per: RatioBasis,
     ratio: f64,
@@ -201,8 +96,8 @@ struct PipelineRun {
 }
 
 impl PipelineRun {
-    fn new(settings: &PipelineSettings, i: Intensity) -> PipelineRun {
-        let p = PipelineParams::of(settings, i);
+    fn new(settings: &PipelineSettings, turnover: f64) -> PipelineRun {
+        let p = PipelineParams::of(settings, turnover);
         PipelineRun {
             p,
             retained: pipeline::retained_cohorts(&p),
@@ -226,113 +121,145 @@ impl PipelineRun {
     }
 }
 
-/// The workforce settings of one run (issue 5), resolved: each role's share, salary and
-/// whether it supervises, the ratio roles, on-costs, supervision and pipeline settings.
+/// The workforce settings of one run (issue 5), resolved: each step's roles with their
+/// share, salary and whether they supervise, the ratio roles, on-costs, supervision and
+/// pipeline settings.
 #[derive(Debug, Clone)]
 pub struct Staffing {
-    roles: [Vec<RoleCoef>; 2],
+    step_ids: Vec<String>,
+    roles: Vec<Vec<RoleCoef>>,
     ratio_roles: Vec<RatioCoef>,
     on_cost_rate: f64,
     course_cost: Option<f64>,
-    supervision: SupervisionSettings,
-    pipeline: [PipelineRun; 2],
+    supervision_hours: Vec<f64>,
+    hours_per_supervisor_wte: f64,
+    pipeline: Vec<PipelineRun>,
 }
 
-/// The workforce detail of one row.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Detail {
-    cost: PerIntensity<f64>,
-    cost_ratio_roles: f64,
-    medication: f64,
-    ratio_roles_wte: f64,
-    supervision: Supervision,
-    intake: PerIntensity<Intake>,
+/// The workforce detail of one run in one row, as a slice of `Detail::len(steps)` numbers:
+/// the cost of each step, then the ratio roles' cost, medication, ratio roles' WTE,
+/// supervision hours, supervisor WTE, senior WTE, covered (1 or 0), then each step's intake
+/// and each step's steady intake.
+pub struct Detail;
+
+impl Detail {
+    pub const fn len(steps: usize) -> usize {
+        3 * steps + 7
+    }
+    const fn cost(s: usize) -> usize {
+        s
+    }
+    const fn after_costs(steps: usize, k: usize) -> usize {
+        steps + k
+    }
+    const fn intake(steps: usize, s: usize) -> usize {
+        steps + 7 + s
+    }
+    const fn steady(steps: usize, s: usize) -> usize {
+        2 * steps + 7 + s
+    }
 }
+
+const COST_RATIO_ROLES: usize = 0;
+const MEDICATION: usize = 1;
+const RATIO_ROLES_WTE: usize = 2;
+const SUPERVISION_HOURS: usize = 3;
+const SUPERVISOR_WTE: usize = 4;
+const SENIOR_WTE: usize = 5;
+const COVERED: usize = 6;
 
 impl Staffing {
     pub fn new(scenario: &Scenario, pay: &PayTable) -> Staffing {
         let c = &scenario.costs;
         let salary = |band: &str| costs::salary(band, c, pay).unwrap_or(0.0);
-        let roles = [&scenario.low_intensity, &scenario.high_intensity].map(|s| {
-            s.roles
-                .iter()
-                .map(|r| RoleCoef {
-                    share: r.share,
-                    salary: salary(&r.band),
-                    supervises: r.supervises,
-                })
-                .collect()
-        });
         Staffing {
-            roles,
+            step_ids: scenario.steps.iter().map(|s| s.id.clone()).collect(),
+            roles: scenario
+                .steps
+                .iter()
+                .map(|s| {
+                    s.roles
+                        .iter()
+                        .map(|r| RoleCoef {
+                            share: r.share,
+                            salary: salary(&r.band),
+                            supervises: r.supervises,
+                        })
+                        .collect()
+                })
+                .collect(),
             ratio_roles: scenario
                 .ratio_roles
                 .iter()
                 .map(|r| RatioCoef {
-                    per: r.per,
+                    per: r.per.clone(),
                     ratio: r.ratio,
                     salary: salary(&r.band),
                 })
                 .collect(),
             on_cost_rate: c.on_cost_rate,
             course_cost: c.medication_course_cost,
-            supervision: scenario.supervision.clone(),
-            pipeline: [Intensity::Low, Intensity::High]
-                .map(|i| PipelineRun::new(&scenario.pipeline, i)),
+            supervision_hours: scenario.steps.iter().map(|s| s.supervision_hours).collect(),
+            hours_per_supervisor_wte: scenario.supervision.hours_per_supervisor_wte,
+            pipeline: scenario
+                .steps
+                .iter()
+                .map(|s| PipelineRun::new(&scenario.pipeline, s.turnover))
+                .collect(),
         }
     }
 
     /// As `model::workforce::workforce_detail` works it out from an area's sums: the same
-    /// functions, the same order of additions.
+    /// functions, the same order of additions. Writes `Detail::len(steps)` numbers to `out`.
     pub fn detail(
         &self,
-        wte: PerIntensity<f64>,
+        wte: &[f64],
         population_in_scope: f64,
-        current: PerIntensity<f64>,
+        current: &[f64],
         medication_only: f64,
-    ) -> Detail {
-        let mut d = Detail::default();
-        let mut senior = [0.0, 0.0];
+        out: &mut [f64],
+    ) {
+        let n = self.roles.len();
+        let mut senior = vec![0.0; n];
         for (i, roles) in self.roles.iter().enumerate() {
-            let w = if i == 0 { wte.low } else { wte.high };
             let mut cost = 0.0;
             for r in roles {
-                let line = r.share * w;
+                let line = r.share * wte[i];
                 cost += costs::staff_cost(line, r.salary, self.on_cost_rate);
                 if r.supervises {
                     senior[i] += line;
                 }
             }
-            if i == 0 {
-                d.cost.low = cost;
-            } else {
-                d.cost.high = cost;
-            }
+            out[Detail::cost(i)] = cost;
         }
+        let per_step = PerStep(wte.to_vec());
+        let (mut ratio_cost, mut ratio_wte) = (0.0, 0.0);
         for r in &self.ratio_roles {
-            let line = r.ratio * ratio_basis(r.per, wte, population_in_scope);
-            d.cost_ratio_roles += costs::staff_cost(line, r.salary, self.on_cost_rate);
-            d.ratio_roles_wte += line;
+            let index = |id: &str| self.step_ids.iter().position(|s| s == id);
+            let line = r.ratio * ratio_basis(&r.per, &per_step, index, population_in_scope);
+            ratio_cost += costs::staff_cost(line, r.salary, self.on_cost_rate);
+            ratio_wte += line;
         }
-        d.medication = costs::medication_cost(medication_only, self.course_cost);
-        let s = &self.supervision;
-        let hours = PerIntensity {
-            low: wte.low * s.low_hours,
-            high: wte.high * s.high_hours,
-        };
-        d.supervision = Supervision {
+        // As `staffing::supervision` adds them: hours per step, then totals in step order.
+        let hours = PerStep::from_fn(n, |i| wte[i] * self.supervision_hours[i]);
+        let s = Supervision {
+            supervisor_wte: hours.map(|h| h / self.hours_per_supervisor_wte),
+            senior_wte: PerStep(senior),
             hours,
-            supervisor_wte: hours.map(|h| h / s.hours_per_supervisor_wte),
-            senior_wte: PerIntensity {
-                low: senior[0],
-                high: senior[1],
-            },
         };
-        d.intake = PerIntensity {
-            low: self.pipeline[0].intake(wte.low, current.low),
-            high: self.pipeline[1].intake(wte.high, current.high),
-        };
-        d
+        let at = |k| Detail::after_costs(n, k);
+        out[at(COST_RATIO_ROLES)] = ratio_cost;
+        out[at(MEDICATION)] = costs::medication_cost(medication_only, self.course_cost);
+        out[at(RATIO_ROLES_WTE)] = ratio_wte;
+        out[at(SUPERVISION_HOURS)] = s.hours_total();
+        out[at(SUPERVISOR_WTE)] = s.supervisor_wte_total();
+        out[at(SENIOR_WTE)] = s.senior_wte_total();
+        out[at(COVERED)] = f64::from(u8::from(s.covered()));
+        for (i, p) in self.pipeline.iter().enumerate() {
+            let intake = p.intake(wte[i], current[i]);
+            out[Detail::intake(n, i)] = intake.intake;
+            out[Detail::steady(n, i)] = intake.steady;
+        }
     }
 }
 
@@ -342,6 +269,8 @@ pub fn is_staffing_key(path: &str) -> bool {
         .iter()
         .any(|p| path.starts_with(p))
         || path.contains(".roles.")
+        || path.ends_with(".supervision_hours")
+        || path.ends_with(".turnover")
 }
 
 /// Where each run's `Staffing` comes from: the base scenario's when no workforce key is
@@ -364,7 +293,10 @@ impl StaffingPlan {
             .iter()
             .enumerate()
             .filter(|(_, p)| is_staffing_key(p))
-            .filter_map(|(j, p)| keys.iter().position(|k| k == p).map(|at| (at, j)))
+            .filter_map(|(j, p)| {
+                let p = crate::scenario::canonical_key(p);
+                keys.iter().position(|k| *k == p).map(|at| (at, j))
+            })
             .collect();
         // In visiting order, as `for_run` walks them.
         sets.sort_unstable();
@@ -401,214 +333,115 @@ impl StaffingPlan {
     }
 }
 
-/// The value of a field (an index into FIELDS), as `output::Row` computes it from the sums;
-/// a flag is 1 or 0. `d` is only read by the workforce fields. The field-by-field reference
-/// that the tests hold `field_column`, the runs' path, to.
-#[cfg(test)]
-pub fn field_value(
-    field: usize,
-    v: &[f64; q::COUNT],
-    k: &RowConstants,
-    per_wte: &PerIntensity<f64>,
-    d: &Detail,
-) -> Option<f64> {
-    let staff = || d.cost.low + d.cost.high;
-    Some(match field {
-        0 => k.population_in_scope,
-        1 => v[q::PREVALENT],
-        2 => v[q::PRESENTING],
-        3 => v[q::DETECTED],
-        4 => v[q::REFERRED],
-        5 => v[q::MEDICATION_ONLY],
-        6 => v[q::TREATED],
-        7 => v[q::LOW_EPISODES],
-        8 => v[q::HIGH_EPISODES],
-        9 => v[q::STEPPED_UP],
-        10 => v[q::LOW_CONTACTS],
-        11 => v[q::HIGH_CONTACTS],
-        12 => v[q::LOW_WTE],
-        13 => v[q::HIGH_WTE],
-        14 => v[q::LOW_WTE] + v[q::HIGH_WTE],
-        15 => return ratio(v[q::LOW_WTE], v[q::HIGH_WTE]),
-        16 => return ratio(v[q::LOW_WTE], v[q::LOW_WTE] + v[q::HIGH_WTE]),
-        17 => return ratio(v[q::LOW_CONTACTS], v[q::LOW_CONTACTS] + v[q::HIGH_CONTACTS]),
-        18 => return ratio(v[q::TREATED], v[q::PREVALENT]),
-        19 => per_wte.low,
-        20 => per_wte.high,
-        21 => k.current.low,
-        22 => k.current.high,
-        23 => v[q::LOW_WTE] - k.current.low,
-        24 => v[q::HIGH_WTE] - k.current.high,
-        25 => return ratio(k.current.low, v[q::LOW_WTE]).filter(|_| k.has_workforce),
-        26 => return ratio(k.current.high, v[q::HIGH_WTE]).filter(|_| k.has_workforce),
-        27 => d.cost.low,
-        28 => d.cost.high,
-        29 => d.cost_ratio_roles,
-        30 => d.medication,
-        31 => staff() + d.cost_ratio_roles + d.medication,
-        32 => return ratio(d.cost.low, v[q::LOW_CONTACTS]),
-        33 => return ratio(d.cost.high, v[q::HIGH_CONTACTS]),
-        34 => return ratio(d.cost.low, v[q::LOW_EPISODES]),
-        35 => return ratio(d.cost.high, v[q::HIGH_EPISODES]),
-        36 => d.ratio_roles_wte,
-        37 => d.supervision.hours_total(),
-        38 => d.supervision.supervisor_wte_total(),
-        39 => d.supervision.senior_wte_total(),
-        40 => f64::from(u8::from(d.supervision.covered())),
-        41 => d.intake.low.intake,
-        42 => d.intake.high.intake,
-        43 => d.intake.low.steady,
-        44 => d.intake.high.steady,
-        _ => unreachable!("FIELDS has 45 entries"),
-    })
-}
-
-/// `field_value` over a block of runs, one loop per field (no match per row): `v(quantity)`
-/// gives that quantity's values, `per_wte` the runs' episodes per WTE and `details` the
-/// workforce detail of each run (read only by the workforce fields; may be empty otherwise).
-/// The arithmetic is `field_value`'s, in its order, so the two agree to the bit (a test
-/// checks); a missing value is NaN, a flag 1 or 0.
+/// A field's values over a block of runs, one loop per field (no match per row): `v(quantity)`
+/// gives that quantity's values (`model::q` index), `per_wte[s * m + i]` run i's episodes per
+/// WTE of step s, and `details[i * Detail::len(steps) ..]` run i's workforce detail (read
+/// only by the workforce fields; may be empty otherwise). The arithmetic is `Field::read`'s;
+/// a missing value is NaN, a flag 1 or 0.
 pub fn field_column<'a>(
-    field: usize,
+    field: &Field,
+    steps: usize,
     v: impl Fn(usize) -> &'a [f64],
     k: &RowConstants,
-    per_wte: (&[f64], &[f64]),
-    details: &[Detail],
+    per_wte: &[f64],
+    details: &[f64],
     out: &mut [f64],
 ) {
+    use Recipe::*;
     let m = out.len();
-    let copy = |out: &mut [f64], src: &[f64]| out.copy_from_slice(&src[..m]);
     let ratio_of = |out: &mut [f64], a: &[f64], b: &[f64]| {
         for (i, o) in out.iter_mut().enumerate() {
             *o = if b[i] == 0.0 { f64::NAN } else { a[i] / b[i] };
         }
     };
-    fn each(out: &mut [f64], details: &[Detail], f: impl Fn(&Detail, usize) -> f64) {
+    // The sum over steps of one quantity, added in step order as `PerStep::total` adds.
+    let sum_of = |out: &mut [f64], quantity: fn(usize) -> usize| {
+        out.fill(0.0);
+        for s in 0..steps {
+            for (o, x) in out.iter_mut().zip(v(quantity(s))) {
+                *o += x;
+            }
+        }
+    };
+    let dl = Detail::len(steps);
+    let each = |out: &mut [f64], f: &dyn Fn(&[f64], usize) -> f64| {
         assert_eq!(
             details.len(),
-            out.len(),
+            m * dl,
             "a workforce field needs every run's detail"
         );
-        for (i, (o, d)) in out.iter_mut().zip(details).enumerate() {
+        for (i, (o, d)) in out.iter_mut().zip(details.chunks_exact(dl)).enumerate() {
             *o = f(d, i);
         }
-    }
-    match field {
-        0 => out.fill(k.population_in_scope),
-        1..=13 => {
-            let quantity = [
-                q::PREVALENT,
-                q::PRESENTING,
-                q::DETECTED,
-                q::REFERRED,
-                q::MEDICATION_ONLY,
-                q::TREATED,
-                q::LOW_EPISODES,
-                q::HIGH_EPISODES,
-                q::STEPPED_UP,
-                q::LOW_CONTACTS,
-                q::HIGH_CONTACTS,
-                q::LOW_WTE,
-                q::HIGH_WTE,
-            ][field - 1];
-            copy(out, v(quantity));
-        }
-        14 => {
-            let (low, high) = (v(q::LOW_WTE), v(q::HIGH_WTE));
+    };
+    match field.recipe {
+        Population => out.fill(k.population_in_scope),
+        Quantity(x) => out.copy_from_slice(&v(x)[..m]),
+        TotalWte => sum_of(out, q::wte),
+        WteRatio(a, b) => ratio_of(out, v(q::wte(a)), v(q::wte(b))),
+        ShareOfWte(s) => {
+            sum_of(out, q::wte);
+            let w = v(q::wte(s));
             for (i, o) in out.iter_mut().enumerate() {
-                *o = low[i] + high[i];
+                *o = if *o == 0.0 { f64::NAN } else { w[i] / *o };
             }
         }
-        15 => ratio_of(out, v(q::LOW_WTE), v(q::HIGH_WTE)),
-        16 => {
-            let (low, high) = (v(q::LOW_WTE), v(q::HIGH_WTE));
+        ShareOfContacts(s) => {
+            sum_of(out, q::contacts);
+            let c = v(q::contacts(s));
             for (i, o) in out.iter_mut().enumerate() {
-                let total = low[i] + high[i];
-                *o = if total == 0.0 {
+                *o = if *o == 0.0 { f64::NAN } else { c[i] / *o };
+            }
+        }
+        AccessRate => ratio_of(out, v(q::TREATED), v(q::PREVALENT)),
+        EpisodesPerWte(s) => out.copy_from_slice(&per_wte[s * m..(s + 1) * m]),
+        Current(s) => out.fill(k.current[s]),
+        Gap(s) => {
+            let w = v(q::wte(s));
+            for (i, o) in out.iter_mut().enumerate() {
+                *o = w[i] - k.current[s];
+            }
+        }
+        RequirementMet(s) => {
+            let w = v(q::wte(s));
+            for (i, o) in out.iter_mut().enumerate() {
+                *o = if w[i] == 0.0 || !k.has_workforce {
                     f64::NAN
                 } else {
-                    low[i] / total
+                    k.current[s] / w[i]
                 };
             }
         }
-        17 => {
-            let (low, high) = (v(q::LOW_CONTACTS), v(q::HIGH_CONTACTS));
-            for (i, o) in out.iter_mut().enumerate() {
-                let total = low[i] + high[i];
-                *o = if total == 0.0 {
-                    f64::NAN
-                } else {
-                    low[i] / total
-                };
-            }
-        }
-        18 => ratio_of(out, v(q::TREATED), v(q::PREVALENT)),
-        19 => copy(out, per_wte.0),
-        20 => copy(out, per_wte.1),
-        21 => out.fill(k.current.low),
-        22 => out.fill(k.current.high),
-        23 => {
-            let low = v(q::LOW_WTE);
-            for (i, o) in out.iter_mut().enumerate() {
-                *o = low[i] - k.current.low;
-            }
-        }
-        24 => {
-            let high = v(q::HIGH_WTE);
-            for (i, o) in out.iter_mut().enumerate() {
-                *o = high[i] - k.current.high;
-            }
-        }
-        25 | 26 => {
-            let (current, wte) = if field == 25 {
-                (k.current.low, v(q::LOW_WTE))
-            } else {
-                (k.current.high, v(q::HIGH_WTE))
-            };
-            for (i, o) in out.iter_mut().enumerate() {
-                *o = if wte[i] == 0.0 || !k.has_workforce {
-                    f64::NAN
-                } else {
-                    current / wte[i]
-                };
-            }
-        }
-        27 => each(out, details, |d, _| d.cost.low),
-        28 => each(out, details, |d, _| d.cost.high),
-        29 => each(out, details, |d, _| d.cost_ratio_roles),
-        30 => each(out, details, |d, _| d.medication),
-        31 => each(out, details, |d, _| {
-            d.cost.low + d.cost.high + d.cost_ratio_roles + d.medication
+        Cost(s) => each(out, &|d, _| d[Detail::cost(s)]),
+        CostRatioRoles => each(out, &|d, _| d[Detail::after_costs(steps, COST_RATIO_ROLES)]),
+        CostMedication => each(out, &|d, _| d[Detail::after_costs(steps, MEDICATION)]),
+        // As `CostSummary::total` adds: the steps' staff in step order, then ratio roles,
+        // then medication.
+        CostTotal => each(out, &|d, _| {
+            let staff = (0..steps).fold(0.0, |sum, s| sum + d[Detail::cost(s)]);
+            staff
+                + d[Detail::after_costs(steps, COST_RATIO_ROLES)]
+                + d[Detail::after_costs(steps, MEDICATION)]
         }),
-        32..=35 => {
-            let units = v([
-                q::LOW_CONTACTS,
-                q::HIGH_CONTACTS,
-                q::LOW_EPISODES,
-                q::HIGH_EPISODES,
-            ][field - 32]);
-            let low = field.is_multiple_of(2);
-            each(out, details, |d, i| {
-                let cost = if low { d.cost.low } else { d.cost.high };
+        CostPer(s, quantity) => {
+            let units = v(quantity);
+            each(out, &|d, i| {
                 if units[i] == 0.0 {
                     f64::NAN
                 } else {
-                    cost / units[i]
+                    d[Detail::cost(s)] / units[i]
                 }
             });
         }
-        36 => each(out, details, |d, _| d.ratio_roles_wte),
-        37 => each(out, details, |d, _| d.supervision.hours_total()),
-        38 => each(out, details, |d, _| d.supervision.supervisor_wte_total()),
-        39 => each(out, details, |d, _| d.supervision.senior_wte_total()),
-        40 => each(out, details, |d, _| {
-            f64::from(u8::from(d.supervision.covered()))
+        RatioRolesWte => each(out, &|d, _| d[Detail::after_costs(steps, RATIO_ROLES_WTE)]),
+        SupervisionHours => each(out, &|d, _| {
+            d[Detail::after_costs(steps, SUPERVISION_HOURS)]
         }),
-        41 => each(out, details, |d, _| d.intake.low.intake),
-        42 => each(out, details, |d, _| d.intake.high.intake),
-        43 => each(out, details, |d, _| d.intake.low.steady),
-        44 => each(out, details, |d, _| d.intake.high.steady),
-        _ => unreachable!("FIELDS has 45 entries"),
+        SupervisorWte => each(out, &|d, _| d[Detail::after_costs(steps, SUPERVISOR_WTE)]),
+        SeniorWte => each(out, &|d, _| d[Detail::after_costs(steps, SENIOR_WTE)]),
+        SupervisionCovered => each(out, &|d, _| d[Detail::after_costs(steps, COVERED)]),
+        TraineeIntake(s) => each(out, &|d, _| d[Detail::intake(steps, s)]),
+        SteadyIntake(s) => each(out, &|d, _| d[Detail::steady(steps, s)]),
     }
 }
 
@@ -643,100 +476,23 @@ mod tests {
         prepare(&england(), scenario, &options).unwrap().0
     }
 
+    /// The 2007 steps keep the 45 field names, in the order, that users' scripts rely on.
     #[test]
-    fn fields_are_the_row_fields_in_order() {
-        let base = preset("obc");
-        let prepared = prepared_for(&base, Level::Named("region".into()));
-        let result = evaluate(&prepared, &base);
-        let row = serde_json::to_value(Row::new(&result.total, &result)).unwrap();
-        let row = row.as_object().unwrap();
-        let names: Vec<&str> = row.keys().map(String::as_str).collect();
-        assert_eq!(&names[..3], &["area_code", "area_name", "level"]);
-        let ours: Vec<&str> = FIELDS.iter().map(|(n, _)| *n).collect();
-        assert_eq!(
-            &names[3..],
-            &ours[..],
-            "output::Row changed: update sweep::fields"
-        );
-        for (name, kind) in FIELDS {
-            match kind {
-                Flag => assert!(row[name].is_boolean(), "{name}"),
-                Number => assert!(row[name].is_number(), "{name}"),
-                Optional => {}
-            }
-        }
-    }
-
-    /// Every field, by column and by row, to the bit: over runs with nothing (every ratio
-    /// missing), with nobody on medication alone and with a course cost.
-    #[test]
-    fn field_column_equals_field_value_to_the_bit() {
-        let m = 6;
-        let values: Vec<Vec<f64>> = (0..q::COUNT)
-            .map(|qq| {
-                (0..m)
-                    .map(|i| {
-                        if i == 0 {
-                            0.0
-                        } else {
-                            (qq * 7 + i) as f64 * 1.37 + 0.1
-                        }
-                    })
-                    .collect()
-            })
+    fn the_2007_steps_keep_their_field_names() {
+        let names: Vec<String> = row_fields(&["low", "high"])
+            .into_iter()
+            .map(|f| f.name)
             .collect();
-        let k = RowConstants {
-            population_in_scope: 123.5,
-            current: PerIntensity {
-                low: 3.3,
-                high: 1.7,
-            },
-            has_workforce: true,
-        };
-        let mut costed = preset("north-essex");
-        costed.costs.medication_course_cost = Some(12.5);
-        for scenario in [preset("obc"), costed] {
-            let staffing = Staffing::new(&scenario, crate::embedded::afc_pay());
-            let detail = |i: usize| {
-                staffing.detail(
-                    PerIntensity {
-                        low: values[q::LOW_WTE][i],
-                        high: values[q::HIGH_WTE][i],
-                    },
-                    k.population_in_scope,
-                    k.current,
-                    values[q::MEDICATION_ONLY][i],
-                )
-            };
-            let per_low: Vec<f64> = (0..m).map(|i| 350.0 + i as f64).collect();
-            let per_high: Vec<f64> = (0..m).map(|i| 70.0 + i as f64).collect();
-            let details: Vec<Detail> = (0..m).map(detail).collect();
-            for (field, (name, _)) in FIELDS.iter().enumerate() {
-                let mut out = vec![0.0; m];
-                field_column(
-                    field,
-                    |qq| &values[qq],
-                    &k,
-                    (&per_low, &per_high),
-                    &details,
-                    &mut out,
-                );
-                for (i, got) in out.iter().enumerate() {
-                    let v: [f64; q::COUNT] = std::array::from_fn(|qq| values[qq][i]);
-                    let w = PerIntensity {
-                        low: per_low[i],
-                        high: per_high[i],
-                    };
-                    let want = field_value(field, &v, &k, &w, &detail(i)).unwrap_or(f64::NAN);
-                    assert_eq!(
-                        got.to_bits(),
-                        want.to_bits(),
-                        "{} {name} run {i}",
-                        scenario.name
-                    );
-                }
-            }
-        }
+        let want = "population_in_scope prevalent presenting detected referred medication_only \
+             treated low_episodes high_episodes stepped_up low_contacts high_contacts low_wte \
+             high_wte total_wte low_high_ratio low_share_wte low_share_contacts access_rate \
+             low_episodes_per_wte high_episodes_per_wte current_low_wte current_high_wte \
+             gap_low_wte gap_high_wte requirement_met_low requirement_met_high cost_low \
+             cost_high cost_ratio_roles cost_medication cost_total cost_per_low_contact \
+             cost_per_high_contact cost_per_low_episode cost_per_high_episode ratio_roles_wte \
+             supervision_hours_per_week supervisor_wte senior_wte supervision_covered \
+             trainee_intake_low trainee_intake_high steady_intake_low steady_intake_high";
+        assert_eq!(names, want.split_whitespace().collect::<Vec<_>>());
     }
 
     /// The cached pipeline gives `pipeline::intakes`' numbers to the bit.
@@ -750,31 +506,24 @@ mod tests {
         ] {
             let settings = PipelineSettings {
                 years,
-                turnover_low: t_low,
-                turnover_high: t_high,
                 training_years: training,
                 completion_rate: c,
             };
-            let cached = [Intensity::Low, Intensity::High].map(|i| PipelineRun::new(&settings, i));
+            let cached = [t_low, t_high].map(|t| PipelineRun::new(&settings, t));
             for (required, current) in [(100.0, 50.0), (3.7, 12.25), (0.0, 0.0), (812.3, 0.0)] {
                 let want = pipeline::intakes(
-                    PerIntensity {
-                        low: required,
-                        high: required * 0.7,
-                    },
-                    PerIntensity {
-                        low: current,
-                        high: current * 1.3,
-                    },
+                    &PerStep(vec![required, required * 0.7]),
+                    &PerStep(vec![current, current * 1.3]),
+                    &PerStep(vec![t_low, t_high]),
                     &settings,
                 );
                 let low = cached[0].intake(required, current);
                 let high = cached[1].intake(required * 0.7, current * 1.3);
                 for (a, b) in [
-                    (low.intake, want.low.intake),
-                    (low.steady, want.low.steady),
-                    (high.intake, want.high.intake),
-                    (high.steady, want.high.steady),
+                    (low.intake, want[0].intake),
+                    (low.steady, want[0].steady),
+                    (high.intake, want[1].intake),
+                    (high.steady, want[1].steady),
                 ] {
                     assert_eq!(a.to_bits(), b.to_bits(), "{years} {training} {required}");
                 }
@@ -782,8 +531,16 @@ mod tests {
         }
     }
 
-    /// The fast path and `evaluate` agree on every field of every row, within 1e-13 relative.
-    fn assert_same(base: &Scenario, level: Level, paths: &[&str], x: &[f64]) {
+    /// The fast path and `evaluate` agree on every field of every row, within `tol`
+    /// relative: the sweep's columns (`field_column`) against `capacity model`'s rows
+    /// (`Field::read`), both following the one declaration of `row_fields`.
+    pub(crate) fn assert_same_within(
+        base: &Scenario,
+        level: Level,
+        paths: &[&str],
+        x: &[f64],
+        tol: f64,
+    ) {
         let paths: Vec<String> = paths.iter().map(|p| p.to_string()).collect();
         let mut probe = base.clone();
         for p in &paths {
@@ -804,44 +561,59 @@ mod tests {
         let rows: Vec<&crate::model::AreaResult> =
             result.rows.iter().chain(Some(&result.total)).collect();
         assert_eq!(rows.len(), model.areas() + 1);
-        let mut total = [0.0; q::COUNT];
+        let steps = model.steps();
+        let nq = model.quantities();
+        let mut total = vec![0.0; nq];
         for (a, r) in rows.iter().enumerate() {
-            let want = serde_json::to_value(Row::new(r, &result)).unwrap();
-            let mut v = [0.0; q::COUNT];
+            let want = Row::new(r, &result);
+            let mut v = vec![0.0; nq];
             if a < model.areas() {
                 for (quantity, slot) in v.iter_mut().enumerate() {
                     *slot = model.quantity(&ctx, a, quantity);
                     total[quantity] += *slot;
                 }
             } else {
-                v = total;
+                v.clone_from(&total);
             }
             let k = model.constants(a);
-            let d = staffing.detail(
-                PerIntensity {
-                    low: v[q::LOW_WTE],
-                    high: v[q::HIGH_WTE],
-                },
+            let mut detail = vec![0.0; Detail::len(steps)];
+            let wte: Vec<f64> = (0..steps).map(|s| v[q::wte(s)]).collect();
+            staffing.detail(
+                &wte,
                 k.population_in_scope,
-                k.current,
+                &k.current,
                 v[q::MEDICATION_ONLY],
+                &mut detail,
             );
-            for (f, (name, kind)) in FIELDS.iter().enumerate() {
-                let got = field_value(f, &v, k, &ctx.per_wte, &d);
-                let want = match kind {
-                    Flag => want[name].as_bool().map(|b| f64::from(u8::from(b))),
-                    _ => want[name].as_f64(),
-                };
+            let columns: Vec<Vec<f64>> = v.iter().map(|&x| vec![x]).collect();
+            for field in model.fields() {
+                let mut out = [0.0];
+                field_column(
+                    field,
+                    steps,
+                    |quantity| &columns[quantity],
+                    k,
+                    &ctx.per_wte,
+                    &detail,
+                    &mut out,
+                );
+                let got = Some(out[0]).filter(|g| !g.is_nan());
+                let want = want.get(&field.name).and_then(|v| v.as_f64());
                 match (got, want) {
                     (Some(g), Some(w)) => assert!(
-                        (g - w).abs() <= 1e-13 * g.abs().max(w.abs()).max(1.0),
-                        "{} {name}: fast {g} vs evaluate {w} at {x:?}",
-                        r.code
+                        (g - w).abs() <= tol * g.abs().max(w.abs()).max(1.0),
+                        "{} {}: fast {g} vs evaluate {w} at {x:?}",
+                        r.code,
+                        field.name
                     ),
-                    (g, w) => assert_eq!(g, w, "{} {name}", r.code),
+                    (g, w) => assert_eq!(g, w, "{} {}", r.code, field.name),
                 }
             }
         }
+    }
+
+    fn assert_same(base: &Scenario, level: Level, paths: &[&str], x: &[f64]) {
+        assert_same_within(base, level, paths, x, 1e-13);
     }
 
     #[test]
@@ -878,11 +650,11 @@ mod tests {
             &preset("newham"),
             Level::Named("region".into()),
             &[
-                "disorders.ptsd.step2_entry",
+                "disorders.ptsd.steps.low.entry",
                 "disorders.depression.step_up",
                 "areas.E54000008.deprivation_factor",
                 "areas.E40000003.deprivation_factor",
-                "high_intensity.working_days",
+                "steps.high.working_days",
                 "demand.deprivation_factor",
             ],
             &[0.3, 0.25, 1.3, 0.7, 200.0, 0.9],

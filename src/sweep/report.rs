@@ -5,7 +5,6 @@ use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{CellAlignment, ContentArrangement, Table};
 use rayon::prelude::*;
 
-use super::fields::name as field_name;
 use super::run::{AreaLabel, Columns};
 use super::spec::{Param, Values};
 use super::stats::{summarize, Stats};
@@ -52,20 +51,20 @@ pub const SUMMARY_HEADER: &str =
 /// One row per area x output, then the total's; `summaries` as from `summarize_columns`.
 pub fn render_summary_csv(
     areas: &[AreaLabel],
-    outputs: &[usize],
+    outputs: &[String],
     summaries: &[ColumnSummary],
 ) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(SUMMARY_HEADER.split(','))
         .expect("in-memory write");
     for (a, area) in areas.iter().enumerate() {
-        for (o, &field) in outputs.iter().enumerate() {
+        for (o, field) in outputs.iter().enumerate() {
             let s = &summaries[o * areas.len() + a];
             let mut record = vec![
                 area.code.clone(),
                 area.name.clone(),
                 area.level.clone(),
-                field_name(field).to_string(),
+                field.clone(),
             ];
             match &s.stats {
                 Some(st) => {
@@ -88,7 +87,8 @@ pub struct TornadoRow {
     pub param: String,
     pub low_value: f64,
     pub high_value: f64,
-    pub output: usize,
+    /// The output's field name.
+    pub output: String,
     pub at_low: f64,
     pub at_high: f64,
     pub base: f64,
@@ -107,7 +107,7 @@ pub fn tornado(params: &[Param], columns: &Columns) -> Vec<TornadoRow> {
     assert_eq!(columns.first_run, 0, "a tornado needs every run");
     let total = columns.areas - 1;
     let mut order: Vec<usize> = (0..columns.outputs.len()).collect();
-    order.sort_by_key(|&o| field_name(columns.outputs[o]) != "total_wte");
+    order.sort_by_key(|&o| columns.outputs[o] != "total_wte");
     let mut rows = Vec::new();
     for o in order {
         let col = columns.column(o, total);
@@ -119,7 +119,7 @@ pub fn tornado(params: &[Param], columns: &Columns) -> Vec<TornadoRow> {
                     param: p.path.clone(),
                     low_value: low,
                     high_value: high,
-                    output: columns.outputs[o],
+                    output: columns.outputs[o].clone(),
                     at_low: col[2 * j + 1],
                     at_high: col[2 * j + 2],
                     base: col[0],
@@ -143,7 +143,7 @@ pub fn render_tornado_csv(rows: &[TornadoRow]) -> String {
             r.param.clone(),
             num(r.low_value),
             num(r.high_value),
-            field_name(r.output).to_string(),
+            r.output.clone(),
             num(r.at_low),
             num(r.at_high),
             num(r.swing()),
@@ -193,20 +193,42 @@ fn compact(st: &Stats) -> String {
 /// The table on stdout, one row per area and the total: the first summarised output (total
 /// WTE when present) as base, median and 5-95% range, then low and high WTE (when
 /// summarised) as median (5-95%).
-pub fn render_table(areas: &[AreaLabel], outputs: &[usize], summaries: &[ColumnSummary]) -> String {
-    let find = |wanted: &str| outputs.iter().position(|&f| field_name(f) == wanted);
+pub fn render_table(
+    areas: &[AreaLabel],
+    outputs: &[String],
+    summaries: &[ColumnSummary],
+) -> String {
+    let find = |wanted: &str| outputs.iter().position(|f| f == wanted);
     let main = find("total_wte").unwrap_or(0);
-    let main_name = field_name(outputs[main]);
-    let label = |name: &str| match name {
-        "total_wte" => "Total WTE".to_string(),
-        "low_wte" => "Low WTE".to_string(),
-        "high_wte" => "High WTE".to_string(),
-        other => other.to_string(),
+    let main_name = outputs[main].as_str();
+    // "low_wte" -> "Low WTE": a step's WTE is named by its id.
+    let label = |name: &str| match name.strip_suffix("_wte") {
+        Some(id) if !id.contains('_') || name == "total_wte" => {
+            let mut c = id.chars();
+            let first = c.next().map(|f| f.to_uppercase().collect::<String>());
+            format!("{}{} WTE", first.unwrap_or_default(), c.as_str())
+        }
+        _ => name.to_string(),
     };
-    let extra: Vec<usize> = ["low_wte", "high_wte"]
+    // Each step's WTE beside the main output, when summarised.
+    let extra: Vec<usize> = outputs
         .iter()
-        .filter_map(|n| find(n))
-        .filter(|&o| o != main)
+        .enumerate()
+        .filter(|(o, name)| {
+            *o != main
+                && name.ends_with("_wte")
+                && ![
+                    "gap_",
+                    "current_",
+                    "total_",
+                    "ratio_roles",
+                    "supervisor",
+                    "senior",
+                ]
+                .iter()
+                .any(|p| name.starts_with(p))
+        })
+        .map(|(o, _)| o)
         .collect();
     let mut header = vec![
         "Area".to_string(),
@@ -215,7 +237,7 @@ pub fn render_table(areas: &[AreaLabel], outputs: &[usize], summaries: &[ColumnS
         "5% - 95%".to_string(),
     ];
     for &o in &extra {
-        header.push(format!("{} (5-95%)", label(field_name(outputs[o]))));
+        header.push(format!("{} (5-95%)", label(&outputs[o])));
     }
     let mut caption = format!(
         "{}: the base run, the median and the 5-95% range of the runs after it",
@@ -226,7 +248,7 @@ pub fn render_table(areas: &[AreaLabel], outputs: &[usize], summaries: &[ColumnS
             "; {}: median (5-95%)",
             extra
                 .iter()
-                .map(|&o| label(field_name(outputs[o])))
+                .map(|&o| label(&outputs[o]))
                 .collect::<Vec<_>>()
                 .join(" and ")
         ));
@@ -273,7 +295,7 @@ pub fn render_tornado_table(rows: &[TornadoRow]) -> String {
         .map(String::from)
         .to_vec(),
     );
-    for r in rows.iter().filter(|r| field_name(r.output) == "total_wte") {
+    for r in rows.iter().filter(|r| r.output == "total_wte") {
         t.add_row(vec![
             r.param.clone(),
             num(r.low_value),
@@ -304,7 +326,7 @@ mod tests {
             param: param.clone(),
             low_value: 0.8,
             high_value: 1.2,
-            output: super::super::fields::field_index("total_wte").unwrap(),
+            output: "total_wte".into(),
             at_low: 10.0,
             at_high: 12.5,
             base: 11.0,

@@ -7,7 +7,6 @@ use std::ops::Range;
 use crate::problems::{InputError, Problems};
 use crate::Warnings;
 
-use super::fields::{name, FIELDS};
 use super::run::{AreaLabel, Columns};
 
 /// What the rows files held.
@@ -188,6 +187,8 @@ struct FileRuns {
     first_run: u64,
     runs: u64,
     areas: Vec<AreaLabel>,
+    /// The outputs read: those asked for, or the file's default outputs.
+    outputs: Vec<String>,
     /// Row-major: run, then area, then output.
     values: Vec<f64>,
 }
@@ -195,7 +196,7 @@ struct FileRuns {
 fn read_file(
     label: &str,
     reader: impl Read,
-    outputs: &[usize],
+    outputs: &[String],
 ) -> Result<Option<FileRuns>, InputError> {
     let mut csv = csv::ReaderBuilder::new()
         .has_headers(true)
@@ -206,25 +207,44 @@ fn read_file(
         .iter()
         .map(str::to_string)
         .collect();
-    let expected_tail: Vec<&str> = ["area_name", "level"]
-        .into_iter()
-        .chain(FIELDS.iter().map(|(f, _)| *f))
-        .collect();
+    // run, area_code, the varied parameters, area_name, level, then the fields, whatever
+    // steps the sweep's scenario had.
     let name_at = header.iter().position(|h| h == "area_name");
-    let ok = header.len() >= 2 + expected_tail.len()
+    let ok = header.len() >= 5
         && header[0] == "run"
         && header[1] == "area_code"
-        && name_at.is_some_and(|i| {
-            header[i..].iter().map(String::as_str).collect::<Vec<_>>() == expected_tail
-        });
+        && name_at.is_some_and(|i| header.get(i + 1).is_some_and(|h| h == "level"))
+        && header.iter().any(|h| h == "total_wte");
     if !ok {
         return Err(InputError::one(format!(
-            "{label}:1: not a rows file of `capacity sweep --rows`: expected the header run, area_code, the varied parameters, area_name, level, {}",
-            FIELDS.iter().map(|(f, _)| *f).collect::<Vec<_>>().join(", ")
+            "{label}:1: not a rows file of `capacity sweep --rows`: expected the header run, area_code, the varied parameters, area_name, level, then the output fields (population_in_scope, ..., total_wte, ...)"
         )));
     }
     let name_at = name_at.expect("checked");
-    let output_at: Vec<usize> = outputs.iter().map(|&f| name_at + 2 + f).collect();
+    let fields = &header[name_at + 2..];
+    // Without a list, the default outputs of the file's steps (each step's current WTE field
+    // names one).
+    let outputs: Vec<String> = if outputs.is_empty() {
+        let steps: Vec<&str> = fields
+            .iter()
+            .filter_map(|f| f.strip_prefix("current_")?.strip_suffix("_wte"))
+            .collect();
+        super::fields::default_outputs(&steps)
+    } else {
+        outputs.to_vec()
+    };
+    let mut output_at: Vec<usize> = Vec::new();
+    for name in &outputs {
+        match fields.iter().position(|f| f == name) {
+            Some(i) => output_at.push(name_at + 2 + i),
+            None => {
+                return Err(InputError::one(format!(
+                    "{label}:1: the rows file has no output {name}; its outputs are {}",
+                    fields.join(", ")
+                )))
+            }
+        }
+    }
 
     let mut record = csv::ByteRecord::new();
     let mut first_run: Option<u64> = None;
@@ -300,18 +320,12 @@ fn read_file(
             }
         }
         position += 1;
-        for (&col, &field) in output_at.iter().zip(outputs) {
+        for (&col, field) in output_at.iter().zip(&outputs) {
             let cell = &record[col];
             let v: f64 = std::str::from_utf8(cell)
                 .ok()
                 .and_then(|s| s.parse().ok())
-                .ok_or_else(|| {
-                    at(format!(
-                        "{} = '{}' is not a number",
-                        name(field),
-                        text(cell)
-                    ))
-                })?;
+                .ok_or_else(|| at(format!("{} = '{}' is not a number", field, text(cell))))?;
             values.push(v);
         }
     }
@@ -330,6 +344,7 @@ fn read_file(
         first_run,
         runs,
         areas,
+        outputs,
         values,
     }))
 }
@@ -337,7 +352,7 @@ fn read_file(
 /// Reads rows files (any order, e.g. the shards of one sweep) into the columns of `outputs`.
 pub fn read_rows<R: Read>(
     files: Vec<(String, R)>,
-    outputs: &[usize],
+    outputs: &[String],
 ) -> Result<(RowsData, Warnings), InputError> {
     let mut problems = Problems::new();
     let mut warnings = Warnings::new();
@@ -412,6 +427,7 @@ pub fn read_rows<R: Read>(
     let areas = first.areas.clone();
     let first_run = first.first_run;
     let total: u64 = parts.iter().map(|p| p.runs).sum();
+    let outputs = first.outputs.clone();
     let (na, no) = (areas.len(), outputs.len());
     let mut data: Vec<Vec<f64>> = (0..na * no)
         .map(|_| Vec::with_capacity(total as usize))
@@ -431,7 +447,7 @@ pub fn read_rows<R: Read>(
             areas,
             columns: Columns {
                 first_run,
-                outputs: outputs.to_vec(),
+                outputs,
                 areas: na,
                 data,
             },

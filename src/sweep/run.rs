@@ -11,12 +11,8 @@ use std::sync::{mpsc, Condvar, Mutex};
 
 use rayon::prelude::*;
 
-use crate::model::PerIntensity;
-
-use super::fast::{q, FastModel};
-use super::fields::{
-    self, field_column, needs_detail, quantities_of, Detail, Kind, StaffingPlan, FIELDS,
-};
+use super::fast::FastModel;
+use super::fields::{field_column, quantities_of, Detail, Field, Kind, Recipe, StaffingPlan};
 use super::plan::Plan;
 
 /// Runs evaluated one after the other by one task.
@@ -37,8 +33,8 @@ pub struct AreaLabel {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Columns {
     pub first_run: u64,
-    /// Indices into `fast::FIELDS`.
-    pub outputs: Vec<usize>,
+    /// The outputs' field names.
+    pub outputs: Vec<String>,
     /// Reported areas plus the total.
     pub areas: usize,
     /// `data[output * areas + area][run - first_run]`.
@@ -57,7 +53,7 @@ impl Columns {
 
 /// Bytes a rows file holds per row, roughly, for checking free disk space.
 pub fn bytes_per_row_estimate(formatter: &RowFormat) -> usize {
-    formatter.widest_prefix + 16 * FIELDS.len() + 12 * formatter.params + 16
+    formatter.widest_prefix + 16 * formatter.fields + 12 * formatter.params + 16
 }
 
 /// Pre-escaped text of the rows file.
@@ -68,6 +64,8 @@ pub struct RowFormat {
     /// Per area and the total: `,name,level`.
     labels: Vec<Vec<u8>>,
     params: usize,
+    /// How many fields a row has.
+    fields: usize,
     widest_prefix: usize,
 }
 
@@ -80,7 +78,7 @@ fn csv_field(s: &str) -> Vec<u8> {
 }
 
 impl RowFormat {
-    pub fn new(areas: &[AreaLabel], params: usize) -> RowFormat {
+    pub fn new(areas: &[AreaLabel], params: usize, fields: usize) -> RowFormat {
         let codes: Vec<Vec<u8>> = areas
             .iter()
             .map(|a| [b",".as_slice(), &csv_field(&a.code)].concat())
@@ -107,12 +105,13 @@ impl RowFormat {
             codes,
             labels,
             params,
+            fields,
             widest_prefix,
         }
     }
 
     /// `run,area_code,<param paths>,area_name,level,<fields>`.
-    pub fn header(param_paths: &[String]) -> String {
+    pub fn header(param_paths: &[String], fields: &[Field]) -> String {
         let mut h = vec!["run".to_string(), "area_code".to_string()];
         h.extend(
             param_paths
@@ -121,7 +120,7 @@ impl RowFormat {
         );
         h.push("area_name".into());
         h.push("level".into());
-        h.extend(FIELDS.iter().map(|(f, _)| f.to_string()));
+        h.extend(fields.iter().map(|f| f.name.clone()));
         let mut s = h.join(",");
         s.push('\n');
         s
@@ -171,72 +170,80 @@ fn push_short(out: &mut Vec<u8>, s: &[u8]) {
     }
 }
 
-/// The fields of a row written as numbers: all but population (0), the run's and the area's
-/// cached fields (19 to 22) and the flag (40), in order.
-const NUMBER_FIELDS: [usize; 39] = [
-    1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 23, 24, 25, 26, 27, 28, 29, 30,
-    31, 32, 33, 34, 35, 36, 37, 38, 39, 41, 42, 43, 44,
-];
-/// Positions in NUMBER_FIELDS: fields 19 to 22 go before `AFTER_18`, the flag before
-/// `AFTER_39`; low and high WTE (12, 13) and the gaps (23, 24).
-const AFTER_18: usize = 18;
-const AFTER_39: usize = 35;
-const AT_WTE: [usize; 2] = [11, 12];
-const AT_GAP: [usize; 2] = [18, 19];
-const FLAG: usize = 40;
+/// How each cell of a row is written: a number of its own, text the same in every run of an
+/// area (population, current WTE: formatted once per area), text the same in every area of
+/// a run (episodes per WTE: once per run), or a flag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CellSource {
+    Number,
+    Area(usize),
+    Run(usize),
+    Flag,
+}
 
-/// The text of a row's number cells, in two passes. First each value is formatted into a
-/// buffer of its own, or takes the text of a value already in the row when the bits are the
-/// same (referred and treated often equal detected; a gap equals the WTE when nobody is in
-/// post; many costs are 0), so each distinct number is formatted once. Then the texts are
-/// copied into the row: by then the formatter's stores have landed, so the copies do not
-/// stall on them. The bytes are what `push_number` writes.
+fn cell_sources(fields: &[Field]) -> Vec<CellSource> {
+    let (mut area, mut run) = (0, 0);
+    fields
+        .iter()
+        .map(|f| match f.recipe {
+            Recipe::Population | Recipe::Current(_) => {
+                area += 1;
+                CellSource::Area(area - 1)
+            }
+            Recipe::EpisodesPerWte(_) => {
+                run += 1;
+                CellSource::Run(run - 1)
+            }
+            _ if f.kind == Kind::Flag => CellSource::Flag,
+            _ => CellSource::Number,
+        })
+        .collect()
+}
+
+/// The text of a row's cells, in two passes. First each number is formatted into a buffer
+/// of its own, or takes the text of the number before it when the bits are the same
+/// (referred and treated often equal detected; many costs are 0), so each run of equal
+/// numbers is formatted once. Then the texts are copied into the row: by then the
+/// formatter's stores have landed, so the copies do not stall on them. The bytes are what
+/// `push_number` writes.
 struct RowCells {
-    bufs: [zmij::Buffer; NUMBER_FIELDS.len()],
+    sources: Vec<CellSource>,
+    bufs: Vec<zmij::Buffer>,
 }
 
 impl RowCells {
-    fn new() -> RowCells {
-        debug_assert!(NUMBER_FIELDS[AFTER_18 - 1] == 18 && NUMBER_FIELDS[AFTER_18] == 23);
-        debug_assert!(NUMBER_FIELDS[AFTER_39 - 1] == 39 && NUMBER_FIELDS[AFTER_39] == 41);
-        debug_assert!(AT_WTE.map(|j| NUMBER_FIELDS[j]) == [12, 13]);
-        debug_assert!(AT_GAP.map(|j| NUMBER_FIELDS[j]) == [23, 24]);
-        debug_assert!(FIELDS[FLAG].1 == Kind::Flag);
+    fn new(fields: &[Field]) -> RowCells {
+        let sources = cell_sources(fields);
         RowCells {
-            bufs: std::array::from_fn(|_| zmij::Buffer::new()),
+            bufs: sources.iter().map(|_| zmij::Buffer::new()).collect(),
+            sources,
         }
     }
 
-    /// Appends the row's fields 1 to 18, `middle` (fields 19 to 22), then fields 23 on, each
-    /// after a comma; `row[field]` is NaN when missing, 1 or 0 for the flag.
+    /// Appends the row's fields, each after a comma; `row[field]` is NaN when missing, 1 or
+    /// 0 for the flag; `area[k]` and `run[k]` the k-th preformatted text (with its comma).
     #[inline]
-    fn write(&mut self, text: &mut Vec<u8>, row: &[f64], middle: [&[u8]; 2]) {
-        const N: usize = NUMBER_FIELDS.len();
-        // Each cell's text: its own buffer, another cell's, "0.0", or nothing.
-        let mut cells: [&[u8]; N] = [&[]; N];
+    fn write(&mut self, text: &mut Vec<u8>, row: &[f64], area: &[Vec<u8>], run: &[Vec<u8>]) {
+        let n = self.sources.len();
+        let mut cells: Vec<&[u8]> = vec![&[]; n];
         let mut last_bits = u64::MAX; // NaN bits: a finite value never matches
         let mut last = 0;
         for (j, buf) in self.bufs.iter_mut().enumerate() {
-            let x = row[NUMBER_FIELDS[j]];
+            if self.sources[j] != CellSource::Number {
+                continue;
+            }
+            let x = row[j];
             if !x.is_finite() {
                 continue;
             }
             let bits = x.to_bits();
             if bits == 0 {
-                // +0.0 as zmij writes it (-0.0 goes through zmij and keeps its sign); zeros
-                // are not remembered, so treated is compared with referred across a 0.
+                // +0.0 as zmij writes it (-0.0 goes through zmij and keeps its sign).
                 cells[j] = b"0.0";
                 continue;
             }
-            let gap = match j {
-                j if j == AT_GAP[0] => Some(AT_WTE[0]),
-                j if j == AT_GAP[1] => Some(AT_WTE[1]),
-                _ => None,
-            };
             cells[j] = if bits == last_bits {
                 cells[last]
-            } else if let Some(w) = gap.filter(|&w| row[NUMBER_FIELDS[w]].to_bits() == bits) {
-                cells[w]
             } else {
                 buf.format_finite(x).as_bytes()
             };
@@ -244,18 +251,17 @@ impl RowCells {
             last = j;
         }
         for (j, cell) in cells.iter().enumerate() {
-            if j == AFTER_18 {
-                put(text, middle[0]);
-                put(text, middle[1]);
-            } else if j == AFTER_39 {
-                text.extend_from_slice(if row[FLAG] != 0.0 {
-                    b",true"
-                } else {
-                    b",false"
-                });
+            match self.sources[j] {
+                CellSource::Area(k) => put(text, &area[k]),
+                CellSource::Run(k) => put(text, &run[k]),
+                CellSource::Flag => {
+                    text.extend_from_slice(if row[j] != 0.0 { b",true" } else { b",false" })
+                }
+                CellSource::Number => {
+                    text.push(b',');
+                    put(text, cell);
+                }
             }
-            text.push(b',');
-            put(text, cell);
         }
     }
 }
@@ -278,19 +284,21 @@ pub struct Engine<'a> {
     pub plan: &'a Plan,
     /// Where each run's workforce settings come from (for the workforce fields).
     pub staffing: &'a StaffingPlan,
-    /// Fields (indices into `fields::FIELDS`) kept in columns for the summary.
+    /// Fields (indices into `model.fields()`) kept in columns for the summary.
     pub outputs: Vec<usize>,
 }
 
 impl Engine<'_> {
     fn quantities(&self, rows: bool) -> Vec<usize> {
         if rows {
-            return (0..q::COUNT).collect();
+            return (0..self.model.quantities()).collect();
         }
+        let fields = self.model.fields();
+        let steps = self.model.steps();
         let mut need: Vec<usize> = self
             .outputs
             .iter()
-            .flat_map(|&f| quantities_of(f).iter().copied())
+            .flat_map(|&f| quantities_of(fields[f].recipe, steps))
             .collect();
         need.sort_unstable();
         need.dedup();
@@ -349,9 +357,14 @@ impl Engine<'_> {
                 self.run_rows(chunks, &runs_of, rows, writer, progress)?;
             }
         }
+        let fields = self.model.fields();
         Ok(Columns {
             first_run: runs.start,
-            outputs: self.outputs.clone(),
+            outputs: self
+                .outputs
+                .iter()
+                .map(|&f| fields[f].name.clone())
+                .collect(),
             areas,
             data,
         })
@@ -483,22 +496,28 @@ impl Engine<'_> {
         buffer: Vec<u8>,
     ) -> Vec<u8> {
         let model = self.model;
+        let fields = model.fields();
+        let steps = model.steps();
         let areas = model.areas();
         let m = (runs.end - runs.start) as usize;
         let nt = model.term_count();
         let with_rows = rows.is_some();
         // Buffers hold the needed quantities only: pos[quantity] is the place of one.
         let nq = need.len();
-        let mut pos = [usize::MAX; q::COUNT];
+        let mut pos = vec![usize::MAX; model.quantities()];
         for (k, &quantity) in need.iter().enumerate() {
             pos[quantity] = k;
         }
-        let detail_wanted = with_rows || self.outputs.iter().any(|&f| needs_detail(f));
+        let detail_wanted = with_rows
+            || self
+                .outputs
+                .iter()
+                .any(|&f| fields[f].recipe.needs_detail());
+        let dl = Detail::len(steps);
         // Every buffer below is written in full before it is read.
         s.x.resize(self.plan.params(), 0.0);
         s.factors.resize(nq * nt * m, 0.0);
-        s.per_low.resize(m, 0.0);
-        s.per_high.resize(m, 0.0);
+        s.per_wte.resize(steps * m, 0.0);
         s.params_text.clear();
         s.params_at.clear();
         let mut ctx = model.new_context();
@@ -512,8 +531,9 @@ impl Engine<'_> {
                     s.factors[(k * nt + t) * m + i] = model.factor(&ctx, quantity, t);
                 }
             }
-            s.per_low[i] = ctx.per_wte.low;
-            s.per_high[i] = ctx.per_wte.high;
+            for (st, &v) in ctx.per_wte.iter().enumerate() {
+                s.per_wte[st * m + i] = v;
+            }
             if detail_wanted {
                 staffing.push(self.staffing.for_run(&s.x));
             }
@@ -526,24 +546,9 @@ impl Engine<'_> {
             }
         }
         s.params_at.push(s.params_text.len());
-        let (per_low, per_high) = (&s.per_low, &s.per_high);
+        let per_wte = &s.per_wte;
         let factors = &s.factors;
-        // The workforce detail of run i, from a block of quantities.
-        let detail_of = |source: &[f64], constants: &fields::RowConstants, i: usize| {
-            let at = |quantity: usize| match pos[quantity] {
-                usize::MAX => 0.0,
-                k => source[k * m + i],
-            };
-            staffing[i].detail(
-                PerIntensity {
-                    low: at(q::LOW_WTE),
-                    high: at(q::HIGH_WTE),
-                },
-                constants.population_in_scope,
-                constants.current,
-                at(q::MEDICATION_ONLY),
-            )
-        };
+        let wte_quantities: Vec<usize> = (0..steps).map(crate::model::q::wte).collect();
 
         // values[(slot * nq + pos) * m + run]; with rows every area keeps a slot.
         let slots = if with_rows { areas } else { 1 };
@@ -551,13 +556,14 @@ impl Engine<'_> {
         s.totals.clear();
         s.totals.resize(nq * m, 0.0);
         // With rows, every field of every area for every run, row by row as they are
-        // written: fv[(area * m + run) * FIELDS + field]; each area's fields are worked out
+        // written: fv[(area * m + run) * fields + field]; each area's fields are worked out
         // by column in `columns` first.
-        let nf = FIELDS.len();
+        let nf = fields.len();
         if with_rows {
             s.fv.resize((areas + 1) * nf * m, 0.0);
             s.columns.resize(nf * m, 0.0);
         }
+        let mut wte = vec![0.0; steps];
         for area in 0..=areas {
             let slot = if with_rows { area } else { 0 };
             if area < areas {
@@ -592,12 +598,35 @@ impl Engine<'_> {
             // The workforce detail once per run, for every field that reads it.
             s.details.clear();
             if detail_wanted {
-                s.details
-                    .extend((0..m).map(|i| detail_of(source, constants, i)));
+                s.details.resize(m * dl, 0.0);
+                let at = |quantity: usize, i: usize| match pos[quantity] {
+                    usize::MAX => 0.0,
+                    k => source[k * m + i],
+                };
+                for (i, out) in s.details.chunks_exact_mut(dl).enumerate() {
+                    for (w, &quantity) in wte.iter_mut().zip(&wte_quantities) {
+                        *w = at(quantity, i);
+                    }
+                    staffing[i].detail(
+                        &wte,
+                        constants.population_in_scope,
+                        &constants.current,
+                        at(crate::model::q::MEDICATION_ONLY, i),
+                        out,
+                    );
+                }
             }
             if with_rows {
                 for (field, out) in s.columns.chunks_exact_mut(m).enumerate() {
-                    field_column(field, of, constants, (per_low, per_high), &s.details, out);
+                    field_column(
+                        &fields[field],
+                        steps,
+                        of,
+                        constants,
+                        per_wte,
+                        &s.details,
+                        out,
+                    );
                 }
                 for (o, &field) in self.outputs.iter().enumerate() {
                     cols[o * (areas + 1) + area][..m]
@@ -612,10 +641,11 @@ impl Engine<'_> {
             } else {
                 for (o, &field) in self.outputs.iter().enumerate() {
                     field_column(
-                        field,
+                        &fields[field],
+                        steps,
                         of,
                         constants,
-                        (per_low, per_high),
+                        per_wte,
                         &s.details,
                         &mut cols[o * (areas + 1) + area][..m],
                     );
@@ -626,19 +656,19 @@ impl Engine<'_> {
         let Some(Rows { format: f, texts }) = rows else {
             return buffer;
         };
-        let estimate = f.widest_prefix + 24 * (FIELDS.len() + f.params) + 24;
+        let estimate = f.widest_prefix + 24 * (nf + f.params) + 24;
         let mut text = buffer;
         text.clear();
         text.reserve(m * (areas + 1) * estimate);
         let mut int = itoa::Buffer::new();
-        let mut per_text = Vec::new();
-        let mut cells = RowCells::new();
+        let mut per_text: Vec<Vec<u8>> = vec![Vec::new(); steps];
+        let mut cells = RowCells::new(fields);
         for (i, run) in runs.enumerate() {
-            // Fields 19 and 20, the run's episodes per WTE: formatted once per run.
-            per_text.clear();
-            for v in [per_low[i], per_high[i]] {
-                per_text.push(b',');
-                push_number(&mut per_text, Some(v), &mut num);
+            // The run's episodes per WTE: formatted once per run.
+            for (st, t) in per_text.iter_mut().enumerate() {
+                t.clear();
+                t.push(b',');
+                push_number(t, Some(per_wte[st * m + i]), &mut num);
             }
             let params = &s.params_text[s.params_at[i]..s.params_at[i + 1]];
             for area in 0..=areas {
@@ -648,8 +678,7 @@ impl Engine<'_> {
                 push_short(&mut text, &f.codes[area]);
                 text.extend_from_slice(params);
                 text.extend_from_slice(&f.labels[area]);
-                push_short(&mut text, &texts.population[area]);
-                cells.write(&mut text, row, [&per_text, &texts.current[area]]);
+                cells.write(&mut text, row, &texts.constants[area], &per_text);
                 text.push(b'\n');
             }
         }
@@ -679,44 +708,35 @@ struct Rows<'a> {
     texts: &'a AreaTexts,
 }
 
-/// The fields that are the same in every run of an area, formatted once: population in
-/// scope (field 0) and current low and high WTE (21 and 22), each after a comma.
+/// The fields that are the same in every run of an area (population in scope, each step's
+/// current WTE), formatted once, each after a comma, in field order.
 struct AreaTexts {
-    population: Vec<Vec<u8>>,
-    current: Vec<Vec<u8>>,
+    constants: Vec<Vec<Vec<u8>>>,
 }
 
 impl AreaTexts {
     fn new(model: &FastModel) -> AreaTexts {
         let mut num = zmij::Buffer::new();
-        let mut population = Vec::new();
-        let mut current = Vec::new();
-        // Fields 21 and 22 follow 19 and 20 (the run's), so the row writer puts them together.
-        debug_assert_eq!(
-            [19, 20, 21, 22].map(fields::name),
-            [
-                "low_episodes_per_wte",
-                "high_episodes_per_wte",
-                "current_low_wte",
-                "current_high_wte"
-            ]
-        );
-        for area in 0..=model.areas() {
-            let k = model.constants(area);
-            let mut pop = vec![b','];
-            push_number(&mut pop, Some(k.population_in_scope), &mut num);
-            let mut cur = Vec::new();
-            for v in [k.current.low, k.current.high] {
-                cur.push(b',');
-                push_number(&mut cur, Some(v), &mut num);
-            }
-            population.push(pop);
-            current.push(cur);
-        }
-        AreaTexts {
-            population,
-            current,
-        }
+        let constants = (0..=model.areas())
+            .map(|area| {
+                let k = model.constants(area);
+                model
+                    .fields()
+                    .iter()
+                    .filter_map(|f| match f.recipe {
+                        Recipe::Population => Some(k.population_in_scope),
+                        Recipe::Current(s) => Some(k.current[s]),
+                        _ => None,
+                    })
+                    .map(|v| {
+                        let mut t = vec![b','];
+                        push_number(&mut t, Some(v), &mut num);
+                        t
+                    })
+                    .collect()
+            })
+            .collect();
+        AreaTexts { constants }
     }
 }
 
@@ -725,13 +745,14 @@ impl AreaTexts {
 struct Scratch {
     x: Vec<f64>,
     factors: Vec<f64>,
-    per_low: Vec<f64>,
-    per_high: Vec<f64>,
+    /// Episodes per WTE: per_wte[step * m + run].
+    per_wte: Vec<f64>,
     values: Vec<f64>,
     totals: Vec<f64>,
     columns: Vec<f64>,
     fv: Vec<f64>,
-    details: Vec<Detail>,
+    /// The workforce detail of each run: details[run * Detail::len(steps) ..].
+    details: Vec<f64>,
     /// The varied parameters' text of each run: params_text[params_at[i]..params_at[i + 1]].
     params_text: Vec<u8>,
     params_at: Vec<usize>,

@@ -135,6 +135,7 @@ pub fn is_whole_key(path: &str) -> bool {
 
 fn is_turnover(path: &str) -> bool {
     path.starts_with("pipeline.turnover_")
+        || (path.starts_with("steps.") && path.ends_with(".turnover"))
 }
 
 /// `low_intensity.roles.<n>.share` and the like: the shares of an intensity sum to 1.
@@ -1066,19 +1067,17 @@ fn not_a_key(path: &str, base: &Scenario) -> String {
         .first()
         .cloned()
         .unwrap_or_else(|| base.name.clone());
-    let parts: Vec<&str> = path.split('.').collect();
+    let canonical = scenario::canonical_key(path);
+    let parts: Vec<&str> = canonical.split('.').collect();
     match parts.as_slice() {
         ["population", "age_min" | "age_max"] => format!(
             "cannot be swept: the age window decides which population is counted, and that is prepared once for every run of a sweep; run a sweep (or `capacity model`) per age window instead, with population.{} set in its base scenario",
             parts[1]
         ),
-        [section @ ("low_intensity" | "high_intensity"), key] => {
-            let intensity = if *section == "low_intensity" {
-                &base.low_intensity
-            } else {
-                &base.high_intensity
-            };
-            let (uses, other) = match intensity.basis {
+        ["steps", id, key] if base.step(id).is_some() => {
+            let section = format!("steps.{id}");
+            let step = base.step(id).expect("checked");
+            let (uses, other) = match step.basis {
                 CapacityBasis::ContactsPerDay { .. } => (
                     "contacts_per_day and caseload",
                     ["clinical_hours_per_week", "contact_hours"],
@@ -1096,13 +1095,10 @@ fn not_a_key(path: &str, base: &Scenario) -> String {
                         scenario::load(&ScenarioSource::Preset(name.to_string()))
                             .ok()
                             .is_some_and(|(s, _)| {
-                                let i = if *section == "low_intensity" {
-                                    &s.low_intensity
-                                } else {
-                                    &s.high_intensity
-                                };
-                                std::mem::discriminant(&i.basis)
-                                    != std::mem::discriminant(&intensity.basis)
+                                s.step(id).is_some_and(|i| {
+                                    std::mem::discriminant(&i.basis)
+                                        != std::mem::discriminant(&step.basis)
+                                })
                             })
                     })
                     .map(|(name, _)| *name)
@@ -1148,13 +1144,14 @@ pub fn valid_keys(base: &Scenario) -> String {
                 && !p.starts_with("costs.salary.")
         })
         .collect();
-    for key in [
-        "low_intensity.working_days",
-        "high_intensity.working_days",
-        "costs.medication_course_cost",
-    ] {
-        if !keys.iter().any(|k| k == key) {
-            keys.push(key.to_string());
+    let optional = base
+        .steps
+        .iter()
+        .map(|s| format!("steps.{}.working_days", s.id))
+        .chain(std::iter::once("costs.medication_course_cost".to_string()));
+    for key in optional {
+        if !keys.contains(&key) {
+            keys.push(key);
         }
     }
     keys.push(format!("costs.salary.<band> (band: {})", BANDS.join(", ")));

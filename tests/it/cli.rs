@@ -297,7 +297,7 @@ fn extends_a_preset_by_name_whatever_the_current_folder_holds() {
         .assert()
         .success();
     let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
-    assert_eq!(v["scenario"]["stepped_care"]["step2_entry"], 0.8);
+    assert_eq!(v["scenario"]["steps"]["low"]["entry"], 0.8);
     capacity()
         .current_dir(dir.path())
         .args(["model", "obc", "--level", "country"])

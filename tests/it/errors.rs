@@ -52,8 +52,8 @@ fn rates_outside_zero_one_are_all_reported() {
         e.contains("bad.toml:2: demand.detection_rate = -0.1"),
         "{e}"
     );
-    assert!(e.contains("bad.toml:4: stepped_care.step_up = 1.5"), "{e}");
-    assert!(e.contains("disorders.ptsd.step2_entry = 2"), "{e}");
+    assert!(e.contains("bad.toml:4: steps.high.from.low = 1.5"), "{e}");
+    assert!(e.contains("disorders.ptsd.steps.low.entry = 2"), "{e}");
 }
 
 #[test]
@@ -63,11 +63,11 @@ fn zero_or_negative_contacts_caseload_hours_or_days() {
          [high_intensity]\nclinical_hours_per_week = 0\ncontact_hours = 50\n[capacity]\nworking_days = 0\n",
     );
     for needle in [
-        "low_intensity.contacts_per_episode = 0 must be above 0",
-        "low_intensity.contacts_per_day = -3 must be above 0",
-        "low_intensity.caseload = 0 is not a fraction in (0, 1]",
-        "high_intensity.clinical_hours_per_week = 0 must be above 0",
-        "high_intensity.contact_hours = 50 is more than 8 hours per contact",
+        "steps.low.contacts_per_episode = 0 must be above 0",
+        "steps.low.contacts_per_day = -3 must be above 0",
+        "steps.low.caseload = 0 is not a fraction in (0, 1]",
+        "steps.high.clinical_hours_per_week = 0 must be above 0",
+        "steps.high.contact_hours = 50 is more than 8 hours per contact",
         "capacity.working_days = 0 must be above 0",
     ] {
         assert!(e.contains(needle), "missing '{needle}' in {e}");
@@ -505,7 +505,7 @@ fn capacity_values_that_leave_a_wte_no_contacts() {
     // Each in range, together an infinite requirement.
     let e = scenario_error("[low_intensity]\ncaseload = 1e-300\n");
     assert!(
-        e.contains("bad.toml:2: [low_intensity] gives one WTE 3.52e-297 attended contacts a year (from contacts_per_day 16.0 x caseload 1e-300 x working days 220.0); at least 1 is needed"),
+        e.contains("bad.toml:2: [steps.low] gives one WTE 3.52e-297 attended contacts a year (from contacts_per_day 16.0 x caseload 1e-300 x working days 220.0); at least 1 is needed"),
         "{e}"
     );
 }

@@ -6,6 +6,7 @@ mod common;
 mod errors;
 mod properties;
 mod report;
+mod steps;
 mod sweep;
 mod worked_examples;
 mod workforce_detail;

@@ -53,8 +53,8 @@ proptest! {
         let sc = load(&rates_scenario(p, d, s, u));
         let base = run_model(&population(&bands, 1.0), PREV, None, None, &sc, Level::Leaves);
         let scaled = run_model(&population(&bands, k), PREV, None, None, &sc, Level::Leaves);
-        prop_assert!(close(scaled.total.flow.wte.low, k * base.total.flow.wte.low, 1e-9));
-        prop_assert!(close(scaled.total.flow.wte.high, k * base.total.flow.wte.high, 1e-9));
+        prop_assert!(close(scaled.total.flow.step_wte(0), k * base.total.flow.step_wte(0), 1e-9));
+        prop_assert!(close(scaled.total.flow.step_wte(1), k * base.total.flow.step_wte(1), 1e-9));
     }
 
     #[test]
@@ -66,7 +66,7 @@ proptest! {
         let pop = population(&bands, 1.0);
         let total = |p: f64, d: f64| {
             let r = run_model(&pop, PREV, None, None, &load(&rates_scenario(p, d, s, u)), Level::Leaves);
-            (r.total.flow.wte.low, r.total.flow.wte.high)
+            (r.total.flow.step_wte(0), r.total.flow.step_wte(1))
         };
         let (l0, h0) = total(p, d);
         let (l1, h1) = total((p + dp).min(1.0), d);
@@ -83,11 +83,10 @@ proptest! {
         let r = run_model(&population(&bands, 1.0), PREV, None, None, &load(&rates_scenario(p, 0.5, s, 0.1)), Level::Leaves);
         let total = Row::new(&r.total, &r);
         let rows: Vec<Row> = r.rows.iter().map(|a| Row::new(a, &r)).collect();
-        let sum = |f: fn(&Row) -> f64| rows.iter().map(f).sum::<f64>();
-        prop_assert!(close(total.referred, sum(|r| r.referred), 1e-12));
-        prop_assert!(close(total.low_wte, sum(|r| r.low_wte), 1e-12));
-        prop_assert!(close(total.high_wte, sum(|r| r.high_wte), 1e-12));
-        prop_assert!(close(total.population_in_scope, sum(|r| r.population_in_scope), 1e-12));
+        let sum = |f: &str| rows.iter().map(|r| r.num(f)).sum::<f64>();
+        for f in ["referred", "low_wte", "high_wte", "population_in_scope"] {
+            prop_assert!(close(total.num(f), sum(f), 1e-12), "{f}");
+        }
     }
 }
 
@@ -132,23 +131,23 @@ fn parent_rows_equal_sum_of_children_on_england() {
             .filter(|c| geo.is_within(geo.find(&c.code).unwrap(), p))
             .collect();
         assert!(!children.is_empty());
-        let wte: f64 = children.iter().map(|c| c.flow.wte.total()).sum();
-        let referred: f64 = children.iter().map(|c| c.flow.demand.referred).sum();
+        let wte: f64 = children.iter().map(|c| c.flow.total_wte()).sum();
+        let referred: f64 = children.iter().map(|c| c.flow.referred()).sum();
         assert!(
-            close(parent.flow.wte.total(), wte, 1e-12),
+            close(parent.flow.total_wte(), wte, 1e-12),
             "{}",
             parent.code
         );
         assert!(
-            close(parent.flow.demand.referred, referred, 1e-12),
+            close(parent.flow.referred(), referred, 1e-12),
             "{}",
             parent.code
         );
     }
     for total in [&sub.total, &icb.total, &region.total, &country.total] {
         assert!(close(
-            total.flow.wte.total(),
-            country.rows[0].flow.wte.total(),
+            total.flow.total_wte(),
+            country.rows[0].flow.total_wte(),
             1e-12
         ));
     }

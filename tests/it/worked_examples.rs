@@ -1,7 +1,7 @@
 //! Hand-worked examples of MODEL.md: one area, one band, one disorder, the arithmetic written
 //! out so that a planner can check each number with a calculator.
 
-use capacity::model::{Intensity, Level};
+use capacity::model::Level;
 use capacity::output::Row;
 
 use crate::common::{assert_close, run_model, scenario};
@@ -18,40 +18,40 @@ fn obc_defaults_one_area_one_band_one_disorder() {
     let t = Row::new(&r.total, &r);
     // Comorbidity "primary": scale = any / sum of disorders = 0.10 / 0.10 = 1.
     // prevalent = 10,000 x 0.10 = 1,000
-    assert_close(t.population_in_scope, 10_000.0);
-    assert_close(t.prevalent, 1_000.0);
+    assert_close(t.num("population_in_scope"), 10_000.0);
+    assert_close(t.num("prevalent"), 1_000.0);
     // presenting = 1,000 x 0.50 = 500; detected = 500 x 0.50 = 250; referred = 250 x 1.0
-    assert_close(t.presenting, 500.0);
-    assert_close(t.detected, 250.0);
-    assert_close(t.referred, 250.0);
-    assert_close(t.treated, 250.0);
+    assert_close(t.num("presenting"), 500.0);
+    assert_close(t.num("detected"), 250.0);
+    assert_close(t.num("referred"), 250.0);
+    assert_close(t.num("treated"), 250.0);
     // Step 2 entry 1.0: L = 250; stepped up = 250 x 0.10 = 25; H = 0 direct + 25
-    assert_close(t.low_episodes, 250.0);
-    assert_close(t.stepped_up, 25.0);
-    assert_close(t.high_episodes, 25.0);
+    assert_close(t.num("low_episodes"), 250.0);
+    assert_close(t.num("stepped_up"), 25.0);
+    assert_close(t.num("high_episodes"), 25.0);
     // Contacts: 250 x 7 = 1,750 low; 25 x 12 = 300 high
-    assert_close(t.low_contacts, 1_750.0);
-    assert_close(t.high_contacts, 300.0);
+    assert_close(t.num("low_contacts"), 1_750.0);
+    assert_close(t.num("high_contacts"), 300.0);
     // K_low = 16 x 0.70 x 220 = 2,464; WTE_low = 1,750 / 2,464 = 0.710227...
     // K_high = 7 x 0.55 x 220 = 847; WTE_high = 300 / 847 = 0.354191...
-    assert_close(t.low_wte, 1_750.0 / 2_464.0);
-    assert_close(t.high_wte, 300.0 / 847.0);
-    assert_close(t.total_wte, 1_750.0 / 2_464.0 + 300.0 / 847.0);
+    assert_close(t.num("low_wte"), 1_750.0 / 2_464.0);
+    assert_close(t.num("high_wte"), 300.0 / 847.0);
+    assert_close(t.num("total_wte"), 1_750.0 / 2_464.0 + 300.0 / 847.0);
     // Skill mix from the sums: 0.7102 / 0.3542 = 2.0052; access = 250 / 1,000
     assert_close(
-        t.low_high_ratio.unwrap(),
+        t.opt("low_high_ratio").unwrap(),
         (1_750.0 / 2_464.0) / (300.0 / 847.0),
     );
-    assert_close(t.low_share_contacts.unwrap(), 1_750.0 / 2_050.0);
-    assert_close(t.access_rate.unwrap(), 0.25);
+    assert_close(t.opt("low_share_contacts").unwrap(), 1_750.0 / 2_050.0);
+    assert_close(t.opt("access_rate").unwrap(), 0.25);
     // Episodes one WTE completes: 2,464 / 7 = 352 (the top of Richards' 132-352)
-    assert_close(t.low_episodes_per_wte, 352.0);
-    assert_close(t.high_episodes_per_wte, 847.0 / 12.0);
+    assert_close(t.num("low_episodes_per_wte"), 352.0);
+    assert_close(t.num("high_episodes_per_wte"), 847.0 / 12.0);
     // No workforce given: current 0, gap = requirement, and the share met is unknown (null),
     // not 0.
-    assert_close(t.gap_low_wte, t.low_wte);
-    assert_eq!(t.requirement_met_low, None);
-    assert_eq!(t.requirement_met_high, None);
+    assert_close(t.num("gap_low_wte"), t.num("low_wte"));
+    assert_eq!(t.opt("requirement_met_low"), None);
+    assert_eq!(t.opt("requirement_met_high"), None);
 }
 
 #[test]
@@ -70,23 +70,23 @@ fn pro_rata_bands_comorbidity_triage_dna_and_headroom() {
     );
     let r = run_model(pop, prev, None, None, &s, Level::Leaves);
     let t = Row::new(&r.total, &r);
-    assert_close(t.population_in_scope, 650.0);
+    assert_close(t.num("population_in_scope"), 650.0);
     // depression: 400 x 0.06 x 0.8 + 250 x 0.02 x 0.5 = 19.2 + 2.5 = 21.7
     // gad:        400 x 0.04 x 0.8 + 250 x 0.02 x 0.5 = 12.8 + 2.5 = 15.3
     let dep = &r.total.by_disorder[0];
     assert_eq!(r.disorders, vec!["depression", "gad"]);
-    assert_close(dep.demand.prevalent, 21.7);
-    assert_close(r.total.by_disorder[1].demand.prevalent, 15.3);
-    assert_close(t.prevalent, 37.0);
+    assert_close(dep.prevalent(), 21.7);
+    assert_close(r.total.by_disorder[1].prevalent(), 15.3);
+    assert_close(t.num("prevalent"), 37.0);
     // treated = 37 x 0.25 = 9.25; L = 9.25 x 0.8 = 7.4; direct = 1.85; stepped up = 1.48
-    assert_close(t.treated, 9.25);
-    assert_close(t.low_episodes, 7.4);
-    assert_close(t.stepped_up, 1.48);
-    assert_close(t.high_episodes, 1.85 + 1.48);
+    assert_close(t.num("treated"), 9.25);
+    assert_close(t.num("low_episodes"), 7.4);
+    assert_close(t.num("stepped_up"), 1.48);
+    assert_close(t.num("high_episodes"), 1.85 + 1.48);
     // Booked low = 7.4 x 7 / (1 - 0.2) = 64.75; WTE = 64.75 / 2,464 x 1.1
-    assert_close(t.low_contacts, 51.8);
-    assert_close(t.low_wte, 64.75 / 2_464.0 * 1.1);
-    assert_close(t.high_wte, (3.33 * 12.0 / 0.8) / 847.0 * 1.1);
+    assert_close(t.num("low_contacts"), 51.8);
+    assert_close(t.num("low_wte"), 64.75 / 2_464.0 * 1.1);
+    assert_close(t.num("high_wte"), (3.33 * 12.0 / 0.8) / 847.0 * 1.1);
 }
 
 #[test]
@@ -96,7 +96,7 @@ fn comorbidity_sum_counts_each_disorder() {
     let s = scenario("[demand]\ncomorbidity = \"sum\"\n");
     let r = run_model(pop, prev, None, None, &s, Level::Leaves);
     // No `any` rows are needed: 1,000 x (0.06 + 0.04) = 100.
-    assert_close(r.total.flow.demand.prevalent, 100.0);
+    assert_close(r.total.flow.prevalent(), 100.0);
 }
 
 #[test]
@@ -107,7 +107,7 @@ fn sex_specific_rows_win_over_all_rows() {
         "disorder,age_from,age_to,sex,rate\ndepression,16,74,F,0.2\ndepression,16,74,all,0.1\n";
     let s = scenario("[demand]\ncomorbidity = \"sum\"\n");
     let r = run_model(pop, prev, None, None, &s, Level::Leaves);
-    assert_close(r.total.flow.demand.prevalent, 100.0 * 0.2 + 100.0 * 0.1);
+    assert_close(r.total.flow.prevalent(), 100.0 * 0.2 + 100.0 * 0.1);
 }
 
 #[test]
@@ -122,16 +122,16 @@ fn clinical_hours_basis_and_per_disorder_pathways() {
          [costs]\nmedication_course_cost = 30.0\n",
     );
     let r = run_model(pop, prev, None, None, &s, Level::Leaves);
-    assert_close(r.capacity[Intensity::Low].annual_contacts_per_wte, 1_760.0);
+    assert_close(r.capacity[0].annual_contacts_per_wte, 1_760.0);
     let ptsd = &r.total.by_disorder[1];
     // PTSD: prevalent 1,000 -> 500 -> 250 -> referred 125 -> medication only 25 -> treated 100
-    assert_close(ptsd.demand.referred, 125.0);
-    assert_close(ptsd.demand.medication_only, 25.0);
-    assert_close(ptsd.episodes.low, 0.0);
-    assert_close(ptsd.episodes.high, 100.0);
+    assert_close(ptsd.referred(), 125.0);
+    assert_close(ptsd.medication_only(), 25.0);
+    assert_close(ptsd.episodes(0), 0.0);
+    assert_close(ptsd.episodes(1), 100.0);
     // Depression: 250 treated, all at step 2.
-    assert_close(r.total.by_disorder[0].episodes.low, 250.0);
-    assert_close(r.total.flow.wte.low, 250.0 * 7.0 / 1_760.0);
+    assert_close(r.total.by_disorder[0].episodes(0), 250.0);
+    assert_close(r.total.flow.step_wte(0), 250.0 * 7.0 / 1_760.0);
 }
 
 #[test]
@@ -154,22 +154,31 @@ fn gap_against_current_workforce_with_trainees_and_parents() {
         Level::Named("practice".into()),
     );
     // A1: 1.0 PWP; A2: trainee 1.0 x 0.6 = 0.6 effective.
-    assert_close(leaves.rows[0].current.low, 1.0);
-    assert_close(leaves.rows[1].current.low, 0.6);
+    assert_close(leaves.rows[0].current[0], 1.0);
+    assert_close(leaves.rows[1].current[0], 0.6);
     // The parent and blank rows count in the total only: low 1 + 0.6 + 0.5; high 0.5 + 0.5.
-    assert_close(leaves.total.current.low, 2.1);
-    assert_close(leaves.total.current.high, 1.0);
+    assert_close(leaves.total.current[0], 2.1);
+    assert_close(leaves.total.current[1], 1.0);
     let gap = leaves.rows[0].gap();
-    assert_close(gap.low, 1_750.0 / 2_464.0 - 1.0);
+    assert_close(gap[0], 1_750.0 / 2_464.0 - 1.0);
     // Per cent of requirement met (MODEL.md section 5): A2 has 0.6 of 0.710227 low WTE =
     // 84.5%; nobody high intensity there, so 0 of 0.354191 is met.
     let a2 = Row::new(&leaves.rows[1], &leaves);
-    assert_close(a2.requirement_met_low.unwrap(), 0.6 / (1_750.0 / 2_464.0));
-    assert_close(a2.requirement_met_high.unwrap(), 0.0);
+    assert_close(
+        a2.opt("requirement_met_low").unwrap(),
+        0.6 / (1_750.0 / 2_464.0),
+    );
+    assert_close(a2.opt("requirement_met_high").unwrap(), 0.0);
     // The total: 2.1 of 2 x 0.710227 low, 1.0 of 2 x 0.354191 high (more than met: 141%).
     let t = Row::new(&leaves.total, &leaves);
-    assert_close(t.requirement_met_low.unwrap(), 2.1 / (3_500.0 / 2_464.0));
-    assert_close(t.requirement_met_high.unwrap(), 1.0 / (600.0 / 847.0));
+    assert_close(
+        t.opt("requirement_met_low").unwrap(),
+        2.1 / (3_500.0 / 2_464.0),
+    );
+    assert_close(
+        t.opt("requirement_met_high").unwrap(),
+        1.0 / (600.0 / 847.0),
+    );
     let place = run_model(
         pop,
         ONE_DISORDER,
@@ -179,8 +188,8 @@ fn gap_against_current_workforce_with_trainees_and_parents() {
         Level::Named("place".into()),
     );
     // At the parent level everything is inside the one row.
-    assert_close(place.rows[0].current.low, 2.1);
-    assert_close(place.rows[0].current.high, 1.0);
+    assert_close(place.rows[0].current[0], 2.1);
+    assert_close(place.rows[0].current[1], 1.0);
 }
 
 #[test]
@@ -197,8 +206,8 @@ fn deprivation_factors_scenario_area_override_and_areas_file() {
         &s,
         Level::Named("practice".into()),
     );
-    assert_close(r.rows[0].flow.demand.prevalent, 1_000.0 * 0.9 * 1.1);
-    assert_close(r.rows[1].flow.demand.prevalent, 1_000.0 * 1.2 * 1.1 * 2.0);
+    assert_close(r.rows[0].flow.prevalent(), 1_000.0 * 0.9 * 1.1);
+    assert_close(r.rows[1].flow.prevalent(), 1_000.0 * 1.2 * 1.1 * 2.0);
 }
 
 #[test]
@@ -209,13 +218,13 @@ fn published_throughput_checks() {
         capacity::model::capacity::wte_capacity(&s)
     };
     // OBC: 16 x 0.70 x 220 / 7 = 352 low intensity episodes per WTE a year.
-    assert_close(per_wte("obc").low.episodes_per_wte, 352.0);
+    assert_close(per_wte("obc")[0].episodes_per_wte, 352.0);
     // Clark: 22 h / (70/60 h) x 240 / 5 / 15 = 60.3, "about 60".
-    let clark = per_wte("clark-hi").high.episodes_per_wte;
+    let clark = per_wte("clark-hi")[1].episodes_per_wte;
     assert!((59.0..=61.0).contains(&clark), "Clark {clark}");
     // North Essex low intensity inside the job description's 175-250.
-    let ne = per_wte("north-essex").low.episodes_per_wte;
+    let ne = per_wte("north-essex")[0].episodes_per_wte;
     assert!((175.0..=250.0).contains(&ne), "North Essex {ne}");
     // Richards' low end: 132.
-    assert_close(per_wte("richards-li").low.episodes_per_wte, 132.0);
+    assert_close(per_wte("richards-li")[0].episodes_per_wte, 132.0);
 }

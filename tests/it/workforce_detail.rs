@@ -386,7 +386,7 @@ fn shares_not_summing_to_one() {
         &SCENARIO.replace("share = 0.2", "share = 0.1"),
         &[
             "bad.toml:",
-            "low_intensity.roles",
+            "steps.low.roles",
             "the shares sum to 0.9",
             "must add up to 1",
         ],
@@ -400,7 +400,7 @@ fn unknown_band() {
         &SCENARIO.replace("band = \"7\"", "band = \"10\""),
         &[
             "bad.toml:31",
-            "high_intensity.roles.0.band = '10' is not an Agenda for Change band",
+            "steps.high.roles.0.band = '10' is not an Agenda for Change band",
             "8a",
         ],
     );
@@ -425,14 +425,14 @@ fn turnover_of_one_or_more() {
     w.rejects(
         &SCENARIO.replace("turnover_low = 0.2", "turnover_low = 1.0"),
         &[
-            "pipeline.turnover_low = 1 is not below 1",
+            "steps.low.turnover = 1 is not below 1",
             "every member of staff leaves every year",
         ],
     );
     w.rejects(
         &SCENARIO.replace("turnover_high = 0.5", "turnover_high = 9"),
         &[
-            "pipeline.turnover_high = 9 is not a fraction in [0, 1]",
+            "steps.high.turnover = 9 is not a fraction in [0, 1]",
             "did you mean 0.09?",
         ],
     );
@@ -540,8 +540,8 @@ fn init_writes_a_costed_scenario() {
     w.capacity().args(["init", "mine.toml"]).assert().success();
     let text = std::fs::read_to_string(w.path("mine.toml")).unwrap();
     for section in [
-        "[[low_intensity.roles]]",
-        "[[high_intensity.roles]]",
+        "[[steps.low.roles]]",
+        "[[steps.high.roles]]",
         "[costs]",
         "on_cost_rate = 0.344",
         "[supervision]",

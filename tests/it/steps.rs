@@ -1,0 +1,384 @@
+//! Steps of care are data: a third step added in TOML alone (no Rust change) runs through
+//! every subcommand and shows in every output, and the routing rules are checked.
+
+use std::path::Path;
+
+use calamine::{Data, Reader, Xlsx};
+use tempfile::TempDir;
+
+use crate::common::{capacity, model_json, write};
+
+/// The 2007 stepped care plus counselling for depression: a tenth of the people treated
+/// start at a 20-session step delivered by band 6 counsellors.
+const THREE_STEPS: &str = r#"
+name = "three-steps"
+description = "OBC with counselling for depression as a third step"
+extends = "obc"
+
+[steps.low]
+entry = 0.9
+
+[steps.counselling]
+label = "Counselling for depression (step 3)"
+contacts_per_episode = 20
+clinical_hours_per_week = 22
+contact_hours = 1.0
+entry = 0.1
+supervision_hours = 1.0
+turnover = 0.1
+
+[[steps.counselling.roles]]
+role = "Counsellor"
+band = "6"
+share = 0.9
+[[steps.counselling.roles]]
+role = "Senior counsellor"
+band = "7"
+share = 0.1
+"#;
+
+fn three_steps(dir: &Path) -> String {
+    write(dir, "three.toml", THREE_STEPS)
+        .to_string_lossy()
+        .into_owned()
+}
+
+fn stdout_of(args: &[&str], dir: &Path) -> String {
+    let out = capacity().current_dir(dir).args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "capacity {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn a_third_step_in_toml_alone_is_modelled_by_hand() {
+    let d = TempDir::new().unwrap();
+    let file = three_steps(d.path());
+    let json = model_json(&[&file, "--level", "country"]);
+    let t = &json["total"];
+    let f = |k: &str| t[k].as_f64().unwrap_or_else(|| panic!("no field {k}"));
+    // By hand: treated T; low = 0.9 T; counselling = 0.1 T; high = rest (0) + 0.1 x low.
+    let treated = f("treated");
+    assert!((f("low_episodes") - 0.9 * treated).abs() < 1e-6 * treated);
+    assert!((f("counselling_episodes") - 0.1 * treated).abs() < 1e-6 * treated);
+    assert!((f("high_episodes") - 0.09 * treated).abs() < 1e-6 * treated);
+    assert!((f("stepped_up") - 0.09 * treated).abs() < 1e-6 * treated);
+    // 20 contacts; 22 h / 1 h x 220 days / 5 = 968 contacts per WTE a year.
+    assert!((f("counselling_contacts") - 20.0 * f("counselling_episodes")).abs() < 1e-6);
+    assert!((f("counselling_wte") - f("counselling_contacts") / 968.0).abs() < 1e-9);
+    assert!((f("counselling_episodes_per_wte") - 968.0 / 20.0).abs() < 1e-12);
+    let sum = f("low_wte") + f("high_wte") + f("counselling_wte");
+    assert!((f("total_wte") - sum).abs() < 1e-9 * sum);
+    for name in [
+        "gap_counselling_wte",
+        "current_counselling_wte",
+        "cost_counselling",
+        "cost_per_counselling_episode",
+        "trainee_intake_counselling",
+        "steady_intake_counselling",
+        "high_counselling_ratio",
+        "high_share_wte",
+    ] {
+        assert!(t.get(name).is_some(), "{name} missing");
+    }
+    let roles: Vec<(&str, &str)> = t["roles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["role"].as_str().unwrap(),
+                r["intensity"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert!(roles.contains(&("Counsellor", "counselling")), "{roles:?}");
+}
+
+#[test]
+fn a_third_step_shows_in_every_output_of_capacity_model_and_report() {
+    let d = TempDir::new().unwrap();
+    let file = three_steps(d.path());
+    let table = stdout_of(&["model", &file, "--level", "region"], d.path());
+    assert!(
+        table.contains("Counselling for depression episodes"),
+        "{table}"
+    );
+    assert!(table.contains("Counselling for depression WTE"), "{table}");
+    assert!(table.contains("Counsellor"), "{table}");
+    let csv = stdout_of(
+        &["model", &file, "--level", "region", "--format", "csv"],
+        d.path(),
+    );
+    let header = csv.lines().next().unwrap();
+    for col in [
+        "counselling_wte",
+        "gap_counselling_wte",
+        "role:counselling:Counsellor:6:wte",
+    ] {
+        assert!(header.split(',').any(|c| c == col), "{col} not in {header}");
+    }
+    let md = stdout_of(
+        &["model", &file, "--level", "region", "--format", "markdown"],
+        d.path(),
+    );
+    assert!(md.to_lowercase().contains("counselling"), "{md}");
+    stdout_of(
+        &[
+            "report",
+            &file,
+            "--level",
+            "region",
+            "--output",
+            "three.html",
+        ],
+        d.path(),
+    );
+    let html = std::fs::read_to_string(d.path().join("three.html")).unwrap();
+    assert!(html.contains("Counselling"), "report lacks the step");
+    assert!(html.contains("counselling"), "report lacks the step's id");
+    let out = capacity()
+        .current_dir(d.path())
+        .args(["model", &file, "--level", "region", "--format", "xlsx"])
+        .args(["--output", "three.xlsx"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut book: Xlsx<_> = calamine::open_workbook(d.path().join("three.xlsx")).unwrap();
+    let mut found = false;
+    for name in book.sheet_names().to_vec() {
+        let range = book.worksheet_range(&name).unwrap();
+        found |= range.rows().flatten().any(|c| match c {
+            Data::String(s) => s.to_lowercase().contains("counselling"),
+            _ => false,
+        });
+    }
+    assert!(found, "no sheet of the workbook names the counselling step");
+}
+
+#[test]
+fn a_third_step_runs_through_sweeps_rows_tornado_and_check() {
+    let d = TempDir::new().unwrap();
+    three_steps(d.path());
+    write(
+        d.path(),
+        "sweep.toml",
+        r#"
+name = "counselling"
+base = "three.toml"
+design = "one-way"
+
+[[vary]]
+param = "steps.counselling.contacts_per_episode"
+low = 12
+high = 24
+
+[[vary]]
+param = "steps.counselling.entry"
+low = 0.05
+high = 0.1
+"#,
+    );
+    let out = capacity()
+        .current_dir(d.path())
+        .args(["sweep", "sweep.toml", "--level", "region"])
+        .args(["--summary", "summary.csv", "--rows", "rows.csv"])
+        .args(["--tornado", "tornado.csv"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let summary = std::fs::read_to_string(d.path().join("summary.csv")).unwrap();
+    assert!(
+        summary.contains(",counselling_wte,"),
+        "the default outputs include each step's WTE: {summary}"
+    );
+    let rows = std::fs::read_to_string(d.path().join("rows.csv")).unwrap();
+    let header = rows.lines().next().unwrap();
+    assert!(header.contains("steps.counselling.contacts_per_episode"));
+    assert!(header.split(',').any(|c| c == "counselling_wte"));
+    let tornado = std::fs::read_to_string(d.path().join("tornado.csv")).unwrap();
+    assert!(tornado.contains("steps.counselling.contacts_per_episode"));
+    // The sweep's rows agree with `capacity model` for the base run (run 0).
+    let mut r = csv::Reader::from_reader(rows.as_bytes());
+    let head = r.headers().unwrap().clone();
+    let col = head.iter().position(|h| h == "counselling_wte").unwrap();
+    let code = head.iter().position(|h| h == "area_code").unwrap();
+    let base_total: f64 = r
+        .records()
+        .map(|x| x.unwrap())
+        .find(|x| &x[0] == "0" && &x[code] == "total")
+        .map(|x| x[col].parse().unwrap())
+        .unwrap();
+    let json = model_json(&[
+        d.path().join("three.toml").to_str().unwrap(),
+        "--level",
+        "region",
+    ]);
+    let want = json["total"]["counselling_wte"].as_f64().unwrap();
+    assert!(
+        (base_total - want).abs() <= 1e-12 * want,
+        "{base_total} {want}"
+    );
+    // Summarised again from the rows file alone.
+    let again = stdout_of(&["summarize", "rows.csv"], d.path());
+    assert!(again.contains(",counselling_wte,"), "{again}");
+
+    // check: bless, pass, then a changed step is drift naming its fields.
+    let bless = capacity()
+        .current_dir(d.path())
+        .args(["check", "three.toml", "--bless"])
+        .output()
+        .unwrap();
+    assert!(
+        bless.status.success(),
+        "{}",
+        String::from_utf8_lossy(&bless.stderr)
+    );
+    capacity()
+        .current_dir(d.path())
+        .args(["check", "three.toml"])
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(d.path().join("three.toml")).unwrap();
+    std::fs::write(
+        d.path().join("three.toml"),
+        text.replace("contacts_per_episode = 20", "contacts_per_episode = 16"),
+    )
+    .unwrap();
+    let drift = capacity()
+        .current_dir(d.path())
+        .args(["check", "three.toml"])
+        .output()
+        .unwrap();
+    assert_eq!(drift.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&drift.stdout);
+    assert!(said.contains("counselling_wte"), "{said}");
+}
+
+#[test]
+fn a_workforce_file_gives_each_step_its_share_of_time() {
+    let d = TempDir::new().unwrap();
+    let file = three_steps(d.path());
+    let wf = write(
+        d.path(),
+        "workforce.csv",
+        "role,band,wte,low_share,high_share,counselling_share\n\
+         Counsellor,6,10,0,0,0.8\nPWP,5,20,1,0,0\n",
+    );
+    let json = model_json(&[
+        &file,
+        "--level",
+        "country",
+        "--workforce",
+        wf.to_str().unwrap(),
+    ]);
+    let t = &json["total"];
+    assert_eq!(t["current_counselling_wte"].as_f64(), Some(8.0));
+    assert_eq!(t["current_low_wte"].as_f64(), Some(20.0));
+    // A share column for a step the scenario lacks is an error naming it.
+    let bad = write(
+        d.path(),
+        "bad.csv",
+        "role,band,wte,li_share,hi_share,family_share\nHIT,7,1,0,0.5,0.5\n",
+    );
+    let out = capacity()
+        .current_dir(d.path())
+        .args(["model", &file, "--workforce", bad.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("family_share") && err.contains("steps: low, high, counselling"),
+        "{err}"
+    );
+}
+
+/// Bad routing is an error naming the file, line and key, never a panic.
+#[test]
+fn bad_steps_are_errors_naming_the_key() {
+    let d = TempDir::new().unwrap();
+    let cases: [(&str, &str, &[&str]); 6] = [
+        (
+            "unknown step in an edge",
+            "extends = \"obc\"\n[steps.high]\nfrom = { lwo = 0.1 }\n",
+            &["steps.high.from.lwo", "no step 'lwo'", "low, high"],
+        ),
+        (
+            "a cycle of step-up edges",
+            "extends = \"obc\"\n[steps.low]\nfrom = { high = 0.2 }\n",
+            &["cycle", "low", "high"],
+        ),
+        (
+            "entry shares above 1",
+            "extends = \"obc\"\n[steps.extra]\ncontacts_per_episode = 5\ncontacts_per_day = 5\ncaseload = 0.5\nentry = 0.3\n[[steps.extra.roles]]\nrole = \"X\"\nband = \"5\"\nshare = 1\n",
+            &["entry shares", "more than 1"],
+        ),
+        (
+            "a step with no staff group",
+            "extends = \"obc\"\n[steps.extra]\ncontacts_per_episode = 5\ncontacts_per_day = 5\ncaseload = 0.5\n",
+            &["steps.extra.roles is empty"],
+        ),
+        (
+            "staff group shares above 1",
+            "extends = \"obc\"\n[[steps.high.roles]]\nrole = \"HIT\"\nband = \"7\"\nshare = 0.8\n[[steps.high.roles]]\nrole = \"Senior\"\nband = \"8a\"\nshare = 0.4\n",
+            &["steps.high.roles", "sum to 1.2"],
+        ),
+        (
+            "a disorder routed to an unknown step",
+            "extends = \"obc\"\n[disorders.ptsd.steps.trauma]\nentry = 1.0\n",
+            &["disorders.ptsd.steps.trauma", "no step 'trauma'"],
+        ),
+    ];
+    for (what, text, said) in cases {
+        let file = write(d.path(), "bad.toml", text);
+        let out = capacity()
+            .args(["model", file.to_str().unwrap()])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{what}: {err}");
+        assert!(err.contains("bad.toml:"), "{what}: no file and line: {err}");
+        for s in said {
+            assert!(err.contains(s), "{what}: '{s}' not in {err}");
+        }
+    }
+}
+
+/// The 2007 section names are a shorthand for the general form: the same values written
+/// either way give the same numbers.
+#[test]
+fn the_2007_sections_are_a_shorthand_for_steps() {
+    let d = TempDir::new().unwrap();
+    let legacy = write(
+        d.path(),
+        "legacy.toml",
+        "extends = \"obc\"\n[stepped_care]\nstep2_entry = 0.8\nstep_up = 0.25\n\
+         [low_intensity]\ncontacts_per_episode = 6\n[high_intensity]\ncaseload = 0.6\n\
+         [supervision]\nlow_hours = 2.0\n[pipeline]\nturnover_high = 0.12\n\
+         [disorders.ptsd]\nstep2_entry = 0.0\n",
+    );
+    let general = write(
+        d.path(),
+        "general.toml",
+        "extends = \"obc\"\n[steps.low]\nentry = 0.8\ncontacts_per_episode = 6\n\
+         supervision_hours = 2.0\n[steps.high]\nfrom = { low = 0.25 }\ncaseload = 0.6\n\
+         turnover = 0.12\n[disorders.ptsd.steps.low]\nentry = 0.0\n",
+    );
+    let a = model_json(&[legacy.to_str().unwrap(), "--level", "region"]);
+    let b = model_json(&[general.to_str().unwrap(), "--level", "region"]);
+    assert_eq!(a["areas"], b["areas"]);
+    assert_eq!(a["total"], b["total"]);
+    assert_eq!(a["scenario"]["steps"], b["scenario"]["steps"]);
+}

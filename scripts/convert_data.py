@@ -12,6 +12,7 @@ the files are compiled into it.
 
 import csv
 import io
+import re
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -25,6 +26,8 @@ CMD_FILE = "apms2014_table2_3_cmd_past_week_by_age_sex.csv"
 PTSD_FILE = "apms2014_table4_1_ptsd_screen_by_age_sex.csv"
 
 ENGLAND_CODE = "E92000001"
+ODS_ICB = re.compile(r"Q[0-9A-Z]{2}")
+SUB_ICB_NAME = re.compile(r".+ ICB - ([0-9A-Z]{3,5})")
 ENGLAND_TOTAL = 57_106_398
 N_SUB_ICB = 106
 N_ICB = 42
@@ -116,11 +119,19 @@ def population(src):
 
 def areas(src, pop_rows):
     icb_names = {}
+    icb_ods = {}
     for r in read_rows(src / ICB_FILE):
         code = r["ICB23CD"].strip()
         if code in icb_names:
             fail(f"{ICB_FILE}: duplicate ICB {code}")
         icb_names[code] = r["ICB23NM"].strip()
+        # ICB23CDH is the ICB's ODS code (e.g. QOP for NHS Greater Manchester).
+        ods = r["ICB23CDH"].strip()
+        if not ODS_ICB.fullmatch(ods):
+            fail(f"{ICB_FILE}: {code}: ICB23CDH {ods!r} is not an ICB ODS code (Q and two characters)")
+        icb_ods[code] = ods
+    if len(set(icb_ods.values())) != len(icb_ods):
+        fail(f"{ICB_FILE}: two ICBs share an ODS code")
     if len(icb_names) != N_ICB:
         fail(f"{ICB_FILE}: expected {N_ICB} ICBs, found {len(icb_names)}")
 
@@ -136,7 +147,13 @@ def areas(src, pop_rows):
             fail(f"{POP_FILE}: region {reg} has two names")
         if icb_region.setdefault(icb, reg) != reg:
             fail(f"{POP_FILE}: ICB {icb} is in two regions")
-        subs[sub] = (r["SICBL 2023 Name"].strip(), icb)
+        name = r["SICBL 2023 Name"].strip()
+        # ONS names a sub-ICB location after its ICB with its ODS code appended
+        # ("NHS Greater Manchester ICB - 00T"); that suffix is the only source of the code here.
+        m = SUB_ICB_NAME.fullmatch(name)
+        if not m:
+            fail(f"{POP_FILE}: {sub}: name {name!r} does not end in ' - ' and an ODS code")
+        subs[sub] = (name, icb, m.group(1))
 
     if set(icb_region) != set(icb_names):
         only_pop = sorted(set(icb_region) - set(icb_names))
@@ -145,11 +162,17 @@ def areas(src, pop_rows):
     if len(regions) != N_REGION:
         fail(f"{POP_FILE}: expected {N_REGION} regions, found {len(regions)}")
 
-    out = [[ENGLAND_CODE, "England", "country", "", ""]]
-    out += [[c, regions[c], "region", ENGLAND_CODE, ""] for c in sorted(regions)]
-    out += [[c, icb_names[c], "icb", icb_region[c], ""] for c in sorted(icb_names)]
-    out += [[c, subs[c][0], "sub-icb", subs[c][1], ""] for c in sorted(subs)]
-    write_csv("areas.csv", ["area_code", "area_name", "level", "parent_code", "prevalence_factor"], out)
+    sub_ods = [subs[c][2] for c in subs]
+    if len(set(sub_ods)) != len(sub_ods) or set(sub_ods) & set(icb_ods.values()):
+        fail(f"{POP_FILE}: an ODS code is used by two areas")
+
+    # Regions and England have no ODS code in these sources: left blank.
+    out = [[ENGLAND_CODE, "England", "country", "", "", ""]]
+    out += [[c, regions[c], "region", ENGLAND_CODE, "", ""] for c in sorted(regions)]
+    out += [[c, icb_names[c], "icb", icb_region[c], "", icb_ods[c]] for c in sorted(icb_names)]
+    out += [[c, subs[c][0], "sub-icb", subs[c][1], "", subs[c][2]] for c in sorted(subs)]
+    header = ["area_code", "area_name", "level", "parent_code", "prevalence_factor", "ods_code"]
+    write_csv("areas.csv", header, out)
 
 
 def rate(pct, where):

@@ -114,6 +114,9 @@ pub struct AreaRow {
     pub level: String,
     pub parent_code: Option<String>,
     pub prevalence_factor: f64,
+    /// The NHS Organisation Data Service code (e.g. QOP for an ICB, 00T for a sub-ICB
+    /// location), by which NHS publications name areas; optional.
+    pub ods_code: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -567,7 +570,7 @@ pub fn parse_areas(source: &str, text: &str) -> Result<Areas, InputError> {
         source,
         text,
         &["area_code", "area_name", "level", "parent_code"],
-        &["prevalence_factor"],
+        &["prevalence_factor", "ods_code"],
     )?;
     let mut problems = Problems::new();
     let rows = each_row(&table, &mut problems, |f| {
@@ -583,6 +586,7 @@ pub fn parse_areas(source: &str, text: &str) -> Result<Areas, InputError> {
             level: level?,
             parent_code: f.optional_text("parent_code"),
             prevalence_factor: factor?,
+            ods_code: f.optional_text("ods_code"),
         })
     });
     let mut lines: HashMap<&str, u64> = HashMap::new();

@@ -1,5 +1,6 @@
 //! One file per subcommand; shared input loading and output writing here.
 
+mod areas;
 mod check;
 mod init;
 mod io;
@@ -42,6 +43,7 @@ pub enum Command {
     Report(report::ReportArgs),
     Init(init::InitArgs),
     Scenarios(scenarios::ScenariosArgs),
+    Areas(areas::AreasArgs),
     Check(check::CheckArgs),
     Sweep(sweep::SweepArgs),
     Summarize(summarize::SummarizeArgs),
@@ -53,6 +55,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Report(args) => report::run(args),
         Command::Init(args) => init::run(args),
         Command::Scenarios(args) => scenarios::run(args),
+        Command::Areas(args) => areas::run(args),
         Command::Check(args) => check::run(args),
         Command::Sweep(args) => sweep::run(args),
         Command::Summarize(args) => summarize::run(args),

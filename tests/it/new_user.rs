@@ -1,0 +1,139 @@
+//! What a new user hit: finding an area, age windows the data does not cover, spreadsheet
+//! habits in CSV and TOML, and getting the tool (completions, man page).
+
+use crate::common::{capacity, model_json, write};
+
+fn stdout_of(args: &[&str]) -> String {
+    let out = capacity().args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "capacity {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn stderr_of_failure(args: &[&str], code: i32) -> String {
+    let out = capacity().args(args).output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "capacity {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stderr).unwrap()
+}
+
+/// The area codes of a JSON run's rows.
+fn row_codes(v: &serde_json::Value) -> Vec<String> {
+    v["areas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["area_code"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn areas_lists_codes_ods_codes_names_and_population() {
+    let out = stdout_of(&["areas", "manchester"]);
+    let icb = out
+        .lines()
+        .find(|l| l.starts_with("E54000057"))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(icb.contains("QOP"), "{icb}");
+    assert!(
+        icb.contains("NHS Greater Manchester Integrated Care Board"),
+        "{icb}"
+    );
+    assert!(icb.contains("E40000010"), "{icb}");
+    // The ICB and its ten sub-ICB locations, each with its ODS code.
+    assert!(out.contains("E38000016  00T"), "{out}");
+    assert!(out.contains("11 area(s)"), "{out}");
+
+    let csv = stdout_of(&["areas", "--level", "ICB", "--format", "csv"]);
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("area_code,ods_code,area_name,level,parent_code,population_in_scope")
+    );
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(rows.len(), 42, "{csv}");
+    // Every ICB has its ODS code.
+    for r in &rows {
+        let ods = r.split(',').nth(1).unwrap();
+        assert!(ods.starts_with('Q') && ods.len() == 3, "{r}");
+    }
+}
+
+#[test]
+fn areas_population_in_scope_is_the_models() {
+    // The population an area lists is the one `capacity model` works from.
+    let csv = stdout_of(&["areas", "QOP", "--level", "icb", "--format", "csv"]);
+    let row = csv.lines().nth(1).unwrap();
+    let listed: f64 = row.rsplit(',').next().unwrap().parse().unwrap();
+    let v = model_json(&["--area", "E54000057"]);
+    let modelled = v["areas"][0]["population_in_scope"].as_f64().unwrap();
+    assert_eq!(listed, modelled);
+}
+
+#[test]
+fn areas_are_named_by_ons_code_ods_code_or_name_in_any_case() {
+    let by_code = model_json(&["--area", "E54000057"]);
+    assert_eq!(row_codes(&by_code), vec!["E54000057"]);
+    for q in [
+        "e54000057",
+        "QOP",
+        "qop",
+        "Greater Manchester",
+        "NHS Greater Manchester ICB",
+    ] {
+        let v = model_json(&["--area", q]);
+        assert_eq!(row_codes(&v), vec!["E54000057"], "--area {q}");
+        assert_eq!(v["total"], by_code["total"], "--area {q}");
+    }
+    // A sub-ICB location by its ODS code, reported at its own level named in capitals.
+    let v = model_json(&["--area", "00t", "--level", "SUB-ICB"]);
+    assert_eq!(row_codes(&v), vec!["E38000016"]);
+    let v = model_json(&["--level", "ICB"]);
+    assert_eq!(v["areas"].as_array().unwrap().len(), 42);
+}
+
+#[test]
+fn an_unknown_area_suggests_the_closest_by_name_and_code() {
+    let e = stderr_of_failure(&["model", "--area", "Greater Manchestr"], 2);
+    assert!(e.contains("--area: no area Greater Manchestr"), "{e}");
+    assert!(
+        e.contains("closest: E54000057 QOP NHS Greater Manchester Integrated Care Board"),
+        "{e}"
+    );
+    // Not the first codes of the file.
+    assert!(!e.contains("E92000001"), "{e}");
+    // A zero for the letter O.
+    let e = stderr_of_failure(&["model", "--area", "Q0P"], 2);
+    assert!(e.contains("E54000057 QOP"), "{e}");
+    let e = stderr_of_failure(&["areas", "manchestr"], 2);
+    assert!(e.contains("closest: E54000057 QOP"), "{e}");
+}
+
+#[test]
+fn an_areas_file_may_carry_ods_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let areas = write(
+        dir.path(),
+        "areas.csv",
+        "area_code,area_name,level,parent_code,ods_code\nR,Region,region,,\nA,Alpha place,place,R,X1A\nB,Beta place,place,R,\n",
+    );
+    let population = write(
+        dir.path(),
+        "population.csv",
+        "area_code,age_from,age_to,sex,population\nA,16,64,all,1000\nB,16,64,all,2000\n",
+    );
+    let (a, p) = (areas.to_str().unwrap(), population.to_str().unwrap());
+    let out = stdout_of(&["areas", "--areas", a, "--population", p]);
+    assert!(out.contains("X1A"), "{out}");
+    let v = model_json(&["--areas", a, "--population", p, "--area", "x1a"]);
+    assert_eq!(row_codes(&v), vec!["A"]);
+    let v = model_json(&["--areas", a, "--population", p, "--area", "beta PLACE"]);
+    assert_eq!(row_codes(&v), vec!["B"]);
+}

@@ -249,6 +249,12 @@ impl Table {
             .filter(|c| !columns.contains_key(*c))
             .collect();
         if !missing.is_empty() {
+            // Excel saves "CSV" with semicolons where the locale writes decimal commas.
+            if headers.iter().any(|h| h.contains(';')) {
+                return Err(InputError::one(format!(
+                    "{source}:1: the columns are separated by semicolons (as Excel saves CSV in a locale that writes decimal commas); the file needs commas between columns and decimal points in numbers: save it as \"CSV UTF-8 (Comma delimited)\" with the decimal separator set to a point, or replace each ';' by ',' after changing decimal commas to points"
+                )));
+            }
             let mut found: Vec<&str> = headers.iter().collect();
             found.retain(|h| !h.is_empty());
             return Err(InputError::one(format!(

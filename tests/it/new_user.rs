@@ -137,3 +137,46 @@ fn an_areas_file_may_carry_ods_codes() {
     let v = model_json(&["--areas", a, "--population", p, "--area", "beta PLACE"]);
     assert_eq!(row_codes(&v), vec!["B"]);
 }
+
+#[test]
+fn a_semicolon_separated_csv_is_named_with_the_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(
+        dir.path(),
+        "pop.csv",
+        "area_code;age_from;age_to;sex;population\nA;16;64;all;1000,5\n",
+    );
+    let e = stderr_of_failure(&["model", "--population", p.to_str().unwrap()], 2);
+    assert!(
+        e.contains("pop.csv:1: the columns are separated by semicolons"),
+        "{e}"
+    );
+    assert!(e.contains("CSV UTF-8 (Comma delimited)"), "{e}");
+    assert!(e.contains("decimal points"), "{e}");
+}
+
+#[test]
+fn per_cent_signs_and_decimal_commas_in_toml_say_what_to_write() {
+    let dir = tempfile::tempdir().unwrap();
+    for (value, shown, write_this) in [
+        ("50%", "50%", "write 0.50"),
+        ("\"50%\"", "\"50%\"", "write 0.50"),
+        ("7.5%", "7.5%", "write 0.075"),
+        ("0,5", "0,5", "write 0.50"),
+        ("\"0,35\"", "\"0,35\"", "write 0.35"),
+    ] {
+        let p = write(
+            dir.path(),
+            "s.toml",
+            &format!("name = \"s\"\n[demand]\npresentation_rate = {value}\n"),
+        );
+        let e = stderr_of_failure(&["model", p.to_str().unwrap()], 2);
+        assert!(
+            e.contains(&format!("s.toml:3: demand.presentation_rate = {shown}: ")),
+            "{e}"
+        );
+        assert!(e.contains(write_this), "{value}: {e}");
+        assert!(!e.contains("without quotes"), "{e}");
+        assert!(!e.contains("expected newline"), "{e}");
+    }
+}

@@ -233,6 +233,11 @@ pub fn prepare(
         }
     }
     let (age_min, age_max) = (scenario.population.age_min, scenario.population.age_max);
+    warnings.extend(crate::inputs::age_window_warnings(
+        &inputs.population,
+        prevalence,
+        (age_min, age_max),
+    ));
     let mut rates_cache: HashMap<(Sex, u32), CellRates> = HashMap::new();
     let leaf_slot: HashMap<usize, usize> = leaf_areas
         .iter()

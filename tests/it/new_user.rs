@@ -180,3 +180,75 @@ fn per_cent_signs_and_decimal_commas_in_toml_say_what_to_write() {
         assert!(!e.contains("expected newline"), "{e}");
     }
 }
+
+/// The stderr of a successful run.
+fn warnings_of(args: &[&str]) -> String {
+    let out = capacity().args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "capacity {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stderr).unwrap()
+}
+
+#[test]
+fn a_population_short_of_the_age_window_is_named_with_the_missing_ages() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(
+        dir.path(),
+        "pop.csv",
+        "area_code,age_from,age_to,sex,population\nA,18,64,all,1000\nB,16,17,all,50\nB,18,69,all,1000\n",
+    );
+    let p = p.to_str().unwrap();
+    // obc's window is 16 to 74.
+    let e = warnings_of(&["model", "--population", p]);
+    assert!(
+        e.contains("pop.csv: has no rows for ages 70-74 of the scenario's age window 16 to 74"),
+        "{e}"
+    );
+    assert!(e.contains("A: ages 16-17, 65-69"), "{e}");
+    // A window the file covers says nothing.
+    let s = write(
+        dir.path(),
+        "s.toml",
+        "name = \"s\"\n[population]\nage_min = 18\nage_max = 65\n",
+    );
+    let e = warnings_of(&["model", s.to_str().unwrap(), "--population", p]);
+    assert!(!e.contains("has no rows for"), "{e}");
+    // The embedded data stops at 90, ONS's "90 and over": a window to 120 is covered.
+    let e = warnings_of(&["model", "north-essex"]);
+    assert!(!e.contains("has no rows for"), "{e}");
+}
+
+#[test]
+fn a_prevalence_file_covering_part_of_the_window_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let pop = write(
+        dir.path(),
+        "pop.csv",
+        "area_code,age_from,age_to,sex,population\nA,16,64,all,1000\n",
+    );
+    let prev = write(
+        dir.path(),
+        "prev.csv",
+        "disorder,age_from,age_to,sex,rate\ndepression,16,64,all,0.05\nany,16,64,all,0.1\n",
+    );
+    let s = write(
+        dir.path(),
+        "s.toml",
+        "name = \"s\"\n[population]\nage_min = 16\nage_max = 75\n",
+    );
+    let e = warnings_of(&[
+        "model",
+        s.to_str().unwrap(),
+        "--population",
+        pop.to_str().unwrap(),
+        "--prevalence",
+        prev.to_str().unwrap(),
+    ]);
+    assert!(
+        e.contains("prev.csv: has rates for only part of the scenario's age window 16 to 74: none for ages 65-74"),
+        "{e}"
+    );
+}

@@ -252,3 +252,106 @@ fn a_prevalence_file_covering_part_of_the_window_is_named() {
         "{e}"
     );
 }
+
+/// Advance widths of Liberation Sans Bold (Arial Bold's metrics), thousandths of an em, for
+/// ' ' to '~': the widest the chart font draws text, measured from the font itself.
+const BOLD_WIDTHS: [u16; 95] = [
+    278, 333, 474, 556, 556, 889, 722, 238, 333, 333, 389, 584, 278, 333, 278, 278, 556, 556, 556,
+    556, 556, 556, 556, 556, 556, 556, 333, 333, 584, 584, 584, 611, 975, 722, 722, 722, 722, 667,
+    611, 778, 722, 278, 556, 722, 611, 833, 722, 778, 667, 778, 722, 667, 611, 722, 667, 944, 667,
+    667, 611, 333, 278, 333, 584, 556, 333, 556, 611, 556, 611, 556, 333, 611, 611, 278, 278, 556,
+    278, 889, 611, 611, 611, 611, 389, 556, 333, 611, 556, 778, 556, 556, 500, 389, 280, 389, 584,
+];
+
+fn bold_width(text: &str, size: f64) -> f64 {
+    let text = text
+        .replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'");
+    text.chars()
+        .map(|c| match c {
+            ' '..='~' => f64::from(BOLD_WIDTHS[c as usize - 32]),
+            '…' | '—' => 1000.0,
+            _ => 600.0, // '–', '£', '×' and the like are 556 to 584
+        })
+        .sum::<f64>()
+        / 1000.0
+        * size
+}
+
+fn attr(tag: &str, name: &str) -> Option<String> {
+    let from = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+    Some(tag[from..].split('"').next()?.to_string())
+}
+
+#[test]
+fn chart_text_fits_its_chart_in_arial_or_a_metric_compatible_font() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r.html");
+    let workforce = write(
+        dir.path(),
+        "staff.csv",
+        "area_code,role,band,wte,li_share,hi_share\nE54000057,PWP,5,150,1,0\nE54000057,CBT therapist,7,90,0,1\n",
+    );
+    capacity()
+        .args(["report", "north-essex", "--workforce"])
+        .arg(&workforce)
+        .arg("--output")
+        .arg(&out)
+        .assert()
+        .success();
+    let html = std::fs::read_to_string(&out).unwrap();
+    let svgs: Vec<&str> = html.split("<svg class=\"chart\"").skip(1).collect();
+    assert!(svgs.len() >= 3, "{}", svgs.len());
+    let mut texts = 0;
+    for svg in svgs {
+        let head = svg.split('>').next().unwrap();
+        let family = attr(head, "font-family").unwrap();
+        assert_eq!(
+            family, "Arial, 'Liberation Sans', Arimo, Helvetica, sans-serif",
+            "metric-compatible fallbacks for Arial"
+        );
+        let width: f64 = attr(head, "width").unwrap().parse().unwrap();
+        // (y, left, right, text) of every text, to find two on one line that overlap.
+        let mut spans: Vec<(f64, f64, f64, String)> = Vec::new();
+        for piece in svg.split("<text").skip(1) {
+            let (tag, rest) = piece.split_once('>').unwrap();
+            let body = rest.split("</text>").next().unwrap();
+            let x: f64 = attr(tag, "x").unwrap().parse().unwrap();
+            let size: f64 = attr(tag, "font-size").map_or(12.0, |s| s.parse().unwrap());
+            let w = bold_width(body, size);
+            let (left, right) = match attr(tag, "text-anchor").as_deref() {
+                Some("end") => (x - w, x),
+                Some("middle") => (x - w / 2.0, x + w / 2.0),
+                _ => (x, x + w),
+            };
+            assert!(
+                left >= -0.5 && right <= width + 0.5,
+                "'{body}' at {size}px spans {left:.1} to {right:.1} in a chart {width} wide"
+            );
+            let y: f64 = attr(tag, "y").unwrap().parse().unwrap();
+            spans.push((y, left, right, body.to_string()));
+            texts += 1;
+        }
+        for (i, a) in spans.iter().enumerate() {
+            for b in &spans[i + 1..] {
+                let same_line = (a.0 - b.0).abs() < 4.0;
+                let overlap = a.1 < b.2 - 0.5 && b.1 < a.2 - 0.5;
+                assert!(
+                    !(same_line && overlap),
+                    "'{}' ({:.1} to {:.1}) and '{}' ({:.1} to {:.1}) overlap at y {}",
+                    a.3,
+                    a.1,
+                    a.2,
+                    b.3,
+                    b.1,
+                    b.2,
+                    a.0
+                );
+            }
+        }
+    }
+    assert!(texts > 100, "{texts}");
+}

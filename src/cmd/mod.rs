@@ -2,6 +2,7 @@
 
 mod areas;
 mod check;
+mod completions;
 mod init;
 mod io;
 mod model;
@@ -44,6 +45,8 @@ pub enum Command {
     Init(init::InitArgs),
     Scenarios(scenarios::ScenariosArgs),
     Areas(areas::AreasArgs),
+    Completions(completions::CompletionsArgs),
+    Man(completions::ManArgs),
     Check(check::CheckArgs),
     Sweep(sweep::SweepArgs),
     Summarize(summarize::SummarizeArgs),
@@ -56,6 +59,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Init(args) => init::run(args),
         Command::Scenarios(args) => scenarios::run(args),
         Command::Areas(args) => areas::run(args),
+        Command::Completions(args) => completions::completions(args),
+        Command::Man(args) => completions::man(args),
         Command::Check(args) => check::run(args),
         Command::Sweep(args) => sweep::run(args),
         Command::Summarize(args) => summarize::run(args),

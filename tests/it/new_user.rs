@@ -355,3 +355,52 @@ fn chart_text_fits_its_chart_in_arial_or_a_metric_compatible_font() {
     }
     assert!(texts > 100, "{texts}");
 }
+
+const SUBCOMMANDS: [&str; 10] = [
+    "model",
+    "report",
+    "init",
+    "scenarios",
+    "areas",
+    "check",
+    "sweep",
+    "summarize",
+    "completions",
+    "man",
+];
+
+#[test]
+fn completions_come_from_the_command_definitions() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let script = stdout_of(&["completions", shell]);
+        for sub in SUBCOMMANDS {
+            assert!(script.contains(sub), "{shell}: no {sub}");
+        }
+        // Options of a subcommand, e.g. model's.
+        assert!(script.contains("by-disorder"), "{shell}");
+    }
+    let bash = stdout_of(&["completions", "bash"]);
+    assert!(bash.contains("complete -F _capacity"), "{bash}");
+    let e = stderr_of_failure(&["completions", "tcsh"], 2);
+    assert!(e.contains("possible values: bash"), "{e}");
+}
+
+#[test]
+fn the_man_page_is_roff_with_every_subcommand() {
+    let page = stdout_of(&["man"]);
+    assert!(page.contains(".TH capacity 1"), "{page}");
+    assert!(page.contains(".SH NAME"), "{page}");
+    assert!(page.contains("Exit codes: 0 ok"), "{page}");
+    for sub in SUBCOMMANDS {
+        assert!(page.contains(&format!("capacity\\-{sub}")), "no {sub}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    stdout_of(&["man", "--dir", d]);
+    let model = std::fs::read_to_string(dir.path().join("capacity-model.1")).unwrap();
+    assert!(model.contains("by\\-disorder"), "{model}");
+    assert!(dir.path().join("capacity.1").is_file());
+    let missing = dir.path().join("no-such-folder");
+    let e = stderr_of_failure(&["man", "--dir", missing.to_str().unwrap()], 2);
+    assert!(e.contains("not a folder"), "{e}");
+}

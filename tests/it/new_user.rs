@@ -404,3 +404,106 @@ fn the_man_page_is_roff_with_every_subcommand() {
     let e = stderr_of_failure(&["man", "--dir", missing.to_str().unwrap()], 2);
     assert!(e.contains("not a folder"), "{e}");
 }
+
+/// The installer of a release, run against a release folder on disk holding an archive of
+/// the binary under test, as the release workflow lays it out.
+#[cfg(unix)]
+#[test]
+fn the_shell_installer_installs_a_checked_release_archive() {
+    use std::process::Command;
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let script = root.join("scripts/install.sh");
+    let target = Command::new("sh")
+        .arg(&script)
+        .arg("--print-target")
+        .output()
+        .unwrap();
+    assert!(target.status.success(), "{target:?}");
+    let target = String::from_utf8(target.stdout).unwrap().trim().to_string();
+    assert!(
+        target.ends_with("-unknown-linux-musl") || target.ends_with("-apple-darwin"),
+        "{target}"
+    );
+    // Every build the installers ask for is one the release workflow makes.
+    let workflow = std::fs::read_to_string(root.join(".github/workflows/release.yml")).unwrap();
+    assert!(workflow.contains(&format!("target: {target},")), "{target}");
+    let ps1 = std::fs::read_to_string(root.join("scripts/install.ps1")).unwrap();
+    assert!(ps1.contains("$Target = 'x86_64-pc-windows-msvc'"));
+    assert!(workflow.contains("target: x86_64-pc-windows-msvc, archive: zip"));
+
+    let dir = tempfile::tempdir().unwrap();
+    let release = dir.path().join("release");
+    let name = format!("capacity-{target}");
+    std::fs::create_dir_all(release.join(&name)).unwrap();
+    std::fs::copy(
+        assert_cmd::cargo::cargo_bin("capacity"),
+        release.join(&name).join("capacity"),
+    )
+    .unwrap();
+    let archive = format!("{name}.tar.gz");
+    let status = Command::new("tar")
+        .current_dir(&release)
+        .args(["-czf", &archive, &name])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let sum = Command::new("sha256sum")
+        .current_dir(&release)
+        .arg(&archive)
+        .output()
+        .unwrap();
+    assert!(sum.status.success());
+    std::fs::write(release.join(format!("{archive}.sha256")), &sum.stdout).unwrap();
+
+    let install = |bin: &std::path::Path| {
+        Command::new("sh")
+            .arg(&script)
+            .env(
+                "CAPACITY_DOWNLOAD_URL",
+                format!("file://{}", release.display()),
+            )
+            .env("CAPACITY_INSTALL_DIR", bin)
+            .output()
+            .unwrap()
+    };
+    let bin = dir.path().join("bin");
+    let out = install(&bin);
+    let said =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{said}");
+    assert!(said.contains("is not on your PATH"), "{said}");
+    let version = Command::new(bin.join("capacity"))
+        .arg("--version")
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8(version.stdout).unwrap().trim(),
+        format!("capacity {}", env!("CARGO_PKG_VERSION"))
+    );
+
+    // A damaged download is refused, and nothing is installed.
+    std::fs::write(
+        release.join(format!("{archive}.sha256")),
+        format!("{}  {archive}\n", "0".repeat(64)),
+    )
+    .unwrap();
+    let other = dir.path().join("other");
+    let out = install(&other);
+    assert_eq!(out.status.code(), Some(1));
+    let e = String::from_utf8_lossy(&out.stderr);
+    assert!(e.contains("the download is damaged"), "{e}");
+    assert!(!other.join("capacity").exists());
+
+    // The template in the repository, run without a release's settings, says what to do.
+    let out = Command::new("sh")
+        .arg(&script)
+        .env_remove("CAPACITY_DOWNLOAD_URL")
+        .env_remove("CAPACITY_REPOSITORY")
+        .env_remove("CAPACITY_VERSION")
+        .env("CAPACITY_INSTALL_DIR", &other)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let e = String::from_utf8_lossy(&out.stderr);
+    assert!(e.contains("this is the template of the installer"), "{e}");
+}

@@ -716,7 +716,7 @@ fn age_runs(ages: &[u32]) -> String {
 
 /// The ages of the window `age_min <= age < age_max` that no row covers; above a band that
 /// reaches [`OPEN_TOP_AGE`] every age counts as covered.
-fn window_gaps<'a>(rows: impl Iterator<Item = (u32, u32)> + Clone, window: (u32, u32)) -> Vec<u32> {
+fn window_gaps(rows: impl Iterator<Item = (u32, u32)> + Clone, window: (u32, u32)) -> Vec<u32> {
     let top = rows.clone().map(|(_, to)| to).max().unwrap_or(0);
     (window.0..window.1)
         .filter(|&age| !(top >= OPEN_TOP_AGE && age > top))

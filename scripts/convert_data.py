@@ -22,6 +22,9 @@ OUT = REPO / "data"
 
 POP_FILE = "sicbl2023_population_mid2022_sya_sex.csv"
 ICB_FILE = "icb2023_codes_names.csv"
+# NHS England's NHS Talking Therapies annual report: the ODS codes of the commissioning regions
+# (Y56 London ...), and a cross-check of the ICBs' ODS codes.
+NHSTT_FILE = "nhstt_annual_2022-23_2023-24_long.csv"
 CMD_FILE = "apms2014_table2_3_cmd_past_week_by_age_sex.csv"
 PTSD_FILE = "apms2014_table4_1_ptsd_screen_by_age_sex.csv"
 
@@ -162,13 +165,33 @@ def areas(src, pop_rows):
     if len(regions) != N_REGION:
         fail(f"{POP_FILE}: expected {N_REGION} regions, found {len(regions)}")
 
-    sub_ods = [subs[c][2] for c in subs]
-    if len(set(sub_ods)) != len(sub_ods) or set(sub_ods) & set(icb_ods.values()):
-        fail(f"{POP_FILE}: an ODS code is used by two areas")
+    # Regions are matched by name: "LONDON COMMISSIONING REGION" is London.
+    region_ods = {}
+    nhstt_icbs = set()
+    for r in read_rows(src / NHSTT_FILE):
+        if r["org_type"] == "Commissioning Region" and r["org_code"] != "UNKNOWN":
+            name = r["org_name"].strip().upper().removesuffix(" COMMISSIONING REGION")
+            region_ods[name] = r["org_code"].strip()
+        elif r["org_type"] == "ICB" and r["org_code"] != "UNKNOWN":
+            nhstt_icbs.add(r["org_code"].strip())
+    region_code_ods = {}
+    for code, name in regions.items():
+        if name.upper() not in region_ods:
+            fail(f"{NHSTT_FILE}: no commissioning region named like {name} ({code})")
+        region_code_ods[code] = region_ods[name.upper()]
+    if len(region_ods) != N_REGION:
+        fail(f"{NHSTT_FILE}: expected {N_REGION} commissioning regions, found {sorted(region_ods)}")
+    if nhstt_icbs != set(icb_ods.values()):
+        fail(f"ICB ODS codes disagree: {ICB_FILE} {sorted(set(icb_ods.values()) - nhstt_icbs)}, {NHSTT_FILE} {sorted(nhstt_icbs - set(icb_ods.values()))}")
 
-    # Regions and England have no ODS code in these sources: left blank.
+    sub_ods = [subs[c][2] for c in subs]
+    every_ods = sub_ods + list(icb_ods.values()) + list(region_code_ods.values())
+    if len(set(every_ods)) != len(every_ods):
+        fail("an ODS code is used by two areas")
+
+    # England has no ODS code in these sources: left blank.
     out = [[ENGLAND_CODE, "England", "country", "", "", ""]]
-    out += [[c, regions[c], "region", ENGLAND_CODE, "", ""] for c in sorted(regions)]
+    out += [[c, regions[c], "region", ENGLAND_CODE, "", region_code_ods[c]] for c in sorted(regions)]
     out += [[c, icb_names[c], "icb", icb_region[c], "", icb_ods[c]] for c in sorted(icb_names)]
     out += [[c, subs[c][0], "sub-icb", subs[c][1], "", subs[c][2]] for c in sorted(subs)]
     header = ["area_code", "area_name", "level", "parent_code", "prevalence_factor", "ods_code"]

@@ -507,3 +507,16 @@ fn the_shell_installer_installs_a_checked_release_archive() {
     let e = String::from_utf8_lossy(&out.stderr);
     assert!(e.contains("this is the template of the installer"), "{e}");
 }
+
+#[test]
+fn regions_have_their_ods_codes_too() {
+    // NHS England's commissioning region codes, as the NHS Talking Therapies report uses them.
+    let v = model_json(&["--area", "y56", "--level", "region"]);
+    assert_eq!(row_codes(&v), vec!["E40000003"]);
+    let csv = stdout_of(&["areas", "--level", "region", "--format", "csv"]);
+    assert_eq!(csv.lines().count(), 8, "{csv}");
+    assert!(
+        csv.contains("E40000012,Y63,North East and Yorkshire,region"),
+        "{csv}"
+    );
+}

@@ -1,5 +1,6 @@
 //! `capacity areas`: the areas a run can name, so that a user can find theirs.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Result;
@@ -41,8 +42,23 @@ pub struct AreasArgs {
     /// [default: obc]
     #[arg(long, value_name = "SCENARIO")]
     pub scenario: Option<String>,
-    #[command(flatten)]
-    pub data: DataArgs,
+    /// Population CSV (area_code, age_from, age_to, sex, population) instead of the embedded ONS
+    /// mid-2022 England data
+    #[arg(long, value_name = "FILE")]
+    pub population: Option<PathBuf>,
+    /// Prevalence CSV (disorder, age_from, age_to, sex, rate) instead of the embedded APMS 2014;
+    /// it must cover the population's ages in the window
+    #[arg(long, value_name = "FILE")]
+    pub prevalence: Option<PathBuf>,
+    /// Areas CSV (area_code, area_name, level, parent_code[, prevalence_factor, ods_code])
+    #[arg(long, value_name = "FILE")]
+    pub areas: Option<PathBuf>,
+    /// Only the areas at this level (any case), e.g. icb [default: every level]
+    #[arg(long, value_name = "NAME")]
+    pub level: Option<String>,
+    /// Only the areas within this area: an ONS code, ODS code or name, in any case (repeatable)
+    #[arg(long = "area", value_name = "AREA")]
+    pub within: Vec<String>,
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -50,7 +66,14 @@ pub struct AreasArgs {
 
 pub fn run(args: AreasArgs) -> Result<ExitCode> {
     let (scenario, mut warnings) = load_scenario(args.scenario.as_deref())?;
-    let (inputs, options, _) = load_inputs(&args.data, &scenario)?;
+    // The files are read as `capacity model` reads them: flags, then the scenario's [data].
+    let data = DataArgs {
+        population: args.population.clone(),
+        prevalence: args.prevalence.clone(),
+        areas: args.areas.clone(),
+        ..DataArgs::default()
+    };
+    let (inputs, _, _) = load_inputs(&data, &scenario)?;
     // Every leaf of the data, so that each area's population is its whole population in
     // scope; --area narrows the list below instead.
     let every_leaf = RunOptions {
@@ -64,7 +87,7 @@ pub fn run(args: AreasArgs) -> Result<ExitCode> {
     let geo = &prepared.geography;
 
     let mut problems = capacity::problems::Problems::new();
-    let level = args.data.level.as_deref().map(|l| {
+    let level = args.level.as_deref().map(|l| {
         area_lookup::level(geo, l).unwrap_or_else(|| {
             problems.push(format!(
                 "--level {l}: no areas at that level in {}; levels are {}",
@@ -75,7 +98,7 @@ pub fn run(args: AreasArgs) -> Result<ExitCode> {
         })
     });
     let mut within: Vec<usize> = Vec::new();
-    for a in &options.areas {
+    for a in &args.within {
         match area_lookup::resolve(geo, a) {
             Ok(i) => within.push(i),
             Err(why) => problems.push(format!("--area: {why}")),
@@ -108,8 +131,8 @@ pub fn run(args: AreasArgs) -> Result<ExitCode> {
         if let Some(l) = &level {
             why.push_str(&format!(" at level {l}"));
         }
-        if !options.areas.is_empty() {
-            why.push_str(&format!(" within {}", options.areas.join(", ")));
+        if !args.within.is_empty() {
+            why.push_str(&format!(" within {}", args.within.join(", ")));
         }
         why.push_str(&format!(" in {}", geo.source));
         let near = args

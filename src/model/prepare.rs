@@ -432,7 +432,8 @@ fn attribute_workforce(
         let covered: Vec<usize> = match &row.area_code {
             None => (0..leaf_areas.len()).collect(),
             Some(code) => {
-                let Some(area) = geography.find(code) else {
+                // NHS workforce exports name ICBs by ODS code (QOP): any way of naming an area.
+                let Ok(area) = crate::area_lookup::resolve(geography, code) else {
                     unknown.push(format!("{code} on line {}", row.line));
                     continue;
                 };

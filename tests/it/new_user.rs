@@ -520,3 +520,22 @@ fn regions_have_their_ods_codes_too() {
         "{csv}"
     );
 }
+
+#[test]
+fn workforce_rows_may_name_their_area_by_ods_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let by_ods = write(
+        dir.path(),
+        "ods.csv",
+        "area_code,role,band,wte,li_share,hi_share\nqop,PWP,5,150,1,0\nQOP,CBT therapist,7,90,0,1\n",
+    );
+    let by_code = write(
+        dir.path(),
+        "ons.csv",
+        "area_code,role,band,wte,li_share,hi_share\nE54000057,PWP,5,150,1,0\nE54000057,CBT therapist,7,90,0,1\n",
+    );
+    let a = model_json(&["--area", "QOP", "--workforce", by_ods.to_str().unwrap()]);
+    let b = model_json(&["--area", "QOP", "--workforce", by_code.to_str().unwrap()]);
+    assert_eq!(a["areas"][0]["current_low_wte"].as_f64(), Some(150.0));
+    assert_eq!(a["areas"], b["areas"]);
+}

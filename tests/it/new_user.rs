@@ -354,6 +354,9 @@ fn chart_text_fits_its_chart_in_arial_or_a_metric_compatible_font() {
         }
     }
     assert!(texts > 100, "{texts}");
+    // Every ICB's name fits whole, the longest (Bath and North East Somerset, Swindon and
+    // Wiltshire) included: none is cut short with an ellipsis.
+    assert!(!html.contains("…</text>"), "a chart label was shortened");
 }
 
 const SUBCOMMANDS: [&str; 10] = [

@@ -14,9 +14,9 @@
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue' # the progress bar makes Invoke-WebRequest slow
 
+# A throw, not `exit`: run through `irm ... | iex`, exit would close the user's PowerShell.
 function Fail([string]$Message) {
-    Write-Error "capacity installer: error: $Message"
-    exit 1
+    throw "capacity installer: error: $Message"
 }
 
 # Filled in by the release workflow (.github/workflows/release.yml).

@@ -12,6 +12,7 @@ the files are compiled into it.
 
 import csv
 import io
+import re
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -21,10 +22,15 @@ OUT = REPO / "data"
 
 POP_FILE = "sicbl2023_population_mid2022_sya_sex.csv"
 ICB_FILE = "icb2023_codes_names.csv"
+# NHS England's NHS Talking Therapies annual report: the ODS codes of the commissioning regions
+# (Y56 London ...), and a cross-check of the ICBs' ODS codes.
+NHSTT_FILE = "nhstt_annual_2022-23_2023-24_long.csv"
 CMD_FILE = "apms2014_table2_3_cmd_past_week_by_age_sex.csv"
 PTSD_FILE = "apms2014_table4_1_ptsd_screen_by_age_sex.csv"
 
 ENGLAND_CODE = "E92000001"
+ODS_ICB = re.compile(r"Q[0-9A-Z]{2}")
+SUB_ICB_NAME = re.compile(r".+ ICB - ([0-9A-Z]{3,5})")
 ENGLAND_TOTAL = 57_106_398
 N_SUB_ICB = 106
 N_ICB = 42
@@ -116,11 +122,19 @@ def population(src):
 
 def areas(src, pop_rows):
     icb_names = {}
+    icb_ods = {}
     for r in read_rows(src / ICB_FILE):
         code = r["ICB23CD"].strip()
         if code in icb_names:
             fail(f"{ICB_FILE}: duplicate ICB {code}")
         icb_names[code] = r["ICB23NM"].strip()
+        # ICB23CDH is the ICB's ODS code (e.g. QOP for NHS Greater Manchester).
+        ods = r["ICB23CDH"].strip()
+        if not ODS_ICB.fullmatch(ods):
+            fail(f"{ICB_FILE}: {code}: ICB23CDH {ods!r} is not an ICB ODS code (Q and two characters)")
+        icb_ods[code] = ods
+    if len(set(icb_ods.values())) != len(icb_ods):
+        fail(f"{ICB_FILE}: two ICBs share an ODS code")
     if len(icb_names) != N_ICB:
         fail(f"{ICB_FILE}: expected {N_ICB} ICBs, found {len(icb_names)}")
 
@@ -136,7 +150,13 @@ def areas(src, pop_rows):
             fail(f"{POP_FILE}: region {reg} has two names")
         if icb_region.setdefault(icb, reg) != reg:
             fail(f"{POP_FILE}: ICB {icb} is in two regions")
-        subs[sub] = (r["SICBL 2023 Name"].strip(), icb)
+        name = r["SICBL 2023 Name"].strip()
+        # ONS names a sub-ICB location after its ICB with its ODS code appended
+        # ("NHS Greater Manchester ICB - 00T"); that suffix is the only source of the code here.
+        m = SUB_ICB_NAME.fullmatch(name)
+        if not m:
+            fail(f"{POP_FILE}: {sub}: name {name!r} does not end in ' - ' and an ODS code")
+        subs[sub] = (name, icb, m.group(1))
 
     if set(icb_region) != set(icb_names):
         only_pop = sorted(set(icb_region) - set(icb_names))
@@ -145,11 +165,37 @@ def areas(src, pop_rows):
     if len(regions) != N_REGION:
         fail(f"{POP_FILE}: expected {N_REGION} regions, found {len(regions)}")
 
-    out = [[ENGLAND_CODE, "England", "country", "", ""]]
-    out += [[c, regions[c], "region", ENGLAND_CODE, ""] for c in sorted(regions)]
-    out += [[c, icb_names[c], "icb", icb_region[c], ""] for c in sorted(icb_names)]
-    out += [[c, subs[c][0], "sub-icb", subs[c][1], ""] for c in sorted(subs)]
-    write_csv("areas.csv", ["area_code", "area_name", "level", "parent_code", "prevalence_factor"], out)
+    # Regions are matched by name: "LONDON COMMISSIONING REGION" is London.
+    region_ods = {}
+    nhstt_icbs = set()
+    for r in read_rows(src / NHSTT_FILE):
+        if r["org_type"] == "Commissioning Region" and r["org_code"] != "UNKNOWN":
+            name = r["org_name"].strip().upper().removesuffix(" COMMISSIONING REGION")
+            region_ods[name] = r["org_code"].strip()
+        elif r["org_type"] == "ICB" and r["org_code"] != "UNKNOWN":
+            nhstt_icbs.add(r["org_code"].strip())
+    region_code_ods = {}
+    for code, name in regions.items():
+        if name.upper() not in region_ods:
+            fail(f"{NHSTT_FILE}: no commissioning region named like {name} ({code})")
+        region_code_ods[code] = region_ods[name.upper()]
+    if len(region_ods) != N_REGION:
+        fail(f"{NHSTT_FILE}: expected {N_REGION} commissioning regions, found {sorted(region_ods)}")
+    if nhstt_icbs != set(icb_ods.values()):
+        fail(f"ICB ODS codes disagree: {ICB_FILE} {sorted(set(icb_ods.values()) - nhstt_icbs)}, {NHSTT_FILE} {sorted(nhstt_icbs - set(icb_ods.values()))}")
+
+    sub_ods = [subs[c][2] for c in subs]
+    every_ods = sub_ods + list(icb_ods.values()) + list(region_code_ods.values())
+    if len(set(every_ods)) != len(every_ods):
+        fail("an ODS code is used by two areas")
+
+    # England has no ODS code in these sources: left blank.
+    out = [[ENGLAND_CODE, "England", "country", "", "", ""]]
+    out += [[c, regions[c], "region", ENGLAND_CODE, "", region_code_ods[c]] for c in sorted(regions)]
+    out += [[c, icb_names[c], "icb", icb_region[c], "", icb_ods[c]] for c in sorted(icb_names)]
+    out += [[c, subs[c][0], "sub-icb", subs[c][1], "", subs[c][2]] for c in sorted(subs)]
+    header = ["area_code", "area_name", "level", "parent_code", "prevalence_factor", "ods_code"]
+    write_csv("areas.csv", header, out)
 
 
 def rate(pct, where):

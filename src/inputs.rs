@@ -114,6 +114,9 @@ pub struct AreaRow {
     pub level: String,
     pub parent_code: Option<String>,
     pub prevalence_factor: f64,
+    /// The NHS Organisation Data Service code (e.g. QOP for an ICB, 00T for a sub-ICB
+    /// location), by which NHS publications name areas; optional.
+    pub ods_code: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -247,6 +250,12 @@ impl Table {
             .filter(|c| !columns.contains_key(*c))
             .collect();
         if !missing.is_empty() {
+            // Excel saves "CSV" with semicolons where the locale writes decimal commas.
+            if headers.iter().any(|h| h.contains(';')) {
+                return Err(InputError::one(format!(
+                    "{source}:1: the columns are separated by semicolons (as Excel saves CSV in a locale that writes decimal commas); the file needs commas between columns and decimal points in numbers: save it as \"CSV UTF-8 (Comma delimited)\" with the decimal separator set to a point, or replace each ';' by ',' after changing decimal commas to points"
+                )));
+            }
             let mut found: Vec<&str> = headers.iter().collect();
             found.retain(|h| !h.is_empty());
             return Err(InputError::one(format!(
@@ -568,7 +577,7 @@ pub fn parse_areas(source: &str, text: &str) -> Result<Areas, InputError> {
         source,
         text,
         &["area_code", "area_name", "level", "parent_code"],
-        &["prevalence_factor"],
+        &["prevalence_factor", "ods_code"],
     )?;
     let mut problems = Problems::new();
     let rows = each_row(&table, &mut problems, |f| {
@@ -584,6 +593,7 @@ pub fn parse_areas(source: &str, text: &str) -> Result<Areas, InputError> {
             level: level?,
             parent_code: f.optional_text("parent_code"),
             prevalence_factor: factor?,
+            ods_code: f.optional_text("ods_code"),
         })
     });
     let mut lines: HashMap<&str, u64> = HashMap::new();
@@ -723,6 +733,120 @@ pub fn parse_workforce(source: &str, text: &str) -> Result<Workforce, InputError
         source: source.to_string(),
         rows,
     })
+}
+
+/// ONS publishes single years of age up to "90 and over", written as age 90: a population
+/// file that reaches this age is taken to hold everyone older in its last band.
+pub const OPEN_TOP_AGE: u32 = 90;
+
+/// "16-17, 75-89": runs of ages, for messages.
+fn age_runs(ages: &[u32]) -> String {
+    let mut runs: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < ages.len() {
+        let mut j = i;
+        while j + 1 < ages.len() && ages[j + 1] == ages[j] + 1 {
+            j += 1;
+        }
+        runs.push(if i == j {
+            ages[i].to_string()
+        } else {
+            format!("{}-{}", ages[i], ages[j])
+        });
+        i = j + 1;
+    }
+    runs.join(", ")
+}
+
+/// The ages of the window `age_min <= age < age_max` that no row covers; above a band that
+/// reaches [`OPEN_TOP_AGE`] every age counts as covered.
+fn window_gaps(rows: impl Iterator<Item = (u32, u32)> + Clone, window: (u32, u32)) -> Vec<u32> {
+    let top = rows.clone().map(|(_, to)| to).max().unwrap_or(0);
+    (window.0..window.1)
+        .filter(|&age| !(top >= OPEN_TOP_AGE && age > top))
+        .filter(|&age| !rows.clone().any(|(from, to)| from <= age && age <= to))
+        .collect()
+}
+
+/// Warnings for a scenario age window (`age_min <= age < age_max`) that the population file,
+/// or some of its areas, or the prevalence file do not cover: people of the missing ages are
+/// not counted, and nothing else says so.
+pub fn age_window_warnings(
+    population: &Population,
+    prevalence: &Prevalence,
+    (age_min, age_max): (u32, u32),
+) -> Vec<String> {
+    let mut warnings = Vec::new();
+    let last = age_max.saturating_sub(1);
+    let bands = |rows: &mut Vec<(u32, u32)>| {
+        rows.sort_unstable();
+        rows.dedup();
+    };
+    let mut all: Vec<(u32, u32)> = population
+        .rows
+        .iter()
+        .map(|r| (r.age_from, r.age_to))
+        .collect();
+    bands(&mut all);
+    let missing = window_gaps(all.iter().copied(), (age_min, age_max));
+    if !missing.is_empty() {
+        warnings.push(format!(
+            "{}: has no rows for age{} {} of the scenario's age window {age_min} to {last} (population.age_min to age_max - 1); nobody of those ages is counted. Give population for them, or narrow the window",
+            population.source,
+            if missing.len() > 1 { "s" } else { "" },
+            age_runs(&missing),
+        ));
+    }
+    // Areas short of ages that the file has for others.
+    let mut by_area: Vec<(&str, Vec<(u32, u32)>)> = Vec::new();
+    let mut slot: HashMap<&str, usize> = HashMap::new();
+    for r in &population.rows {
+        let i = *slot.entry(r.area_code.as_str()).or_insert_with(|| {
+            by_area.push((r.area_code.as_str(), Vec::new()));
+            by_area.len() - 1
+        });
+        by_area[i].1.push((r.age_from, r.age_to));
+    }
+    for (_, rows) in &mut by_area {
+        bands(rows);
+    }
+    if by_area.len() > 1 {
+        let short: Vec<String> = by_area
+            .iter()
+            .filter_map(|(code, rows)| {
+                let gaps: Vec<u32> = window_gaps(rows.iter().copied(), (age_min, age_max))
+                    .into_iter()
+                    .filter(|a| !missing.contains(a))
+                    .collect();
+                (!gaps.is_empty()).then(|| format!("{code}: ages {}", age_runs(&gaps)))
+            })
+            .collect();
+        if !short.is_empty() {
+            warnings.push(format!(
+                "{}: {} area(s) have no rows for some ages of the window {age_min} to {last} that other areas have ({}{}); nobody of those ages is counted there",
+                population.source,
+                short.len(),
+                short.iter().take(3).cloned().collect::<Vec<_>>().join("; "),
+                if short.len() > 3 { "; ..." } else { "" }
+            ));
+        }
+    }
+    let rates: Vec<(u32, u32)> = prevalence
+        .rows
+        .iter()
+        .map(|r| (r.age_from, r.age_to))
+        .collect();
+    let (covered, gaps): (Vec<u32>, Vec<u32>) =
+        (age_min..age_max).partition(|&age| rates.iter().any(|&(f, t)| f <= age && age <= t));
+    if !covered.is_empty() && !gaps.is_empty() {
+        warnings.push(format!(
+            "{}: has rates for only part of the scenario's age window {age_min} to {last}: none for age{} {}; people of those ages cannot be modelled. Give rates for them, or narrow the window (population.age_min, population.age_max)",
+            prevalence.source,
+            if gaps.len() > 1 { "s" } else { "" },
+            age_runs(&gaps)
+        ));
+    }
+    warnings
 }
 
 /// Which published point of a band's pay scale a cost uses.

@@ -5,6 +5,7 @@
 //! specified in MODEL.md. The model itself (`model`) is pure functions over plain data;
 //! `inputs` and `scenario` read and validate files; `output` renders results.
 
+pub mod area_lookup;
 pub mod check;
 pub mod embedded;
 pub mod inputs;

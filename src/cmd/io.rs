@@ -47,7 +47,8 @@ pub struct DataArgs {
     /// Prevalence CSV (disorder, age_from, age_to, sex, rate) instead of the embedded APMS 2014
     #[arg(long, value_name = "FILE")]
     pub prevalence: Option<PathBuf>,
-    /// Areas CSV (area_code, area_name, level, parent_code[, prevalence_factor]) for roll-up
+    /// Areas CSV (area_code, area_name, level, parent_code[, prevalence_factor, ods_code]) for
+    /// roll-up
     #[arg(long, value_name = "FILE")]
     pub areas: Option<PathBuf>,
     /// Current workforce CSV (area_code, role, band, wte, <step>_share for each step, e.g. low_share and high_share (or li_share, hi_share)[, capacity_factor])
@@ -57,9 +58,10 @@ pub struct DataArgs {
     /// data, else the population file's own areas]
     #[arg(long, value_name = "NAME")]
     pub level: Option<String>,
-    /// Keep only the areas under this code, at any level (repeatable); overrides the
-    /// scenario's population.areas
-    #[arg(long = "area", value_name = "CODE")]
+    /// Keep only the areas under this area, at any level: an ONS code, ODS code or name, in
+    /// any case (repeatable; `capacity areas` lists them); overrides the scenario's
+    /// population.areas
+    #[arg(long = "area", value_name = "AREA")]
     pub areas_filter: Vec<String>,
 }
 

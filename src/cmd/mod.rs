@@ -1,6 +1,8 @@
 //! One file per subcommand; shared input loading and output writing here.
 
+mod areas;
 mod check;
+mod completions;
 mod init;
 mod io;
 mod model;
@@ -42,6 +44,9 @@ pub enum Command {
     Report(report::ReportArgs),
     Init(init::InitArgs),
     Scenarios(scenarios::ScenariosArgs),
+    Areas(areas::AreasArgs),
+    Completions(completions::CompletionsArgs),
+    Man(completions::ManArgs),
     Check(check::CheckArgs),
     Sweep(sweep::SweepArgs),
     Summarize(summarize::SummarizeArgs),
@@ -53,6 +58,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Report(args) => report::run(args),
         Command::Init(args) => init::run(args),
         Command::Scenarios(args) => scenarios::run(args),
+        Command::Areas(args) => areas::run(args),
+        Command::Completions(args) => completions::completions(args),
+        Command::Man(args) => completions::man(args),
         Command::Check(args) => check::run(args),
         Command::Sweep(args) => sweep::run(args),
         Command::Summarize(args) => summarize::run(args),

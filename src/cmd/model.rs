@@ -33,6 +33,7 @@ Examples:
   capacity model                          the default scenario (obc) for England's 42 ICBs
   capacity model triage80 --level region  a shipped preset, by NHS region
   capacity model my.toml --area E54000008 one ICB (or any area code) from a scenario file
+  capacity model --area \"Greater Manchester\"  an area by name or ODS code (QOP)
   capacity model --format csv --output icbs.csv
   capacity model --format xlsx --output icbs.xlsx   a workbook: Areas, Funnel, Assumptions...
   capacity model --format markdown > icbs.md        pipe tables for a document

@@ -15,6 +15,8 @@ pub struct GeoArea {
     pub level: String,
     pub parent: Option<usize>,
     pub prevalence_factor: f64,
+    /// The NHS ODS code (QOP, 00T), when the areas file gives one.
+    pub ods_code: Option<String>,
 }
 
 /// Every area known to a run (from the areas file, or the population's own codes).
@@ -44,6 +46,7 @@ impl Geography {
                         level: r.level.clone(),
                         parent: None,
                         prevalence_factor: r.prevalence_factor,
+                        ods_code: r.ods_code.clone(),
                     });
                 }
                 for (i, r) in a.rows.iter().enumerate() {
@@ -72,6 +75,7 @@ impl Geography {
                             level: OWN_AREAS_LEVEL.to_string(),
                             parent: None,
                             prevalence_factor: 1.0,
+                            ods_code: None,
                         });
                     }
                 }

@@ -137,10 +137,9 @@ pub fn prepare(
     for code in scenario.areas.keys() {
         if geography.find(code).is_none() {
             problems.push(format!(
-                "{}: [areas.{code}]: no area {code} in {}; expected an area code such as {}",
+                "{}: [areas.{code}]: {}",
                 scenario.locate(&format!("areas.{code}")),
-                geography.source,
-                geography.example_codes(3)
+                crate::area_lookup::unknown(&geography, code)
             ));
         }
     }
@@ -156,13 +155,10 @@ pub fn prepare(
     };
     let mut selected: Vec<usize> = Vec::new();
     for code in &selection {
-        match geography.find(code) {
-            None => problems.push(format!(
-                "{selection_origin}: no area {code} in {}; expected an area code such as {}",
-                geography.source,
-                geography.example_codes(3)
-            )),
-            Some(a) => selected.push(a),
+        // A code, ODS code or name, in any case.
+        match crate::area_lookup::resolve(&geography, code) {
+            Err(why) => problems.push(format!("{selection_origin}: {why}")),
+            Ok(a) => selected.push(a),
         }
     }
     let leaf_areas: Vec<usize> = geography
@@ -192,7 +188,9 @@ pub fn prepare(
                 group_areas.push(leaf);
             }
         }
-        Level::Named(level) => {
+        Level::Named(asked) => {
+            // "ICB" is the level icb.
+            let level = &crate::area_lookup::level(&geography, asked).unwrap_or(asked.clone());
             if !levels.contains(level) {
                 problems.push(format!(
                     "--level {level}: no areas at that level in {}; levels are {}",
@@ -235,6 +233,11 @@ pub fn prepare(
         }
     }
     let (age_min, age_max) = (scenario.population.age_min, scenario.population.age_max);
+    warnings.extend(crate::inputs::age_window_warnings(
+        &inputs.population,
+        prevalence,
+        (age_min, age_max),
+    ));
     let mut rates_cache: HashMap<(Sex, u32), CellRates> = HashMap::new();
     let leaf_slot: HashMap<usize, usize> = leaf_areas
         .iter()
@@ -452,7 +455,8 @@ fn attribute_workforce(
         let covered: Vec<usize> = match &row.area_code {
             None => (0..leaf_areas.len()).collect(),
             Some(code) => {
-                let Some(area) = geography.find(code) else {
+                // NHS workforce exports name ICBs by ODS code (QOP): any way of naming an area.
+                let Ok(area) = crate::area_lookup::resolve(geography, code) else {
                     unknown.push(format!("{code} on line {}", row.line));
                     continue;
                 };

@@ -23,25 +23,53 @@ const STRIPE: &str = "#F0F4F5";
 const INK: &str = "#212B32";
 const MUTED: &str = "#4C6272";
 
-/// The widest area label, in px: "Bath and North East Somerset, Swindon and Wiltshire" fits.
-const LABEL_MAX: f64 = 300.0;
+/// The widest area label column, in px, padding included: "Bath and North East Somerset,
+/// Swindon and Wiltshire" at 11 px fits, as measured by [`text_width`].
+const LABEL_MAX: f64 = 312.0;
 
 /// Rows per chart piece: 45 rows of 17 px and a header fit one A4 page.
 pub const ROWS_PER_CHART: usize = 45;
 
-const FONT: &str = "Arial, Helvetica, sans-serif";
+/// Arial where it is installed, else a font with Arial's metrics (Liberation Sans on most
+/// Linux systems, Arimo on ChromeOS), so that text measured by [`text_width`] fits wherever
+/// the report is opened.
+const FONT: &str = "Arial, 'Liberation Sans', Arimo, Helvetica, sans-serif";
 
-/// A generous estimate of the width of `s` in a sans-serif font of `size` px.
+/// Advance widths of Arial, and so of Liberation Sans and Arimo, in thousandths of an em, for
+/// the characters ' ' to '~' (Liberation Sans Regular, 2048 units per em, rounded).
+const ARIAL_WIDTHS: [u16; 95] = [
+    278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278, 556, 556, 556,
+    556, 556, 556, 556, 556, 556, 556, 278, 278, 584, 584, 584, 556, 1015, 667, 667, 722, 722, 667,
+    611, 778, 722, 278, 500, 667, 556, 833, 722, 778, 667, 778, 722, 667, 611, 722, 667, 944, 667,
+    667, 611, 278, 278, 278, 469, 556, 333, 556, 556, 500, 556, 556, 278, 556, 556, 222, 222, 500,
+    222, 833, 556, 556, 556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584,
+];
+
+/// Headroom over Arial's regular widths: bold runs up to 10% wider, and Helvetica or a
+/// renderer's hinting a little more or less.
+const WIDTH_MARGIN: f64 = 1.12;
+
+/// The advance width of `c` in ems, in Arial.
+fn advance(c: char) -> f64 {
+    let thousandths = match c {
+        ' '..='~' => ARIAL_WIDTHS[c as usize - 32],
+        '–' | '£' | '€' | 'é' | 'è' | 'ö' | 'ü' => 556,
+        '≤' | '≥' => 549,
+        '−' | '×' => 584,
+        '·' => 278,
+        '‘' | '’' => 222,
+        '“' | '”' => 333,
+        '—' | '…' | '→' => 1000,
+        // Anything else: a full em, more than most characters take.
+        _ => 1000,
+    };
+    f64::from(thousandths) / 1000.0
+}
+
+/// The width of `s` at `size` px in the chart font, with a margin: at most this wide in
+/// Arial, Liberation Sans or Arimo, bold or regular.
 pub fn text_width(s: &str, size: f64) -> f64 {
-    s.chars()
-        .map(|c| match c {
-            'i' | 'j' | 'l' | '.' | ',' | '\'' | ' ' | '|' | ':' | 'I' | 'f' | 't' | 'r' => 0.32,
-            'm' | 'w' | 'M' | 'W' => 0.86,
-            c if c.is_uppercase() => 0.70,
-            _ => 0.57,
-        })
-        .sum::<f64>()
-        * size
+    s.chars().map(advance).sum::<f64>() * size * WIDTH_MARGIN
 }
 
 /// Shortens `s` with an ellipsis to fit `max` px.
@@ -944,6 +972,26 @@ mod tests {
         assert_eq!(nice_step(0.9, 4), 0.25);
         let a = Axis::new(0.0, 5265.1, 4);
         assert_eq!(a.ticks, vec![0.0, 2000.0, 4000.0, 6000.0]);
+    }
+
+    #[test]
+    fn measured_text_is_never_narrower_than_arial_bold() {
+        // Widths in ems of Liberation Sans Bold (Arial Bold's metrics), measured from the font.
+        for (s, bold_ems) in [
+            ("10–90%", 3.670),
+            ("NHS Greater Manchester Integrated Care Board", 22.563),
+            (
+                "Bath and North East Somerset, Swindon and Wiltshire",
+                25.725,
+            ),
+        ] {
+            assert!(text_width(s, 10.0) >= 10.0 * bold_ems, "{s}");
+        }
+        // The widest label of the embedded areas still fits the label column at 11 px, less
+        // the column's padding (12 px at most).
+        let bath = "Bath and North East Somerset, Swindon and Wiltshire";
+        assert!(text_width(bath, 11.0) <= LABEL_MAX - 12.0);
+        assert_eq!(fit(bath, LABEL_MAX - 12.0, 11.0), bath);
     }
 
     #[test]

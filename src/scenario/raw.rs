@@ -351,6 +351,12 @@ fn parse_layer(label: &str, text: &str, dir: Option<PathBuf>) -> Result<Layer, I
         let Some(line) = span_line else {
             return InputError::one(format!("{label}: {message}"));
         };
+        // `50%` and `0,5` (a spreadsheet's way) are TOML syntax errors: say what to write.
+        if let Some((path, value)) = key_at(text, line) {
+            if let Some(hint) = spreadsheet_number(&value) {
+                return InputError::one(format!("{label}:{line}: {path} = {value}: {hint}"));
+            }
+        }
         match plain_type_error_at(text, line, message) {
             Some(plain) => InputError::one(format!("{label}:{plain}")),
             None => InputError::one(format!("{label}:{line}: {message}")),
@@ -497,11 +503,61 @@ fn plain_type_error(path: &str, message: &str) -> Option<String> {
         _ => return None,
     };
     let hint = if message.contains("invalid type: string") && want.contains("number") {
+        if let Some(value) = message
+            .strip_prefix("invalid type: string \"")
+            .and_then(|m| m.split('"').next())
+        {
+            if let Some(hint) = spreadsheet_number(value) {
+                return Some(format!("expected {want}; {hint}"));
+            }
+        }
         " (write it without quotes)"
     } else {
         ""
     };
     Some(format!("expected {want}{hint}"))
+}
+
+/// What to write instead of a number as a spreadsheet shows it: "50%" (a per cent sign) or
+/// "0,5" (a decimal comma), quoted or not; None for anything else.
+fn spreadsheet_number(value: &str) -> Option<String> {
+    let v = value.trim().trim_matches(|c| c == '"' || c == '\'');
+    let (number, percent) = match v.strip_suffix('%') {
+        Some(n) => (n.trim_end(), true),
+        None => (v, false),
+    };
+    let comma = number.contains(',');
+    if !percent && !comma {
+        return None;
+    }
+    let (whole, frac) = number.split_once([',', '.']).unwrap_or((number, ""));
+    let digits = |s: &str| s.chars().all(|c| c.is_ascii_digit());
+    if whole.is_empty() || !digits(whole) || !digits(frac) || frac.contains(',') {
+        return None;
+    }
+    // Shift the point two places for a per cent, in decimal text so that no binary noise
+    // shows: 7.5% -> 0.075.
+    let (mut whole, mut frac) = (whole.to_string(), frac.to_string());
+    if percent {
+        let width = whole.len().max(3);
+        let padded = format!("{whole:0>width$}");
+        let (w, f) = padded.split_at(width - 2);
+        frac = format!("{f}{frac}");
+        whole = w.to_string();
+    }
+    let whole = match whole.trim_start_matches('0') {
+        "" => "0",
+        w => w,
+    };
+    let frac = format!("{frac:0<2}");
+    let written = format!("{whole}.{frac}");
+    Some(if percent {
+        format!(
+            "a per cent sign is not a number in TOML; write {written} (rates are fractions: {number}% is {written})"
+        )
+    } else {
+        format!("a decimal comma is not a number in TOML; write {written}, with a decimal point")
+    })
 }
 
 /// Whether two layers are the same file (`a.toml` and `./a.toml` are) or the same preset.

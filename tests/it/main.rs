@@ -4,6 +4,7 @@ mod check;
 mod cli;
 mod common;
 mod errors;
+mod new_user;
 mod properties;
 mod report;
 mod steps;

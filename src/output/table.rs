@@ -109,6 +109,17 @@ fn right_align(t: &mut Table, from: usize) {
     }
 }
 
+/// Numbers never wrap (a number split over two lines misreads): with many columns (many
+/// steps of care) the text columns wrap instead.
+fn keep_numbers_whole(t: &mut Table, from: usize) {
+    let n = t.column_count();
+    for i in from..n {
+        if let Some(c) = t.column_mut(i) {
+            c.set_constraint(ColumnConstraint::ContentWidth);
+        }
+    }
+}
+
 /// "NHS Cheshire and Merseyside Integrated Care Board" -> "Cheshire and Merseyside": the
 /// level is in the heading, and long names would wrap every row.
 pub fn short_name(name: &str) -> String {
@@ -231,9 +242,10 @@ pub fn render_table(
         t.add_row(cells);
     }
     right_align(&mut t, 1);
+    keep_numbers_whole(&mut t, 1);
     if let Some(c) = t.column_mut(0) {
         // Names wrap before numbers do.
-        c.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(26)));
+        c.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(16)));
     }
     out.push_str(&t.to_string());
     out.push('\n');

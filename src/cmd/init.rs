@@ -10,7 +10,7 @@ use clap::Args;
 use capacity::scenario::{self, commented_toml, ScenarioSource, DEFAULT_PRESET};
 use capacity::InputError;
 
-use super::io::AtomicOutput;
+use super::io::{check_outputs, input_files, AtomicOutput, DataArgs, Kind, Planned};
 
 /// Write a fully commented scenario file to edit
 #[derive(Args, Debug)]
@@ -34,6 +34,11 @@ pub fn run(args: InitArgs) -> Result<ExitCode> {
         .into());
     }
     let (mut base, _) = scenario::load(&ScenarioSource::from_arg(&args.from))?;
+    // Even with --force, never over the file started from (or one it extends).
+    check_outputs(
+        &[Planned::new("FILE", &args.file, Kind::Toml)],
+        &input_files(&DataArgs::default(), &base),
+    )?;
     // Data files the source reads, named relative to the file written.
     let folder = args.file.parent().unwrap_or(Path::new(""));
     for path in [

@@ -236,7 +236,7 @@ pub fn resolved(path: &Path) -> PathBuf {
 /// Refuses two outputs that are one file (`--summary o/x.csv --rows o/x.csv`, or a summary
 /// where the manifest goes), before any work: written one after the other, the second would
 /// replace the first. Devices such as /dev/null may be named more than once.
-pub fn check_distinct(outputs: &[(String, PathBuf)]) -> Result<(), InputError> {
+fn check_distinct(outputs: &[(String, PathBuf)]) -> Result<(), InputError> {
     let mut problems = capacity::problems::Problems::new();
     let keys: Vec<Option<PathBuf>> = outputs
         .iter()
@@ -433,25 +433,161 @@ pub fn input_files(args: &DataArgs, scenario: &Scenario) -> Vec<(&'static str, P
     out
 }
 
-/// Refuses an output that is one of the run's own input files: writing it would destroy the
-/// input, and with it the means to repeat the run.
-pub fn refuse_overwriting(
-    flag: &str,
-    output: &Path,
-    inputs: &[(&str, PathBuf)],
-) -> Result<(), InputError> {
-    let Ok(out) = std::fs::canonicalize(output) else {
-        return Ok(()); // a new file is no input
-    };
-    for (what, input) in inputs {
-        if std::fs::canonicalize(input).is_ok_and(|i| i == out) {
-            return Err(InputError::one(format!(
-                "{flag} {}: is the {what} file this run reads; writing there would replace it, so choose another output path",
-                output.display()
-            )));
+/// What an output holds, for checking that its file name does not say otherwise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Text for people (a table): any extension but another format's.
+    Text,
+    Csv,
+    Json,
+    Markdown,
+    Html,
+    Xlsx,
+    Toml,
+}
+
+impl Kind {
+    fn describe(self) -> &'static str {
+        match self {
+            Kind::Text => "a text table",
+            Kind::Csv => "CSV",
+            Kind::Json => "JSON",
+            Kind::Markdown => "Markdown",
+            Kind::Html => "HTML",
+            Kind::Xlsx => "an Excel workbook",
+            Kind::Toml => "TOML",
         }
     }
-    Ok(())
+
+    /// The extension a file of this kind is given.
+    fn extension(self) -> &'static str {
+        match self {
+            Kind::Text => "txt",
+            Kind::Csv => "csv",
+            Kind::Json => "json",
+            Kind::Markdown => "md",
+            Kind::Html => "html",
+            Kind::Xlsx => "xlsx",
+            Kind::Toml => "toml",
+        }
+    }
+
+    /// The kind a file name's extension announces, when it announces one.
+    fn of_extension(ext: &str) -> Option<Kind> {
+        Some(match ext.to_ascii_lowercase().as_str() {
+            "csv" => Kind::Csv,
+            "json" => Kind::Json,
+            "md" | "markdown" => Kind::Markdown,
+            "html" | "htm" => Kind::Html,
+            "xlsx" | "xlsm" | "xls" => Kind::Xlsx,
+            "toml" => Kind::Toml,
+            _ => return None,
+        })
+    }
+}
+
+/// One file a command is about to write.
+pub struct Planned {
+    /// The flag or role that names it ("--output", "the manifest").
+    pub flag: String,
+    pub path: PathBuf,
+    pub kind: Kind,
+    /// The command's flags that write other kinds here (e.g. `--format json`), for the
+    /// message about a file name that contradicts its format.
+    pub formats: Vec<(Kind, &'static str)>,
+}
+
+impl Planned {
+    pub fn new(flag: &str, path: &Path, kind: Kind) -> Planned {
+        Planned {
+            flag: flag.to_string(),
+            path: path.to_path_buf(),
+            kind,
+            formats: Vec::new(),
+        }
+    }
+
+    /// With the flags that choose another format (`(Kind::Json, "--format json")`).
+    pub fn or_formats(mut self, formats: &[(Kind, &'static str)]) -> Planned {
+        self.formats = formats.to_vec();
+        self
+    }
+}
+
+/// Whether two paths are one file: through symbolic links (both resolved) and, on unix,
+/// hard links (the same device and inode).
+fn same_file(a: &Path, b: &Path) -> bool {
+    let (Ok(ca), Ok(cb)) = (std::fs::canonicalize(a), std::fs::canonicalize(b)) else {
+        return false;
+    };
+    if ca == cb {
+        return true;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if let (Ok(ma), Ok(mb)) = (std::fs::metadata(&ca), std::fs::metadata(&cb)) {
+            return ma.is_file() && ma.dev() == mb.dev() && ma.ino() == mb.ino();
+        }
+    }
+    false
+}
+
+/// The one check every command makes of its outputs before any work, all problems at once:
+/// no output is a file the command reads (its scenario and `extends` chain, data files,
+/// rows, manifests, expected files; followed through symbolic links), no two outputs are
+/// one file, and no file name's extension contradicts what is written there (`-o out.xlsx`
+/// for HTML). Devices and pipes (/dev/stdout) are exempt from the last two.
+pub fn check_outputs(outputs: &[Planned], inputs: &[(&str, PathBuf)]) -> Result<(), InputError> {
+    let mut problems = capacity::problems::Problems::new();
+    for out in outputs {
+        if let Some((what, _)) = inputs.iter().find(|(_, i)| same_file(&out.path, i)) {
+            problems.push(format!(
+                "{} {}: is the {what} file this run reads; writing there would replace it, so choose another output path",
+                out.flag,
+                out.path.display()
+            ));
+        }
+        if is_special_file(&out.path) {
+            continue;
+        }
+        let ext = out
+            .path
+            .extension()
+            .map(|e| e.to_string_lossy().into_owned());
+        let Some(named) = ext.as_deref().and_then(Kind::of_extension) else {
+            continue;
+        };
+        if named == out.kind {
+            continue;
+        }
+        let writes = match out.formats.iter().find(|(k, _)| *k == out.kind) {
+            Some((_, flag)) => format!("{flag} writes {}", out.kind.describe()),
+            None => format!("it holds {}", out.kind.describe()),
+        };
+        let other = out
+            .formats
+            .iter()
+            .find(|(k, _)| *k == named)
+            .map(|(_, flag)| format!("give {flag}, or "))
+            .unwrap_or_default();
+        problems.push(format!(
+            "{} {}: {writes}, but .{} is the extension of {}; {other}name the file {}",
+            out.flag,
+            out.path.display(),
+            ext.unwrap_or_default(),
+            named.describe(),
+            out.path.with_extension(out.kind.extension()).display()
+        ));
+    }
+    let named: Vec<(String, PathBuf)> = outputs
+        .iter()
+        .map(|o| (o.flag.clone(), o.path.clone()))
+        .collect();
+    if let Err(e) = check_distinct(&named) {
+        problems.extend(e);
+    }
+    problems.finish(())
 }
 
 pub fn input_hashes(args: &DataArgs, scenario: &Scenario) -> Result<Vec<InputHash>> {

@@ -14,7 +14,7 @@ use capacity::sweep::report::{render_summary_csv, render_table, summarize_column
 use capacity::sweep::rows::{check_shards, read_rows, RowsManifest};
 use capacity::InputError;
 
-use super::io::{print_warnings, refuse_overwriting, AtomicOutput};
+use super::io::{check_outputs, print_warnings, AtomicOutput, Kind, Planned};
 use super::sweep::parse_outputs;
 
 const AFTER_HELP: &str = "\
@@ -44,8 +44,13 @@ pub struct SummarizeArgs {
 }
 
 /// The manifest `capacity sweep --rows` writes beside a rows file.
+fn manifest_path(rows: &Path) -> PathBuf {
+    rows.with_extension("manifest.json")
+}
+
+/// The manifest `capacity sweep --rows` writes beside a rows file, read.
 fn manifest_of(rows: &Path) -> Result<RowsManifest, InputError> {
-    let path = rows.with_extension("manifest.json");
+    let path = manifest_path(rows);
     let text = std::fs::read_to_string(&path).map_err(|e| {
         InputError::one(format!(
             "{}: cannot read its manifest {} ({e}); `capacity sweep --rows` writes it beside the rows file, and summarize reads it to check that the files are the shards of one sweep: keep the two together",
@@ -63,8 +68,13 @@ fn manifest_of(rows: &Path) -> Result<RowsManifest, InputError> {
 pub fn run(args: SummarizeArgs) -> Result<ExitCode> {
     let outputs = parse_outputs(&args.outputs)?;
     if let Some(path) = &args.summary {
-        let rows: Vec<(&str, PathBuf)> = args.rows.iter().map(|r| ("rows", r.clone())).collect();
-        refuse_overwriting("--summary", path, &rows)?;
+        // The rows files and the manifests beside them are read.
+        let mut read: Vec<(&str, PathBuf)> = Vec::new();
+        for r in &args.rows {
+            read.push(("rows", r.clone()));
+            read.push(("manifest", manifest_path(r)));
+        }
+        check_outputs(&[Planned::new("--summary", path, Kind::Csv)], &read)?;
     }
     let output = args
         .summary

@@ -31,8 +31,8 @@ use capacity::sweep::{RowFormat, Sweep};
 use capacity::{embedded, InputError, Warnings};
 
 use super::io::{
-    check_distinct, commit_all, input_files, input_hashes, is_special_file, load_inputs,
-    print_warnings, refuse_overwriting, resolved, AtomicOutput, DataArgs, Failure,
+    check_outputs, commit_all, input_files, input_hashes, is_special_file, load_inputs,
+    print_warnings, resolved, AtomicOutput, DataArgs, Failure, Kind, Planned,
 };
 
 const AFTER_HELP: &str = "\
@@ -455,7 +455,28 @@ pub fn run(args: SweepArgs) -> Result<ExitCode> {
     }
     let paths = OutputPaths::new(&args, shard);
     let named = paths.named(args.manifest.is_some());
-    check_distinct(&named)?;
+    let planned: Vec<Planned> = named
+        .iter()
+        .map(|(flag, path)| match flag.as_str() {
+            "--output" => Planned::new(
+                flag,
+                path,
+                match args.format {
+                    SweepFormat::Table => Kind::Text,
+                    SweepFormat::Xlsx => Kind::Xlsx,
+                },
+            )
+            .or_formats(&[
+                (Kind::Text, "--format table"),
+                (Kind::Xlsx, "--format xlsx"),
+            ]),
+            "--summary" | "--rows" | "--tornado" => Planned::new(flag, path, Kind::Csv),
+            _ => Planned::new(flag, path, Kind::Json),
+        })
+        .collect();
+    let mut read = input_files(&args.data, &base);
+    read.push(("sweep", args.sweep.clone()));
+    check_outputs(&planned, &read)?;
 
     let loaded = prepare_data(sweep, base, sweep_text, &mut warnings, &args.data)?;
     let LoadedSweep {
@@ -491,11 +512,6 @@ pub fn run(args: SweepArgs) -> Result<ExitCode> {
     let inputs = sweep_input_hashes(&args.sweep, &sweep_text, &args.data, &base)?;
 
     // Open every output before the work, so a bad path fails now.
-    let mut read = input_files(&args.data, &base);
-    read.push(("sweep", args.sweep.clone()));
-    for (flag, path) in &named {
-        refuse_overwriting(flag, path, &read)?;
-    }
     let mut open = Vec::new();
     for (flag, path) in &named {
         open.push((flag.as_str(), AtomicOutput::create_for(flag, path)?));
@@ -545,12 +561,14 @@ pub fn run(args: SweepArgs) -> Result<ExitCode> {
             &progress,
         )
         .map_err(|e| {
-            Failure(format!(
-                "--rows {}: writing failed: {e}",
+            // The io::Error stays the source: a closed pipe (`--rows /dev/stdout | head`) is
+            // a reader that stopped, not a failure.
+            anyhow::Error::new(e).context(Failure(format!(
+                "--rows {}: writing failed",
                 args.rows
                     .as_ref()
                     .map_or("-".into(), |p| p.display().to_string())
-            ))
+            )))
         })?
     };
     bar.finish_and_clear();
@@ -667,7 +685,9 @@ pub fn run(args: SweepArgs) -> Result<ExitCode> {
         stdout.flush()?;
     }
     if terminal {
-        eprintln!(
+        // Not eprintln!: a closed stderr is no reason to panic.
+        let _ = writeln!(
+            std::io::stderr(),
             "{n} runs x {} areas in {:.2} s",
             areas.len() - 1,
             started.elapsed().as_secs_f64()

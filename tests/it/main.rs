@@ -4,6 +4,7 @@ mod check;
 mod cli;
 mod common;
 mod errors;
+mod outputs;
 mod properties;
 mod report;
 mod sweep;

@@ -1,0 +1,236 @@
+//! What a command writes, and how: never over a file it reads, names that fit the format,
+//! closed pipes, full disks, signals, memory and overflow, through the real binary.
+
+use std::path::{Path, PathBuf};
+
+use crate::common::{capacity, write};
+
+/// The path of a shipped sweep file, from the crate root.
+fn shipped(name: &str) -> String {
+    format!("{}/scenarios/sweeps/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs the binary in `dir`; (exit code, stdout, stderr).
+fn run_in(dir: &Path, args: &[&str]) -> (Option<i32>, Vec<u8>, String) {
+    let out = capacity().current_dir(dir).args(args).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(!err.contains("panicked"), "{err}");
+    (out.status.code(), out.stdout, err)
+}
+
+#[track_caller]
+fn refused(dir: &Path, args: &[&str], message: &str) {
+    let (code, _, err) = run_in(dir, args);
+    assert_eq!(code, Some(2), "{args:?}: {err}");
+    assert!(
+        err.contains(message),
+        "{args:?}: wanted {message:?} in {err}"
+    );
+}
+
+#[test]
+fn no_command_writes_over_a_file_it_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let parent = "name = \"parent\"\nextends = \"obc\"\n";
+    let child = "extends = \"parent.toml\"\n";
+    let prev = capacity::embedded::PREVALENCE_CSV;
+    write(d, "parent.toml", parent);
+    write(d, "my.toml", child);
+    write(d, "prev.csv", prev);
+    refused(
+        d,
+        &["check", "--report", "markdown", "-o", "my.toml", "my.toml"],
+        "--output my.toml: is the scenario file this run reads",
+    );
+    refused(
+        d,
+        &[
+            "check",
+            "--report",
+            "markdown",
+            "-o",
+            "parent.toml",
+            "my.toml",
+        ],
+        "--output parent.toml: is the scenario file this run reads",
+    );
+    refused(
+        d,
+        &[
+            "check",
+            "--report",
+            "markdown",
+            "--prevalence",
+            "prev.csv",
+            "-o",
+            "./prev.csv",
+            "my.toml",
+        ],
+        "--output ./prev.csv: is the prevalence file this run reads",
+    );
+    // Blessing writes expected files: never one that is a scenario read.
+    write(d, "x.json", "extends = \"obc\"\n");
+    refused(
+        d,
+        &["check", "--bless", "--expected", ".", "./x.json"],
+        "expected file ./x.json: is the scenario file this run reads",
+    );
+    // init --force over the file it starts from.
+    refused(
+        d,
+        &["init", "--force", "my.toml", "--from", "./my.toml"],
+        "FILE my.toml: is the scenario file this run reads",
+    );
+    // Through a symbolic link.
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(d.join("parent.toml"), d.join("link.md")).unwrap();
+        refused(
+            d,
+            &["model", "my.toml", "--format", "markdown", "-o", "link.md"],
+            "--output link.md: is the scenario file this run reads",
+        );
+    }
+    // summarize reads the rows file's manifest too.
+    let (code, _, err) = run_in(
+        d,
+        &[
+            "sweep",
+            &shipped("grid.toml"),
+            "--level",
+            "region",
+            "--rows",
+            "r.csv",
+        ],
+    );
+    assert_eq!(code, Some(0), "{err}");
+    let manifest = std::fs::read(d.join("r.manifest.json")).unwrap();
+    refused(
+        d,
+        &["summarize", "r.csv", "--summary", "r.manifest.json"],
+        "--summary r.manifest.json: is the manifest file this run reads",
+    );
+    assert_eq!(std::fs::read(d.join("r.manifest.json")).unwrap(), manifest);
+    for (name, text) in [
+        ("parent.toml", parent),
+        ("my.toml", child),
+        ("prev.csv", prev),
+    ] {
+        assert_eq!(
+            std::fs::read_to_string(d.join(name)).unwrap(),
+            text,
+            "{name}"
+        );
+    }
+    assert_eq!(
+        std::fs::read_to_string(d.join("x.json")).unwrap(),
+        "extends = \"obc\"\n"
+    );
+}
+
+#[test]
+fn an_output_named_for_another_format_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    refused(
+        d,
+        &["report", "-o", "out.xlsx"],
+        "--output out.xlsx: it holds HTML, but .xlsx is the extension of an Excel workbook; name the file out.html",
+    );
+    refused(
+        d,
+        &["model", "--format", "csv", "-o", "x.json"],
+        "--output x.json: --format csv writes CSV, but .json is the extension of JSON; give --format json, or name the file x.csv",
+    );
+    refused(
+        d,
+        &["sweep", &shipped("grid.toml"), "--summary", "s.xlsx"],
+        "--summary s.xlsx: it holds CSV, but .xlsx is the extension of an Excel workbook; name the file s.csv",
+    );
+    refused(
+        d,
+        &["init", "new.json"],
+        "FILE new.json: it holds TOML, but .json is the extension of JSON; name the file new.toml",
+    );
+    let written: Vec<PathBuf> = std::fs::read_dir(d)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert!(written.is_empty(), "{written:?}");
+    // A name without a format's extension, or a device, is taken as given.
+    let (code, _, err) = run_in(d, &["model", "--format", "csv", "-o", "icbs.txt"]);
+    assert_eq!(code, Some(0), "{err}");
+    let (code, _, err) = run_in(d, &["model", "--format", "csv", "-o", "/dev/null"]);
+    assert_eq!(code, Some(0), "{err}");
+}
+
+/// Starts `capacity args` with stdout piped, reads `bytes` bytes of it, closes the pipe and
+/// returns the exit code and stderr.
+fn read_then_close(args: &[&str], bytes: usize) -> (Option<i32>, String) {
+    use std::io::Read;
+    use std::process::Stdio;
+    let bin = assert_cmd::cargo::cargo_bin("capacity");
+    let mut child = std::process::Command::new(&bin)
+        .args(args)
+        .env_remove("RAYON_NUM_THREADS")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut head = vec![0u8; bytes];
+    child.stdout.take().unwrap().read_exact(&mut head).unwrap();
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_reader_that_stops_early_is_not_an_error_for_any_output() {
+    let mc = shipped("monte-carlo.toml");
+    for args in [
+        vec![
+            "sweep",
+            mc.as_str(),
+            "--level",
+            "sub-icb",
+            "--runs",
+            "20000",
+            "--rows",
+            "/dev/stdout",
+            "--no-summary",
+        ],
+        vec![
+            "sweep",
+            mc.as_str(),
+            "--level",
+            "sub-icb",
+            "--runs",
+            "20000",
+            "--rows",
+            "/dev/stdout",
+        ],
+        vec![
+            "model",
+            "--level",
+            "sub-icb",
+            "--by-disorder",
+            "--format",
+            "json",
+        ],
+        vec![
+            "report",
+            "--level",
+            "sub-icb",
+            "--area-funnels",
+            "-o",
+            "/dev/stdout",
+        ],
+    ] {
+        let (code, err) = read_then_close(&args, 10);
+        assert_eq!(code, Some(0), "{args:?}: {err}");
+        assert!(err.is_empty(), "{args:?}: {err}");
+    }
+}

@@ -398,13 +398,18 @@ impl Drop for AtomicOutput {
 pub fn emit(output: Option<AtomicOutput>, text: &str) -> Result<()> {
     match output {
         Some(o) => o.commit(text.as_bytes()),
-        None => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(text.as_bytes())?;
-            out.flush()?;
-            Ok(())
-        }
+        None => write_stdout(text.as_bytes()),
     }
+}
+
+/// Writes `bytes` to standard output and flushes it. A failure (a full disk) is a run
+/// failure (exit 1) that says what was being written; the `io::Error` stays the source, so
+/// that a closed pipe is still seen as a reader that stopped.
+pub fn write_stdout(bytes: &[u8]) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(bytes)
+        .and_then(|_| out.flush())
+        .map_err(|e| anyhow::Error::new(e).context(Failure("writing standard output".into())))
 }
 
 /// The SHA-256 of every input a run reads, in the order population, prevalence, areas,
@@ -671,11 +676,6 @@ pub fn emit_binary(output: Option<AtomicOutput>, bytes: &[u8], what: &str) -> Re
             "{what} is a binary file: give --output FILE, e.g. --output capacity.xlsx (or redirect stdout to a file)"
         ))
         .into()),
-        None => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(bytes)?;
-            out.flush()?;
-            Ok(())
-        }
+        None => write_stdout(bytes),
     }
 }

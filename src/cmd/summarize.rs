@@ -2,7 +2,7 @@
 //! job array), identical to the summary the whole sweep writes.
 
 use std::fs::File;
-use std::io::{BufReader, Write};
+use std::io::BufReader;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -14,7 +14,7 @@ use capacity::sweep::report::{render_summary_csv, render_table, summarize_column
 use capacity::sweep::rows::{check_shards, read_rows, RowsManifest};
 use capacity::InputError;
 
-use super::io::{check_outputs, print_warnings, AtomicOutput, Kind, Planned};
+use super::io::{check_outputs, print_warnings, write_stdout, AtomicOutput, Kind, Planned};
 use super::sweep::parse_outputs;
 
 const AFTER_HELP: &str = "\
@@ -127,7 +127,6 @@ pub fn run(args: SummarizeArgs) -> Result<ExitCode> {
     let first = data.columns.first_run;
     let summaries = summarize_columns(&data.columns);
     let csv = render_summary_csv(&data.areas, &outputs, &summaries);
-    let mut stdout = std::io::stdout().lock();
     match output {
         Some(out) => {
             out.commit(csv.as_bytes())?;
@@ -141,10 +140,9 @@ pub fn run(args: SummarizeArgs) -> Result<ExitCode> {
                 data.params.join(", "),
                 render_table(&data.areas, &outputs, &summaries)
             );
-            stdout.write_all(text.as_bytes())?;
+            write_stdout(text.as_bytes())?;
         }
-        None => stdout.write_all(csv.as_bytes())?,
+        None => write_stdout(csv.as_bytes())?,
     }
-    stdout.flush()?;
     Ok(ExitCode::SUCCESS)
 }

@@ -32,7 +32,7 @@ use capacity::{embedded, InputError, Warnings};
 
 use super::io::{
     check_outputs, commit_all, input_files, input_hashes, is_special_file, load_inputs,
-    print_warnings, resolved, AtomicOutput, DataArgs, Failure, Kind, Planned,
+    print_warnings, resolved, write_stdout, AtomicOutput, DataArgs, Failure, Kind, Planned,
 };
 
 const AFTER_HELP: &str = "\
@@ -680,9 +680,7 @@ pub fn run(args: SweepArgs) -> Result<ExitCode> {
     commit_all(commits)?;
 
     if let Some(bytes) = to_stdout {
-        let mut stdout = std::io::stdout().lock();
-        stdout.write_all(&bytes)?;
-        stdout.flush()?;
+        write_stdout(&bytes)?;
     }
     if terminal {
         // Not eprintln!: a closed stderr is no reason to panic.

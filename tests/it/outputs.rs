@@ -234,3 +234,40 @@ fn a_reader_that_stops_early_is_not_an_error_for_any_output() {
         assert!(err.is_empty(), "{args:?}: {err}");
     }
 }
+
+#[test]
+fn a_full_disk_on_standard_output_is_a_failure_that_says_so() {
+    if !Path::new("/dev/full").exists() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let grid = shipped("grid.toml");
+    let (code, _, err) = run_in(d, &["sweep", &grid, "--level", "region", "--rows", "r.csv"]);
+    assert_eq!(code, Some(0), "{err}");
+    for args in [
+        vec!["model"],
+        vec!["model", "--format", "xlsx"],
+        vec!["scenarios"],
+        vec!["check", "--report", "markdown", "obc"],
+        vec!["sweep", grid.as_str(), "--level", "region"],
+        vec!["summarize", "r.csv"],
+    ] {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("capacity"))
+            .current_dir(d)
+            .args(&args)
+            .stdout(full)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert!(
+            err.contains("error: writing standard output: No space left on device"),
+            "{args:?}: {err}"
+        );
+    }
+}

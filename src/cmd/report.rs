@@ -138,7 +138,7 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
                 .iter()
                 .filter_map(|n| field_index(n))
                 .collect();
-            check_memory(sweep, prepared, outputs.len(), sweep.total_runs())?;
+            check_memory(sweep, prepared, outputs.len(), sweep.total_runs(), None)?;
             let outcome = execute(
                 sweep,
                 base,

@@ -25,7 +25,7 @@ use capacity::sweep::report::{
     render_summary_csv, render_table, render_tornado_csv, render_tornado_table,
 };
 use capacity::sweep::rows::shard_runs;
-use capacity::sweep::run::bytes_per_row_estimate;
+use capacity::sweep::run::{bytes_per_row_estimate, rows_memory_estimate};
 use capacity::sweep::spec::{self, Design};
 use capacity::sweep::{RowFormat, Sweep};
 use capacity::{embedded, InputError, Warnings};
@@ -202,8 +202,19 @@ fn free_disk(_: &Path) -> Option<u64> {
     None
 }
 
-fn gib(bytes: f64) -> String {
-    format!("{:.1} GiB", bytes / (1u64 << 30) as f64)
+/// A size in the unit that shows its digits: 512 bytes, 3.2 MiB, 41.0 GiB.
+pub fn bytes_text(bytes: f64) -> String {
+    const UNITS: [&str; 5] = ["KiB", "MiB", "GiB", "TiB", "PiB"];
+    if bytes < 1024.0 {
+        return format!("{} bytes", bytes.round());
+    }
+    let mut value = bytes / 1024.0;
+    let mut unit = 0;
+    while value >= 1024.0 && unit + 1 < UNITS.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    format!("{value:.1} {}", UNITS[unit])
 }
 
 /// A sweep file read and checked, its base scenario, and the data prepared for its runs:
@@ -298,6 +309,7 @@ pub fn check_memory(
     prepared: &Prepared,
     outputs: usize,
     n: u64,
+    rows: Option<&RowFormat>,
 ) -> Result<(), InputError> {
     let areas = prepared.groups.len() + 1;
     let column_bytes = n as f64 * areas as f64 * outputs as f64 * 8.0;
@@ -306,10 +318,20 @@ pub fn check_memory(
     } else {
         0.0
     };
-    let need = column_bytes + strata_bytes;
+    let rows_bytes = rows.map_or(0.0, |f| rows_memory_estimate(f, areas, outputs));
+    let need = column_bytes + strata_bytes + rows_bytes;
     let Some(avail) = available_memory() else {
         return Ok(());
     };
+    if outputs == 0 && need > 0.9 * avail as f64 {
+        // Streaming rows alone: what is held depends on the areas only.
+        return Err(InputError::one(format!(
+            "{}: writing the rows of {areas} areas holds about {} of memory at once, and {} is available; use fewer areas (--level region, --area CODE) or a machine with more memory",
+            sweep.label,
+            bytes_text(need),
+            bytes_text(avail as f64)
+        )));
+    }
     if need > 0.9 * avail as f64 {
         let fewer = if outputs > 1 {
             "summarise fewer outputs (e.g. --outputs total_wte), "
@@ -319,8 +341,8 @@ pub fn check_memory(
         return Err(InputError::one(format!(
             "{}: {n} runs x {areas} areas x {outputs} outputs need {} of memory for exact percentiles, and {} is available; {fewer}use fewer runs or --level region, or split the sweep with --shard K/N --rows and combine the rows files on a larger machine with `capacity summarize`",
             sweep.label,
-            gib(need),
-            gib(avail as f64)
+            bytes_text(need),
+            bytes_text(avail as f64)
         )));
     }
     Ok(())
@@ -491,9 +513,15 @@ pub fn run(args: SweepArgs) -> Result<ExitCode> {
 
     // Fail early on what cannot fit.
     let n = runs.end - runs.start;
-    check_memory(&sweep, &prepared, outputs.len(), n)?;
     let param_paths: Vec<String> = sweep.params.iter().map(|p| p.path.clone()).collect();
     let format = RowFormat::new(&areas, param_paths.len());
+    check_memory(
+        &sweep,
+        &prepared,
+        outputs.len(),
+        n,
+        args.rows.as_ref().map(|_| &format),
+    )?;
     if let Some(rows) = args.rows.as_ref().filter(|p| !is_special_file(p)) {
         let bytes = n as f64 * areas.len() as f64 * bytes_per_row_estimate(&format) as f64;
         if let Some(free) = free_disk(rows) {
@@ -502,8 +530,8 @@ pub fn run(args: SweepArgs) -> Result<ExitCode> {
                     "--rows {}: {n} runs x {} areas would write about {} and the disk has {} free; write fewer runs (--shard K/N), summarise without --rows, or choose another disk",
                     rows.display(),
                     areas.len(),
-                    gib(bytes),
-                    gib(free as f64)
+                    bytes_text(bytes),
+                    bytes_text(free as f64)
                 ))
                 .into());
             }
@@ -692,4 +720,17 @@ pub fn run(args: SweepArgs) -> Result<ExitCode> {
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bytes_text;
+
+    #[test]
+    fn sizes_are_shown_in_a_unit_that_shows_their_digits() {
+        assert_eq!(bytes_text(300.0), "300 bytes");
+        assert_eq!(bytes_text(5.0 * 1024.0 * 1024.0), "5.0 MiB");
+        assert_eq!(bytes_text(41.0 * (1u64 << 30) as f64), "41.0 GiB");
+        assert_eq!(bytes_text(3.0 * (1u64 << 50) as f64), "3.0 PiB");
+    }
 }

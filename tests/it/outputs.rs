@@ -271,3 +271,50 @@ fn a_full_disk_on_standard_output_is_a_failure_that_says_so() {
         );
     }
 }
+
+/// The resident memory of a running process, in bytes (Linux).
+fn resident_bytes(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
+#[test]
+fn fuzz_found_rows_sweep_memory_is_bounded() {
+    if !Path::new("/proc/self/status").exists() {
+        return;
+    }
+    // The most runs a sweep may have: streamed to /dev/null, memory must not depend on them
+    // (it once allocated per-chunk bookkeeping for every run up front and aborted).
+    let bin = assert_cmd::cargo::cargo_bin("capacity");
+    let mut child = std::process::Command::new(&bin)
+        .args([
+            "sweep",
+            &shipped("monte-carlo.toml"),
+            "--runs",
+            "1099511627776",
+            "--rows",
+            "/dev/null",
+            "--no-summary",
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut peak = 0;
+    for _ in 0..20 {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        if let Some(status) = child.try_wait().unwrap() {
+            let out = child.wait_with_output().unwrap();
+            panic!(
+                "the sweep stopped ({status}): {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        peak = peak.max(resident_bytes(child.id()).unwrap_or(0));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(peak < 200 << 20, "resident memory {peak} bytes");
+}

@@ -210,6 +210,8 @@ pub struct AtomicOutput {
     file: Option<BufWriter<File>>,
     /// Written in place: a device or pipe such as /dev/null or /dev/stdout.
     direct: bool,
+    /// Where the temporary file is registered for removal on a signal.
+    signal_slot: Option<usize>,
 }
 
 /// Whether `path` is something other than a file (a device, a pipe): it is written in place,
@@ -269,6 +271,81 @@ fn check_distinct(outputs: &[(String, PathBuf)]) -> Result<(), InputError> {
     problems.finish(())
 }
 
+/// Temporary files to remove if the run is stopped by a signal (Ctrl-C, SIGTERM, SIGHUP),
+/// which would otherwise strand them: the handler unlinks every registered path and exits
+/// 128 + the signal, as a shell reports a process killed by it. Only async-signal-safe calls
+/// are made in the handler (atomic loads, unlink, _exit); the paths are never freed, so the
+/// handler never reads freed memory (a run registers a handful).
+#[cfg(unix)]
+mod on_signal {
+    use std::ffi::{c_char, CString};
+    use std::path::Path;
+    use std::sync::atomic::{AtomicPtr, Ordering};
+    use std::sync::Once;
+
+    const SLOTS: usize = 64;
+    static PATHS: [AtomicPtr<c_char>; SLOTS] =
+        [const { AtomicPtr::new(std::ptr::null_mut()) }; SLOTS];
+    static INSTALL: Once = Once::new();
+
+    extern "C" fn handler(signal: libc::c_int) {
+        for slot in &PATHS {
+            let p = slot.load(Ordering::SeqCst);
+            if !p.is_null() {
+                // SAFETY: a non-null slot holds a leaked, NUL-terminated CString.
+                unsafe { libc::unlink(p) };
+            }
+        }
+        // SAFETY: _exit is async-signal-safe and ends the process at once.
+        unsafe { libc::_exit(128 + signal) };
+    }
+
+    fn install() {
+        for signal in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+            // SAFETY: a zeroed sigaction with a plain handler and an empty mask is valid.
+            unsafe {
+                let mut action: libc::sigaction = std::mem::zeroed();
+                action.sa_sigaction = handler as extern "C" fn(libc::c_int) as usize;
+                libc::sigemptyset(&mut action.sa_mask);
+                libc::sigaction(signal, &action, std::ptr::null_mut());
+            }
+        }
+    }
+
+    /// Registers a temporary file; the slot to release once it is renamed or removed.
+    pub fn register(path: &Path) -> Option<usize> {
+        use std::os::unix::ffi::OsStrExt;
+        INSTALL.call_once(install);
+        let c = CString::new(path.as_os_str().as_bytes()).ok()?;
+        let p = c.into_raw();
+        for (i, slot) in PATHS.iter().enumerate() {
+            if slot
+                .compare_exchange(std::ptr::null_mut(), p, Ordering::SeqCst, Ordering::SeqCst)
+                .is_ok()
+            {
+                return Some(i);
+            }
+        }
+        // Every slot taken: the file is still removed on any other way out.
+        // SAFETY: `p` came from into_raw above and was not shared.
+        drop(unsafe { CString::from_raw(p) });
+        None
+    }
+
+    pub fn release(slot: usize) {
+        // Leaked, not freed: the handler may be reading it at this moment.
+        PATHS[slot].store(std::ptr::null_mut(), Ordering::SeqCst);
+    }
+}
+
+#[cfg(not(unix))]
+mod on_signal {
+    pub fn register(_: &std::path::Path) -> Option<usize> {
+        None
+    }
+    pub fn release(_: usize) {}
+}
+
 impl AtomicOutput {
     pub fn create(path: &Path) -> Result<AtomicOutput> {
         AtomicOutput::create_for("--output", path)
@@ -307,6 +384,7 @@ impl AtomicOutput {
                 tmp: path.to_path_buf(),
                 file: Some(BufWriter::with_capacity(1 << 20, file)),
                 direct: true,
+                signal_slot: None,
             });
         }
         let tmp = dir.join(format!(
@@ -314,7 +392,12 @@ impl AtomicOutput {
             name.to_string_lossy(),
             std::process::id()
         ));
+        // Registered before it exists, so that no moment leaves it unremoved.
+        let signal_slot = on_signal::register(&tmp);
         let file = File::create(&tmp).map_err(|e| {
+            if let Some(slot) = signal_slot {
+                on_signal::release(slot);
+            }
             InputError::one(format!(
                 "{what} {}: cannot write there: {e}; give a path in an existing, writable folder",
                 path.display()
@@ -326,6 +409,7 @@ impl AtomicOutput {
             tmp,
             file: Some(BufWriter::with_capacity(1 << 20, file)),
             direct: false,
+            signal_slot,
         })
     }
 
@@ -373,7 +457,13 @@ pub fn commit_all(outputs: Vec<(AtomicOutput, Vec<u8>)>) -> Result<()> {
         // Closed first: the file is complete once renamed.
         drop(out.file.take());
         if !out.direct {
-            std::fs::rename(&out.tmp, &out.path).map_err(|e| {
+            let renamed = std::fs::rename(&out.tmp, &out.path);
+            if renamed.is_ok() {
+                if let Some(slot) = out.signal_slot.take() {
+                    on_signal::release(slot);
+                }
+            }
+            renamed.map_err(|e| {
                 Failure(format!(
                     "{} {}: renaming {} into place: {e}",
                     out.what,
@@ -390,6 +480,9 @@ impl Drop for AtomicOutput {
     fn drop(&mut self) {
         if self.file.is_some() && !self.direct {
             let _ = std::fs::remove_file(&self.tmp);
+        }
+        if let Some(slot) = self.signal_slot.take() {
+            on_signal::release(slot);
         }
     }
 }

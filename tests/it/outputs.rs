@@ -318,3 +318,60 @@ fn fuzz_found_rows_sweep_memory_is_bounded() {
     child.wait().unwrap();
     assert!(peak < 200 << 20, "resident memory {peak} bytes");
 }
+
+/// The hidden temporary files in `dir` (`.NAME.tmpPID`).
+fn temporaries(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.') && n.contains(".tmp"))
+        .collect()
+}
+
+#[cfg(unix)]
+#[test]
+fn a_signal_during_a_rows_sweep_removes_its_temporary_files() {
+    for signal in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("capacity"))
+            .current_dir(d)
+            .args([
+                "sweep",
+                &shipped("monte-carlo.toml"),
+                "--runs",
+                "1000000",
+                "--level",
+                "region",
+                "--rows",
+                "rows.csv",
+                "--no-summary",
+            ])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        // Wait until the rows are being written.
+        let started = std::time::Instant::now();
+        let tmp = d.join(format!(".rows.csv.tmp{}", child.id()));
+        while std::fs::metadata(&tmp).map_or(true, |m| m.len() == 0) {
+            assert!(
+                started.elapsed().as_secs() < 60,
+                "no temporary rows file appeared"
+            );
+            assert!(child.try_wait().unwrap().is_none(), "the sweep ended early");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        // SAFETY: signalling a child process of this test.
+        assert_eq!(unsafe { libc::kill(child.id() as libc::pid_t, signal) }, 0);
+        let status = child.wait().unwrap();
+        assert_eq!(
+            status.code(),
+            Some(128 + signal),
+            "signal {signal}: {status}"
+        );
+        assert!(temporaries(d).is_empty(), "{:?}", temporaries(d));
+        let left: Vec<_> = std::fs::read_dir(d).unwrap().collect();
+        assert!(left.is_empty(), "signal {signal}: {left:?}");
+    }
+}

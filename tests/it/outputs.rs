@@ -375,3 +375,38 @@ fn a_signal_during_a_rows_sweep_removes_its_temporary_files() {
         assert!(left.is_empty(), "signal {signal}: {left:?}");
     }
 }
+
+#[test]
+fn summarize_refuses_nan_infinity_and_out_of_range_values_naming_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (code, _, err) = run_in(
+        d,
+        &[
+            "sweep",
+            &shipped("grid.toml"),
+            "--level",
+            "region",
+            "--rows",
+            "r.csv",
+        ],
+    );
+    assert_eq!(code, Some(0), "{err}");
+    let text = std::fs::read_to_string(d.join("r.csv")).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let column = lines[0].split(',').position(|h| h == "total_wte").unwrap();
+    let original = lines[2].clone();
+    for bad in ["NaN", "inf", "-inf", "1e308"] {
+        let mut cells: Vec<&str> = original.split(',').collect();
+        cells[column] = bad;
+        lines[2] = cells.join(",");
+        std::fs::write(d.join("r.csv"), lines.join("\n") + "\n").unwrap();
+        let (code, out, err) = run_in(d, &["summarize", "r.csv"]);
+        assert_eq!(code, Some(2), "{bad}: {err}");
+        assert!(out.is_empty(), "{bad}");
+        assert!(
+            err.contains(&format!("r.csv:3: total_wte = '{bad}' is ")),
+            "{bad}: {err}"
+        );
+    }
+}

@@ -410,3 +410,41 @@ fn summarize_refuses_nan_infinity_and_out_of_range_values_naming_file_and_line()
         );
     }
 }
+
+#[test]
+fn identical_runs_give_identical_workbooks() {
+    let dir = tempfile::tempdir().unwrap();
+    let grid = shipped("grid.toml");
+    let mut bytes = Vec::new();
+    for i in 0..2 {
+        if i == 1 {
+            // The creation time once had a resolution of a second.
+            std::thread::sleep(std::time::Duration::from_millis(1100));
+        }
+        // The same command line (it is in the Inputs sheet), in a folder of its own.
+        let d = dir.path().join(format!("run{i}"));
+        std::fs::create_dir(&d).unwrap();
+        for args in [
+            vec!["model", "--format", "xlsx", "-o", "m.xlsx"],
+            vec![
+                "sweep",
+                grid.as_str(),
+                "--level",
+                "region",
+                "--format",
+                "xlsx",
+                "-o",
+                "s.xlsx",
+            ],
+        ] {
+            let (code, _, err) = run_in(&d, &args);
+            assert_eq!(code, Some(0), "{err}");
+        }
+        bytes.push((
+            std::fs::read(d.join("m.xlsx")).unwrap(),
+            std::fs::read(d.join("s.xlsx")).unwrap(),
+        ));
+    }
+    assert!(bytes[0].0 == bytes[1].0, "model workbooks differ");
+    assert!(bytes[0].1 == bytes[1].1, "sweep workbooks differ");
+}

@@ -448,3 +448,25 @@ fn identical_runs_give_identical_workbooks() {
     assert!(bytes[0].0 == bytes[1].0, "model workbooks differ");
     assert!(bytes[0].1 == bytes[1].1, "sweep workbooks differ");
 }
+
+#[test]
+fn init_writes_valid_toml_for_any_string() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let description = "two\nlines with \"quotes\", a back\\slash and a\ttab";
+    write(
+        d,
+        "ml.toml",
+        &format!(
+            "extends = \"obc\"\ndescription = '''{description}'''\n[population]\nareas = [\"E54000008\"]\n"
+        ),
+    );
+    let (code, _, err) = run_in(d, &["init", "new.toml", "--from", "ml.toml"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(!err.contains("new.toml:"), "{err}");
+    let written = std::fs::read_to_string(d.join("new.toml")).unwrap();
+    let (code, out, err) = run_in(d, &["model", "new.toml", "--format", "json"]);
+    assert_eq!(code, Some(0), "{err}\n{written}");
+    let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(json["scenario"]["description"], description, "{written}");
+}

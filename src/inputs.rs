@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use crate::problems::{percent_hint, InputError, Problems};
+use crate::problems::{percent_hint, short, InputError, Problems};
 
 /// Ages above this are treated as a typo: no survey or census band goes past it.
 pub const MAX_AGE: u32 = 150;
@@ -398,7 +398,8 @@ impl Fields<'_> {
         if x < 0.0 {
             let at = self.at();
             self.problems.push(format!(
-                "{at}: {column} = {x} is negative; expected a number >= 0"
+                "{at}: {column} = {x} is negative; expected a number >= 0",
+                x = short(x)
             ));
             return None;
         }
@@ -410,7 +411,8 @@ impl Fields<'_> {
         if !(0.0..=1.0).contains(&x) {
             let at = self.at();
             self.problems.push(format!(
-                "{at}: {column} = {x} is not a fraction in [0, 1]{}",
+                "{at}: {column} = {} is not a fraction in [0, 1]{}",
+                short(x),
                 percent_hint(x)
             ));
             return None;

@@ -746,7 +746,11 @@ impl Scenario {
         let mut warnings = Warnings::new();
         for (path, value, rule) in self.numbers() {
             if let Some(what) = rule.check(value) {
-                problems.push(format!("{}: {path} = {value} {what}", locate(&path)));
+                problems.push(format!(
+                    "{}: {path} = {} {what}",
+                    locate(&path),
+                    crate::problems::short(value)
+                ));
             }
         }
         let (lo, hi) = defaults::DEPRIVATION_PLAUSIBLE;

@@ -11,7 +11,7 @@ use toml::Spanned;
 
 use crate::inputs::BANDS;
 use crate::model::Prepared;
-use crate::problems::{InputError, Problems};
+use crate::problems::{short, InputError, Problems};
 use crate::scenario::{self, CapacityBasis, Rule, Scenario, ScenarioSource};
 
 use super::dist::Dist;
@@ -612,7 +612,9 @@ impl SweepFile {
                     (Some(low), Some(high)) if low >= high => {
                         problems.push(format!(
                             "{}: {who}: low = {low} is not below high = {high}",
-                            self.at(r.low.as_ref().expect("low given"))
+                            self.at(r.low.as_ref().expect("low given")),
+                            low = short(low),
+                            high = short(high)
                         ));
                         None
                     }
@@ -699,7 +701,7 @@ impl SweepFile {
                             for found in invalid(&[(j, v)]) {
                                 problems.push(format!(
                                     "{label}:{}: [[vary]] {}: the run at {end} = {v} is not a valid scenario: {found}",
-                                    p.line, p.path
+                                    p.line, p.path, v = short(v)
                                 ));
                             }
                         }
@@ -865,7 +867,10 @@ impl SweepFile {
                     problems.push(format!(
                         "{}: {who}: from = {a}, to = {b}, steps = {n} gives value #{} = {x}, which {what}; choose steps so that every value is valid, or list them with values = [...]",
                         self.at(steps),
-                        i + 1
+                        i + 1,
+                        a = short(a),
+                        b = short(b),
+                        x = short(x)
                     ));
                     return None;
                 }
@@ -958,7 +963,9 @@ impl SweepFile {
         let low_at = self.at(r.low.as_ref().expect("low given"));
         if low >= high {
             problems.push(format!(
-                "{low_at}: {who}: low = {low} is not below high = {high}"
+                "{low_at}: {who}: low = {low} is not below high = {high}",
+                low = short(low),
+                high = short(high)
             ));
             return None;
         }
@@ -972,7 +979,10 @@ impl SweepFile {
                 if !(low..=high).contains(&mode) {
                     problems.push(format!(
                         "{}: {who}: mode = {mode} is outside low = {low} to high = {high}; the peak must lie within the range",
-                        self.at(r.mode.as_ref().expect("mode given"))
+                        self.at(r.mode.as_ref().expect("mode given")),
+                        mode = short(mode),
+                        low = short(low),
+                        high = short(high)
                     ));
                     return None;
                 }
@@ -982,7 +992,8 @@ impl SweepFile {
             "lognormal80" => {
                 if low <= 0.0 {
                     problems.push(format!(
-                        "{low_at}: {who}: low = {low} must be above 0 for a log-normal (its values are all positive); use normal80 for a value that can be 0"
+                        "{low_at}: {who}: low = {low} must be above 0 for a log-normal (its values are all positive); use normal80 for a value that can be 0",
+                        low = short(low)
                     ));
                     return None;
                 }
@@ -1001,7 +1012,11 @@ impl SweepFile {
                 }
                 if !(min < low && high < max) {
                     problems.push(format!(
-                        "{low_at}: {who}: low = {low} and high = {high} must lie strictly inside the beta's range min = {min} to max = {max}"
+                        "{low_at}: {who}: low = {low} and high = {high} must lie strictly inside the beta's range min = {min} to max = {max}",
+                        low = short(low),
+                        high = short(high),
+                        min = short(min),
+                        max = short(max)
                     ));
                     return None;
                 }
@@ -1009,7 +1024,11 @@ impl SweepFile {
                     Some(d) => d,
                     None => {
                         problems.push(format!(
-                            "{low_at}: {who}: could not fit a beta distribution on [{min}, {max}] with 10th percentile {low} and 90th percentile {high}: the range is too narrow, or too close to an end, for the fit; widen it, or use normal80 (which a narrow beta resembles closely)"
+                            "{low_at}: {who}: could not fit a beta distribution on [{min}, {max}] with 10th percentile {low} and 90th percentile {high}: the range is too narrow, or too close to an end, for the fit; widen it, or use normal80 (which a narrow beta resembles closely)",
+                            low = short(low),
+                            high = short(high),
+                            min = short(min),
+                            max = short(max)
                         ));
                         return None;
                     }

@@ -4,6 +4,7 @@ mod check;
 mod cli;
 mod common;
 mod errors;
+mod messages;
 mod outputs;
 mod properties;
 mod report;

@@ -201,6 +201,12 @@ pub struct Sweep {
 
 /// Below this probability a draw outside a key's range is not worth a word: one in a million.
 const NEGLIGIBLE: f64 = 1e-6;
+/// The largest size of a drawn value: far above any assumption of a scenario, far below
+/// what would overflow the outputs computed from it or their statistics.
+pub const MAX_DRAW: f64 = 1e15;
+/// The smallest uniform number the plan of runs draws (half of 2^-52), and one minus it the
+/// largest.
+const EXTREME_U: f64 = 0.5 / (1u64 << 52) as f64;
 
 /// A probability as a readable per cent: 5.9%, 0.0063%.
 fn share(p: f64) -> String {
@@ -1043,11 +1049,30 @@ impl SweepFile {
 /// a warning with the share of draws that will be clamped to the nearest end, or a problem
 /// when a key that must be above 0 (a caseload, contacts) would take a meaningless 1e-12 in
 /// more than one draw in a million.
+/// A draw may also be so large that the outputs it feeds (costs, WTE) and their mean and sd
+/// over the runs cannot be represented: a problem too.
 fn clamped_draws(label: &str, params: &[Param], problems: &mut Problems) -> Vec<String> {
     let mut warnings = Vec::new();
     for p in params {
         let Values::Dist(d) = &p.values else { continue };
         let (lo, hi) = draw_bounds(&p.path, p.rule);
+        // The smallest and largest uniform numbers the plan draws (see plan.rs), so the
+        // extreme draws of any run, after the clamp to the key's range.
+        let extremes = [EXTREME_U, 1.0 - EXTREME_U].map(|u| d.quantile(u).max(lo).min(hi));
+        if let Some(&worst) = extremes.iter().find(|x| x.is_nan() || x.abs() > MAX_DRAW) {
+            problems.push(format!(
+                "{label}:{}: [[vary]] {}: the {} has draws {}; the costs and WTE computed from such a value, or their mean and sd, would overflow: narrow low and high so that every draw stays within {MAX_DRAW:e}",
+                p.line,
+                p.path,
+                d.describe(),
+                if worst.is_finite() && worst.abs() < f64::MAX {
+                    format!("as large as {worst:.3e}")
+                } else {
+                    "too large to hold as a number".to_string()
+                }
+            ));
+            continue;
+        }
         let below = d.cdf(lo);
         let above = 1.0 - d.cdf(hi);
         let positive = matches!(p.rule, Rule::Positive { .. } | Rule::PositiveFraction);

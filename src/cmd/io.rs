@@ -137,6 +137,10 @@ pub fn load_inputs(
         (population, prevalence, areas, workforce)
     {
         if problems.is_empty() {
+            // Possible but implausible sizes: said once, however often the inputs are read.
+            for w in capacity::inputs::implausible(&population, workforce.as_ref()) {
+                warn_once(&w);
+            }
             let level = match (&args.level, embedded_population && areas_path.is_none()) {
                 (Some(l), _) => Level::Named(l.clone()),
                 (None, true) => Level::Named(embedded::DEFAULT_LEVEL.to_string()),
@@ -188,6 +192,16 @@ pub fn print_warnings(warnings: &Warnings) {
 /// A warning on stderr; a closed stderr is not worth a panic.
 pub fn warn(message: &str) {
     let _ = writeln!(std::io::stderr(), "warning: {message}");
+}
+
+/// A warning on stderr, unless this run has given it already.
+pub fn warn_once(message: &str) {
+    static GIVEN: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+    let mut given = GIVEN.lock().unwrap_or_else(|e| e.into_inner());
+    if !given.iter().any(|g| g == message) {
+        given.push(message.to_string());
+        warn(message);
+    }
 }
 
 /// Whether an error is a closed pipe on the way out (`capacity ... | head`).

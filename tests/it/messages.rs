@@ -51,3 +51,100 @@ fn a_whole_number_out_of_range_says_the_range() {
         "s.toml:2: population.age_max = 4294967296: out of range: expected a whole number from 0 to 151",
     );
 }
+
+#[test]
+fn a_distribution_whose_draws_overflow_the_outputs_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    for (high, says) in [
+        ("1e300", "has draws too large to hold as a number"),
+        ("1e9", "has draws as large as 2.122e33"),
+    ] {
+        write(
+            dir.path(),
+            "ln.toml",
+            &format!(
+                "base = \"obc\"\ndesign = \"monte-carlo\"\nruns = 10\nseed = 1\n[[vary]]\nparam = \"costs.salary.5\"\ndist = \"lognormal80\"\nlow = 1\nhigh = {high}\n"
+            ),
+        );
+        let (code, err) = run_in(dir.path(), &["sweep", "ln.toml"]);
+        assert_eq!(code, Some(2), "{err}");
+        assert!(
+            err.contains("ln.toml:5: [[vary]] costs.salary.5: the log-normal"),
+            "{err}"
+        );
+        assert!(err.contains(says), "{err}");
+        assert!(err.contains("every draw stays within 1e15"), "{err}");
+    }
+    // A wide but sane range runs.
+    write(
+        dir.path(),
+        "ln.toml",
+        "base = \"obc\"\ndesign = \"monte-carlo\"\nruns = 10\nseed = 1\n[[vary]]\nparam = \"costs.salary.5\"\ndist = \"lognormal80\"\nlow = 20000\nhigh = 60000\n",
+    );
+    let (code, err) = run_in(dir.path(), &["sweep", "ln.toml", "--level", "region"]);
+    assert_eq!(code, Some(0), "{err}");
+}
+
+#[test]
+fn counts_whose_results_overflow_are_refused_and_implausible_ones_warned() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        "huge.csv",
+        "area_code,age_from,age_to,sex,population\nA,16,74,all,1e308\n",
+    );
+    let (code, err) = run_in(d, &["model", "--population", "huge.csv"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("huge.csv:2: population = 1e308 is too large: the results computed from it could not be represented; expected at most 1e15"),
+        "{err}"
+    );
+    write(
+        d,
+        "staff.csv",
+        "role,wte,li_share,hi_share\nPWP,1e308,1,0\nPWP,1e308,1,0\n",
+    );
+    let (code, err) = run_in(d, &["model", "--workforce", "staff.csv"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("staff.csv:2: wte = 1e308 is too large"),
+        "{err}"
+    );
+    assert!(
+        err.contains("staff.csv:3: wte = 1e308 is too large"),
+        "{err}"
+    );
+    // Possible but implausible: warned, and the run goes on.
+    write(
+        d,
+        "big.csv",
+        "area_code,age_from,age_to,sex,population\nA,16,74,all,2e8\nB,16,74,all,1000\n",
+    );
+    write(
+        d,
+        "many.csv",
+        "area_code,role,wte,li_share,hi_share\nA,PWP,600000,1,0\nA,PWP,600000,1,0\n",
+    );
+    let (code, err) = run_in(
+        d,
+        &[
+            "model",
+            "--population",
+            "big.csv",
+            "--workforce",
+            "many.csv",
+        ],
+    );
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        err.contains("warning: big.csv:2: area A has a population of 200000000, more than 100 million for one area"),
+        "{err}"
+    );
+    assert!(!err.contains("area B"), "{err}");
+    assert!(
+        err.contains("warning: many.csv:2: area A has 1200000 WTE, more than a million"),
+        "{err}"
+    );
+    assert!(!err.contains(" inf"), "{err}");
+}

@@ -307,6 +307,11 @@ impl Rule {
                 }
             }
             Rule::NonNegative if value < 0.0 => Some("is negative; expected a number >= 0".into()),
+            // Costs and factors beyond it give results (and sums of them) that overflow.
+            Rule::NonNegative if value > crate::inputs::MAX_COUNT => Some(format!(
+                "is too large: the results computed from it could not be represented; expected at most {:e}",
+                crate::inputs::MAX_COUNT
+            )),
             _ => None,
         }
     }

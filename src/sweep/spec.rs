@@ -577,7 +577,7 @@ impl SweepFile {
                     problems.push(format!(
                         "{}: {who}: {key} = {} {what}",
                         self.at(s),
-                        s.get_ref()
+                        short(*s.get_ref())
                     ));
                     false
                 }

@@ -360,6 +360,43 @@ mod on_signal {
     pub fn release(_: usize) {}
 }
 
+/// Removes the temporary files of this output (`prefix` then a process id) left by runs that
+/// no longer exist (killed with SIGKILL, or a power cut). A run still going keeps its own.
+fn remove_stale_temporaries(dir: &Path, prefix: &str) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix(prefix))
+            .and_then(|p| p.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if pid != std::process::id() && !process_exists(pid) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Whether a process of this id exists (when in doubt, yes: its file is then kept).
+#[cfg(unix)]
+fn process_exists(pid: u32) -> bool {
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return true;
+    };
+    // SAFETY: signal 0 only checks that the process exists; nothing is sent.
+    let alive = unsafe { libc::kill(pid, 0) } == 0;
+    alive || std::io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
+}
+
+#[cfg(not(unix))]
+fn process_exists(_: u32) -> bool {
+    true
+}
+
 impl AtomicOutput {
     pub fn create(path: &Path) -> Result<AtomicOutput> {
         AtomicOutput::create_for("--output", path)
@@ -401,11 +438,9 @@ impl AtomicOutput {
                 signal_slot: None,
             });
         }
-        let tmp = dir.join(format!(
-            ".{}.tmp{}",
-            name.to_string_lossy(),
-            std::process::id()
-        ));
+        let prefix = format!(".{}.tmp", name.to_string_lossy());
+        remove_stale_temporaries(&dir, &prefix);
+        let tmp = dir.join(format!("{prefix}{}", std::process::id()));
         // Registered before it exists, so that no moment leaves it unremoved.
         let signal_slot = on_signal::register(&tmp);
         let file = File::create(&tmp).map_err(|e| {

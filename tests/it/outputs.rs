@@ -470,3 +470,34 @@ fn init_writes_valid_toml_for_any_string() {
     let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
     assert_eq!(json["scenario"]["description"], description, "{written}");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_run_removes_stale_temporaries_of_its_outputs_but_not_a_live_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // The id of a process that has ended, and of one that is running (this test).
+    let mut gone = std::process::Command::new("true").spawn().unwrap();
+    let dead = gone.id();
+    gone.wait().unwrap();
+    let stale = format!(".rows.csv.tmp{dead}");
+    let live = format!(".rows.csv.tmp{}", std::process::id());
+    write(d, &stale, "half a file");
+    write(d, &live, "being written");
+    write(d, ".other.csv.tmp1", "another output's");
+    let (code, _, err) = run_in(
+        d,
+        &[
+            "sweep",
+            &shipped("grid.toml"),
+            "--level",
+            "region",
+            "--rows",
+            "rows.csv",
+        ],
+    );
+    assert_eq!(code, Some(0), "{err}");
+    assert!(!d.join(&stale).exists());
+    assert!(d.join(&live).exists());
+    assert!(d.join(".other.csv.tmp1").exists());
+}

@@ -15,7 +15,7 @@ use capacity::sweep::rows::{check_shards, read_rows, RowsManifest};
 use capacity::InputError;
 
 use super::io::{check_outputs, print_warnings, write_stdout, AtomicOutput, Kind, Planned};
-use super::sweep::parse_outputs;
+use super::sweep::{available_memory, bytes_text, parse_outputs};
 
 const AFTER_HELP: &str = "\
 Examples:
@@ -65,6 +65,57 @@ fn manifest_of(rows: &Path) -> Result<RowsManifest, InputError> {
     )
 }
 
+/// The areas of each run of a rows file: the rows of its first run (none for an empty file).
+fn areas_per_run(path: &Path) -> Option<u64> {
+    let file = File::open(path).ok()?;
+    let mut csv = csv::Reader::from_reader(BufReader::new(file));
+    let mut first: Option<Vec<u8>> = None;
+    let mut areas = 0;
+    for record in csv.byte_records() {
+        let record = record.ok()?;
+        let run = record.get(0)?.to_vec();
+        match &first {
+            None => first = Some(run),
+            Some(f) if *f != run => break,
+            Some(_) => {}
+        }
+        areas += 1;
+    }
+    Some(areas)
+}
+
+/// Fails before reading the rows, with the sizes and what to change, when every value of the
+/// outputs over the runs the manifests say would not fit in memory.
+fn check_memory(
+    rows: &[PathBuf],
+    manifests: &[RowsManifest],
+    outputs: usize,
+) -> Result<(), InputError> {
+    let (Some(avail), Some(areas)) = (
+        available_memory(),
+        rows.first().and_then(|p| areas_per_run(p)),
+    ) else {
+        return Ok(());
+    };
+    let runs: f64 = manifests
+        .iter()
+        .map(|m| (m.runs.end - m.runs.start) as f64)
+        .sum();
+    let need = runs * areas as f64 * outputs as f64 * 8.0;
+    if need > 0.9 * avail as f64 {
+        return Err(InputError::one(format!(
+            "{}: {runs} runs x {areas} areas x {outputs} outputs need {} of memory for exact percentiles, and {} is available; summarise fewer outputs (e.g. --outputs total_wte), or on a machine with more memory",
+            rows.iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+            bytes_text(need),
+            bytes_text(avail as f64)
+        )));
+    }
+    Ok(())
+}
+
 pub fn run(args: SummarizeArgs) -> Result<ExitCode> {
     let outputs = parse_outputs(&args.outputs)?;
     if let Some(path) = &args.summary {
@@ -93,6 +144,7 @@ pub fn run(args: SummarizeArgs) -> Result<ExitCode> {
     }
     problems.finish(())?;
     check_shards(&manifests)?;
+    check_memory(&args.rows, &manifests, outputs.len())?;
     let mut files = Vec::new();
     for path in &args.rows {
         let file = File::open(path).map_err(|e| {

@@ -171,7 +171,7 @@ fn parse_shard(arg: &str, total: u64) -> Result<(u64, u64, Range<u64>), InputErr
 }
 
 /// Memory the system can give without swapping, when it says.
-fn available_memory() -> Option<u64> {
+pub fn available_memory() -> Option<u64> {
     let text = std::fs::read_to_string("/proc/meminfo").ok()?;
     let line = text.lines().find(|l| l.starts_with("MemAvailable:"))?;
     let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;

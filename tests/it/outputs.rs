@@ -501,3 +501,38 @@ fn a_run_removes_stale_temporaries_of_its_outputs_but_not_a_live_runs() {
     assert!(d.join(&live).exists());
     assert!(d.join(".other.csv.tmp1").exists());
 }
+
+#[test]
+fn summarize_refuses_before_reading_rows_whose_values_cannot_fit_in_memory() {
+    if std::fs::read_to_string("/proc/meminfo").is_err() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (code, _, err) = run_in(
+        d,
+        &[
+            "sweep",
+            &shipped("grid.toml"),
+            "--level",
+            "region",
+            "--rows",
+            "r.csv",
+        ],
+    );
+    assert_eq!(code, Some(0), "{err}");
+    // A manifest that says the file holds 2^40 runs: their values could not be held.
+    let path = d.join("r.manifest.json");
+    let mut manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    manifest["total_runs"] = (1u64 << 40).into();
+    manifest["last_run"] = ((1u64 << 40) - 1).into();
+    std::fs::write(&path, manifest.to_string()).unwrap();
+    let (code, out, err) = run_in(d, &["summarize", "r.csv"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(out.is_empty());
+    assert!(
+        err.contains("r.csv: 1099511627776 runs x 8 areas x 6 outputs need 384.0 TiB of memory"),
+        "{err}"
+    );
+}

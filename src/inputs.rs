@@ -5,10 +5,17 @@
 
 use std::collections::HashMap;
 
-use crate::problems::{percent_hint, InputError, Problems};
+use crate::problems::{percent_hint, short, InputError, Problems};
 
 /// Ages above this are treated as a typo: no survey or census band goes past it.
 pub const MAX_AGE: u32 = 150;
+/// The largest population or WTE a row may give: far beyond any real one, far below what
+/// would overflow the results computed from it.
+pub const MAX_COUNT: f64 = 1e15;
+/// A population above this for one area, or WTE above `PLAUSIBLE_WTE`, is most likely a
+/// mistake (a unit, a pasted column): worth a warning.
+pub const PLAUSIBLE_POPULATION: f64 = 1e8;
+pub const PLAUSIBLE_WTE: f64 = 1e6;
 
 /// The disorders of MODEL.md section 1, in display order; `any` is the comorbidity total.
 pub const KNOWN_DISORDERS: [&str; 7] = [
@@ -408,7 +415,23 @@ impl Fields<'_> {
         if x < 0.0 {
             let at = self.at();
             self.problems.push(format!(
-                "{at}: {column} = {x} is negative; expected a number >= 0"
+                "{at}: {column} = {x} is negative; expected a number >= 0",
+                x = short(x)
+            ));
+            return None;
+        }
+        Some(x)
+    }
+
+    /// A count of people or staff: non-negative and at most MAX_COUNT, so that every result
+    /// computed from it (and sums over many rows) can be represented.
+    fn count(&mut self, column: &str) -> Option<f64> {
+        let x = self.non_negative(column, None)?;
+        if x > MAX_COUNT {
+            let at = self.at();
+            self.problems.push(format!(
+                "{at}: {column} = {} is too large: the results computed from it could not be represented; expected at most {MAX_COUNT:e}",
+                short(x)
             ));
             return None;
         }
@@ -420,7 +443,8 @@ impl Fields<'_> {
         if !(0.0..=1.0).contains(&x) {
             let at = self.at();
             self.problems.push(format!(
-                "{at}: {column} = {x} is not a fraction in [0, 1]{}",
+                "{at}: {column} = {} is not a fraction in [0, 1]{}",
+                short(x),
                 percent_hint(x)
             ));
             return None;
@@ -462,7 +486,7 @@ pub fn parse_population(source: &str, text: &str) -> Result<Population, InputErr
         let area_code = f.text("area_code");
         let ages = f.ages();
         let sex = f.sex();
-        let population = f.non_negative("population", None);
+        let population = f.count("population");
         let (age_from, age_to) = ages?;
         Some(PopulationRow {
             line: f.line,
@@ -692,7 +716,7 @@ pub fn parse_workforce(source: &str, text: &str) -> Result<Workforce, InputError
                 BANDS.join(", ")
             ));
         }
-        let wte = f.non_negative("wte", None);
+        let wte = f.count("wte");
         let mut shares = Vec::new();
         let mut bad = false;
         for (_, name, step) in &share_columns {
@@ -847,6 +871,52 @@ pub fn age_window_warnings(
         ));
     }
     warnings
+}
+
+/// Warnings about populations and workforces that are possible but implausible: an area of
+/// more than 100 million people (the most populous English ICB has under 3 million), or
+/// more than a million WTE in one area (the whole NHS in England has about 1.3 million).
+pub fn implausible(population: &Population, workforce: Option<&Workforce>) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut by_area: Vec<(&str, f64, u64)> = Vec::new();
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    for r in &population.rows {
+        let i = *index.entry(r.area_code.as_str()).or_insert_with(|| {
+            by_area.push((r.area_code.as_str(), 0.0, r.line));
+            by_area.len() - 1
+        });
+        by_area[i].1 += r.population;
+    }
+    for (code, total, line) in by_area {
+        if total > PLAUSIBLE_POPULATION {
+            out.push(format!(
+                "{}:{line}: area {code} has a population of {}, more than 100 million for one area; check the population column (a unit or a pasted column?)",
+                population.source,
+                short(total)
+            ));
+        }
+    }
+    if let Some(w) = workforce {
+        let mut by_area: Vec<(Option<&str>, f64, u64)> = Vec::new();
+        for r in &w.rows {
+            let code = r.area_code.as_deref();
+            match by_area.iter_mut().find(|(c, _, _)| *c == code) {
+                Some(a) => a.1 += r.wte,
+                None => by_area.push((code, r.wte, r.line)),
+            }
+        }
+        for (code, total, line) in by_area {
+            if total > PLAUSIBLE_WTE {
+                out.push(format!(
+                    "{}:{line}: {} has {} WTE, more than a million; check the wte column (a unit or a pasted column?)",
+                    w.source,
+                    code.map_or("the workforce".to_string(), |c| format!("area {c}")),
+                    short(total)
+                ));
+            }
+        }
+    }
+    out
 }
 
 /// Which published point of a band's pay scale a cost uses.

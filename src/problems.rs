@@ -75,6 +75,27 @@ impl Problems {
     }
 }
 
+/// A number in messages in its shortest form: `1e308`, not its 309 digits; `1e-300`, not
+/// 300 zeros. Ordinary sizes read as written (0.5, 50, 1234.5).
+#[derive(Debug, Clone, Copy)]
+pub struct Short(pub f64);
+
+impl fmt::Display for Short {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let x = self.0;
+        if x.is_finite() && x != 0.0 && !(1e-6..1e15).contains(&x.abs()) {
+            write!(f, "{x:e}")
+        } else {
+            write!(f, "{x}")
+        }
+    }
+}
+
+/// `Short(x)`, for format arguments.
+pub fn short(x: f64) -> Short {
+    Short(x)
+}
+
 /// "did you mean 0.50?" for a fraction written as a percentage (50 for 0.50, 5.9 for 0.059).
 /// Values between 1 and 2 are more likely a slip than a per cent, so they get no hint.
 pub fn percent_hint(value: f64) -> String {
@@ -108,5 +129,21 @@ mod tests {
         assert_eq!(percent_hint(1.5), "");
         assert_eq!(percent_hint(150.0), "");
         assert_eq!(percent_hint(-5.0), "");
+    }
+}
+
+#[cfg(test)]
+mod short_tests {
+    use super::short;
+
+    #[test]
+    fn numbers_in_messages_are_short() {
+        assert_eq!(short(1e308).to_string(), "1e308");
+        assert_eq!(short(-1e300).to_string(), "-1e300");
+        assert_eq!(short(1e-300).to_string(), "1e-300");
+        assert_eq!(short(50.0).to_string(), "50");
+        assert_eq!(short(0.059).to_string(), "0.059");
+        assert_eq!(short(1234.5).to_string(), "1234.5");
+        assert_eq!(short(0.0).to_string(), "0");
     }
 }

@@ -21,7 +21,10 @@ use capacity::problems::Problems;
 use capacity::scenario::{self, preset_names, DataPaths, Scenario, ScenarioSource};
 use capacity::{embedded, InputError, Warnings};
 
-use super::io::{emit, is_broken_pipe, load_inputs, warn, AtomicOutput, DataArgs, Failure};
+use super::io::{
+    check_outputs, emit, input_files, is_broken_pipe, load_inputs, warn, AtomicOutput, DataArgs,
+    Failure, Kind, Planned,
+};
 
 /// Where the expected files of the shipped presets live, relative to the current folder.
 pub const PRESET_EXPECTED_DIR: &str = "scenarios/expected";
@@ -421,6 +424,19 @@ fn prepare(plan: &Plan, bless: bool) -> Result<Prepared, InputError> {
     })
 }
 
+/// Every file the scenarios' runs read: their data files and `extends` chains.
+fn files_read(data: &DataArgs, scenarios: &[(Scenario, Warnings)]) -> Vec<(&'static str, PathBuf)> {
+    let mut out = Vec::new();
+    for (s, _) in scenarios {
+        for f in input_files(data, s) {
+            if !out.contains(&f) {
+                out.push(f);
+            }
+        }
+    }
+    out
+}
+
 /// Inputs read once per distinct set of data files (the presets share the embedded data,
 /// and reading it is most of a run's time).
 #[derive(Default)]
@@ -563,6 +579,15 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
         expected,
         stale,
     } = prepare(&plan, args.bless)?;
+    if args.bless {
+        // Blessing writes the expected files: none may be a scenario or data file read here.
+        let planned: Vec<Planned> = plan
+            .targets
+            .iter()
+            .map(|t| Planned::new("expected file", &t.expected, Kind::Json))
+            .collect();
+        check_outputs(&planned, &files_read(&args.data, &scenarios))?;
+    }
 
     let runs = run_all(&args.data, &plan.targets, &scenarios, Some(&expected), tol)?;
     let mut statuses = Vec::new();
@@ -714,11 +739,6 @@ fn render_text(
 
 /// `--report markdown`: the headline totals of every scenario, recomputed now.
 fn report(args: &CheckArgs, plan: &Plan) -> Result<ExitCode> {
-    let output = args
-        .output
-        .as_deref()
-        .map(AtomicOutput::create)
-        .transpose()?;
     let mut problems = Problems::new();
     let mut loaded = Vec::new();
     for t in &plan.targets {
@@ -728,6 +748,17 @@ fn report(args: &CheckArgs, plan: &Plan) -> Result<ExitCode> {
         }
     }
     let loaded = problems.finish(loaded)?;
+    if let Some(path) = &args.output {
+        check_outputs(
+            &[Planned::new("--output", path, Kind::Markdown)],
+            &files_read(&args.data, &loaded),
+        )?;
+    }
+    let output = args
+        .output
+        .as_deref()
+        .map(AtomicOutput::create)
+        .transpose()?;
     let runs = run_all(
         &args.data,
         &plan.targets,

@@ -10,7 +10,7 @@ use clap::Args;
 use capacity::scenario::{self, commented_toml, ScenarioSource, DEFAULT_PRESET};
 use capacity::InputError;
 
-use super::io::AtomicOutput;
+use super::io::{check_outputs, input_files, AtomicOutput, DataArgs, Failure, Kind, Planned};
 
 /// Write a fully commented scenario file to edit
 #[derive(Args, Debug)]
@@ -34,6 +34,11 @@ pub fn run(args: InitArgs) -> Result<ExitCode> {
         .into());
     }
     let (mut base, _) = scenario::load(&ScenarioSource::from_arg(&args.from))?;
+    // Even with --force, never over the file started from (or one it extends).
+    check_outputs(
+        &[Planned::new("FILE", &args.file, Kind::Toml)],
+        &input_files(&DataArgs::default(), &base),
+    )?;
     // Data files the source reads, named relative to the file written.
     let folder = args.file.parent().unwrap_or(Path::new(""));
     for path in [
@@ -59,8 +64,16 @@ pub fn run(args: InitArgs) -> Result<ExitCode> {
         ScenarioSource::Preset(name) => name,
     };
     let text = commented_toml(&base, &name, &from);
-    // What we write must load back to the same assumptions.
-    let (written, _) = scenario::load_str(&args.file.display().to_string(), &text)?;
+    // What we write must load back to the same assumptions. Nothing is written yet, so a
+    // failure names the file started from, not the one that does not exist.
+    let (written, _) = scenario::load_str(&args.file.display().to_string(), &text).map_err(|e| {
+        Failure(format!(
+            "{} was not written: the scenario made from {} does not read back ({e}); this is a fault in capacity, please report it with the file {}",
+            args.file.display(),
+            args.from,
+            args.from
+        ))
+    })?;
     debug_assert_eq!(written.demand, base.demand);
     debug_assert_eq!(written.costs, base.costs);
     debug_assert_eq!(written.steps, base.steps);

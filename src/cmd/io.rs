@@ -139,6 +139,10 @@ pub fn load_inputs(
         (population, prevalence, areas, workforce)
     {
         if problems.is_empty() {
+            // Possible but implausible sizes: said once, however often the inputs are read.
+            for w in capacity::inputs::implausible(&population, workforce.as_ref()) {
+                warn_once(&w);
+            }
             let level = match (&args.level, embedded_population && areas_path.is_none()) {
                 (Some(l), _) => Level::Named(l.clone()),
                 (None, true) => Level::Named(embedded::DEFAULT_LEVEL.to_string()),
@@ -192,6 +196,16 @@ pub fn warn(message: &str) {
     let _ = writeln!(std::io::stderr(), "warning: {message}");
 }
 
+/// A warning on stderr, unless this run has given it already.
+pub fn warn_once(message: &str) {
+    static GIVEN: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+    let mut given = GIVEN.lock().unwrap_or_else(|e| e.into_inner());
+    if !given.iter().any(|g| g == message) {
+        given.push(message.to_string());
+        warn(message);
+    }
+}
+
 /// Whether an error is a closed pipe on the way out (`capacity ... | head`).
 pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|e| {
@@ -212,6 +226,8 @@ pub struct AtomicOutput {
     file: Option<BufWriter<File>>,
     /// Written in place: a device or pipe such as /dev/null or /dev/stdout.
     direct: bool,
+    /// Where the temporary file is registered for removal on a signal.
+    signal_slot: Option<usize>,
 }
 
 /// Whether `path` is something other than a file (a device, a pipe): it is written in place,
@@ -238,7 +254,7 @@ pub fn resolved(path: &Path) -> PathBuf {
 /// Refuses two outputs that are one file (`--summary o/x.csv --rows o/x.csv`, or a summary
 /// where the manifest goes), before any work: written one after the other, the second would
 /// replace the first. Devices such as /dev/null may be named more than once.
-pub fn check_distinct(outputs: &[(String, PathBuf)]) -> Result<(), InputError> {
+fn check_distinct(outputs: &[(String, PathBuf)]) -> Result<(), InputError> {
     let mut problems = capacity::problems::Problems::new();
     let keys: Vec<Option<PathBuf>> = outputs
         .iter()
@@ -269,6 +285,118 @@ pub fn check_distinct(outputs: &[(String, PathBuf)]) -> Result<(), InputError> {
         }
     }
     problems.finish(())
+}
+
+/// Temporary files to remove if the run is stopped by a signal (Ctrl-C, SIGTERM, SIGHUP),
+/// which would otherwise strand them: the handler unlinks every registered path and exits
+/// 128 + the signal, as a shell reports a process killed by it. Only async-signal-safe calls
+/// are made in the handler (atomic loads, unlink, _exit); the paths are never freed, so the
+/// handler never reads freed memory (a run registers a handful).
+#[cfg(unix)]
+mod on_signal {
+    use std::ffi::{c_char, CString};
+    use std::path::Path;
+    use std::sync::atomic::{AtomicPtr, Ordering};
+    use std::sync::Once;
+
+    const SLOTS: usize = 64;
+    static PATHS: [AtomicPtr<c_char>; SLOTS] =
+        [const { AtomicPtr::new(std::ptr::null_mut()) }; SLOTS];
+    static INSTALL: Once = Once::new();
+
+    extern "C" fn handler(signal: libc::c_int) {
+        for slot in &PATHS {
+            let p = slot.load(Ordering::SeqCst);
+            if !p.is_null() {
+                // SAFETY: a non-null slot holds a leaked, NUL-terminated CString.
+                unsafe { libc::unlink(p) };
+            }
+        }
+        // SAFETY: _exit is async-signal-safe and ends the process at once.
+        unsafe { libc::_exit(128 + signal) };
+    }
+
+    fn install() {
+        for signal in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+            // SAFETY: a zeroed sigaction with a plain handler and an empty mask is valid.
+            unsafe {
+                let mut action: libc::sigaction = std::mem::zeroed();
+                action.sa_sigaction = handler as extern "C" fn(libc::c_int) as usize;
+                libc::sigemptyset(&mut action.sa_mask);
+                libc::sigaction(signal, &action, std::ptr::null_mut());
+            }
+        }
+    }
+
+    /// Registers a temporary file; the slot to release once it is renamed or removed.
+    pub fn register(path: &Path) -> Option<usize> {
+        use std::os::unix::ffi::OsStrExt;
+        INSTALL.call_once(install);
+        let c = CString::new(path.as_os_str().as_bytes()).ok()?;
+        let p = c.into_raw();
+        for (i, slot) in PATHS.iter().enumerate() {
+            if slot
+                .compare_exchange(std::ptr::null_mut(), p, Ordering::SeqCst, Ordering::SeqCst)
+                .is_ok()
+            {
+                return Some(i);
+            }
+        }
+        // Every slot taken: the file is still removed on any other way out.
+        // SAFETY: `p` came from into_raw above and was not shared.
+        drop(unsafe { CString::from_raw(p) });
+        None
+    }
+
+    pub fn release(slot: usize) {
+        // Leaked, not freed: the handler may be reading it at this moment.
+        PATHS[slot].store(std::ptr::null_mut(), Ordering::SeqCst);
+    }
+}
+
+#[cfg(not(unix))]
+mod on_signal {
+    pub fn register(_: &std::path::Path) -> Option<usize> {
+        None
+    }
+    pub fn release(_: usize) {}
+}
+
+/// Removes the temporary files of this output (`prefix` then a process id) left by runs that
+/// no longer exist (killed with SIGKILL, or a power cut). A run still going keeps its own.
+fn remove_stale_temporaries(dir: &Path, prefix: &str) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix(prefix))
+            .and_then(|p| p.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if pid != std::process::id() && !process_exists(pid) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Whether a process of this id exists (when in doubt, yes: its file is then kept).
+#[cfg(unix)]
+fn process_exists(pid: u32) -> bool {
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return true;
+    };
+    // SAFETY: signal 0 only checks that the process exists; nothing is sent.
+    let alive = unsafe { libc::kill(pid, 0) } == 0;
+    alive || std::io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
+}
+
+#[cfg(not(unix))]
+fn process_exists(_: u32) -> bool {
+    true
 }
 
 impl AtomicOutput {
@@ -309,14 +437,18 @@ impl AtomicOutput {
                 tmp: path.to_path_buf(),
                 file: Some(BufWriter::with_capacity(1 << 20, file)),
                 direct: true,
+                signal_slot: None,
             });
         }
-        let tmp = dir.join(format!(
-            ".{}.tmp{}",
-            name.to_string_lossy(),
-            std::process::id()
-        ));
+        let prefix = format!(".{}.tmp", name.to_string_lossy());
+        remove_stale_temporaries(&dir, &prefix);
+        let tmp = dir.join(format!("{prefix}{}", std::process::id()));
+        // Registered before it exists, so that no moment leaves it unremoved.
+        let signal_slot = on_signal::register(&tmp);
         let file = File::create(&tmp).map_err(|e| {
+            if let Some(slot) = signal_slot {
+                on_signal::release(slot);
+            }
             InputError::one(format!(
                 "{what} {}: cannot write there: {e}; give a path in an existing, writable folder",
                 path.display()
@@ -328,6 +460,7 @@ impl AtomicOutput {
             tmp,
             file: Some(BufWriter::with_capacity(1 << 20, file)),
             direct: false,
+            signal_slot,
         })
     }
 
@@ -375,7 +508,13 @@ pub fn commit_all(outputs: Vec<(AtomicOutput, Vec<u8>)>) -> Result<()> {
         // Closed first: the file is complete once renamed.
         drop(out.file.take());
         if !out.direct {
-            std::fs::rename(&out.tmp, &out.path).map_err(|e| {
+            let renamed = std::fs::rename(&out.tmp, &out.path);
+            if renamed.is_ok() {
+                if let Some(slot) = out.signal_slot.take() {
+                    on_signal::release(slot);
+                }
+            }
+            renamed.map_err(|e| {
                 Failure(format!(
                     "{} {}: renaming {} into place: {e}",
                     out.what,
@@ -393,6 +532,9 @@ impl Drop for AtomicOutput {
         if self.file.is_some() && !self.direct {
             let _ = std::fs::remove_file(&self.tmp);
         }
+        if let Some(slot) = self.signal_slot.take() {
+            on_signal::release(slot);
+        }
     }
 }
 
@@ -400,13 +542,18 @@ impl Drop for AtomicOutput {
 pub fn emit(output: Option<AtomicOutput>, text: &str) -> Result<()> {
     match output {
         Some(o) => o.commit(text.as_bytes()),
-        None => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(text.as_bytes())?;
-            out.flush()?;
-            Ok(())
-        }
+        None => write_stdout(text.as_bytes()),
     }
+}
+
+/// Writes `bytes` to standard output and flushes it. A failure (a full disk) is a run
+/// failure (exit 1) that says what was being written; the `io::Error` stays the source, so
+/// that a closed pipe is still seen as a reader that stopped.
+pub fn write_stdout(bytes: &[u8]) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(bytes)
+        .and_then(|_| out.flush())
+        .map_err(|e| anyhow::Error::new(e).context(Failure("writing standard output".into())))
 }
 
 /// The SHA-256 of every input a run reads, in the order population, prevalence, areas,
@@ -435,25 +582,161 @@ pub fn input_files(args: &DataArgs, scenario: &Scenario) -> Vec<(&'static str, P
     out
 }
 
-/// Refuses an output that is one of the run's own input files: writing it would destroy the
-/// input, and with it the means to repeat the run.
-pub fn refuse_overwriting(
-    flag: &str,
-    output: &Path,
-    inputs: &[(&str, PathBuf)],
-) -> Result<(), InputError> {
-    let Ok(out) = std::fs::canonicalize(output) else {
-        return Ok(()); // a new file is no input
-    };
-    for (what, input) in inputs {
-        if std::fs::canonicalize(input).is_ok_and(|i| i == out) {
-            return Err(InputError::one(format!(
-                "{flag} {}: is the {what} file this run reads; writing there would replace it, so choose another output path",
-                output.display()
-            )));
+/// What an output holds, for checking that its file name does not say otherwise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Text for people (a table): any extension but another format's.
+    Text,
+    Csv,
+    Json,
+    Markdown,
+    Html,
+    Xlsx,
+    Toml,
+}
+
+impl Kind {
+    fn describe(self) -> &'static str {
+        match self {
+            Kind::Text => "a text table",
+            Kind::Csv => "CSV",
+            Kind::Json => "JSON",
+            Kind::Markdown => "Markdown",
+            Kind::Html => "HTML",
+            Kind::Xlsx => "an Excel workbook",
+            Kind::Toml => "TOML",
         }
     }
-    Ok(())
+
+    /// The extension a file of this kind is given.
+    fn extension(self) -> &'static str {
+        match self {
+            Kind::Text => "txt",
+            Kind::Csv => "csv",
+            Kind::Json => "json",
+            Kind::Markdown => "md",
+            Kind::Html => "html",
+            Kind::Xlsx => "xlsx",
+            Kind::Toml => "toml",
+        }
+    }
+
+    /// The kind a file name's extension announces, when it announces one.
+    fn of_extension(ext: &str) -> Option<Kind> {
+        Some(match ext.to_ascii_lowercase().as_str() {
+            "csv" => Kind::Csv,
+            "json" => Kind::Json,
+            "md" | "markdown" => Kind::Markdown,
+            "html" | "htm" => Kind::Html,
+            "xlsx" | "xlsm" | "xls" => Kind::Xlsx,
+            "toml" => Kind::Toml,
+            _ => return None,
+        })
+    }
+}
+
+/// One file a command is about to write.
+pub struct Planned {
+    /// The flag or role that names it ("--output", "the manifest").
+    pub flag: String,
+    pub path: PathBuf,
+    pub kind: Kind,
+    /// The command's flags that write other kinds here (e.g. `--format json`), for the
+    /// message about a file name that contradicts its format.
+    pub formats: Vec<(Kind, &'static str)>,
+}
+
+impl Planned {
+    pub fn new(flag: &str, path: &Path, kind: Kind) -> Planned {
+        Planned {
+            flag: flag.to_string(),
+            path: path.to_path_buf(),
+            kind,
+            formats: Vec::new(),
+        }
+    }
+
+    /// With the flags that choose another format (`(Kind::Json, "--format json")`).
+    pub fn or_formats(mut self, formats: &[(Kind, &'static str)]) -> Planned {
+        self.formats = formats.to_vec();
+        self
+    }
+}
+
+/// Whether two paths are one file: through symbolic links (both resolved) and, on unix,
+/// hard links (the same device and inode).
+fn same_file(a: &Path, b: &Path) -> bool {
+    let (Ok(ca), Ok(cb)) = (std::fs::canonicalize(a), std::fs::canonicalize(b)) else {
+        return false;
+    };
+    if ca == cb {
+        return true;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if let (Ok(ma), Ok(mb)) = (std::fs::metadata(&ca), std::fs::metadata(&cb)) {
+            return ma.is_file() && ma.dev() == mb.dev() && ma.ino() == mb.ino();
+        }
+    }
+    false
+}
+
+/// The one check every command makes of its outputs before any work, all problems at once:
+/// no output is a file the command reads (its scenario and `extends` chain, data files,
+/// rows, manifests, expected files; followed through symbolic links), no two outputs are
+/// one file, and no file name's extension contradicts what is written there (`-o out.xlsx`
+/// for HTML). Devices and pipes (/dev/stdout) are exempt from the last two.
+pub fn check_outputs(outputs: &[Planned], inputs: &[(&str, PathBuf)]) -> Result<(), InputError> {
+    let mut problems = capacity::problems::Problems::new();
+    for out in outputs {
+        if let Some((what, _)) = inputs.iter().find(|(_, i)| same_file(&out.path, i)) {
+            problems.push(format!(
+                "{} {}: is the {what} file this run reads; writing there would replace it, so choose another output path",
+                out.flag,
+                out.path.display()
+            ));
+        }
+        if is_special_file(&out.path) {
+            continue;
+        }
+        let ext = out
+            .path
+            .extension()
+            .map(|e| e.to_string_lossy().into_owned());
+        let Some(named) = ext.as_deref().and_then(Kind::of_extension) else {
+            continue;
+        };
+        if named == out.kind {
+            continue;
+        }
+        let writes = match out.formats.iter().find(|(k, _)| *k == out.kind) {
+            Some((_, flag)) => format!("{flag} writes {}", out.kind.describe()),
+            None => format!("it holds {}", out.kind.describe()),
+        };
+        let other = out
+            .formats
+            .iter()
+            .find(|(k, _)| *k == named)
+            .map(|(_, flag)| format!("give {flag}, or "))
+            .unwrap_or_default();
+        problems.push(format!(
+            "{} {}: {writes}, but .{} is the extension of {}; {other}name the file {}",
+            out.flag,
+            out.path.display(),
+            ext.unwrap_or_default(),
+            named.describe(),
+            out.path.with_extension(out.kind.extension()).display()
+        ));
+    }
+    let named: Vec<(String, PathBuf)> = outputs
+        .iter()
+        .map(|o| (o.flag.clone(), o.path.clone()))
+        .collect();
+    if let Err(e) = check_distinct(&named) {
+        problems.extend(e);
+    }
+    problems.finish(())
 }
 
 pub fn input_hashes(args: &DataArgs, scenario: &Scenario) -> Result<Vec<InputHash>> {
@@ -537,11 +820,6 @@ pub fn emit_binary(output: Option<AtomicOutput>, bytes: &[u8], what: &str) -> Re
             "{what} is a binary file: give --output FILE, e.g. --output capacity.xlsx (or redirect stdout to a file)"
         ))
         .into()),
-        None => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(bytes)?;
-            out.flush()?;
-            Ok(())
-        }
+        None => write_stdout(bytes),
     }
 }

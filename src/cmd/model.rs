@@ -10,8 +10,8 @@ use capacity::output::{render_csv, render_json, render_table};
 use capacity::report::{markdown::render_markdown, xlsx::model_workbook};
 
 use super::io::{
-    emit, emit_binary, input_files, load_inputs, load_scenario, made_by, print_warnings,
-    refuse_overwriting, AtomicOutput, DataArgs, Failure,
+    check_outputs, emit, emit_binary, input_files, load_inputs, load_scenario, made_by,
+    print_warnings, AtomicOutput, DataArgs, Failure, Kind, Planned,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -71,7 +71,21 @@ pub fn run(args: ModelArgs) -> Result<ExitCode> {
     let (scenario, mut warnings) = load_scenario(args.scenario.as_deref())?;
     let (inputs, options, provenance) = load_inputs(&args.data, &scenario)?;
     if let Some(path) = &args.output {
-        refuse_overwriting("--output", path, &input_files(&args.data, &scenario))?;
+        let kind = match args.format {
+            Format::Table => Kind::Text,
+            Format::Csv => Kind::Csv,
+            Format::Json => Kind::Json,
+            Format::Markdown => Kind::Markdown,
+            Format::Xlsx => Kind::Xlsx,
+        };
+        let planned = Planned::new("--output", path, kind).or_formats(&[
+            (Kind::Text, "--format table"),
+            (Kind::Csv, "--format csv"),
+            (Kind::Json, "--format json"),
+            (Kind::Markdown, "--format markdown"),
+            (Kind::Xlsx, "--format xlsx"),
+        ]);
+        check_outputs(&[planned], &input_files(&args.data, &scenario))?;
     }
     let output = args
         .output

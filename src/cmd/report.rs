@@ -14,8 +14,8 @@ use capacity::sweep::fields::default_outputs;
 use capacity::InputError;
 
 use super::io::{
-    input_files, load_inputs, load_scenario, made_by, print_warnings, refuse_overwriting,
-    AtomicOutput, DataArgs,
+    check_outputs, input_files, load_inputs, load_scenario, made_by, print_warnings, AtomicOutput,
+    DataArgs, Kind, Planned,
 };
 use super::sweep::{check_memory, load_sweep, prepare_data};
 
@@ -126,7 +126,7 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
     if let Some(path) = &args.sweep {
         read.push(("sweep", path.clone()));
     }
-    refuse_overwriting("--output", &args.output, &read)?;
+    check_outputs(&[Planned::new("--output", &args.output, Kind::Html)], &read)?;
     let output = AtomicOutput::create_for("--output", &args.output)?;
     let (result, more) = model::run(&inputs, &scenario, &options)?;
     warnings.extend(more);
@@ -135,7 +135,7 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
             let loaded = prepare_data(sweep, base, text, &mut Vec::new(), &args.data)?;
             let (sweep, base, prepared) = (&loaded.sweep, &loaded.base, &loaded.prepared);
             let outputs = default_outputs(&base.step_ids());
-            check_memory(sweep, prepared, outputs.len(), sweep.total_runs())?;
+            check_memory(sweep, prepared, outputs.len(), sweep.total_runs(), None)?;
             let outcome = execute(
                 sweep,
                 base,

@@ -2,7 +2,7 @@
 //! job array), identical to the summary the whole sweep writes.
 
 use std::fs::File;
-use std::io::{BufReader, Write};
+use std::io::BufReader;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -14,8 +14,8 @@ use capacity::sweep::report::{render_summary_csv, render_table, summarize_column
 use capacity::sweep::rows::{check_shards, read_rows, RowsManifest};
 use capacity::InputError;
 
-use super::io::{print_warnings, refuse_overwriting, AtomicOutput};
-use super::sweep::parse_outputs;
+use super::io::{check_outputs, print_warnings, write_stdout, AtomicOutput, Kind, Planned};
+use super::sweep::{available_memory, bytes_text, parse_outputs};
 
 const AFTER_HELP: &str = "\
 Examples:
@@ -44,8 +44,13 @@ pub struct SummarizeArgs {
 }
 
 /// The manifest `capacity sweep --rows` writes beside a rows file.
+fn manifest_path(rows: &Path) -> PathBuf {
+    rows.with_extension("manifest.json")
+}
+
+/// The manifest `capacity sweep --rows` writes beside a rows file, read.
 fn manifest_of(rows: &Path) -> Result<RowsManifest, InputError> {
-    let path = rows.with_extension("manifest.json");
+    let path = manifest_path(rows);
     let text = std::fs::read_to_string(&path).map_err(|e| {
         InputError::one(format!(
             "{}: cannot read its manifest {} ({e}); `capacity sweep --rows` writes it beside the rows file, and summarize reads it to check that the files are the shards of one sweep: keep the two together",
@@ -60,11 +65,67 @@ fn manifest_of(rows: &Path) -> Result<RowsManifest, InputError> {
     )
 }
 
+/// The areas of each run of a rows file: the rows of its first run (none for an empty file).
+fn areas_per_run(path: &Path) -> Option<u64> {
+    let file = File::open(path).ok()?;
+    let mut csv = csv::Reader::from_reader(BufReader::new(file));
+    let mut first: Option<Vec<u8>> = None;
+    let mut areas = 0;
+    for record in csv.byte_records() {
+        let record = record.ok()?;
+        let run = record.get(0)?.to_vec();
+        match &first {
+            None => first = Some(run),
+            Some(f) if *f != run => break,
+            Some(_) => {}
+        }
+        areas += 1;
+    }
+    Some(areas)
+}
+
+/// Fails before reading the rows, with the sizes and what to change, when every value of the
+/// outputs over the runs the manifests say would not fit in memory.
+fn check_memory(
+    rows: &[PathBuf],
+    manifests: &[RowsManifest],
+    outputs: usize,
+) -> Result<(), InputError> {
+    let (Some(avail), Some(areas)) = (
+        available_memory(),
+        rows.first().and_then(|p| areas_per_run(p)),
+    ) else {
+        return Ok(());
+    };
+    let runs: f64 = manifests
+        .iter()
+        .map(|m| (m.runs.end - m.runs.start) as f64)
+        .sum();
+    let need = runs * areas as f64 * outputs as f64 * 8.0;
+    if need > 0.9 * avail as f64 {
+        return Err(InputError::one(format!(
+            "{}: {runs} runs x {areas} areas x {outputs} outputs need {} of memory for exact percentiles, and {} is available; summarise fewer outputs (e.g. --outputs total_wte), or on a machine with more memory",
+            rows.iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+            bytes_text(need),
+            bytes_text(avail as f64)
+        )));
+    }
+    Ok(())
+}
+
 pub fn run(args: SummarizeArgs) -> Result<ExitCode> {
     let outputs = parse_outputs(&args.outputs, None)?;
     if let Some(path) = &args.summary {
-        let rows: Vec<(&str, PathBuf)> = args.rows.iter().map(|r| ("rows", r.clone())).collect();
-        refuse_overwriting("--summary", path, &rows)?;
+        // The rows files and the manifests beside them are read.
+        let mut read: Vec<(&str, PathBuf)> = Vec::new();
+        for r in &args.rows {
+            read.push(("rows", r.clone()));
+            read.push(("manifest", manifest_path(r)));
+        }
+        check_outputs(&[Planned::new("--summary", path, Kind::Csv)], &read)?;
     }
     let output = args
         .summary
@@ -83,6 +144,10 @@ pub fn run(args: SummarizeArgs) -> Result<ExitCode> {
     }
     problems.finish(())?;
     check_shards(&manifests)?;
+    // Without --outputs, the file's default outputs: each step's WTE and gap, total WTE and
+    // referrals (six for the 2007 steps; the estimate is that).
+    let counted = if outputs.is_empty() { 6 } else { outputs.len() };
+    check_memory(&args.rows, &manifests, counted)?;
     let mut files = Vec::new();
     for path in &args.rows {
         let file = File::open(path).map_err(|e| {
@@ -117,7 +182,6 @@ pub fn run(args: SummarizeArgs) -> Result<ExitCode> {
     let first = data.columns.first_run;
     let summaries = summarize_columns(&data.columns);
     let csv = render_summary_csv(&data.areas, &data.columns.outputs, &summaries);
-    let mut stdout = std::io::stdout().lock();
     match output {
         Some(out) => {
             out.commit(csv.as_bytes())?;
@@ -131,10 +195,9 @@ pub fn run(args: SummarizeArgs) -> Result<ExitCode> {
                 data.params.join(", "),
                 render_table(&data.areas, &data.columns.outputs, &summaries)
             );
-            stdout.write_all(text.as_bytes())?;
+            write_stdout(text.as_bytes())?;
         }
-        None => stdout.write_all(csv.as_bytes())?,
+        None => write_stdout(csv.as_bytes())?,
     }
-    stdout.flush()?;
     Ok(ExitCode::SUCCESS)
 }

@@ -25,14 +25,14 @@ use capacity::sweep::report::{
     render_summary_csv, render_table, render_tornado_csv, render_tornado_table,
 };
 use capacity::sweep::rows::shard_runs;
-use capacity::sweep::run::bytes_per_row_estimate;
+use capacity::sweep::run::{bytes_per_row_estimate, rows_memory_estimate};
 use capacity::sweep::spec::{self, Design};
 use capacity::sweep::{RowFormat, Sweep};
 use capacity::{embedded, InputError, Warnings};
 
 use super::io::{
-    check_distinct, commit_all, input_files, input_hashes, is_special_file, load_inputs,
-    print_warnings, refuse_overwriting, resolved, AtomicOutput, DataArgs, Failure,
+    check_outputs, commit_all, input_files, input_hashes, is_special_file, load_inputs,
+    print_warnings, resolved, write_stdout, AtomicOutput, DataArgs, Failure, Kind, Planned,
 };
 
 const AFTER_HELP: &str = "\
@@ -176,7 +176,7 @@ fn parse_shard(arg: &str, total: u64) -> Result<(u64, u64, Range<u64>), InputErr
 }
 
 /// Memory the system can give without swapping, when it says.
-fn available_memory() -> Option<u64> {
+pub fn available_memory() -> Option<u64> {
     let text = std::fs::read_to_string("/proc/meminfo").ok()?;
     let line = text.lines().find(|l| l.starts_with("MemAvailable:"))?;
     let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
@@ -207,8 +207,19 @@ fn free_disk(_: &Path) -> Option<u64> {
     None
 }
 
-fn gib(bytes: f64) -> String {
-    format!("{:.1} GiB", bytes / (1u64 << 30) as f64)
+/// A size in the unit that shows its digits: 512 bytes, 3.2 MiB, 41.0 GiB.
+pub fn bytes_text(bytes: f64) -> String {
+    const UNITS: [&str; 5] = ["KiB", "MiB", "GiB", "TiB", "PiB"];
+    if bytes < 1024.0 {
+        return format!("{} bytes", bytes.round());
+    }
+    let mut value = bytes / 1024.0;
+    let mut unit = 0;
+    while value >= 1024.0 && unit + 1 < UNITS.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    format!("{value:.1} {}", UNITS[unit])
 }
 
 /// A sweep file read and checked, its base scenario, and the data prepared for its runs:
@@ -303,6 +314,7 @@ pub fn check_memory(
     prepared: &Prepared,
     outputs: usize,
     n: u64,
+    rows: Option<&RowFormat>,
 ) -> Result<(), InputError> {
     let areas = prepared.groups.len() + 1;
     let column_bytes = n as f64 * areas as f64 * outputs as f64 * 8.0;
@@ -311,10 +323,20 @@ pub fn check_memory(
     } else {
         0.0
     };
-    let need = column_bytes + strata_bytes;
+    let rows_bytes = rows.map_or(0.0, |f| rows_memory_estimate(f, areas, outputs));
+    let need = column_bytes + strata_bytes + rows_bytes;
     let Some(avail) = available_memory() else {
         return Ok(());
     };
+    if outputs == 0 && need > 0.9 * avail as f64 {
+        // Streaming rows alone: what is held depends on the areas only.
+        return Err(InputError::one(format!(
+            "{}: writing the rows of {areas} areas holds about {} of memory at once, and {} is available; use fewer areas (--level region, --area CODE) or a machine with more memory",
+            sweep.label,
+            bytes_text(need),
+            bytes_text(avail as f64)
+        )));
+    }
     if need > 0.9 * avail as f64 {
         let fewer = if outputs > 1 {
             "summarise fewer outputs (e.g. --outputs total_wte), "
@@ -324,8 +346,8 @@ pub fn check_memory(
         return Err(InputError::one(format!(
             "{}: {n} runs x {areas} areas x {outputs} outputs need {} of memory for exact percentiles, and {} is available; {fewer}use fewer runs or --level region, or split the sweep with --shard K/N --rows and combine the rows files on a larger machine with `capacity summarize`",
             sweep.label,
-            gib(need),
-            gib(avail as f64)
+            bytes_text(need),
+            bytes_text(avail as f64)
         )));
     }
     Ok(())
@@ -460,7 +482,28 @@ pub fn run(args: SweepArgs) -> Result<ExitCode> {
     }
     let paths = OutputPaths::new(&args, shard);
     let named = paths.named(args.manifest.is_some());
-    check_distinct(&named)?;
+    let planned: Vec<Planned> = named
+        .iter()
+        .map(|(flag, path)| match flag.as_str() {
+            "--output" => Planned::new(
+                flag,
+                path,
+                match args.format {
+                    SweepFormat::Table => Kind::Text,
+                    SweepFormat::Xlsx => Kind::Xlsx,
+                },
+            )
+            .or_formats(&[
+                (Kind::Text, "--format table"),
+                (Kind::Xlsx, "--format xlsx"),
+            ]),
+            "--summary" | "--rows" | "--tornado" => Planned::new(flag, path, Kind::Csv),
+            _ => Planned::new(flag, path, Kind::Json),
+        })
+        .collect();
+    let mut read = input_files(&args.data, &base);
+    read.push(("sweep", args.sweep.clone()));
+    check_outputs(&planned, &read)?;
 
     let loaded = prepare_data(sweep, base, sweep_text, &mut warnings, &args.data)?;
     let LoadedSweep {
@@ -475,13 +518,19 @@ pub fn run(args: SweepArgs) -> Result<ExitCode> {
 
     // Fail early on what cannot fit.
     let n = runs.end - runs.start;
-    check_memory(&sweep, &prepared, outputs.len(), n)?;
     let param_paths: Vec<String> = sweep.params.iter().map(|p| p.path.clone()).collect();
     let format = RowFormat::new(
         &areas,
         param_paths.len(),
         row_fields(&base.step_ids()).len(),
     );
+    check_memory(
+        &sweep,
+        &prepared,
+        outputs.len(),
+        n,
+        args.rows.as_ref().map(|_| &format),
+    )?;
     if let Some(rows) = args.rows.as_ref().filter(|p| !is_special_file(p)) {
         let bytes = n as f64 * areas.len() as f64 * bytes_per_row_estimate(&format) as f64;
         if let Some(free) = free_disk(rows) {
@@ -490,8 +539,8 @@ pub fn run(args: SweepArgs) -> Result<ExitCode> {
                     "--rows {}: {n} runs x {} areas would write about {} and the disk has {} free; write fewer runs (--shard K/N), summarise without --rows, or choose another disk",
                     rows.display(),
                     areas.len(),
-                    gib(bytes),
-                    gib(free as f64)
+                    bytes_text(bytes),
+                    bytes_text(free as f64)
                 ))
                 .into());
             }
@@ -500,11 +549,6 @@ pub fn run(args: SweepArgs) -> Result<ExitCode> {
     let inputs = sweep_input_hashes(&args.sweep, &sweep_text, &args.data, &base)?;
 
     // Open every output before the work, so a bad path fails now.
-    let mut read = input_files(&args.data, &base);
-    read.push(("sweep", args.sweep.clone()));
-    for (flag, path) in &named {
-        refuse_overwriting(flag, path, &read)?;
-    }
     let mut open = Vec::new();
     for (flag, path) in &named {
         open.push((flag.as_str(), AtomicOutput::create_for(flag, path)?));
@@ -554,12 +598,14 @@ pub fn run(args: SweepArgs) -> Result<ExitCode> {
             &progress,
         )
         .map_err(|e| {
-            Failure(format!(
-                "--rows {}: writing failed: {e}",
+            // The io::Error stays the source: a closed pipe (`--rows /dev/stdout | head`) is
+            // a reader that stopped, not a failure.
+            anyhow::Error::new(e).context(Failure(format!(
+                "--rows {}: writing failed",
                 args.rows
                     .as_ref()
                     .map_or("-".into(), |p| p.display().to_string())
-            ))
+            )))
         })?
     };
     bar.finish_and_clear();
@@ -671,16 +717,29 @@ pub fn run(args: SweepArgs) -> Result<ExitCode> {
     commit_all(commits)?;
 
     if let Some(bytes) = to_stdout {
-        let mut stdout = std::io::stdout().lock();
-        stdout.write_all(&bytes)?;
-        stdout.flush()?;
+        write_stdout(&bytes)?;
     }
     if terminal {
-        eprintln!(
+        // Not eprintln!: a closed stderr is no reason to panic.
+        let _ = writeln!(
+            std::io::stderr(),
             "{n} runs x {} areas in {:.2} s",
             areas.len() - 1,
             started.elapsed().as_secs_f64()
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bytes_text;
+
+    #[test]
+    fn sizes_are_shown_in_a_unit_that_shows_their_digits() {
+        assert_eq!(bytes_text(300.0), "300 bytes");
+        assert_eq!(bytes_text(5.0 * 1024.0 * 1024.0), "5.0 MiB");
+        assert_eq!(bytes_text(41.0 * (1u64 << 30) as f64), "41.0 GiB");
+        assert_eq!(bytes_text(3.0 * (1u64 << 50) as f64), "3.0 PiB");
+    }
 }

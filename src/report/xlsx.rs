@@ -2,7 +2,7 @@
 //! (never numbers as text), the header row frozen, an autofilter, columns wide enough for
 //! their contents, and an Assumptions sheet saying where each value comes from.
 
-use rust_xlsxwriter::{DocProperties, Format, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 use serde::Serialize;
 
 use crate::model::ModelResult;
@@ -234,11 +234,15 @@ fn inputs_sheet(
 
 fn new_workbook(title: &str) -> Workbook {
     let mut wb = Workbook::new();
-    wb.set_properties(
-        &DocProperties::new()
-            .set_title(title)
-            .set_comment("Made by capacity; see the Inputs sheet to reproduce it"),
-    );
+    let mut properties = DocProperties::new()
+        .set_title(title)
+        .set_comment("Made by capacity; see the Inputs sheet to reproduce it");
+    // A fixed creation time, not the clock's: the same inputs give the same bytes, as every
+    // other output does (the Inputs sheet says what made the workbook).
+    if let Ok(fixed) = ExcelDateTime::from_ymd(2000, 1, 1) {
+        properties = properties.set_creation_datetime(&fixed);
+    }
+    wb.set_properties(&properties);
     wb
 }
 

@@ -370,6 +370,11 @@ impl Rule {
                 }
             }
             Rule::NonNegative if value < 0.0 => Some("is negative; expected a number >= 0".into()),
+            // Costs and factors beyond it give results (and sums of them) that overflow.
+            Rule::NonNegative if value > crate::inputs::MAX_COUNT => Some(format!(
+                "is too large: the results computed from it could not be represented; expected at most {:e}",
+                crate::inputs::MAX_COUNT
+            )),
             _ => None,
         }
     }
@@ -851,7 +856,11 @@ impl Scenario {
         let mut warnings = Warnings::new();
         for (path, value, rule) in self.numbers() {
             if let Some(what) = rule.check(value) {
-                problems.push(format!("{}: {path} = {value} {what}", locate(&path)));
+                problems.push(format!(
+                    "{}: {path} = {} {what}",
+                    locate(&path),
+                    crate::problems::short(value)
+                ));
             }
         }
         let (lo, hi) = defaults::DEPRIVATION_PLAUSIBLE;

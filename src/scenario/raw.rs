@@ -489,6 +489,20 @@ fn plain_type_error(path: &str, message: &str) -> Option<String> {
         return Some("too large a number".into());
     }
     let expected = message.rsplit("expected ").next()?;
+    // A whole number past its type's range is one: say the range it must lie in.
+    if message.contains("invalid value: integer") {
+        let ages = crate::inputs::MAX_AGE as u64;
+        let max = match expected.trim() {
+            _ if path.ends_with("age_max") => ages + 1,
+            _ if path.ends_with("age_min") => ages,
+            "u32" => u32::MAX as u64,
+            "u64" | "usize" => u64::MAX,
+            _ => return None,
+        };
+        return Some(format!(
+            "out of range: expected a whole number from 0 to {max}"
+        ));
+    }
     let want = match expected.trim() {
         "f64" | "f32" => "a number",
         "u32" | "u64" | "usize" => "a whole number, 0 or more",

@@ -20,9 +20,23 @@ fn whole(x: f64) -> String {
     }
 }
 
-/// A TOML string with quotes escaped.
+/// A TOML basic string: quotes, backslashes and control characters (a multi-line
+/// description's line ends) escaped, so that any text reads back as itself.
 fn quoted(text: &str) -> String {
-    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 fn roles(out: &mut String, section: &str, i: &StepSettings) {
@@ -183,8 +197,8 @@ pub fn commented_toml(s: &Scenario, name: &str, from: &str) -> String {
          # the MODEL.md default (the Outline Business Case). Unknown keys are errors.\n\
          # To follow '{from}' and change only a few values, use instead: extends = \"{from}\""
     );
-    let _ = writeln!(out, "\nname = \"{name}\"");
-    let _ = writeln!(out, "description = \"{}\"", s.description.replace('"', "'"));
+    let _ = writeln!(out, "\nname = {}", quoted(name));
+    let _ = writeln!(out, "description = {}", quoted(&s.description));
 
     let _ = writeln!(out, "\n[population]");
     let _ = writeln!(
@@ -203,12 +217,7 @@ pub fn commented_toml(s: &Scenario, name: &str, from: &str) -> String {
     if s.population.areas.is_empty() {
         let _ = writeln!(out, "# areas = []");
     } else {
-        let codes: Vec<String> = s
-            .population
-            .areas
-            .iter()
-            .map(|c| format!("\"{c}\""))
-            .collect();
+        let codes: Vec<String> = s.population.areas.iter().map(|c| quoted(c)).collect();
         let _ = writeln!(out, "areas = [{}]", codes.join(", "));
     }
 

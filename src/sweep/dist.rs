@@ -5,6 +5,8 @@
 //! than taken from a crate, so the numbers depend only on this file and the pinned random
 //! stream (a change of algorithm in a dependency would change every sweep's output).
 
+use crate::problems::short;
+
 /// Φ⁻¹(0.9): how many standard deviations the 90th percentile lies above the mean.
 pub const Z90: f64 = 1.281_551_565_544_600_4;
 
@@ -128,11 +130,16 @@ impl Dist {
     /// The 10th and 90th percentiles, for messages and the manifest.
     pub fn describe(&self) -> String {
         match *self {
-            Dist::Uniform { low, high } => format!("uniform on [{low}, {high}]"),
-            Dist::Triangular { low, mode, high } => {
-                format!("triangular on [{low}, {high}], mode {mode}")
+            Dist::Uniform { low, high } => {
+                format!("uniform on [{}, {}]", short(low), short(high))
             }
-            Dist::Normal80 { mean, sd } => format!("normal, mean {mean}, sd {sd:.6}"),
+            Dist::Triangular { low, mode, high } => format!(
+                "triangular on [{}, {}], mode {}",
+                short(low),
+                short(high),
+                short(mode)
+            ),
+            Dist::Normal80 { mean, sd } => format!("normal, mean {}, sd {sd:.6}", short(mean)),
             Dist::LogNormal80 { mu, sigma } => {
                 format!("log-normal, mu {mu:.6}, sigma {sigma:.6}")
             }
@@ -141,7 +148,11 @@ impl Dist {
                 beta,
                 min,
                 max,
-            } => format!("beta({alpha:.6}, {beta:.6}) on [{min}, {max}]"),
+            } => format!(
+                "beta({alpha:.6}, {beta:.6}) on [{}, {}]",
+                short(min),
+                short(max)
+            ),
         }
     }
 }

@@ -193,6 +193,10 @@ struct FileRuns {
     values: Vec<f64>,
 }
 
+/// The largest size of a value summarised from a rows file: sums and squares of values over
+/// any number of runs stay far inside the range of a float.
+pub const MAX_VALUE: f64 = 1e100;
+
 fn read_file(
     label: &str,
     reader: impl Read,
@@ -324,8 +328,22 @@ fn read_file(
             let cell = &record[col];
             let v: f64 = std::str::from_utf8(cell)
                 .ok()
-                .and_then(|s| s.parse().ok())
-                .ok_or_else(|| at(format!("{} = '{}' is not a number", field, text(cell))))?;
+                .and_then(|s| s.parse::<f64>().ok())
+                .filter(|v| v.is_finite())
+                .ok_or_else(|| {
+                    at(format!(
+                        "{} = '{}' is not a number; expected a plain number such as 1234.5 (no NaN or infinity), as `capacity sweep --rows` writes",
+                        field,
+                        text(cell)
+                    ))
+                })?;
+            if v.abs() > MAX_VALUE {
+                return Err(at(format!(
+                    "{} = '{}' is out of range: a summary's mean and sd of values beyond {MAX_VALUE:e} in size cannot be represented; no sweep writes such a value",
+                    field,
+                    text(cell)
+                )));
+            }
             values.push(v);
         }
     }

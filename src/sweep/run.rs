@@ -56,6 +56,16 @@ pub fn bytes_per_row_estimate(formatter: &RowFormat) -> usize {
     formatter.widest_prefix + 16 * formatter.fields + 12 * formatter.params + 16
 }
 
+/// Memory that writing rows holds at once, roughly: the text and values of the chunks in
+/// flight (a window ahead of the writer, and one per worker) and each worker's scratch. It
+/// depends on the areas, never on the number of runs.
+pub fn rows_memory_estimate(formatter: &RowFormat, areas: usize, outputs: usize) -> f64 {
+    let workers = rayon::current_num_threads().max(1);
+    let in_flight = (2 * workers + 2) + 2 * workers;
+    let per_row = bytes_per_row_estimate(formatter) + 8 * (2 * formatter.fields + outputs);
+    in_flight as f64 * ROWS_CHUNK_RUNS as f64 * areas as f64 * per_row as f64
+}
+
 /// Pre-escaped text of the rows file.
 #[derive(Debug, Clone)]
 pub struct RowFormat {
@@ -319,26 +329,23 @@ impl Engine<'_> {
         let ncols = self.outputs.len() * areas;
         // Zeroed memory comes lazily from the system: pages are touched by the workers.
         let mut data: Vec<Vec<f64>> = (0..ncols).map(|_| vec![0.0; n]).collect();
-        let chunk_runs = if rows.is_some() {
-            ROWS_CHUNK_RUNS
-        } else {
-            CHUNK_RUNS
-        };
-        let nchunks = n.div_ceil(chunk_runs);
-        let mut chunks: Vec<Vec<&mut [f64]>> =
-            (0..nchunks).map(|_| Vec::with_capacity(ncols)).collect();
-        for col in data.iter_mut() {
-            for (i, part) in col.chunks_mut(chunk_runs).enumerate() {
-                chunks[i].push(part);
-            }
-        }
-        let runs_of = |i: usize| {
-            let start = runs.start + (i * chunk_runs) as u64;
-            start..(start + chunk_runs as u64).min(runs.end)
-        };
         match rows {
             None => {
                 let need = self.quantities(false);
+                let runs_of = |i: usize| {
+                    let start = runs.start + (i * CHUNK_RUNS) as u64;
+                    start..(start + CHUNK_RUNS as u64).min(runs.end)
+                };
+                // Without rows the columns are kept whole (their memory is checked before a
+                // sweep starts), and the per-chunk slices are small beside them.
+                let mut chunks: Vec<Vec<&mut [f64]>> = (0..n.div_ceil(CHUNK_RUNS))
+                    .map(|_| Vec::with_capacity(ncols))
+                    .collect();
+                for col in data.iter_mut() {
+                    for (i, part) in col.chunks_mut(CHUNK_RUNS).enumerate() {
+                        chunks[i].push(part);
+                    }
+                }
                 chunks.into_par_iter().enumerate().for_each_init(
                     Scratch::default,
                     |scratch, (i, mut cols)| {
@@ -354,7 +361,7 @@ impl Engine<'_> {
                     format,
                     texts: &texts,
                 };
-                self.run_rows(chunks, &runs_of, rows, writer, progress)?;
+                self.run_rows(runs.clone(), &mut data, rows, writer, progress)?;
             }
         }
         let fields = self.model.fields();
@@ -371,33 +378,40 @@ impl Engine<'_> {
     }
 
     /// The chunks with rows: workers take chunks in order (an atomic counter) and hand their
-    /// text to this thread, which writes it in order. A worker does not start a chunk more
-    /// than a window of chunks ahead of the writer, so memory stays bounded, and no worker
-    /// waits for the others between chunks. The chunk the writer needs next is always being
-    /// worked on (chunks are taken in order), so the waiting ends.
+    /// text and output values to this thread, which writes the text in order and puts the
+    /// values in `data`. A worker does not start a chunk more than a window of chunks ahead
+    /// of the writer, so memory stays bounded whatever the number of runs (nothing is kept
+    /// per chunk but the window's), and no worker waits for the others between chunks. The
+    /// chunk the writer needs next is always being worked on (chunks are taken in order), so
+    /// the waiting ends.
     fn run_rows(
         &self,
-        chunks: Vec<Vec<&mut [f64]>>,
-        runs_of: &(dyn Fn(usize) -> Range<u64> + Sync),
+        runs: Range<u64>,
+        data: &mut [Vec<f64>],
         rows: Rows<'_>,
         writer: &mut (dyn Write + Send),
         progress: &(dyn Fn(u64) + Sync),
     ) -> io::Result<()> {
-        let nchunks = chunks.len();
+        let n = (runs.end - runs.start) as usize;
+        let nchunks = n.div_ceil(ROWS_CHUNK_RUNS);
+        let runs_of = |i: usize| {
+            let start = runs.start + (i * ROWS_CHUNK_RUNS) as u64;
+            start..(start + ROWS_CHUNK_RUNS as u64).min(runs.end)
+        };
+        let ncols = data.len();
         let need = self.quantities(true);
         let workers = rayon::current_num_threads().max(1);
         let window = 2 * workers + 2;
-        let parts: Vec<Mutex<Option<Vec<&mut [f64]>>>> =
-            chunks.into_iter().map(|c| Mutex::new(Some(c))).collect();
         let next = AtomicUsize::new(0);
         // (chunks written, the writer has stopped): workers wait on it for the window.
         let gate = (Mutex::new((0usize, false)), Condvar::new());
-        let pool: Mutex<Vec<Vec<u8>>> = Mutex::new(Vec::new());
-        let (tx, rx) = mpsc::sync_channel::<(usize, Vec<u8>)>(window);
+        // Text and value buffers handed back by the writer, for the workers to reuse.
+        let pool: Mutex<Vec<(Vec<u8>, Vec<f64>)>> = Mutex::new(Vec::new());
+        let (tx, rx) = mpsc::sync_channel::<(usize, Vec<u8>, Vec<f64>)>(window);
         std::thread::scope(|scope| {
             for _ in 0..workers {
                 let tx = tx.clone();
-                let (parts, next, gate, pool, need) = (&parts, &next, &gate, &pool, &need);
+                let (next, gate, pool, need, runs_of) = (&next, &gate, &pool, &need, &runs_of);
                 scope.spawn(move || {
                     let _stop = StopOnPanic(gate);
                     let mut scratch = Scratch::default();
@@ -416,17 +430,17 @@ impl Engine<'_> {
                                 return;
                             }
                         }
-                        let mut cols = parts[i]
-                            .lock()
-                            .unwrap_or_else(|e| e.into_inner())
-                            .take()
-                            .expect("each chunk is taken once");
-                        let buffer = pool
+                        let (buffer, mut values) = pool
                             .lock()
                             .unwrap_or_else(|e| e.into_inner())
                             .pop()
                             .unwrap_or_default();
                         let r = runs_of(i);
+                        let m = (r.end - r.start) as usize;
+                        // The chunk's values of each output column, one after the other.
+                        values.clear();
+                        values.resize(ncols * m, 0.0);
+                        let mut cols: Vec<&mut [f64]> = values.chunks_mut(m.max(1)).collect();
                         let text = self.chunk(
                             r.clone(),
                             &mut cols,
@@ -436,7 +450,7 @@ impl Engine<'_> {
                             buffer,
                         );
                         progress(r.end - r.start);
-                        if tx.send((i, text)).is_err() {
+                        if tx.send((i, text, values)).is_err() {
                             return;
                         }
                     }
@@ -444,18 +458,25 @@ impl Engine<'_> {
             }
             drop(tx);
             // This thread writes, in order.
-            let mut waiting: BTreeMap<usize, Vec<u8>> = BTreeMap::new();
+            let mut waiting: BTreeMap<usize, (Vec<u8>, Vec<f64>)> = BTreeMap::new();
             let mut want = 0;
             let mut result = Ok(());
-            for (i, text) in rx.iter() {
-                waiting.insert(i, text);
-                while let Some(mut text) = waiting.remove(&want) {
+            for (i, text, values) in rx.iter() {
+                waiting.insert(i, (text, values));
+                while let Some((mut text, values)) = waiting.remove(&want) {
                     if let Err(e) = writer.write_all(&text) {
                         result = Err(e);
                         break;
                     }
+                    let r = runs_of(want);
+                    let (at, m) = ((r.start - runs.start) as usize, (r.end - r.start) as usize);
+                    for (col, part) in data.iter_mut().zip(values.chunks(m.max(1))) {
+                        col[at..at + m].copy_from_slice(part);
+                    }
                     text.clear();
-                    pool.lock().unwrap_or_else(|e| e.into_inner()).push(text);
+                    pool.lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .push((text, values));
                     want += 1;
                     let (lock, cv) = &gate;
                     lock.lock().unwrap_or_else(|e| e.into_inner()).0 = want;

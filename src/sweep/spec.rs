@@ -11,7 +11,7 @@ use toml::Spanned;
 
 use crate::inputs::BANDS;
 use crate::model::Prepared;
-use crate::problems::{InputError, Problems};
+use crate::problems::{short, InputError, Problems};
 use crate::scenario::{self, CapacityBasis, Rule, Scenario, ScenarioSource};
 
 use super::dist::Dist;
@@ -202,6 +202,12 @@ pub struct Sweep {
 
 /// Below this probability a draw outside a key's range is not worth a word: one in a million.
 const NEGLIGIBLE: f64 = 1e-6;
+/// The largest size of a drawn value: far above any assumption of a scenario, far below
+/// what would overflow the outputs computed from it or their statistics.
+pub const MAX_DRAW: f64 = 1e15;
+/// The smallest uniform number the plan of runs draws (half of 2^-52), and one minus it the
+/// largest.
+const EXTREME_U: f64 = 0.5 / (1u64 << 52) as f64;
 
 /// A probability as a readable per cent: 5.9%, 0.0063%.
 fn share(p: f64) -> String {
@@ -572,7 +578,7 @@ impl SweepFile {
                     problems.push(format!(
                         "{}: {who}: {key} = {} {what}",
                         self.at(s),
-                        s.get_ref()
+                        short(*s.get_ref())
                     ));
                     false
                 }
@@ -613,7 +619,9 @@ impl SweepFile {
                     (Some(low), Some(high)) if low >= high => {
                         problems.push(format!(
                             "{}: {who}: low = {low} is not below high = {high}",
-                            self.at(r.low.as_ref().expect("low given"))
+                            self.at(r.low.as_ref().expect("low given")),
+                            low = short(low),
+                            high = short(high)
                         ));
                         None
                     }
@@ -700,7 +708,7 @@ impl SweepFile {
                             for found in invalid(&[(j, v)]) {
                                 problems.push(format!(
                                     "{label}:{}: [[vary]] {}: the run at {end} = {v} is not a valid scenario: {found}",
-                                    p.line, p.path
+                                    p.line, p.path, v = short(v)
                                 ));
                             }
                         }
@@ -866,7 +874,10 @@ impl SweepFile {
                     problems.push(format!(
                         "{}: {who}: from = {a}, to = {b}, steps = {n} gives value #{} = {x}, which {what}; choose steps so that every value is valid, or list them with values = [...]",
                         self.at(steps),
-                        i + 1
+                        i + 1,
+                        a = short(a),
+                        b = short(b),
+                        x = short(x)
                     ));
                     return None;
                 }
@@ -959,7 +970,9 @@ impl SweepFile {
         let low_at = self.at(r.low.as_ref().expect("low given"));
         if low >= high {
             problems.push(format!(
-                "{low_at}: {who}: low = {low} is not below high = {high}"
+                "{low_at}: {who}: low = {low} is not below high = {high}",
+                low = short(low),
+                high = short(high)
             ));
             return None;
         }
@@ -973,7 +986,10 @@ impl SweepFile {
                 if !(low..=high).contains(&mode) {
                     problems.push(format!(
                         "{}: {who}: mode = {mode} is outside low = {low} to high = {high}; the peak must lie within the range",
-                        self.at(r.mode.as_ref().expect("mode given"))
+                        self.at(r.mode.as_ref().expect("mode given")),
+                        mode = short(mode),
+                        low = short(low),
+                        high = short(high)
                     ));
                     return None;
                 }
@@ -983,7 +999,8 @@ impl SweepFile {
             "lognormal80" => {
                 if low <= 0.0 {
                     problems.push(format!(
-                        "{low_at}: {who}: low = {low} must be above 0 for a log-normal (its values are all positive); use normal80 for a value that can be 0"
+                        "{low_at}: {who}: low = {low} must be above 0 for a log-normal (its values are all positive); use normal80 for a value that can be 0",
+                        low = short(low)
                     ));
                     return None;
                 }
@@ -1002,7 +1019,11 @@ impl SweepFile {
                 }
                 if !(min < low && high < max) {
                     problems.push(format!(
-                        "{low_at}: {who}: low = {low} and high = {high} must lie strictly inside the beta's range min = {min} to max = {max}"
+                        "{low_at}: {who}: low = {low} and high = {high} must lie strictly inside the beta's range min = {min} to max = {max}",
+                        low = short(low),
+                        high = short(high),
+                        min = short(min),
+                        max = short(max)
                     ));
                     return None;
                 }
@@ -1010,7 +1031,11 @@ impl SweepFile {
                     Some(d) => d,
                     None => {
                         problems.push(format!(
-                            "{low_at}: {who}: could not fit a beta distribution on [{min}, {max}] with 10th percentile {low} and 90th percentile {high}: the range is too narrow, or too close to an end, for the fit; widen it, or use normal80 (which a narrow beta resembles closely)"
+                            "{low_at}: {who}: could not fit a beta distribution on [{min}, {max}] with 10th percentile {low} and 90th percentile {high}: the range is too narrow, or too close to an end, for the fit; widen it, or use normal80 (which a narrow beta resembles closely)",
+                            low = short(low),
+                            high = short(high),
+                            min = short(min),
+                            max = short(max)
                         ));
                         return None;
                     }
@@ -1025,11 +1050,30 @@ impl SweepFile {
 /// a warning with the share of draws that will be clamped to the nearest end, or a problem
 /// when a key that must be above 0 (a caseload, contacts) would take a meaningless 1e-12 in
 /// more than one draw in a million.
+/// A draw may also be so large that the outputs it feeds (costs, WTE) and their mean and sd
+/// over the runs cannot be represented: a problem too.
 fn clamped_draws(label: &str, params: &[Param], problems: &mut Problems) -> Vec<String> {
     let mut warnings = Vec::new();
     for p in params {
         let Values::Dist(d) = &p.values else { continue };
         let (lo, hi) = draw_bounds(&p.path, p.rule);
+        // The smallest and largest uniform numbers the plan draws (see plan.rs), so the
+        // extreme draws of any run, after the clamp to the key's range.
+        let extremes = [EXTREME_U, 1.0 - EXTREME_U].map(|u| d.quantile(u).max(lo).min(hi));
+        if let Some(&worst) = extremes.iter().find(|x| x.is_nan() || x.abs() > MAX_DRAW) {
+            problems.push(format!(
+                "{label}:{}: [[vary]] {}: the {} has draws {}; the costs and WTE computed from such a value, or their mean and sd, would overflow: narrow low and high so that every draw stays within {MAX_DRAW:e}",
+                p.line,
+                p.path,
+                d.describe(),
+                if worst.is_finite() && worst.abs() < f64::MAX {
+                    format!("as large as {worst:.3e}")
+                } else {
+                    "too large to hold as a number".to_string()
+                }
+            ));
+            continue;
+        }
         let below = d.cdf(lo);
         let above = 1.0 - d.cdf(hi);
         let positive = matches!(p.rule, Rule::Positive { .. } | Rule::PositiveFraction);

@@ -257,13 +257,21 @@ fn unknown_area_codes_and_levels() {
 #[test]
 fn unwritable_output_path_leaves_nothing_behind() {
     let dir = tempfile::tempdir().unwrap();
-    let e = model_error(&["--output", "no/such/dir/out.csv"], dir.path());
+    let e = model_error(
+        &["--format", "csv", "--output", "no/such/dir/out.csv"],
+        dir.path(),
+    );
     assert!(
         e.contains("--output no/such/dir/out.csv: cannot write there"),
         "{e}"
     );
     // An input error after the output was opened leaves no file either.
-    let e = model_error(&["--output", "out.csv", "--level", "county"], dir.path());
+    let e = model_error(
+        &[
+            "--format", "csv", "--output", "out.csv", "--level", "county",
+        ],
+        dir.path(),
+    );
     assert!(e.contains("--level county"), "{e}");
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
 }

@@ -8,13 +8,11 @@ use crate::model::{AreaResult, ModelResult, RoleKind, RoleLine};
 use crate::output::{money, short_name, Row};
 use crate::scenario::basis::{assumptions, short_number, Basis};
 
-use super::svg::{self, FunnelBar, RangeRow, RoleBar, TornadoRow};
+use super::svg::{self, FunnelBar, RangeRow, RoleBar, Series, TornadoRow, WteRow};
 use super::{
     area_label, data_citation, esc, funnel_stages, grouped, one_wte_lines, percent, row_value,
     Report, Stage, SweepSummary,
 };
-
-use charts::WteRow;
 
 /// The colour of each step of care, in the scenario's order: the 2007 low and high
 /// intensity colours first, then NHS identity colours none of the other series use; more
@@ -501,6 +499,30 @@ fn funnel_section(out: &mut String, r: &Report) {
     out.push_str("</tbody></table></section>\n");
 }
 
+/// The steps as series of the chart by area: each panel headed by the step's label.
+fn area_series(steps: &[StepName]) -> Vec<Series> {
+    steps
+        .iter()
+        .map(|s| Series {
+            name: format!("{} WTE", s.label),
+            key: format!("Required, {}", s.name_lower()),
+            colour: s.colour,
+        })
+        .collect()
+}
+
+/// The steps as series of the chart of the total: each row labelled by the step's name.
+fn total_series(steps: &[StepName]) -> Vec<Series> {
+    steps
+        .iter()
+        .map(|s| Series {
+            name: s.name.clone(),
+            key: format!("Required, {}", s.short_lower()),
+            colour: s.colour,
+        })
+        .collect()
+}
+
 fn workforce_section(out: &mut String, result: &ModelResult) {
     let t = &result.total;
     let steps = step_names(result);
@@ -515,10 +537,10 @@ fn workforce_section(out: &mut String, result: &ModelResult) {
     let _ = write!(
         out,
         "<figure>{}</figure>",
-        charts::wte_total(
+        svg::wte_total(
             &t.flow.wte().0,
             result.has_workforce.then_some(t.current.0.as_slice()),
-            &steps,
+            &total_series(&steps),
             "Required and current WTE, all areas"
         )
     );
@@ -541,7 +563,11 @@ fn workforce_section(out: &mut String, result: &ModelResult) {
         "<h3>By area</h3><p class=\"note\">One row per area, largest requirement first; {} each on their own scale.</p>",
         esc(&steps_phrase(&steps))
     );
-    for chart in charts::wte_by_area(&wte_rows, &steps, "Required WTE by area and intensity") {
+    for chart in svg::wte_by_area(
+        &wte_rows,
+        &area_series(&steps),
+        "Required WTE by area and intensity",
+    ) {
         let _ = write!(out, "<figure>{chart}</figure>");
     }
     out.push_str("</section>\n");
@@ -595,7 +621,7 @@ fn role_chart(out: &mut String, lines: &[RoleLine], steps: &[StepName]) {
         .collect();
     legend.push((svg::RATIO, "Required, ratio roles".into()));
     out.push_str("<h3>By role and band</h3><p class=\"note\">All areas together. Current staff count against the role of the skill mix with the same name and band (the <code>role</code> and <code>band</code> columns of the workforce file), at the intensity of their time.</p>");
-    for chart in charts::wte_by_role(
+    for chart in svg::wte_by_role(
         &bars,
         &legend,
         "Required and current WTE by role and band, all areas",
@@ -1309,585 +1335,6 @@ fn footer(out: &mut String, r: &Report) {
     out.push_str("</tbody></table><p>Figures are rounded for display; <code>capacity model --format xlsx</code> or <code>--format csv</code> gives full precision.</p></footer>\n");
 }
 
-/// The charts with one series per step of care, for any number of steps: the same drawing as
-/// [`svg`]'s two-step charts (which these give byte for byte for the 2007 steps), each step in
-/// its colour of [`STEP_COLOURS`], the legend wrapped onto more lines when the steps need it.
-mod charts {
-    use std::fmt::Write;
-
-    use super::super::svg::{
-        fit, text_width, Axis, RoleBar, CURRENT, ROWS_PER_CHART, SHORTFALL, SURPLUS, TREATED,
-    };
-    use super::super::{esc, grouped};
-    use super::StepName;
-
-    const GRID: &str = "#D8DDE0";
-    const STRIPE: &str = "#F0F4F5";
-    const INK: &str = "#212B32";
-    const MUTED: &str = "#4C6272";
-    /// The widest area label, in px.
-    const LABEL_MAX: f64 = 300.0;
-    const FONT: &str = "Arial, Helvetica, sans-serif";
-    /// The narrowest panel of a step in the chart by area; more steps (or longer step labels)
-    /// make the chart wider than 900 px, and it is scaled to the page.
-    const PANEL_MIN: f64 = 220.0;
-    /// Between the lines of a legend.
-    const LEGEND_LINE: f64 = 18.0;
-
-    /// Required (and current) WTE of one row, one value per step.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct WteRow {
-        pub label: String,
-        /// Shown on hover: the full name and code.
-        pub tip: String,
-        pub required: Vec<f64>,
-        pub current: Option<Vec<f64>>,
-    }
-
-    fn signed(x: f64) -> String {
-        let s = grouped(x, 1);
-        if x > 0.0 && s != "0.0" {
-            format!("+{s}")
-        } else if s == "-0.0" {
-            "0.0".into()
-        } else {
-            s.replacen('-', "−", 1)
-        }
-    }
-
-    fn at(v: &[f64], i: usize) -> f64 {
-        v.get(i).copied().unwrap_or(0.0)
-    }
-
-    #[derive(Clone, Copy)]
-    enum Anchor {
-        Start,
-        Middle,
-        End,
-    }
-
-    impl Anchor {
-        fn as_str(self) -> &'static str {
-            match self {
-                Anchor::Start => "start",
-                Anchor::Middle => "middle",
-                Anchor::End => "end",
-            }
-        }
-    }
-
-    /// One entry of a legend: a swatch and its label, or a muted note.
-    enum Entry<'a> {
-        Key(&'a str, String),
-        Note(String),
-    }
-
-    impl Entry<'_> {
-        /// Its width on the page, without the space after it.
-        fn width(&self) -> f64 {
-            match self {
-                Entry::Key(_, label) => 16.0 + text_width(label, 11.0),
-                Entry::Note(text) => text_width(text, 11.0),
-            }
-        }
-    }
-
-    /// Where each entry of a legend goes from `x0` in a chart `width` px wide: (x, line), and
-    /// the number of lines. An entry that would run off the chart starts a new line.
-    fn place(entries: &[Entry], x0: f64, width: f64) -> (Vec<(f64, usize)>, usize) {
-        let mut out = Vec::with_capacity(entries.len());
-        let (mut x, mut line) = (x0, 0);
-        for e in entries {
-            if x > x0 && x + e.width() > width {
-                x = x0;
-                line += 1;
-            }
-            out.push((x, line));
-            x += e.width() + 18.0;
-        }
-        (out, line + 1)
-    }
-
-    /// An SVG document being written.
-    struct Canvas {
-        out: String,
-    }
-
-    impl Canvas {
-        fn new(width: f64, height: f64, title: &str) -> Canvas {
-            let mut out = String::new();
-            let _ = write!(
-                out,
-                "<svg class=\"chart\" viewBox=\"0 0 {width:.0} {height:.0}\" width=\"{width:.0}\" height=\"{height:.0}\" role=\"img\" aria-label=\"{t}\" font-family=\"{FONT}\" font-size=\"12\" fill=\"{INK}\"><title>{t}</title>",
-                t = esc(title)
-            );
-            Canvas { out }
-        }
-
-        fn rect(&mut self, x: f64, y: f64, w: f64, h: f64, fill: &str, tip: Option<&str>) {
-            let w = w.max(0.0);
-            match tip {
-                Some(t) => {
-                    let _ = write!(
-                        self.out,
-                        "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"{h:.1}\" fill=\"{fill}\"><title>{}</title></rect>",
-                        esc(t)
-                    );
-                }
-                None => {
-                    let _ = write!(
-                        self.out,
-                        "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"{h:.1}\" fill=\"{fill}\"/>"
-                    );
-                }
-            }
-        }
-
-        fn line(&mut self, x1: f64, y1: f64, x2: f64, y2: f64, stroke: &str, width: f64) {
-            let _ = write!(
-                self.out,
-                "<line x1=\"{x1:.1}\" y1=\"{y1:.1}\" x2=\"{x2:.1}\" y2=\"{y2:.1}\" stroke=\"{stroke}\" stroke-width=\"{width}\"/>"
-            );
-        }
-
-        #[allow(clippy::too_many_arguments)]
-        fn text_styled(
-            &mut self,
-            x: f64,
-            y: f64,
-            s: &str,
-            size: f64,
-            anchor: Anchor,
-            fill: &str,
-            bold: bool,
-        ) {
-            let weight = if bold { " font-weight=\"bold\"" } else { "" };
-            let _ = write!(
-                self.out,
-                "<text x=\"{x:.1}\" y=\"{y:.1}\" font-size=\"{size}\" text-anchor=\"{}\" fill=\"{fill}\"{weight}>{}</text>",
-                anchor.as_str(),
-                esc(s)
-            );
-        }
-
-        fn text(&mut self, x: f64, y: f64, s: &str, size: f64, anchor: Anchor) {
-            self.text_styled(x, y, s, size, anchor, INK, false);
-        }
-
-        fn muted(&mut self, x: f64, y: f64, s: &str, size: f64, anchor: Anchor) {
-            self.text_styled(x, y, s, size, anchor, MUTED, false);
-        }
-
-        /// A legend entry: a swatch and its label.
-        fn key(&mut self, x: f64, y: f64, fill: &str, label: &str) {
-            self.rect(x, y - 9.0, 12.0, 10.0, fill, None);
-            self.text(x + 16.0, y, label, 11.0, Anchor::Start);
-        }
-
-        /// A legend placed by [`place`], its first line at `y`.
-        fn legend(&mut self, entries: &[Entry], places: &[(f64, usize)], y: f64) {
-            for (e, &(x, line)) in entries.iter().zip(places) {
-                let y = y + LEGEND_LINE * line as f64;
-                match e {
-                    Entry::Key(fill, label) => self.key(x, y, fill, label),
-                    Entry::Note(text) => self.muted(x, y, text, 11.0, Anchor::Start),
-                }
-            }
-        }
-
-        /// Vertical grid lines and tick labels of an axis above a plot.
-        fn grid(&mut self, axis: &Axis, x0: f64, width: f64, label_y: f64, top: f64, bottom: f64) {
-            for &t in &axis.ticks {
-                let x = axis.x(t, x0, width);
-                self.line(x, top, x, bottom, GRID, 1.0);
-                self.muted(x, label_y, &axis.label(t), 10.0, Anchor::Middle);
-            }
-        }
-
-        fn finish(mut self) -> String {
-            self.out.push_str("</svg>");
-            self.out
-        }
-    }
-
-    /// Required versus current WTE, one row per area, the steps side by side, each with its
-    /// own scale; the gap (required - current) is written at the end of each bar. Returns one
-    /// SVG per [`ROWS_PER_CHART`] rows, all on the same scales.
-    pub fn wte_by_area(rows: &[WteRow], steps: &[StepName], title: &str) -> Vec<String> {
-        let n = steps.len();
-        if n == 0 {
-            return Vec::new();
-        }
-        let size = 11.0;
-        let row_h = 17.0;
-        let gutter = 12.0;
-        let has_current = rows.iter().any(|r| r.current.is_some());
-        let label_w = (rows
-            .iter()
-            .map(|r| text_width(&r.label, size))
-            .fold(0.0, f64::max)
-            + 10.0)
-            .min(LABEL_MAX);
-        let gutters = gutter * (n - 1) as f64;
-        let names: Vec<String> = steps.iter().map(|s| format!("{} WTE", s.label)).collect();
-        // Wide enough for every step's heading (bold, so a tenth wider than `text_width`).
-        let panel_min = names
-            .iter()
-            .map(|h| text_width(h, 12.0) * 1.1 + 8.0)
-            .fold(PANEL_MIN, f64::max);
-        let width = (label_w + panel_min * n as f64 + gutters).ceil().max(900.0);
-        let panel_w = (width - label_w - gutters) / n as f64;
-        let value_w = 58.0;
-        let plot_w = panel_w - value_w - 8.0;
-        let axes: Vec<Axis> = (0..n)
-            .map(|i| {
-                let max = rows
-                    .iter()
-                    .map(|r| at(&r.required, i).max(r.current.as_deref().map_or(0.0, |c| at(c, i))))
-                    .fold(0.0, f64::max);
-                Axis::new(0.0, max, 4)
-            })
-            .collect();
-        let mut entries: Vec<Entry> = steps
-            .iter()
-            .map(|s| Entry::Key(s.colour, format!("Required, {}", s.name_lower())))
-            .collect();
-        if has_current {
-            entries.push(Entry::Key(CURRENT, "Current (effective WTE)".into()));
-        }
-        let (places, lines) = place(&entries, label_w, width);
-        let extra = LEGEND_LINE * (lines - 1) as f64;
-        let header = 42.0;
-        let legend = if has_current { 48.0 } else { 30.0 } + extra;
-        let mut out = Vec::new();
-        let pieces = rows.len().div_ceil(ROWS_PER_CHART).max(1);
-        for (piece, chunk) in rows.chunks(ROWS_PER_CHART).enumerate() {
-            let t = if pieces > 1 {
-                format!("{title} ({} of {pieces})", piece + 1)
-            } else {
-                title.to_string()
-            };
-            let body = row_h * chunk.len() as f64;
-            let height = header + body + legend;
-            let mut c = Canvas::new(width, height, &t);
-            for (i, r) in chunk.iter().enumerate() {
-                let y = header + row_h * i as f64;
-                if i % 2 == 1 {
-                    c.rect(0.0, y, width, row_h, STRIPE, None);
-                }
-                let shown = fit(&r.label, label_w - 10.0, size);
-                c.text_styled(
-                    label_w - 8.0,
-                    y + row_h / 2.0 + 4.0,
-                    &shown,
-                    size,
-                    Anchor::End,
-                    INK,
-                    false,
-                );
-            }
-            for (i, step) in steps.iter().enumerate() {
-                let x0 = label_w + i as f64 * (panel_w + gutter);
-                let name = fit(&names[i], panel_w, 12.0);
-                c.text_styled(x0, 13.0, &name, 12.0, Anchor::Start, INK, true);
-                c.grid(&axes[i], x0, plot_w, 33.0, header - 4.0, header + body);
-                for (k, r) in chunk.iter().enumerate() {
-                    let y = header + row_h * k as f64;
-                    let req = at(&r.required, i);
-                    let w = axes[i].x(req, x0, plot_w) - x0;
-                    let mut tip = format!("{}: required {}", r.tip, grouped(req, 1));
-                    if let Some(cur) = &r.current {
-                        let cur = at(cur, i);
-                        let _ = write!(
-                            tip,
-                            ", current {}, gap {}",
-                            grouped(cur, 1),
-                            signed(req - cur)
-                        );
-                    }
-                    c.rect(x0, y + 3.0, w, row_h - 6.0, step.colour, Some(&tip));
-                    let end = x0 + plot_w + 6.0;
-                    match &r.current {
-                        Some(cur) => {
-                            let cur = at(cur, i);
-                            let cw = axes[i].x(cur, x0, plot_w) - x0;
-                            c.rect(x0, y + row_h / 2.0 - 2.0, cw, 4.0, CURRENT, None);
-                            let gap = req - cur;
-                            let fill = if gap > 0.05 {
-                                SHORTFALL
-                            } else if gap < -0.05 {
-                                SURPLUS
-                            } else {
-                                MUTED
-                            };
-                            c.text_styled(
-                                end,
-                                y + row_h / 2.0 + 4.0,
-                                &signed(gap),
-                                10.5,
-                                Anchor::Start,
-                                fill,
-                                true,
-                            );
-                        }
-                        None => c.text(
-                            end,
-                            y + row_h / 2.0 + 4.0,
-                            &grouped(req, 1),
-                            10.5,
-                            Anchor::Start,
-                        ),
-                    }
-                }
-                if has_current {
-                    c.muted(x0 + panel_w, 13.0, "gap", 10.0, Anchor::End);
-                }
-            }
-            let ly = header + body + 20.0;
-            c.legend(&entries, &places, ly);
-            if has_current {
-                c.muted(
-                    label_w,
-                    ly + LEGEND_LINE * lines as f64,
-                    "gap = required − current: red is a shortfall, green a surplus",
-                    11.0,
-                    Anchor::Start,
-                );
-            }
-            out.push(c.finish());
-        }
-        out
-    }
-
-    /// Required against current WTE for the whole run: each step, then the total, each gap
-    /// written out.
-    pub fn wte_total(
-        required: &[f64],
-        current: Option<&[f64]>,
-        steps: &[StepName],
-        title: &str,
-    ) -> String {
-        let width = 880.0;
-        let size = 12.0;
-        let row_h = 40.0;
-        let n = steps.len();
-        let mut labels: Vec<String> = steps.iter().map(|s| s.name.clone()).collect();
-        labels.push("Total".into());
-        let mut colours: Vec<&str> = steps.iter().map(|s| s.colour).collect();
-        colours.push(TREATED);
-        let sum = |v: &[f64]| (0..n).fold(0.0, |s, i| s + at(v, i));
-        let mut req: Vec<f64> = (0..n).map(|i| at(required, i)).collect();
-        req.push(sum(required));
-        let cur: Option<Vec<f64>> = current.map(|c| {
-            let mut v: Vec<f64> = (0..n).map(|i| at(c, i)).collect();
-            v.push(sum(c));
-            v
-        });
-        let note = |i: usize| -> String {
-            match &cur {
-                Some(cu) => {
-                    let gap = req[i] - cu[i];
-                    let met = if req[i] > 0.0 {
-                        format!(", {:.0}% met", cu[i] / req[i] * 100.0)
-                    } else {
-                        String::new()
-                    };
-                    format!(
-                        "required {} · current {} · gap {}{met}",
-                        grouped(req[i], 1),
-                        grouped(cu[i], 1),
-                        signed(gap)
-                    )
-                }
-                None => format!("required {}", grouped(req[i], 1)),
-            }
-        };
-        // Bold labels are wider than `text_width` guesses: a margin of 16 px.
-        let label_w = labels
-            .iter()
-            .map(|l| text_width(l, size) + 16.0)
-            .fold(110.0, f64::max)
-            .min(LABEL_MAX);
-        let right_w = (0..=n)
-            .map(|i| text_width(&note(i), size))
-            .fold(0.0, f64::max)
-            + 14.0;
-        let plot_w = (width - label_w - right_w).max(150.0);
-        let max = (0..=n)
-            .map(|i| req[i].max(cur.as_ref().map_or(0.0, |c| c[i])))
-            .fold(0.0, f64::max);
-        let axis = Axis::new(0.0, max, 5);
-        let mut entries: Vec<Entry> = steps
-            .iter()
-            .map(|s| Entry::Key(s.colour, format!("Required, {}", s.short_lower())))
-            .collect();
-        entries.push(Entry::Key(TREATED, "Required, total".into()));
-        entries.push(if cur.is_some() {
-            Entry::Key(CURRENT, "Current (effective WTE)".into())
-        } else {
-            Entry::Note("No current workforce given (--workforce FILE): no gap to show".into())
-        });
-        let (places, lines) = place(&entries, label_w, width);
-        let header = 22.0;
-        let legend = 28.0 + LEGEND_LINE * (lines - 1) as f64;
-        let body = row_h * (n + 1) as f64;
-        let height = header + body + legend;
-        let mut c = Canvas::new(width, height, title);
-        c.grid(&axis, label_w, plot_w, 14.0, header - 2.0, header + body);
-        for i in 0..=n {
-            let y = header + row_h * i as f64;
-            c.text_styled(
-                label_w - 8.0,
-                y + row_h / 2.0 + 4.0,
-                &fit(&labels[i], label_w - 12.0, size),
-                size,
-                Anchor::End,
-                INK,
-                true,
-            );
-            let w = axis.x(req[i], label_w, plot_w) - label_w;
-            c.rect(
-                label_w,
-                y + 7.0,
-                w,
-                row_h - 14.0,
-                colours[i],
-                Some(&note(i)),
-            );
-            if let Some(cu) = &cur {
-                let cw = axis.x(cu[i], label_w, plot_w) - label_w;
-                c.rect(label_w, y + row_h / 2.0 - 3.0, cw, 6.0, CURRENT, None);
-            }
-            let fill = match &cur {
-                Some(cu) if req[i] - cu[i] > 0.05 => SHORTFALL,
-                Some(cu) if req[i] - cu[i] < -0.05 => SURPLUS,
-                _ => INK,
-            };
-            c.text_styled(
-                label_w + plot_w + 8.0,
-                y + row_h / 2.0 + 4.0,
-                &note(i),
-                size,
-                Anchor::Start,
-                fill,
-                cur.is_some(),
-            );
-        }
-        c.legend(&entries, &places, header + body + 20.0);
-        c.finish()
-    }
-
-    /// Required against current WTE by role and band: one row per role on one scale, the
-    /// required bar in its step's colour with the current WTE as a dark bar inside it, and
-    /// the required, current and gap written in a column of their own at the right. `legend`
-    /// names each colour; those no row has are left out. Returns one SVG per
-    /// [`ROWS_PER_CHART`] rows, all on the same scale.
-    pub fn wte_by_role(rows: &[RoleBar], legend: &[(&str, String)], title: &str) -> Vec<String> {
-        let size = 12.0;
-        let row_h = 28.0;
-        let note = |r: &RoleBar| {
-            format!(
-                "required {} · current {} · gap {}",
-                grouped(r.required, 1),
-                grouped(r.current, 1),
-                signed(r.required - r.current)
-            )
-        };
-        let label_w = (rows
-            .iter()
-            .map(|r| text_width(&r.label, size))
-            .fold(0.0, f64::max)
-            + 12.0)
-            .min(LABEL_MAX);
-        let right_w = rows
-            .iter()
-            .map(|r| text_width(&note(r), size))
-            .fold(0.0, f64::max)
-            + 14.0;
-        // At least 300 px of plot: a wider chart is scaled down to the page, never overlapped.
-        let width = (label_w + right_w + 300.0).max(900.0);
-        let plot_w = width - label_w - right_w;
-        let max = rows
-            .iter()
-            .map(|r| r.required.max(r.current))
-            .fold(0.0, f64::max);
-        let axis = Axis::new(0.0, max, 5);
-        let header = 24.0;
-        let mut entries: Vec<Entry> = Vec::new();
-        for (colour, name) in legend {
-            let present = rows.iter().any(|r| r.colour == *colour);
-            let listed = entries
-                .iter()
-                .any(|e| matches!(e, Entry::Key(c, _) if c == colour));
-            if present && !listed {
-                entries.push(Entry::Key(colour, name.clone()));
-            }
-        }
-        entries.push(Entry::Key(CURRENT, "Current (effective WTE)".into()));
-        let (places, lines) = place(&entries, label_w, width);
-        let legend_h = 48.0 + LEGEND_LINE * (lines - 1) as f64;
-        let pieces = rows.len().div_ceil(ROWS_PER_CHART).max(1);
-        let mut out = Vec::new();
-        for (piece, chunk) in rows.chunks(ROWS_PER_CHART).enumerate() {
-            let t = if pieces > 1 {
-                format!("{title} ({} of {pieces})", piece + 1)
-            } else {
-                title.to_string()
-            };
-            let body = row_h * chunk.len() as f64;
-            let mut c = Canvas::new(width, header + body + legend_h, &t);
-            for i in (1..chunk.len()).step_by(2) {
-                c.rect(0.0, header + row_h * i as f64, width, row_h, STRIPE, None);
-            }
-            c.grid(&axis, label_w, plot_w, 14.0, header - 4.0, header + body);
-            for (i, r) in chunk.iter().enumerate() {
-                let y = header + row_h * i as f64;
-                let mid = y + row_h / 2.0;
-                c.text(
-                    label_w - 8.0,
-                    mid + 4.0,
-                    &fit(&r.label, label_w - 12.0, size),
-                    size,
-                    Anchor::End,
-                );
-                let w = axis.x(r.required, label_w, plot_w) - label_w;
-                let tip = format!("{}: {}", r.label, note(r));
-                c.rect(label_w, y + 6.0, w, row_h - 12.0, r.colour, Some(&tip));
-                let cw = axis.x(r.current, label_w, plot_w) - label_w;
-                c.rect(label_w, mid - 3.0, cw, 6.0, CURRENT, None);
-                let gap = r.required - r.current;
-                let fill = if gap > 0.05 {
-                    SHORTFALL
-                } else if gap < -0.05 {
-                    SURPLUS
-                } else {
-                    MUTED
-                };
-                c.text_styled(
-                    label_w + plot_w + 8.0,
-                    mid + 4.0,
-                    &note(r),
-                    size,
-                    Anchor::Start,
-                    fill,
-                    true,
-                );
-            }
-            let ly = header + body + 20.0;
-            c.legend(&entries, &places, ly);
-            c.muted(
-                label_w,
-                ly + LEGEND_LINE * lines as f64,
-                "gap = required − current: red is a shortfall, green a surplus",
-                11.0,
-                Anchor::Start,
-            );
-            out.push(c.finish());
-        }
-        out
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -2026,83 +1473,6 @@ mod tests {
         for external in ["http://", "https://", "src="] {
             assert!(!html.contains(external));
         }
-    }
-
-    /// For the 2007 steps the charts of any number of steps draw what the two-step charts
-    /// drew, byte for byte.
-    #[test]
-    fn two_step_charts_are_the_2007_charts() {
-        let (result, _, _) = england_with_sweep();
-        let steps = step_names(&result);
-        assert_eq!(steps.len(), 2);
-        let t = &result.total;
-        let (req, cur) = ([t.flow.step_wte(0), t.flow.step_wte(1)], [70.5, 20.25]);
-        for current in [None, Some(cur)] {
-            assert_eq!(
-                charts::wte_total(&req, current.as_ref().map(|c| &c[..]), &steps, "T"),
-                svg::wte_total(req, current, "T")
-            );
-        }
-        for with_current in [false, true] {
-            let rows: Vec<(String, [f64; 2], Option<[f64; 2]>)> = result
-                .rows
-                .iter()
-                .map(|a| {
-                    let r = [a.flow.step_wte(0), a.flow.step_wte(1)];
-                    (
-                        area_label(a),
-                        r,
-                        with_current.then_some([r[0] * 0.8, r[1] * 1.2]),
-                    )
-                })
-                .collect();
-            let new: Vec<WteRow> = rows
-                .iter()
-                .map(|(l, r, c)| WteRow {
-                    label: l.clone(),
-                    tip: l.clone(),
-                    required: r.to_vec(),
-                    current: c.map(|c| c.to_vec()),
-                })
-                .collect();
-            let old: Vec<svg::WteRow> = rows
-                .iter()
-                .map(|(l, r, c)| svg::WteRow {
-                    label: l.clone(),
-                    tip: l.clone(),
-                    required: *r,
-                    current: *c,
-                })
-                .collect();
-            assert_eq!(
-                charts::wte_by_area(&new, &steps, "A"),
-                svg::wte_by_area(&old, "A")
-            );
-        }
-        let bar = |label: &str, colour, required, current| RoleBar {
-            label: label.into(),
-            colour,
-            required,
-            current,
-        };
-        let bars = vec![
-            bar("PWP, band 5", svg::LOW, 100.0, 80.0),
-            bar("HIT, band 7", svg::HIGH, 60.0, 70.0),
-            bar("Employment adviser, band 5", svg::RATIO, 10.0, 0.0),
-        ];
-        let legend = vec![
-            (svg::LOW, "Required, low intensity".to_string()),
-            (svg::HIGH, "Required, high intensity".to_string()),
-            (svg::RATIO, "Required, ratio roles".to_string()),
-        ];
-        assert_eq!(
-            charts::wte_by_role(&bars, &legend, "R"),
-            svg::wte_by_role(&bars, "R")
-        );
-        assert_eq!(
-            charts::wte_by_role(&bars[..1], &legend, "R"),
-            svg::wte_by_role(&bars[..1], "R")
-        );
     }
 
     /// A third step, after the 2007 two, in every table and chart that has a column or a

@@ -152,6 +152,45 @@ impl Axis {
     }
 }
 
+/// Between the lines of a legend.
+const LEGEND_LINE: f64 = 18.0;
+
+/// The narrowest panel of a series in [`wte_by_area`]; more series (or longer headings) make
+/// the chart wider than 900 px, and it is scaled to the page.
+const PANEL_MIN: f64 = 220.0;
+
+/// One entry of a legend: a swatch and its label, or a muted note.
+enum Entry<'a> {
+    Key(&'a str, &'a str),
+    Note(&'a str),
+}
+
+impl Entry<'_> {
+    /// Its width on the page, without the space after it.
+    fn width(&self) -> f64 {
+        match self {
+            Entry::Key(_, label) => 16.0 + text_width(label, 11.0),
+            Entry::Note(text) => text_width(text, 11.0),
+        }
+    }
+}
+
+/// Where each entry of a legend goes from `x0` in a chart `width` px wide: (x, line), and the
+/// number of lines. An entry that would run off the chart starts a new line.
+fn place(entries: &[Entry], x0: f64, width: f64) -> (Vec<(f64, usize)>, usize) {
+    let mut out = Vec::with_capacity(entries.len());
+    let (mut x, mut line) = (x0, 0);
+    for e in entries {
+        if x > x0 && x + e.width() > width {
+            x = x0;
+            line += 1;
+        }
+        out.push((x, line));
+        x += e.width() + 18.0;
+    }
+    (out, line + 1)
+}
+
 /// An SVG document being written.
 struct Canvas {
     out: String,
@@ -244,6 +283,19 @@ impl Canvas {
         self.rect(x, y - 9.0, 12.0, 10.0, fill, None);
         self.text(x + 16.0, y, label, 11.0, Anchor::Start);
         x + 16.0 + text_width(label, 11.0) + 18.0
+    }
+
+    /// A legend placed by [`place`], its first line at `y`.
+    fn legend(&mut self, entries: &[Entry], places: &[(f64, usize)], y: f64) {
+        for (e, &(x, line)) in entries.iter().zip(places) {
+            let y = y + LEGEND_LINE * line as f64;
+            match e {
+                Entry::Key(fill, label) => {
+                    self.key(x, y, fill, label);
+                }
+                Entry::Note(text) => self.muted(x, y, text, 11.0, Anchor::Start),
+            }
+        }
     }
 
     /// Vertical grid lines and tick labels of an axis above a plot.
@@ -340,14 +392,25 @@ pub fn funnel(bars: &[FunnelBar], title: &str, compact: bool) -> String {
     c.finish()
 }
 
-/// Required (and current) WTE of one row.
+/// Required (and current) WTE of one row, one value per series (step of care).
 #[derive(Debug, Clone, PartialEq)]
 pub struct WteRow {
     pub label: String,
     /// Shown on hover: the full name and code.
     pub tip: String,
-    pub required: [f64; 2],
-    pub current: Option<[f64; 2]>,
+    pub required: Vec<f64>,
+    pub current: Option<Vec<f64>>,
+}
+
+/// One series of a chart by step of care: what it is called and its colour.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series {
+    /// Heads its panel of [`wte_by_area`] ("Low intensity (step 2) WTE") or labels its row of
+    /// [`wte_total`] ("Low intensity").
+    pub name: String,
+    /// Its legend entry: "Required, low intensity".
+    pub key: String,
+    pub colour: &'static str,
 }
 
 fn signed(x: f64) -> String {
@@ -361,13 +424,49 @@ fn signed(x: f64) -> String {
     }
 }
 
-/// Required versus current WTE, one row per area, low and high intensity side by side, each
+/// The `i`th value of `v`, 0 past its end.
+fn at(v: &[f64], i: usize) -> f64 {
+    v.get(i).copied().unwrap_or(0.0)
+}
+
+/// The colour of a gap (required - current): red a shortfall, green a surplus.
+fn gap_colour(gap: f64, none: &'static str) -> &'static str {
+    if gap > 0.05 {
+        SHORTFALL
+    } else if gap < -0.05 {
+        SURPLUS
+    } else {
+        none
+    }
+}
+
+/// The title of piece `piece` of `pieces`.
+fn piece_title(title: &str, piece: usize, pieces: usize) -> String {
+    if pieces > 1 {
+        format!("{title} ({} of {pieces})", piece + 1)
+    } else {
+        title.to_string()
+    }
+}
+
+/// Written under a chart that shows gaps.
+const GAP_NOTE: &str = "gap = required − current: red is a shortfall, green a surplus";
+
+/// Every legend entry of the current WTE.
+const CURRENT_KEY: &str = "Current (effective WTE)";
+
+/// Required versus current WTE, one row per area, one panel per series side by side, each
 /// with its own scale; the gap (required - current) is written at the end of each bar.
-/// Returns one SVG per [`ROWS_PER_CHART`] rows, all on the same scales.
-pub fn wte_by_area(rows: &[WteRow], title: &str) -> Vec<String> {
+/// `row.required[i]` and `row.current[i]` belong to `series[i]`. Returns one SVG per
+/// [`ROWS_PER_CHART`] rows, all on the same scales.
+pub fn wte_by_area(rows: &[WteRow], series: &[Series], title: &str) -> Vec<String> {
+    let n = series.len();
+    if n == 0 {
+        return Vec::new();
+    }
     let size = 11.0;
     let row_h = 17.0;
-    let width = 900.0;
+    let gutter = 12.0;
     let has_current = rows.iter().any(|r| r.current.is_some());
     let label_w = (rows
         .iter()
@@ -375,89 +474,88 @@ pub fn wte_by_area(rows: &[WteRow], title: &str) -> Vec<String> {
         .fold(0.0, f64::max)
         + 10.0)
         .min(LABEL_MAX);
-    let panel_w = (width - label_w - 12.0) / 2.0;
+    let gutters = gutter * (n - 1) as f64;
+    // Wide enough for every series' heading.
+    let panel_min = series
+        .iter()
+        .map(|s| text_width(&s.name, 12.0) + 8.0)
+        .fold(PANEL_MIN, f64::max);
+    let width = (label_w + panel_min * n as f64 + gutters).ceil().max(900.0);
+    let panel_w = (width - label_w - gutters) / n as f64;
     let value_w = 58.0;
     let plot_w = panel_w - value_w - 8.0;
-    let axes: Vec<Axis> = (0..2)
+    let axes: Vec<Axis> = (0..n)
         .map(|i| {
             let max = rows
                 .iter()
-                .map(|r| r.required[i].max(r.current.map_or(0.0, |c| c[i])))
+                .map(|r| at(&r.required, i).max(r.current.as_deref().map_or(0.0, |c| at(c, i))))
                 .fold(0.0, f64::max);
             Axis::new(0.0, max, 4)
         })
         .collect();
+    let mut entries: Vec<Entry> = series
+        .iter()
+        .map(|s| Entry::Key(s.colour, &s.key))
+        .collect();
+    if has_current {
+        entries.push(Entry::Key(CURRENT, CURRENT_KEY));
+    }
+    let (places, lines) = place(&entries, label_w, width);
     let header = 42.0;
-    let legend = if has_current { 48.0 } else { 30.0 };
+    let legend = if has_current { 48.0 } else { 30.0 } + LEGEND_LINE * (lines - 1) as f64;
     let mut out = Vec::new();
     let pieces = rows.len().div_ceil(ROWS_PER_CHART).max(1);
     for (piece, chunk) in rows.chunks(ROWS_PER_CHART).enumerate() {
-        let t = if pieces > 1 {
-            format!("{title} ({} of {pieces})", piece + 1)
-        } else {
-            title.to_string()
-        };
         let body = row_h * chunk.len() as f64;
         let height = header + body + legend;
-        let mut c = Canvas::new(width, height, &t);
+        let mut c = Canvas::new(width, height, &piece_title(title, piece, pieces));
         for (i, r) in chunk.iter().enumerate() {
             let y = header + row_h * i as f64;
             if i % 2 == 1 {
                 c.rect(0.0, y, width, row_h, STRIPE, None);
             }
             let shown = fit(&r.label, label_w - 10.0, size);
-            c.text_styled(
+            c.text(
                 label_w - 8.0,
                 y + row_h / 2.0 + 4.0,
                 &shown,
                 size,
                 Anchor::End,
-                INK,
-                false,
             );
         }
-        for (i, name) in ["Low intensity (step 2) WTE", "High intensity (step 3) WTE"]
-            .iter()
-            .enumerate()
-        {
-            let x0 = label_w + i as f64 * (panel_w + 12.0);
-            let colour = if i == 0 { LOW } else { HIGH };
-            c.text_styled(x0, 13.0, name, 12.0, Anchor::Start, INK, true);
+        for (i, s) in series.iter().enumerate() {
+            let x0 = label_w + i as f64 * (panel_w + gutter);
+            let name = fit(&s.name, panel_w, 12.0);
+            c.text_styled(x0, 13.0, &name, 12.0, Anchor::Start, INK, true);
             c.grid(&axes[i], x0, plot_w, 33.0, header - 4.0, header + body);
             for (k, r) in chunk.iter().enumerate() {
                 let y = header + row_h * k as f64;
-                let req = r.required[i];
+                let req = at(&r.required, i);
                 let w = axes[i].x(req, x0, plot_w) - x0;
+                let cur = r.current.as_deref().map(|c| at(c, i));
                 let mut tip = format!("{}: required {}", r.tip, grouped(req, 1));
-                if let Some(cur) = r.current {
+                if let Some(cur) = cur {
                     let _ = write!(
                         tip,
                         ", current {}, gap {}",
-                        grouped(cur[i], 1),
-                        signed(req - cur[i])
+                        grouped(cur, 1),
+                        signed(req - cur)
                     );
                 }
-                c.rect(x0, y + 3.0, w, row_h - 6.0, colour, Some(&tip));
+                c.rect(x0, y + 3.0, w, row_h - 6.0, s.colour, Some(&tip));
                 let end = x0 + plot_w + 6.0;
-                match r.current {
+                match cur {
                     Some(cur) => {
-                        let cw = axes[i].x(cur[i], x0, plot_w) - x0;
+                        let cw = axes[i].x(cur, x0, plot_w) - x0;
                         c.rect(x0, y + row_h / 2.0 - 2.0, cw, 4.0, CURRENT, None);
-                        let gap = req - cur[i];
-                        let fill = if gap > 0.05 {
-                            SHORTFALL
-                        } else if gap < -0.05 {
-                            SURPLUS
-                        } else {
-                            MUTED
-                        };
+                        let gap = req - cur;
                         c.text_styled(
                             end,
                             y + row_h / 2.0 + 4.0,
                             &signed(gap),
                             10.5,
                             Anchor::Start,
-                            fill,
+                            gap_colour(gap, MUTED),
                             true,
                         );
                     }
@@ -475,34 +573,41 @@ pub fn wte_by_area(rows: &[WteRow], title: &str) -> Vec<String> {
             }
         }
         let ly = header + body + 20.0;
-        let mut x = label_w;
-        x = c.key(x, ly, LOW, "Required, low intensity");
-        x = c.key(x, ly, HIGH, "Required, high intensity");
+        c.legend(&entries, &places, ly);
         if has_current {
-            c.key(x, ly, CURRENT, "Current (effective WTE)");
-            c.muted(
-                label_w,
-                ly + 18.0,
-                "gap = required − current: red is a shortfall, green a surplus",
-                11.0,
-                Anchor::Start,
-            );
+            let y = ly + LEGEND_LINE * lines as f64;
+            c.muted(label_w, y, GAP_NOTE, 11.0, Anchor::Start);
         }
         out.push(c.finish());
     }
     out
 }
 
-/// Required against current WTE for the whole run: low, high and total, each gap written out.
-pub fn wte_total(required: [f64; 2], current: Option<[f64; 2]>, title: &str) -> String {
+/// Required against current WTE for the whole run: one row per series, then the total, each
+/// gap written out. `required[i]` and `current[i]` belong to `series[i]`.
+pub fn wte_total(
+    required: &[f64],
+    current: Option<&[f64]>,
+    series: &[Series],
+    title: &str,
+) -> String {
     let width = 880.0;
     let size = 12.0;
     let row_h = 40.0;
-    let labels = ["Low intensity", "High intensity", "Total"];
-    let req = [required[0], required[1], required[0] + required[1]];
-    let cur = current.map(|c| [c[0], c[1], c[0] + c[1]]);
+    let n = series.len();
+    let mut labels: Vec<&str> = series.iter().map(|s| s.name.as_str()).collect();
+    labels.push("Total");
+    let mut colours: Vec<&str> = series.iter().map(|s| s.colour).collect();
+    colours.push(TREATED);
+    let with_total = |v: &[f64]| -> Vec<f64> {
+        let mut out: Vec<f64> = (0..n).map(|i| at(v, i)).collect();
+        out.push(out.iter().sum());
+        out
+    };
+    let req = with_total(required);
+    let cur = current.map(with_total);
     let note = |i: usize| -> String {
-        match cur {
+        match &cur {
             Some(cu) => {
                 let gap = req[i] - cu[i];
                 let met = if req[i] > 0.0 {
@@ -520,77 +625,69 @@ pub fn wte_total(required: [f64; 2], current: Option<[f64; 2]>, title: &str) -> 
             None => format!("required {}", grouped(req[i], 1)),
         }
     };
-    let label_w = 110.0;
-    let right_w = (0..3)
+    // At least 110 px, and room for every label with its 12 px of padding.
+    let label_w = labels
+        .iter()
+        .map(|l| text_width(l, size) + 12.0)
+        .fold(110.0, f64::max)
+        .min(LABEL_MAX);
+    let right_w = (0..=n)
         .map(|i| text_width(&note(i), size))
         .fold(0.0, f64::max)
         + 14.0;
     let plot_w = (width - label_w - right_w).max(150.0);
-    let max = (0..3)
-        .map(|i| req[i].max(cur.map_or(0.0, |c| c[i])))
+    let max = (0..=n)
+        .map(|i| req[i].max(cur.as_ref().map_or(0.0, |c| c[i])))
         .fold(0.0, f64::max);
     let axis = Axis::new(0.0, max, 5);
+    let mut entries: Vec<Entry> = series
+        .iter()
+        .map(|s| Entry::Key(s.colour, &s.key))
+        .collect();
+    entries.push(Entry::Key(TREATED, "Required, total"));
+    entries.push(if cur.is_some() {
+        Entry::Key(CURRENT, CURRENT_KEY)
+    } else {
+        Entry::Note("No current workforce given (--workforce FILE): no gap to show")
+    });
+    let (places, lines) = place(&entries, label_w, width);
     let header = 22.0;
-    let legend = 28.0;
-    let height = header + row_h * 3.0 + legend;
-    let mut c = Canvas::new(width, height, title);
-    c.grid(
-        &axis,
-        label_w,
-        plot_w,
-        14.0,
-        header - 2.0,
-        header + row_h * 3.0,
-    );
-    for i in 0..3 {
+    let legend = 28.0 + LEGEND_LINE * (lines - 1) as f64;
+    let body = row_h * (n + 1) as f64;
+    let mut c = Canvas::new(width, header + body + legend, title);
+    c.grid(&axis, label_w, plot_w, 14.0, header - 2.0, header + body);
+    for i in 0..=n {
         let y = header + row_h * i as f64;
-        let colour = [LOW, HIGH, TREATED][i];
         c.text_styled(
             label_w - 8.0,
             y + row_h / 2.0 + 4.0,
-            labels[i],
+            &fit(labels[i], label_w - 12.0, size),
             size,
             Anchor::End,
             INK,
             true,
         );
         let w = axis.x(req[i], label_w, plot_w) - label_w;
-        c.rect(label_w, y + 7.0, w, row_h - 14.0, colour, Some(&note(i)));
-        if let Some(cu) = cur {
+        let tip = note(i);
+        c.rect(label_w, y + 7.0, w, row_h - 14.0, colours[i], Some(&tip));
+        if let Some(cu) = &cur {
             let cw = axis.x(cu[i], label_w, plot_w) - label_w;
             c.rect(label_w, y + row_h / 2.0 - 3.0, cw, 6.0, CURRENT, None);
         }
-        let fill = match cur {
-            Some(cu) if req[i] - cu[i] > 0.05 => SHORTFALL,
-            Some(cu) if req[i] - cu[i] < -0.05 => SURPLUS,
-            _ => INK,
-        };
+        let fill = cur
+            .as_ref()
+            .map_or(INK, |cu| gap_colour(req[i] - cu[i], INK));
         c.text_styled(
             label_w + plot_w + 8.0,
             y + row_h / 2.0 + 4.0,
-            &note(i),
+            &tip,
             size,
             Anchor::Start,
             fill,
             cur.is_some(),
         );
     }
-    let ly = header + row_h * 3.0 + 20.0;
-    let mut x = label_w;
-    x = c.key(x, ly, LOW, "Required, low");
-    x = c.key(x, ly, HIGH, "Required, high");
-    x = c.key(x, ly, TREATED, "Required, total");
-    if cur.is_some() {
-        c.key(x, ly, CURRENT, "Current (effective WTE)");
-    } else {
-        c.muted(
-            x,
-            ly,
-            "No current workforce given (--workforce FILE): no gap to show",
-            11.0,
-            Anchor::Start,
-        );
-    }
+    c.legend(&entries, &places, header + body + 20.0);
     c.finish()
 }
 
@@ -599,18 +696,18 @@ pub fn wte_total(required: [f64; 2], current: Option<[f64; 2]>, title: &str) -> 
 pub struct RoleBar {
     /// The role and its band, e.g. "PWP, band 5".
     pub label: String,
-    /// The colour of its intensity: [`LOW`], [`HIGH`] or [`RATIO`].
+    /// The colour of its step of care, or [`RATIO`].
     pub colour: &'static str,
     pub required: f64,
     pub current: f64,
 }
 
 /// Required against current WTE by role and band: one row per role on one scale, the required
-/// bar in its intensity's colour with the current WTE as a dark bar inside it, and the
-/// required, current and gap written in a column of their own at the right, so that no label
-/// meets a bar or another label. Returns one SVG per [`ROWS_PER_CHART`] rows, all on the same
-/// scale.
-pub fn wte_by_role(rows: &[RoleBar], title: &str) -> Vec<String> {
+/// bar in its step's colour with the current WTE as a dark bar inside it, and the required,
+/// current and gap written in a column of their own at the right, so that no label meets a bar
+/// or another label. `legend` names each colour, (colour, entry); colours no row has are left
+/// out. Returns one SVG per [`ROWS_PER_CHART`] rows, all on the same scale.
+pub fn wte_by_role(rows: &[RoleBar], legend: &[(&str, String)], title: &str) -> Vec<String> {
     let size = 12.0;
     let row_h = 28.0;
     let note = |r: &RoleBar| {
@@ -641,25 +738,25 @@ pub fn wte_by_role(rows: &[RoleBar], title: &str) -> Vec<String> {
         .fold(0.0, f64::max);
     let axis = Axis::new(0.0, max, 5);
     let header = 24.0;
-    let legend = 48.0;
-    let colours: Vec<(&str, &str)> = [
-        (LOW, "Required, low intensity"),
-        (HIGH, "Required, high intensity"),
-        (RATIO, "Required, ratio roles"),
-    ]
-    .into_iter()
-    .filter(|(c, _)| rows.iter().any(|r| r.colour == *c))
-    .collect();
+    let mut entries: Vec<Entry> = Vec::new();
+    for (colour, name) in legend {
+        let present = rows.iter().any(|r| r.colour == *colour);
+        let listed = entries
+            .iter()
+            .any(|e| matches!(e, Entry::Key(c, _) if c == colour));
+        if present && !listed {
+            entries.push(Entry::Key(colour, name));
+        }
+    }
+    entries.push(Entry::Key(CURRENT, CURRENT_KEY));
+    let (places, lines) = place(&entries, label_w, width);
+    let legend_h = 48.0 + LEGEND_LINE * (lines - 1) as f64;
     let pieces = rows.len().div_ceil(ROWS_PER_CHART).max(1);
     let mut out = Vec::new();
     for (piece, chunk) in rows.chunks(ROWS_PER_CHART).enumerate() {
-        let t = if pieces > 1 {
-            format!("{title} ({} of {pieces})", piece + 1)
-        } else {
-            title.to_string()
-        };
         let body = row_h * chunk.len() as f64;
-        let mut c = Canvas::new(width, header + body + legend, &t);
+        let t = piece_title(title, piece, pieces);
+        let mut c = Canvas::new(width, header + body + legend_h, &t);
         for i in (1..chunk.len()).step_by(2) {
             c.rect(0.0, header + row_h * i as f64, width, row_h, STRIPE, None);
         }
@@ -679,37 +776,20 @@ pub fn wte_by_role(rows: &[RoleBar], title: &str) -> Vec<String> {
             c.rect(label_w, y + 6.0, w, row_h - 12.0, r.colour, Some(&tip));
             let cw = axis.x(r.current, label_w, plot_w) - label_w;
             c.rect(label_w, mid - 3.0, cw, 6.0, CURRENT, None);
-            let gap = r.required - r.current;
-            let fill = if gap > 0.05 {
-                SHORTFALL
-            } else if gap < -0.05 {
-                SURPLUS
-            } else {
-                MUTED
-            };
             c.text_styled(
                 label_w + plot_w + 8.0,
                 mid + 4.0,
                 &note(r),
                 size,
                 Anchor::Start,
-                fill,
+                gap_colour(r.required - r.current, MUTED),
                 true,
             );
         }
         let ly = header + body + 20.0;
-        let mut x = label_w;
-        for (colour, name) in &colours {
-            x = c.key(x, ly, colour, name);
-        }
-        c.key(x, ly, CURRENT, "Current (effective WTE)");
-        c.muted(
-            label_w,
-            ly + 18.0,
-            "gap = required − current: red is a shortfall, green a surplus",
-            11.0,
-            Anchor::Start,
-        );
+        c.legend(&entries, &places, ly);
+        let y = ly + LEGEND_LINE * lines as f64;
+        c.muted(label_w, y, GAP_NOTE, 11.0, Anchor::Start);
         out.push(c.finish());
     }
     out
@@ -761,11 +841,7 @@ pub fn range_chart(rows: &[RangeRow], title: &str, colour: &str) -> Vec<String> 
     let pieces = rows.len().div_ceil(ROWS_PER_CHART).max(1);
     let mut out = Vec::new();
     for (piece, chunk) in rows.chunks(ROWS_PER_CHART).enumerate() {
-        let t = if pieces > 1 {
-            format!("{title} ({} of {pieces})", piece + 1)
-        } else {
-            title.to_string()
-        };
+        let t = piece_title(title, piece, pieces);
         let body = row_h * chunk.len() as f64;
         let mut c = Canvas::new(width, header + body + legend, &t);
         for (i, _) in chunk.iter().enumerate() {
@@ -1006,17 +1082,50 @@ mod tests {
         hay.matches(needle).count()
     }
 
+    /// The 2007 steps as series of the charts by area (`area`) or of the total.
+    fn two_series(area: bool) -> Vec<Series> {
+        let s = |name: &str, low: bool| Series {
+            name: if area {
+                format!("{name} intensity (step {}) WTE", if low { 2 } else { 3 })
+            } else {
+                format!("{name} intensity")
+            },
+            key: format!(
+                "Required, {}{}",
+                name.to_lowercase(),
+                if area { " intensity" } else { "" }
+            ),
+            colour: if low { LOW } else { HIGH },
+        };
+        vec![s("Low", true), s("High", false)]
+    }
+
+    /// Three steps: the 2007 two and a third with a long name.
+    fn three_series(area: bool) -> Vec<Series> {
+        let mut v = two_series(area);
+        v.push(Series {
+            name: if area {
+                "Specialist psychological therapy (step 4) WTE".into()
+            } else {
+                "Specialist psychological therapy".into()
+            },
+            key: "Required, specialist psychological therapy".into(),
+            colour: "#330072",
+        });
+        v
+    }
+
     #[test]
     fn many_areas_are_split_into_page_sized_charts() {
         let rows: Vec<WteRow> = (0..106)
             .map(|i| WteRow {
                 label: format!("Area {i}"),
                 tip: format!("Area {i}"),
-                required: [i as f64, 2.0 * i as f64],
+                required: vec![i as f64, 2.0 * i as f64],
                 current: None,
             })
             .collect();
-        let charts = wte_by_area(&rows, "WTE");
+        let charts = wte_by_area(&rows, &two_series(true), "WTE");
         assert_eq!(charts.len(), 3);
         assert!(charts[0].contains("WTE (1 of 3)"));
         // Each row is labelled once, in its own row: rows never share a y.
@@ -1053,7 +1162,12 @@ mod tests {
             bar("HIT, band 7", HIGH, 2231.9, 1900.0),
             bar("Employment adviser, band 5", RATIO, 986.4, 300.0),
         ];
-        let charts = wte_by_role(&rows, "By role");
+        let legend = vec![
+            (LOW, "Required, low intensity".to_string()),
+            (HIGH, "Required, high intensity".to_string()),
+            (RATIO, "Required, ratio roles".to_string()),
+        ];
+        let charts = wte_by_role(&rows, &legend, "By role");
         assert_eq!(charts.len(), 1);
         let svg = &charts[0];
         assert!(
@@ -1088,7 +1202,7 @@ mod tests {
         assert_eq!(ys.len(), rows.len());
         assert!(ys.windows(2).all(|w| w[1] - w[0] >= 20.0));
         // No legend key for a colour without a role.
-        let low_only = wte_by_role(&rows[..1], "Low only");
+        let low_only = wte_by_role(&rows[..1], &legend, "Low only");
         assert!(!low_only[0].contains("ratio roles"));
     }
 
@@ -1138,5 +1252,156 @@ mod tests {
             tornado_labels(&same_side, 5.0),
             vec![(9.0, "low 7.0, high 9.0".to_string())]
         );
+    }
+
+    /// The width of an SVG from its `viewBox`.
+    fn svg_width(svg: &str) -> f64 {
+        let rest = svg.split_once("viewBox=\"0 0 ").unwrap().1;
+        rest.split_once(' ').unwrap().0.parse().unwrap()
+    }
+
+    #[test]
+    fn three_series_have_a_panel_bars_and_a_legend_entry_each() {
+        let series = three_series(true);
+        let rows: Vec<WteRow> = (0..5)
+            .map(|i| WteRow {
+                label: format!("Area {i}"),
+                tip: format!("Area {i} (E{i})"),
+                required: vec![10.0 * i as f64, 5.0, 2.0 + i as f64],
+                current: Some(vec![8.0, 5.0, 1.0]),
+            })
+            .collect();
+        let charts = wte_by_area(&rows, &series, "By area");
+        assert_eq!(charts.len(), 1);
+        let svg = &charts[0];
+        let width = svg_width(svg);
+        let all = texts(svg);
+        for s in &series {
+            // A bar per row in the series' colour, a legend swatch, a heading and a key, each
+            // written in full.
+            assert_eq!(
+                count(svg, &format!("fill=\"{}\"><title>", s.colour)),
+                rows.len()
+            );
+            assert_eq!(count(svg, &format!("fill=\"{}\"/>", s.colour)), 1);
+            assert_eq!(
+                all.iter().filter(|t| t.2 == s.name).count(),
+                1,
+                "{}",
+                s.name
+            );
+            assert_eq!(all.iter().filter(|t| t.2 == s.key).count(), 1, "{}", s.key);
+        }
+        assert!(!svg.contains('…'), "nothing is shortened");
+        // The third series' values, and its gap, are in its bars' tips and at their ends.
+        assert!(svg.contains("<title>Area 4 (E4): required 6.0, current 1.0, gap +5.0</title>"));
+        // The headings are in order, each ending before the next begins, and every legend
+        // entry ends inside the chart.
+        let heads: Vec<&(f64, f64, String)> = all
+            .iter()
+            .filter(|t| series.iter().any(|s| s.name == t.2))
+            .collect();
+        assert_eq!(heads.len(), 3);
+        for w in heads.windows(2) {
+            assert!(w[0].0 + text_width(&w[0].2, 12.0) < w[1].0);
+        }
+        assert!(heads[2].0 + text_width(&heads[2].2, 12.0) <= width);
+        for t in all
+            .iter()
+            .filter(|t| t.2.starts_with("Required, ") || t.2.starts_with("Current"))
+        {
+            assert!(t.0 + text_width(&t.2, 11.0) <= width, "{}", t.2);
+        }
+        // A series with no values in a row draws an empty bar, not a panic.
+        let short = WteRow {
+            required: vec![1.0],
+            current: None,
+            ..rows[0].clone()
+        };
+        assert_eq!(wte_by_area(&[short], &series, "Short").len(), 1);
+        assert!(wte_by_area(&rows, &[], "None").is_empty());
+    }
+
+    #[test]
+    fn the_total_chart_has_a_row_per_series_and_their_sum() {
+        let series = three_series(false);
+        let svg = wte_total(
+            &[100.0, 50.0, 25.5],
+            Some(&[80.0, 60.0, 25.5]),
+            &series,
+            "Total",
+        );
+        let width = svg_width(&svg);
+        let all = texts(&svg);
+        for s in &series {
+            assert_eq!(count(&svg, &format!("fill=\"{}\"><title>", s.colour)), 1);
+            assert_eq!(
+                all.iter().filter(|t| t.2 == s.name).count(),
+                1,
+                "{}",
+                s.name
+            );
+            assert_eq!(all.iter().filter(|t| t.2 == s.key).count(), 1, "{}", s.key);
+        }
+        assert!(!svg.contains('…'), "the long step name is not shortened");
+        assert!(svg.contains(">Total<") && svg.contains(">Required, total<"));
+        assert!(svg.contains(">required 175.5 · current 165.5 · gap +10.0, 94% met<"));
+        assert!(svg.contains(">required 50.0 · current 60.0 · gap −10.0, 120% met<"));
+        assert!(svg.contains(">required 25.5 · current 25.5 · gap 0.0, 100% met<"));
+        // Each row label, right-aligned, starts inside the chart and ends before the bars do.
+        let bar_x: f64 = svg
+            .split_once("<rect x=\"")
+            .unwrap()
+            .1
+            .split_once('"')
+            .unwrap()
+            .0
+            .parse()
+            .unwrap();
+        for t in all.iter().filter(|t| series.iter().any(|s| s.name == t.2)) {
+            assert!(t.0 - text_width(&t.2, 12.0) >= 0.0, "{}", t.2);
+            assert!(t.0 < bar_x, "{}", t.2);
+        }
+        // Without a current workforce the legend's long note wraps onto a line of its own
+        // rather than running off the chart.
+        let none = wte_total(&[100.0, 50.0, 25.5], None, &series, "Total");
+        assert!(svg_width(&none) == width);
+        for t in texts(&none).iter().filter(|t| t.1 > 150.0) {
+            assert!(t.0 + text_width(&t.2, 11.0) <= width, "{}", t.2);
+        }
+        let note = texts(&none)
+            .into_iter()
+            .find(|t| t.2.starts_with("No current workforce"))
+            .unwrap();
+        let key = texts(&none)
+            .into_iter()
+            .find(|t| t.2 == "Required, total")
+            .unwrap();
+        assert!(note.1 > key.1, "the note is on a line below the keys");
+    }
+
+    #[test]
+    fn the_role_chart_keys_every_step_with_roles() {
+        let bar = |label: &str, colour, required| RoleBar {
+            label: label.into(),
+            colour,
+            required,
+            current: 1.0,
+        };
+        let rows = vec![
+            bar("PWP, band 5", LOW, 10.0),
+            bar("Clinical psychologist, band 8a", "#330072", 5.0),
+        ];
+        let legend = vec![
+            (LOW, "Required, low intensity".to_string()),
+            (HIGH, "Required, high intensity".to_string()),
+            ("#330072", "Required, specialist therapy".to_string()),
+            (RATIO, "Required, ratio roles".to_string()),
+        ];
+        let svg = &wte_by_role(&rows, &legend, "By role")[0];
+        assert!(svg.contains(">Required, low intensity<"));
+        assert!(svg.contains(">Required, specialist therapy<"));
+        assert!(!svg.contains("high intensity") && !svg.contains("ratio roles"));
+        assert_eq!(count(svg, "fill=\"#330072\"><title>"), 1);
     }
 }

@@ -109,7 +109,8 @@ pub struct PrevalenceRow {
 pub struct Prevalence {
     pub source: String,
     pub rows: Vec<PrevalenceRow>,
-    /// Disorders in the table other than `any`, in KNOWN_DISORDERS order.
+    /// Disorders in the table other than `any`: KNOWN_DISORDERS in order, then any other
+    /// condition (of a pathway of its own) in order of first appearance.
     pub disorders: Vec<String>,
 }
 
@@ -536,11 +537,17 @@ pub fn parse_prevalence(source: &str, text: &str) -> Result<Prevalence, InputErr
     let mut problems = Problems::new();
     let rows = each_row(&table, &mut problems, |f| {
         let disorder = f.text("disorder").map(|d| d.to_ascii_lowercase());
+        // Beyond the common mental disorders, a condition of a pathway of its own (psychosis)
+        // may have rows; whether the scenario has that pathway is checked when it runs.
+        let is_id = |d: &str| {
+            d.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        };
         if let Some(d) = &disorder {
-            if d != ANY && !KNOWN_DISORDERS.contains(&d.as_str()) {
+            if !is_id(d) {
                 let at = f.at();
                 f.problems.push(format!(
-                    "{at}: disorder = '{d}' is not known; expected one of {}, {ANY}",
+                    "{at}: disorder = '{d}' is not known; expected one of {}, {ANY}, or a condition of a pathway (lower-case letters, digits and _)",
                     KNOWN_DISORDERS.join(", ")
                 ));
             }
@@ -549,10 +556,7 @@ pub fn parse_prevalence(source: &str, text: &str) -> Result<Prevalence, InputErr
         let sex = f.sex();
         let rate = f.fraction("rate", None);
         let (age_from, age_to) = ages?;
-        let disorder = disorder?;
-        if disorder != ANY && !KNOWN_DISORDERS.contains(&disorder.as_str()) {
-            return None;
-        }
+        let disorder = disorder.filter(|d| is_id(d))?;
         Some(PrevalenceRow {
             line: f.line,
             disorder,
@@ -563,11 +567,17 @@ pub fn parse_prevalence(source: &str, text: &str) -> Result<Prevalence, InputErr
             source: f.optional_text("source").unwrap_or_default(),
         })
     });
-    let disorders = KNOWN_DISORDERS
+    // The common mental disorders in their usual order, then other conditions as written.
+    let mut disorders = KNOWN_DISORDERS
         .iter()
         .filter(|d| rows.iter().any(|r| r.disorder == **d))
         .map(|d| d.to_string())
         .collect::<Vec<_>>();
+    for r in &rows {
+        if r.disorder != ANY && !disorders.contains(&r.disorder) {
+            disorders.push(r.disorder.clone());
+        }
+    }
     if disorders.is_empty() && problems.is_empty() {
         problems.push(format!(
             "{source}: no disorder rows; expected rows for at least one of {}",

@@ -175,12 +175,26 @@ pub fn pathways(scenario: &Scenario, disorders: &[String]) -> Vec<Pathway> {
         .iter()
         .map(|id| {
             let o = scenario.disorders.get(id).cloned().unwrap_or_default();
+            // The disorder's own value, else its pathway's, else the scenario's.
+            let p = scenario
+                .pathway_of_condition(id)
+                .map(|i| &scenario.pathways[i]);
+            let d = &scenario.demand;
+            let of_pathway =
+                |f: fn(&crate::scenario::PathwaySettings) -> Option<f64>| p.and_then(f);
             Pathway {
                 rates: FunnelRates {
-                    presentation_rate: scenario.demand.presentation_rate,
-                    detection_rate: scenario.demand.detection_rate,
-                    referral_weight: o.referral_weight.unwrap_or(scenario.demand.referral_weight),
-                    medication_only: o.medication_only.unwrap_or(scenario.demand.medication_only),
+                    presentation_rate: of_pathway(|p| p.presentation_rate)
+                        .unwrap_or(d.presentation_rate),
+                    detection_rate: of_pathway(|p| p.detection_rate).unwrap_or(d.detection_rate),
+                    referral_weight: o
+                        .referral_weight
+                        .or(of_pathway(|p| p.referral_weight))
+                        .unwrap_or(d.referral_weight),
+                    medication_only: o
+                        .medication_only
+                        .or(of_pathway(|p| p.medication_only))
+                        .unwrap_or(d.medication_only),
                 },
                 routing: scenario.routing(id),
             }

@@ -76,6 +76,7 @@ fn cell_rates(
     prevalence: &Prevalence,
     lookup: &HashMap<(&str, Sex, u32), f64>,
     comorbidity: Comorbidity,
+    in_any: &[bool],
     sex: Sex,
     age: u32,
 ) -> CellRates {
@@ -101,11 +102,20 @@ fn cell_rates(
                 sex.as_str()
             )
         })?;
-        let sum: f64 = rates.iter().sum();
+        // `any` is any common mental disorder: the conditions of a pathway of their own
+        // (psychosis, say) are outside it, counted as they are.
+        let sum: f64 = rates
+            .iter()
+            .zip(in_any)
+            .filter(|(_, inside)| **inside)
+            .map(|(r, _)| r)
+            .sum();
         // People with several disorders are counted once: each disorder's share of `any`.
         let scale = if sum > 0.0 { any / sum } else { 0.0 };
-        for r in &mut rates {
-            *r *= scale;
+        for (r, inside) in rates.iter_mut().zip(in_any) {
+            if *inside {
+                *r *= scale;
+            }
         }
         let share = rates.iter().sum();
         return Ok((rates, share));
@@ -245,6 +255,44 @@ pub fn prepare(
         .map(|(i, &a)| (a, i))
         .collect();
     let n_disorders = prevalence.disorders.len();
+    // A pathway's conditions must be rows of the prevalence file.
+    for p in &scenario.pathways {
+        for c in &p.conditions {
+            if !prevalence.disorders.contains(c) {
+                problems.push(format!(
+                    "{}: pathways.{}.conditions: '{c}' is not a disorder of the prevalence table {}; it has {}",
+                    scenario.locate(&format!("pathways.{}.conditions", p.id)),
+                    p.id,
+                    prevalence.source,
+                    prevalence.disorders.join(", ")
+                ));
+            }
+        }
+    }
+    // A condition outside the common mental disorders needs a pathway of its own: anything
+    // else is a typo, not a new disorder to count.
+    for d in &prevalence.disorders {
+        if !crate::inputs::KNOWN_DISORDERS.contains(&d.as_str())
+            && scenario.pathway_of_condition(d).is_none()
+        {
+            let line = prevalence
+                .rows
+                .iter()
+                .find(|r| r.disorder == *d)
+                .map_or(0, |r| r.line);
+            problems.push(format!(
+                "{}:{line}: disorder = '{d}' is not known; expected one of {}, {}, or a condition of one of the scenario's [pathways.<id>] (conditions = [\"{d}\"])",
+                prevalence.source,
+                crate::inputs::KNOWN_DISORDERS.join(", "),
+                crate::inputs::ANY
+            ));
+        }
+    }
+    let in_any: Vec<bool> = prevalence
+        .disorders
+        .iter()
+        .map(|d| scenario.pathway_of_condition(d).is_none())
+        .collect();
     let mut leaves: Vec<PreparedLeaf> = leaf_areas
         .iter()
         .map(|&area| PreparedLeaf {
@@ -272,7 +320,14 @@ pub fn prepare(
             rates_cache
                 .entry((sex, age))
                 .or_insert_with(|| {
-                    cell_rates(prevalence, &lookup, scenario.demand.comorbidity, sex, age)
+                    cell_rates(
+                        prevalence,
+                        &lookup,
+                        scenario.demand.comorbidity,
+                        &in_any,
+                        sex,
+                        age,
+                    )
                 })
                 .clone()
         },

@@ -49,7 +49,7 @@ pub struct Stage {
 
 fn rule(name: &str, value: f64, overridden: bool) -> String {
     if overridden {
-        format!("x {name} {value:.2}, by disorder where set")
+        format!("x {name} {value:.2}, by disorder or pathway where set")
     } else {
         format!("x {name} {value:.2}")
     }
@@ -81,6 +81,10 @@ fn routing_rule(scenario: &Scenario, step: &StepSettings) -> String {
     let mut rule = parts.join(" ");
     if by_disorder {
         rule.push_str(", by disorder where set");
+    }
+    if let Some(p) = scenario.pathway_of_step(step) {
+        // Entry shares are of the people treated in the step's own pathway.
+        rule = format!("{}: {rule}", scenario.pathways[p].label);
     }
     rule
 }
@@ -139,7 +143,10 @@ pub fn funnel_stages(area: &AreaResult, result: &ModelResult, scenario: &Scenari
             rule(
                 "presentation_rate",
                 scenario.demand.presentation_rate,
-                false,
+                scenario
+                    .pathways
+                    .iter()
+                    .any(|p| p.presentation_rate.is_some()),
             ),
             true,
             Some(1),
@@ -147,7 +154,11 @@ pub fn funnel_stages(area: &AreaResult, result: &ModelResult, scenario: &Scenari
         stage(
             "Detected",
             f.detected(),
-            rule("detection_rate", scenario.demand.detection_rate, false),
+            rule(
+                "detection_rate",
+                scenario.demand.detection_rate,
+                scenario.pathways.iter().any(|p| p.detection_rate.is_some()),
+            ),
             true,
             Some(2),
         ),
@@ -157,7 +168,11 @@ pub fn funnel_stages(area: &AreaResult, result: &ModelResult, scenario: &Scenari
             rule(
                 "referral_weight",
                 scenario.demand.referral_weight,
-                over(&|o| o.referral_weight.is_some()),
+                over(&|o| o.referral_weight.is_some())
+                    || scenario
+                        .pathways
+                        .iter()
+                        .any(|p| p.referral_weight.is_some()),
             ),
             true,
             Some(3),
@@ -168,7 +183,11 @@ pub fn funnel_stages(area: &AreaResult, result: &ModelResult, scenario: &Scenari
             rule(
                 "medication_only",
                 scenario.demand.medication_only,
-                over(&|o| o.medication_only.is_some()),
+                over(&|o| o.medication_only.is_some())
+                    || scenario
+                        .pathways
+                        .iter()
+                        .any(|p| p.medication_only.is_some()),
             ),
             false,
             Some(4),

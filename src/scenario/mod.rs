@@ -120,10 +120,45 @@ pub struct StepSettings {
     pub turnover: f64,
     /// Share of people treated psychologically who start at this step.
     pub entry: Entry,
+    /// The `[pathways.<id>]` the step belongs to; None: the main pathway.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pathway: Option<String>,
     /// Share of another step's episodes that go on to this one (step-up or step-down), by
     /// that step's id, in the order written.
     #[serde(serialize_with = "pairs_by_key")]
     pub from: Vec<(String, f64)>,
+}
+
+/// `[pathways.<id>]`: a care pathway of its own beside the stepped care of common mental
+/// health problems: the conditions that feed it (rows of the prevalence file), its own funnel
+/// rates (each optional: [demand]'s otherwise) and, through `steps.<id>.pathway`, its steps.
+/// Conditions no pathway claims, and steps that name no pathway, make the main pathway.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PathwaySettings {
+    #[serde(skip)]
+    pub id: String,
+    pub label: String,
+    pub conditions: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub presentation_rate: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detection_rate: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub referral_weight: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub medication_only: Option<f64>,
+}
+
+fn pathways_by_id<S: serde::Serializer>(
+    pathways: &[PathwaySettings],
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut map = s.serialize_map(Some(pathways.len()))?;
+    for p in pathways {
+        map.serialize_entry(&p.id, p)?;
+    }
+    map.end()
 }
 
 fn steps_by_id<S: serde::Serializer>(steps: &[StepSettings], s: S) -> Result<S::Ok, S::Error> {
@@ -304,6 +339,12 @@ pub struct Scenario {
     /// written: `steps.low.caseload`).
     #[serde(serialize_with = "steps_by_id")]
     pub steps: Vec<StepSettings>,
+    /// Pathways of their own (none: one pathway holds every condition and step).
+    #[serde(
+        serialize_with = "pathways_by_id",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub pathways: Vec<PathwaySettings>,
     pub capacity: CapacitySettings,
     pub areas: BTreeMap<String, AreaOverride>,
     pub costs: CostSettings,
@@ -469,6 +510,7 @@ impl Scenario {
                     supervision_hours: SUPERVISION_LOW_HOURS,
                     turnover: TURNOVER_LOW,
                     entry: Entry::Share(STEP2_ENTRY),
+                    pathway: None,
                     from: vec![],
                 },
                 StepSettings {
@@ -484,9 +526,11 @@ impl Scenario {
                     supervision_hours: SUPERVISION_HIGH_HOURS,
                     turnover: TURNOVER_HIGH,
                     entry: Entry::REST,
+                    pathway: None,
                     from: vec![("low".into(), STEP_UP)],
                 },
             ],
+            pathways: Vec::new(),
             capacity: CapacitySettings {
                 working_days: WORKING_DAYS,
                 dna_rate: DNA_RATE,
@@ -596,6 +640,18 @@ impl Scenario {
                         v,
                         Rule::Fraction,
                     );
+                }
+            }
+        }
+        for p in self.pathways.iter_mut() {
+            for (key, value) in [
+                ("presentation_rate", &mut p.presentation_rate),
+                ("detection_rate", &mut p.detection_rate),
+                ("referral_weight", &mut p.referral_weight),
+                ("medication_only", &mut p.medication_only),
+            ] {
+                if let Some(v) = value {
+                    f(&format!("pathways.{}.{key}", p.id), v, Rule::Fraction);
                 }
             }
         }
@@ -840,6 +896,25 @@ impl Scenario {
                     self.costs.salary.entry(b).or_insert(inherited);
                 }
             }
+            ["pathways", id, key] => {
+                let d = &self.demand;
+                let inherited = match *key {
+                    "presentation_rate" => d.presentation_rate,
+                    "detection_rate" => d.detection_rate,
+                    "referral_weight" => d.referral_weight,
+                    "medication_only" => d.medication_only,
+                    _ => return,
+                };
+                if let Some(p) = self.pathways.iter_mut().find(|p| p.id == *id) {
+                    let slot = match *key {
+                        "presentation_rate" => &mut p.presentation_rate,
+                        "detection_rate" => &mut p.detection_rate,
+                        "referral_weight" => &mut p.referral_weight,
+                        _ => &mut p.medication_only,
+                    };
+                    slot.get_or_insert(inherited);
+                }
+            }
             ["steps", step, "working_days"] => {
                 let inherited = self.capacity.working_days;
                 if let Some(s) = self.step_mut(step) {
@@ -947,6 +1022,10 @@ impl Scenario {
                 .disorders
                 .values()
                 .any(|d| d.medication_only.is_some_and(|m| m > 0.0))
+            || self
+                .pathways
+                .iter()
+                .any(|p| p.medication_only.is_some_and(|m| m > 0.0))
     }
 
     /// The checks of issue 5 that are not one key's rule: skill-mix shares summing to 1,
@@ -1060,6 +1139,12 @@ impl Scenario {
                     .iter()
                     .find(|(_, d)| d.medication_only.is_some_and(|m| m > 0.0))
                     .map(|(id, _)| format!("disorders.{id}.medication_only"))
+                    .or_else(|| {
+                        self.pathways
+                            .iter()
+                            .find(|p| p.medication_only.is_some_and(|m| m > 0.0))
+                            .map(|p| format!("pathways.{}.medication_only", p.id))
+                    })
                     .unwrap_or_default()
             };
             problems.push(format!(

@@ -28,6 +28,7 @@ pub struct RawScenario {
     low_intensity: Option<RawIntensity>,
     high_intensity: Option<RawIntensity>,
     steps: Option<IndexMap<String, RawIntensity>>,
+    pathways: Option<IndexMap<String, RawPathway>>,
     capacity: Option<RawCapacity>,
     areas: Option<BTreeMap<String, RawArea>>,
     costs: Option<RawCosts>,
@@ -82,6 +83,17 @@ struct RawStepOverride {
     from: Option<BTreeMap<String, f64>>,
 }
 
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPathway {
+    label: Option<String>,
+    conditions: Option<Vec<String>>,
+    presentation_rate: Option<f64>,
+    detection_rate: Option<f64>,
+    referral_weight: Option<f64>,
+    medication_only: Option<f64>,
+}
+
 /// `entry = 0.8` or `entry = "rest"`.
 #[derive(Debug, Clone, Copy, Deserialize)]
 #[serde(untagged)]
@@ -105,6 +117,7 @@ struct RawIntensity {
     turnover: Option<f64>,
     entry: Option<RawEntry>,
     from: Option<IndexMap<String, f64>>,
+    pathway: Option<String>,
 }
 
 /// A band as written: "5", "8a", "Band 6" or a bare number 5.
@@ -721,6 +734,56 @@ pub fn resolve(layers: Vec<Layer>) -> Result<(Scenario, Warnings), InputError> {
             }
             set(&mut origin, format!("disorders.{id}"), li);
         }
+        for (id, rp) in r.pathways.iter().flatten() {
+            let path = format!("pathways.{id}");
+            if !s.pathways.iter().any(|p| p.id == *id) {
+                s.pathways.push(super::PathwaySettings {
+                    id: id.clone(),
+                    label: id.clone(),
+                    conditions: Vec::new(),
+                    presentation_rate: None,
+                    detection_rate: None,
+                    referral_weight: None,
+                    medication_only: None,
+                });
+                set(&mut origin, path.clone(), li);
+            }
+            let p = s
+                .pathways
+                .iter_mut()
+                .find(|p| p.id == *id)
+                .expect("pathway just made");
+            if let Some(v) = &rp.label {
+                p.label = v.clone();
+            }
+            if let Some(v) = &rp.conditions {
+                p.conditions = v.iter().map(|c| c.trim().to_string()).collect();
+                set(&mut origin, format!("{path}.conditions"), li);
+            }
+            for (key, value, slot) in [
+                (
+                    "presentation_rate",
+                    rp.presentation_rate,
+                    &mut p.presentation_rate,
+                ),
+                ("detection_rate", rp.detection_rate, &mut p.detection_rate),
+                (
+                    "referral_weight",
+                    rp.referral_weight,
+                    &mut p.referral_weight,
+                ),
+                (
+                    "medication_only",
+                    rp.medication_only,
+                    &mut p.medication_only,
+                ),
+            ] {
+                if value.is_some() {
+                    *slot = value;
+                    set(&mut origin, format!("{path}.{key}"), li);
+                }
+            }
+        }
         // The 2007 sections first, as the steps `low` and `high`, then `[steps.<id>]`.
         let mut written: Vec<(String, String, &RawIntensity)> = Vec::new();
         for (section, id, raw) in [
@@ -765,6 +828,7 @@ pub fn resolve(layers: Vec<Layer>) -> Result<(Scenario, Warnings), InputError> {
                     supervision_hours: 0.0,
                     turnover: 0.0,
                     entry: Entry::Share(0.0),
+                    pathway: None,
                     from: vec![],
                 });
                 set(&mut origin, canonical.clone(), li);
@@ -772,6 +836,10 @@ pub fn resolve(layers: Vec<Layer>) -> Result<(Scenario, Warnings), InputError> {
             let target = s.step_mut(&id).expect("step just made");
             if let Some(v) = &ri.label {
                 target.label = v.clone();
+            }
+            if let Some(v) = &ri.pathway {
+                target.pathway = Some(v.trim().to_string());
+                set(&mut origin, format!("{canonical}.pathway"), li);
             }
             for (key, value, slot) in [
                 (

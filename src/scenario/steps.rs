@@ -124,25 +124,64 @@ impl Scenario {
         self.steps.iter().map(|s| s.id.as_str()).collect()
     }
 
-    /// Scenario-wide entry share of each step, `rest` resolved.
-    pub fn entry_shares(&self) -> BTreeMap<String, f64> {
-        let r = self.routing("");
-        self.steps
+    /// The declared pathway that claims a condition; None: the main pathway.
+    pub fn pathway_of_condition(&self, condition: &str) -> Option<usize> {
+        self.pathways
             .iter()
-            .zip(r.entry)
-            .map(|(s, e)| (s.id.clone(), e))
-            .collect()
+            .position(|p| p.conditions.iter().any(|c| c == condition))
     }
 
-    /// The routing of a disorder: the scenario's steps with the disorder's own overrides.
+    /// The declared pathway a step belongs to; None: the main pathway.
+    pub fn pathway_of_step(&self, step: &StepSettings) -> Option<usize> {
+        step.pathway
+            .as_deref()
+            .and_then(|id| self.pathways.iter().position(|p| p.id == id))
+    }
+
+    /// Scenario-wide entry share of each step (in its own pathway), `rest` resolved.
+    pub fn entry_shares(&self) -> BTreeMap<String, f64> {
+        let mut out = BTreeMap::new();
+        let pathways = std::iter::once(None).chain((0..self.pathways.len()).map(Some));
+        for p in pathways {
+            let r = self.routing_in(p, None);
+            for (s, e) in self.steps.iter().zip(r.entry) {
+                if self.pathway_of_step(s) == p {
+                    out.insert(s.id.clone(), e);
+                }
+            }
+        }
+        out
+    }
+
+    /// The routing of a disorder: its pathway's steps with the disorder's own overrides.
     /// Unknown step ids in an override are ignored here (validation names them).
     pub fn routing(&self, disorder: &str) -> Routing {
-        let o = self.disorders.get(disorder);
+        self.routing_in(
+            self.pathway_of_condition(disorder),
+            self.disorders.get(disorder),
+        )
+    }
+
+    /// The routing through the steps of one pathway (None: the main one): steps of other
+    /// pathways get nobody, and `rest` is what the pathway's own steps leave.
+    pub fn routing_in(
+        &self,
+        pathway: Option<usize>,
+        o: Option<&super::DisorderOverride>,
+    ) -> Routing {
         let own = |step: &str| o.and_then(|d| d.steps.get(step));
+        let inside: Vec<bool> = self
+            .steps
+            .iter()
+            .map(|s| self.pathway_of_step(s) == pathway)
+            .collect();
         let mut entry = vec![0.0; self.steps.len()];
         let mut rest = None;
         let mut taken = 0.0;
         for (i, s) in self.steps.iter().enumerate() {
+            if !inside[i] {
+                continue;
+            }
             match (own(&s.id).and_then(|x| x.entry), s.entry) {
                 (Some(v), _) | (None, Entry::Share(v)) => {
                     entry[i] = v;
@@ -156,6 +195,9 @@ impl Scenario {
         }
         let mut edges = Vec::new();
         for (to, s) in self.steps.iter().enumerate() {
+            if !inside[to] {
+                continue;
+            }
             let mut shares: Vec<(String, f64)> = s.from.clone();
             if let Some(x) = own(&s.id) {
                 for (from, v) in &x.from {
@@ -166,7 +208,7 @@ impl Scenario {
                 }
             }
             for (from, share) in shares {
-                if let Some(from) = self.step_index(&from) {
+                if let Some(from) = self.step_index(&from).filter(|&f| inside[f]) {
                     edges.push(Edge { from, to, share });
                 }
             }
@@ -225,15 +267,41 @@ impl Scenario {
             .filter(|s| matches!(s.entry, Entry::Rest(_)))
             .map(|s| s.id.as_str())
             .collect();
-        if rests.len() > 1 {
+        let one_per_pathway = {
+            let mut seen = Vec::new();
+            self.steps
+                .iter()
+                .filter(|s| matches!(s.entry, Entry::Rest(_)))
+                .all(|s| {
+                    let p = self.pathway_of_step(s);
+                    let fresh = !seen.contains(&p);
+                    seen.push(p);
+                    fresh
+                })
+        };
+        if !one_per_pathway {
             problems.push(format!(
-                "{}: steps {} all take entry = \"rest\"; at most one step takes what the others leave",
+                "{}: steps {} all take entry = \"rest\"; at most one step of a pathway takes what the others leave",
                 locate(&format!("steps.{}.entry", rests[1])),
                 rests.join(" and ")
             ));
         }
-        let r = self.routing("");
-        if let Err(cycle) = topological_order(self.steps.len(), &r.edges) {
+        // Every edge, whatever the pathway, for the cycle check.
+        let all_edges: Vec<Edge> = self
+            .steps
+            .iter()
+            .enumerate()
+            .flat_map(|(to, s)| {
+                s.from.iter().filter_map(move |(from, share)| {
+                    self.step_index(from).map(|from| Edge {
+                        from,
+                        to,
+                        share: *share,
+                    })
+                })
+            })
+            .collect();
+        if let Err(cycle) = topological_order(self.steps.len(), &all_edges) {
             let names: Vec<&str> = cycle.iter().map(|&i| self.steps[i].id.as_str()).collect();
             let first = &self.steps[cycle[0]];
             problems.push(format!(
@@ -283,8 +351,20 @@ impl Scenario {
             .filter(|(p, _, _)| p.ends_with(".entry") || p.contains(".from."))
             .all(|(_, v, _)| (0.0..=1.0).contains(&v));
         if fractions {
-            check_entries(problems, "the scenario", &r, "steps");
+            let pathways = std::iter::once(None).chain((0..self.pathways.len()).map(Some));
+            for p in pathways {
+                let who = match p {
+                    None => "the scenario".to_string(),
+                    Some(i) => format!("pathway {}", self.pathways[i].id),
+                };
+                let path = match p {
+                    None => "steps".to_string(),
+                    Some(i) => format!("pathways.{}", self.pathways[i].id),
+                };
+                check_entries(problems, &who, &self.routing_in(p, None), &path);
+            }
         }
+        self.validate_pathways(locate, problems);
         for (d, o) in &self.disorders {
             for (step, x) in &o.steps {
                 let path = format!("disorders.{d}.steps.{step}");
@@ -329,6 +409,81 @@ impl Scenario {
                         "{}: {path} = \"{step}_wte\": there is no step '{step}'; per is \"<step>_wte\" for a step of {ids}, \"total_wte\" or \"population_in_scope\"",
                         locate(&path)
                     ));
+                }
+            }
+        }
+    }
+}
+
+impl Scenario {
+    /// Pathways: ids, their conditions (each claimed once), their steps (at least one, none
+    /// naming an unknown pathway), and no edge from one pathway's step to another's.
+    fn validate_pathways(&self, locate: &dyn Fn(&str) -> String, problems: &mut Problems) {
+        let ids: Vec<&str> = self.pathways.iter().map(|p| p.id.as_str()).collect();
+        for (i, p) in self.pathways.iter().enumerate() {
+            let path = format!("pathways.{}", p.id);
+            let ok = !p.id.is_empty()
+                && p.id
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+            if !ok {
+                problems.push(format!(
+                    "{}: pathway id '{}' must be lower-case letters, digits and _",
+                    locate(&path),
+                    p.id
+                ));
+            }
+            if p.conditions.is_empty() {
+                problems.push(format!(
+                    "{}: {path} has no conditions; give the prevalence file's conditions that feed it, e.g. conditions = [\"psychosis\"]",
+                    locate(&path)
+                ));
+            }
+            for c in &p.conditions {
+                if let Some(other) = self.pathways[..i].iter().find(|o| o.conditions.contains(c)) {
+                    problems.push(format!(
+                        "{}: {path}.conditions: '{c}' is already a condition of pathway {}; a condition feeds one pathway",
+                        locate(&format!("{path}.conditions")),
+                        other.id
+                    ));
+                }
+            }
+            if !self
+                .steps
+                .iter()
+                .any(|s| self.pathway_of_step(s) == Some(i))
+            {
+                problems.push(format!(
+                    "{}: {path} has no steps; give it at least one [steps.<id>] with pathway = \"{}\"",
+                    locate(&path),
+                    p.id
+                ));
+            }
+        }
+        for s in &self.steps {
+            if let Some(p) = &s.pathway {
+                if !ids.contains(&p.as_str()) {
+                    let path = format!("steps.{}.pathway", s.id);
+                    problems.push(format!(
+                        "{}: {path} = \"{p}\": there is no [pathways.{p}]; pathways: {}",
+                        locate(&path),
+                        if ids.is_empty() {
+                            "none declared".to_string()
+                        } else {
+                            ids.join(", ")
+                        }
+                    ));
+                }
+            }
+            for (from, _) in &s.from {
+                if let Some(f) = self.step(from) {
+                    if self.pathway_of_step(f) != self.pathway_of_step(s) {
+                        let path = format!("steps.{}.from.{from}", s.id);
+                        problems.push(format!(
+                            "{}: {path}: step {from} is in another pathway; steps lead only to steps of their own pathway",
+                            locate(&path)
+                        ));
+                    }
                 }
             }
         }

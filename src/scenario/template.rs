@@ -75,6 +75,13 @@ fn step(out: &mut String, i: &StepSettings, first: bool) {
         );
     }
     let _ = writeln!(out, "label = {}", quoted(&i.label));
+    if let Some(p) = &i.pathway {
+        let _ = writeln!(
+            out,
+            "# The pathway it belongs to (a [pathways.<id>] below)."
+        );
+        let _ = writeln!(out, "pathway = {}", quoted(p));
+    }
     let defaults = match i.id.as_str() {
         "low" => "OBC 7; Richards 3-7.",
         "high" => "OBC 12; Clark 15.",
@@ -288,6 +295,30 @@ pub fn commented_toml(s: &Scenario, name: &str, from: &str) -> String {
                     .map(|(f, v)| format!("{f} = {}", num(*v)))
                     .collect();
                 let _ = writeln!(out, "from = {{ {} }}", edges.join(", "));
+            }
+        }
+    }
+
+    let _ = writeln!(
+        out,
+        "\n# Pathways of their own (psychosis, eating disorders ...): the prevalence file's conditions\n\
+         # that feed each, its own funnel rates (each optional) and, through `pathway = \"<id>\"` in a\n\
+         # step, its steps. Conditions and steps no pathway claims make the main pathway.\n\
+         # [pathways.psychosis]\n# label = \"Psychosis\"\n# conditions = [\"psychosis\"]\n# presentation_rate = 1.0"
+    );
+    for p in &s.pathways {
+        let _ = writeln!(out, "[pathways.{}]", p.id);
+        let _ = writeln!(out, "label = {}", quoted(&p.label));
+        let conditions: Vec<String> = p.conditions.iter().map(|c| quoted(c)).collect();
+        let _ = writeln!(out, "conditions = [{}]", conditions.join(", "));
+        for (k, v) in [
+            ("presentation_rate", p.presentation_rate),
+            ("detection_rate", p.detection_rate),
+            ("referral_weight", p.referral_weight),
+            ("medication_only", p.medication_only),
+        ] {
+            if let Some(v) = v {
+                let _ = writeln!(out, "{k} = {}", num(v));
             }
         }
     }

@@ -24,12 +24,25 @@ pub use super::fields::RowConstants;
 /// Indices into the run's value vector of the keys one pathway reads.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct ClassKeys {
+    presentation_rate: usize,
+    detection_rate: usize,
     referral_weight: usize,
     medication_only: usize,
-    /// Per step: the key of its entry share, or None for the step that takes the rest.
-    entry: Vec<Option<usize>>,
+    /// Per step: where its entry share comes from.
+    entry: Vec<EntryKey>,
     /// Per edge (from, to): the key of its share.
     edges: Vec<(usize, usize, usize)>,
+}
+
+/// Where a step's entry share comes from, for one class of disorders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum EntryKey {
+    /// A step of another pathway: nobody.
+    Out,
+    /// This key's value.
+    Key(usize),
+    /// What the pathway's other steps leave.
+    Rest,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -60,8 +73,6 @@ pub struct FastModel {
     base_values: Vec<f64>,
     /// For each varied parameter, its index in `keys`.
     slots: Vec<usize>,
-    presentation_rate: usize,
-    detection_rate: usize,
     classes: Vec<ClassKeys>,
     steps: Vec<StepKeys>,
     dna_rate: usize,
@@ -111,16 +122,32 @@ impl FastModel {
             .disorders
             .iter()
             .map(|d| {
+                // The disorder's own key, else its pathway's, else the scenario's.
+                let pathway = probe
+                    .pathway_of_condition(d)
+                    .map(|i| probe.pathways[i].id.clone());
+                let of_pathway = |key: &str| {
+                    pathway
+                        .as_ref()
+                        .and_then(|p| at(&format!("pathways.{p}.{key}")))
+                };
                 let pick = |key: &str, global: &str| {
-                    at(&format!("disorders.{d}.{key}")).unwrap_or_else(|| must(global))
+                    at(&format!("disorders.{d}.{key}"))
+                        .or_else(|| of_pathway(key))
+                        .unwrap_or_else(|| must(global))
                 };
                 let routing = probe.routing(d);
+                let own_pathway = probe.pathway_of_condition(d);
                 let entry = probe
                     .steps
                     .iter()
                     .map(|s| {
+                        if probe.pathway_of_step(s) != own_pathway {
+                            return EntryKey::Out;
+                        }
                         at(&format!("disorders.{d}.steps.{}.entry", s.id))
                             .or_else(|| at(&format!("steps.{}.entry", s.id)))
+                            .map_or(EntryKey::Rest, EntryKey::Key)
                     })
                     .collect();
                 let edges = routing
@@ -134,6 +161,10 @@ impl FastModel {
                     })
                     .collect();
                 let keys = ClassKeys {
+                    presentation_rate: of_pathway("presentation_rate")
+                        .unwrap_or_else(|| must("demand.presentation_rate")),
+                    detection_rate: of_pathway("detection_rate")
+                        .unwrap_or_else(|| must("demand.detection_rate")),
                     referral_weight: pick("referral_weight", "demand.referral_weight"),
                     medication_only: pick("medication_only", "demand.medication_only"),
                     entry,
@@ -238,16 +269,12 @@ impl FastModel {
             has_workforce: prepared.has_workforce,
         });
 
-        let presentation_rate = must("demand.presentation_rate");
-        let detection_rate = must("demand.detection_rate");
         let dna_rate = must("capacity.dna_rate");
         let headroom = must("capacity.headroom");
         FastModel {
             keys,
             base_values,
             slots,
-            presentation_rate,
-            detection_rate,
             classes,
             steps,
             dna_rate,
@@ -380,20 +407,21 @@ impl FastModel {
         }
         for (c, p) in self.classes.iter().zip(ctx.class_pathways.iter_mut()) {
             p.rates = FunnelRates {
-                presentation_rate: v[self.presentation_rate],
-                detection_rate: v[self.detection_rate],
+                presentation_rate: v[c.presentation_rate],
+                detection_rate: v[c.detection_rate],
                 referral_weight: v[c.referral_weight],
                 medication_only: v[c.medication_only],
             };
             let mut taken = 0.0;
             let mut rest = None;
             for (s, key) in c.entry.iter().enumerate() {
-                match key {
-                    Some(k) => {
-                        p.routing.entry[s] = v[*k];
-                        taken += v[*k];
+                match *key {
+                    EntryKey::Key(k) => {
+                        p.routing.entry[s] = v[k];
+                        taken += v[k];
                     }
-                    None => rest = Some(s),
+                    EntryKey::Rest => rest = Some(s),
+                    EntryKey::Out => p.routing.entry[s] = 0.0,
                 }
             }
             if let Some(s) = rest {

@@ -700,4 +700,79 @@ mod tests {
             StaffingPlan::Fixed(_)
         ));
     }
+
+    /// A second pathway (OCD with its own funnel and step) and a third step in the main one:
+    /// the pathway's keys, a disorder's own key (which wins over its pathway's) and the new
+    /// steps' keys, varied together.
+    const PATHWAYS: &str = "extends = \"newham\"\n\
+        [pathways.ocd]\nconditions = [\"ocd\"]\npresentation_rate = 0.7\n\
+        [steps.erp]\npathway = \"ocd\"\ncontacts_per_episode = 14\ncontacts_per_day = 6\n\
+        caseload = 0.6\nentry = \"rest\"\n\
+        [[steps.erp.roles]]\nrole = \"HIT\"\nband = \"7\"\nshare = 1\n\
+        [steps.counselling]\ncontacts_per_episode = 20\nclinical_hours_per_week = 22\n\
+        contact_hours = 1.0\nentry = 0.1\nsupervision_hours = 1.0\nturnover = 0.1\n\
+        [steps.counselling.from]\nhigh = 0.05\n\
+        [[steps.counselling.roles]]\nrole = \"Counsellor\"\nband = \"6\"\nshare = 1\n\
+        [steps.low]\nentry = 0.85\n";
+
+    #[test]
+    fn fast_path_equals_evaluate_with_pathways_and_a_third_step() {
+        let (base, _) = scenario::load_str("p.toml", PATHWAYS).unwrap();
+        assert_same(
+            &base,
+            Level::Named("region".into()),
+            &[
+                "pathways.ocd.presentation_rate",
+                "pathways.ocd.referral_weight",
+                "disorders.ocd.referral_weight",
+                "steps.erp.contacts_per_episode",
+                "steps.counselling.entry",
+                "steps.counselling.from.high",
+                "steps.counselling.clinical_hours_per_week",
+                "demand.presentation_rate",
+            ],
+            &[0.6, 0.8, 0.9, 12.0, 0.05, 0.2, 20.0, 0.45],
+        );
+    }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(12))]
+
+        /// Random values of keys of every kind (funnel, pathway, per disorder, entry and
+        /// edge shares, both capacity forms, workforce) on a scenario with two pathways and
+        /// four steps: the fast path and `evaluate` agree on every field to 1e-12.
+        #[test]
+        fn fast_path_equals_evaluate_for_random_values(
+            rates in prop::collection::vec(0.05f64..0.95, 6),
+            contacts in 2.0f64..30.0,
+            hours in 10.0f64..30.0,
+            caseload in 0.3f64..0.9,
+            turnover in 0.0f64..0.5,
+        ) {
+            let (base, _) = scenario::load_str("p.toml", PATHWAYS).unwrap();
+            assert_same_within(
+                &base,
+                Level::Named("region".into()),
+                &[
+                    "demand.detection_rate",
+                    "pathways.ocd.detection_rate",
+                    "disorders.ptsd.steps.low.entry",
+                    "disorders.depression.step_up",
+                    "steps.counselling.entry",
+                    "steps.counselling.from.high",
+                    "steps.erp.contacts_per_episode",
+                    "steps.counselling.clinical_hours_per_week",
+                    "steps.low.caseload",
+                    "steps.high.turnover",
+                ],
+                &[
+                    rates[0], rates[1], rates[2], rates[3], rates[4] * 0.15, rates[5],
+                    contacts, hours, caseload, turnover,
+                ],
+                1e-12,
+            );
+        }
+    }
 }

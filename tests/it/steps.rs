@@ -382,3 +382,176 @@ fn the_2007_sections_are_a_shorthand_for_steps() {
     assert_eq!(a["total"], b["total"]);
     assert_eq!(a["scenario"]["steps"], b["scenario"]["steps"]);
 }
+
+/// One area of 1,000 people aged 20-29; common mental disorders and psychosis.
+const POPULATION: &str =
+    "area_code,area_name,age_from,age_to,sex,population\nA,Area A,20,29,all,1000\n";
+const PREVALENCE: &str = "disorder,age_from,age_to,sex,rate\n\
+    depression,0,120,all,0.05\ngad,0,120,all,0.05\nany,0,120,all,0.08\npsychosis,0,120,all,0.01\n";
+
+/// A second pathway, in TOML alone: psychosis with its own funnel and its own step, CBT for
+/// psychosis (NICE CG178: at least 16 planned sessions).
+const TWO_PATHWAYS: &str = r#"
+extends = "obc"
+
+[pathways.psychosis]
+label = "Psychosis"
+conditions = ["psychosis"]
+presentation_rate = 1.0
+detection_rate = 0.8
+referral_weight = 0.5
+
+[steps.cbtp]
+label = "CBT for psychosis"
+pathway = "psychosis"
+contacts_per_episode = 16
+clinical_hours_per_week = 20
+contact_hours = 1.0
+entry = 1.0
+
+[[steps.cbtp.roles]]
+role = "Clinical psychologist"
+band = "8a"
+share = 1.0
+"#;
+
+/// By hand. `any` (0.08) is any common mental disorder, so psychosis, claimed by its own
+/// pathway, is outside the comorbidity scaling: depression and gad are each 0.05 x 0.08 /
+/// 0.10 = 0.04 (40 people each), psychosis 0.01 (10 people).
+/// Common mental disorders: 80 -> presenting 40 -> detected 20 -> referred 20 -> low 20,
+/// high 0 + 0.1 x 20 = 2. Psychosis: 10 -> presenting 10 -> detected 8 -> referred 4 -> CBTp
+/// 4 episodes x 16 = 64 contacts / (20 h / 1 h x 220 / 5 = 880) = 0.0727 WTE.
+#[test]
+fn a_second_pathway_has_its_own_conditions_funnel_and_steps() {
+    let d = TempDir::new().unwrap();
+    let pop = write(d.path(), "population.csv", POPULATION);
+    let prev = write(d.path(), "prevalence.csv", PREVALENCE);
+    let file = write(d.path(), "two.toml", TWO_PATHWAYS);
+    let json = model_json(&[
+        file.to_str().unwrap(),
+        "--population",
+        pop.to_str().unwrap(),
+        "--prevalence",
+        prev.to_str().unwrap(),
+        "--by-disorder",
+    ]);
+    let t = &json["total"];
+    let f = |k: &str| t[k].as_f64().unwrap_or_else(|| panic!("no field {k}"));
+    let close = |a: f64, b: f64| (a - b).abs() < 1e-9 * b.abs().max(1.0);
+    assert!(close(f("prevalent"), 90.0), "{}", f("prevalent"));
+    assert!(close(f("referred"), 24.0));
+    assert!(close(f("low_episodes"), 20.0));
+    assert!(close(f("high_episodes"), 2.0));
+    assert!(close(f("cbtp_episodes"), 4.0));
+    assert!(close(f("cbtp_contacts"), 64.0));
+    assert!(close(f("cbtp_wte"), 64.0 / 880.0));
+    let by: Vec<(&str, f64, f64)> = t["disorders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| {
+            (
+                x["disorder"].as_str().unwrap(),
+                x["prevalent"].as_f64().unwrap(),
+                x["cbtp_episodes"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert!(by
+        .iter()
+        .any(|&(d, p, c)| d == "psychosis" && close(p, 10.0) && close(c, 4.0)));
+    assert!(by
+        .iter()
+        .any(|&(d, p, c)| d == "depression" && close(p, 40.0) && c == 0.0));
+    // The table says which pathway a step belongs to.
+    let out = capacity()
+        .args(["model", file.to_str().unwrap()])
+        .args(["--population", pop.to_str().unwrap()])
+        .args(["--prevalence", prev.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(table.contains("Psychosis: x entry 1.00"), "{table}");
+    // A sweep varies the pathway's own rate.
+    write(
+        d.path(),
+        "sweep.toml",
+        "base = \"two.toml\"\ndesign = \"grid\"\n[[vary]]\nparam = \"pathways.psychosis.referral_weight\"\nvalues = [0.25, 0.5]\n",
+    );
+    let out = capacity()
+        .current_dir(d.path())
+        .args(["sweep", "sweep.toml", "--population", "population.csv"])
+        .args([
+            "--prevalence",
+            "prevalence.csv",
+            "--outputs",
+            "cbtp_episodes",
+        ])
+        .args(["--summary", "s.csv"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let summary = std::fs::read_to_string(d.path().join("s.csv")).unwrap();
+    let total = summary
+        .lines()
+        .find(|l| l.starts_with("total,"))
+        .unwrap()
+        .to_string();
+    // Runs 1 and 2 are the grid's 0.25 and 0.5: 2 and 4 episodes; run 0 the base, 4.
+    assert!(total.contains(",cbtp_episodes,3.0,"), "{total}");
+}
+
+#[test]
+fn bad_pathways_are_errors_naming_the_key() {
+    let d = TempDir::new().unwrap();
+    let pop = write(d.path(), "population.csv", POPULATION);
+    let prev = write(d.path(), "prevalence.csv", PREVALENCE);
+    let cases: [(&str, String, &[&str]); 5] = [
+        (
+            "a step in an unknown pathway",
+            TWO_PATHWAYS.replace("pathway = \"psychosis\"", "pathway = \"psychossis\""),
+            &["steps.cbtp.pathway = \"psychossis\"", "pathways: psychosis"],
+        ),
+        (
+            "a pathway with no steps",
+            format!("{TWO_PATHWAYS}\n[pathways.bipolar]\nconditions = [\"gad\"]\n"),
+            &["pathways.bipolar has no steps"],
+        ),
+        (
+            "a condition in two pathways",
+            format!(
+                "{TWO_PATHWAYS}\n[pathways.other]\nconditions = [\"psychosis\"]\n[steps.x]\npathway = \"other\"\ncontacts_per_episode = 5\ncontacts_per_day = 5\ncaseload = 0.5\nentry = 1.0\n[[steps.x.roles]]\nrole = \"X\"\nband = \"7\"\nshare = 1\n"
+            ),
+            &["'psychosis' is already a condition of pathway psychosis"],
+        ),
+        (
+            "an unknown condition",
+            TWO_PATHWAYS.replace("[\"psychosis\"]", "[\"psychosys\"]"),
+            &["'psychosys' is not a disorder of the prevalence table"],
+        ),
+        (
+            "an edge from another pathway",
+            TWO_PATHWAYS.replace("entry = 1.0\n", "entry = 1.0\nfrom = { low = 0.1 }\n"),
+            &["steps.cbtp.from.low", "another pathway"],
+        ),
+    ];
+    for (what, text, said) in cases {
+        let file = write(d.path(), "bad.toml", &text);
+        let out = capacity()
+            .args(["model", file.to_str().unwrap()])
+            .args(["--population", pop.to_str().unwrap()])
+            .args(["--prevalence", prev.to_str().unwrap()])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{what}: {err}");
+        assert!(err.contains("bad.toml"), "{what}: no file: {err}");
+        for s in said {
+            assert!(err.contains(s), "{what}: '{s}' not in {err}");
+        }
+    }
+}

@@ -355,9 +355,13 @@ pub fn field_column<'a>(
         }
     };
     // The sum over steps of one quantity, added in step order as `PerStep::total` adds.
+    // (The first step copied, not added to 0: the same number, one pass fewer.)
     let sum_of = |out: &mut [f64], quantity: fn(usize) -> usize| {
-        out.fill(0.0);
-        for s in 0..steps {
+        match steps {
+            0 => out.fill(0.0),
+            _ => out.copy_from_slice(&v(quantity(0))[..m]),
+        }
+        for s in 1..steps {
             for (o, x) in out.iter_mut().zip(v(quantity(s))) {
                 *o += x;
             }

@@ -6,7 +6,7 @@ use anyhow::Result;
 use clap::{Args, ValueEnum};
 
 use capacity::model;
-use capacity::output::{render_csv, render_json, render_table};
+use capacity::output::{render_csv, render_json, render_long_csv, render_table};
 use capacity::report::{markdown::render_markdown, xlsx::model_workbook};
 
 use super::io::{
@@ -20,6 +20,9 @@ pub enum Format {
     Table,
     /// One row per area and a total row, every field
     Csv,
+    /// The long (tidy) table as CSV: one value a row, keyed by area, pathway, step,
+    /// condition, role and band
+    Long,
     /// The resolved scenario, the inputs, every row and the total
     Json,
     /// Pipe tables for pasting into documents, with the assumptions and their sources
@@ -35,6 +38,7 @@ Examples:
   capacity model my.toml --area E54000008 one ICB (or any area code) from a scenario file
   capacity model --area \"Greater Manchester\"  an area by name or ODS code (QOP)
   capacity model --format csv --output icbs.csv
+  capacity model --format long --by-disorder > long.csv   one value a row, keyed
   capacity model --format xlsx --output icbs.xlsx   a workbook: Areas, Funnel, Assumptions...
   capacity model --format markdown > icbs.md        pipe tables for a document
   capacity model --population pcn.csv --workforce staff.csv   your own areas and staff";
@@ -73,7 +77,7 @@ pub fn run(args: ModelArgs) -> Result<ExitCode> {
     if let Some(path) = &args.output {
         let kind = match args.format {
             Format::Table => Kind::Text,
-            Format::Csv => Kind::Csv,
+            Format::Csv | Format::Long => Kind::Csv,
             Format::Json => Kind::Json,
             Format::Markdown => Kind::Markdown,
             Format::Xlsx => Kind::Xlsx,
@@ -98,6 +102,7 @@ pub fn run(args: ModelArgs) -> Result<ExitCode> {
     let text = match args.format {
         Format::Table => render_table(&result, &scenario, &provenance, args.by_disorder),
         Format::Csv => render_csv(&result, args.by_disorder),
+        Format::Long => render_long_csv(&result, args.by_disorder),
         Format::Json => render_json(&result, &scenario, &provenance, args.by_disorder),
         Format::Markdown => render_markdown(&result, &scenario, &provenance, args.by_disorder),
         Format::Xlsx => {

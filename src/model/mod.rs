@@ -329,6 +329,9 @@ pub struct ModelResult {
     pub disorders: Vec<String>,
     /// The steps of care, in the scenario's order: (id, label).
     pub steps: Vec<(String, String)>,
+    /// The pathway of each step, and of each disorder: its id, or "main".
+    pub step_pathways: Vec<String>,
+    pub disorder_pathways: Vec<String>,
     pub capacity: PerStep<WteCapacity>,
     pub rows: Vec<AreaResult>,
     pub total: AreaResult,
@@ -337,6 +340,17 @@ pub struct ModelResult {
     /// override or an areas-file prevalence_factor), so the funnel can say so.
     pub deprivation_varies: bool,
 }
+
+/// A pathway's id, or "main" for the pathway of the conditions and steps no pathway claims.
+fn pathway_name(scenario: &Scenario, p: Option<usize>) -> String {
+    p.map_or_else(
+        || MAIN_PATHWAY.to_string(),
+        |i| scenario.pathways[i].id.clone(),
+    )
+}
+
+/// The name of the pathway of the conditions and steps no `[pathways.<id>]` claims.
+pub const MAIN_PATHWAY: &str = "main";
 
 impl ModelResult {
     /// The step ids, in order: what names the steps' output fields.
@@ -420,6 +434,16 @@ pub fn evaluate_with_pay(
             .steps
             .iter()
             .map(|s| (s.id.clone(), s.label.clone()))
+            .collect(),
+        step_pathways: scenario
+            .steps
+            .iter()
+            .map(|s| pathway_name(scenario, scenario.pathway_of_step(s)))
+            .collect(),
+        disorder_pathways: prepared
+            .disorders
+            .iter()
+            .map(|d| pathway_name(scenario, scenario.pathway_of_condition(d)))
             .collect(),
         capacity,
         rows,

@@ -2,6 +2,7 @@
 
 pub mod fields;
 pub mod funnel;
+pub mod long;
 mod table;
 
 use serde::ser::SerializeMap;
@@ -11,6 +12,7 @@ use crate::model::{AreaResult, Flow, ModelResult, RoleLine};
 use crate::scenario::Scenario;
 
 pub use fields::{ratio, row_fields, Kind, Value};
+pub use long::render_long_csv;
 pub use table::{money, render_table, short_name, thousands, trainees, workforce_notes};
 
 /// One output row: area_code, area_name, level, then the fields of [`fields::row_fields`]

@@ -555,3 +555,92 @@ fn bad_pathways_are_errors_naming_the_key() {
         }
     }
 }
+
+/// The long table holds every field of every row once, keyed by step (named without the
+/// step's id) and pathway, and the roles' figures: the same numbers as the JSON.
+#[test]
+fn the_long_table_is_every_field_keyed_by_area_pathway_and_step() {
+    let d = TempDir::new().unwrap();
+    let pop = write(d.path(), "population.csv", POPULATION);
+    let prev = write(d.path(), "prevalence.csv", PREVALENCE);
+    let file = write(d.path(), "two.toml", TWO_PATHWAYS);
+    let args = [
+        file.to_str().unwrap(),
+        "--population",
+        pop.to_str().unwrap(),
+        "--prevalence",
+        prev.to_str().unwrap(),
+    ];
+    let json = model_json(&args);
+    let out = capacity()
+        .arg("model")
+        .args(args)
+        .args(["--format", "long", "--by-disorder"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut r = csv::Reader::from_reader(&out.stdout[..]);
+    let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
+    let find = |area: &str, step: &str, condition: &str, role: &str, measure: &str| {
+        let hits: Vec<&csv::StringRecord> = rows
+            .iter()
+            .filter(|x| {
+                &x[0] == area
+                    && &x[4] == step
+                    && &x[5] == condition
+                    && &x[6] == role
+                    && &x[8] == measure
+            })
+            .collect();
+        assert_eq!(hits.len(), 1, "{area} {step} {condition} {role} {measure}");
+        hits[0].clone()
+    };
+    let total = json["total"].as_object().unwrap();
+    // A step's fields, by the name pattern the JSON row uses, and their long-table measure.
+    let patterns = [
+        ("{}_episodes", "episodes"),
+        ("{}_contacts", "contacts"),
+        ("{}_wte", "wte"),
+        ("{}_episodes_per_wte", "episodes_per_wte"),
+        ("current_{}_wte", "current_wte"),
+        ("gap_{}_wte", "gap_wte"),
+        ("requirement_met_{}", "requirement_met"),
+        ("cost_{}", "cost"),
+        ("cost_per_{}_contact", "cost_per_contact"),
+        ("cost_per_{}_episode", "cost_per_episode"),
+        ("trainee_intake_{}", "trainee_intake"),
+        ("steady_intake_{}", "steady_intake"),
+    ];
+    let mut checked = 0;
+    for (name, v) in total {
+        let Some(x) = v.as_f64() else { continue };
+        let keyed = ["low", "high", "cbtp"].iter().find_map(|s| {
+            patterns
+                .iter()
+                .find(|(p, _)| p.replace("{}", s) == *name)
+                .map(|(_, m)| (*s, *m))
+        });
+        let row = match keyed {
+            Some((step, m)) => find("total", step, "", "", m),
+            None => find("total", "", "", "", name),
+        };
+        let got: f64 = row[9].parse().unwrap();
+        assert!(
+            (got - x).abs() <= 1e-12 * x.abs().max(1.0),
+            "{name}: {got} vs {x}"
+        );
+        checked += 1;
+    }
+    assert!(checked > 50, "{checked} fields");
+    assert_eq!(&find("total", "cbtp", "", "", "wte")[3], "psychosis");
+    assert_eq!(&find("total", "low", "", "", "wte")[3], "main");
+    let role = find("total", "cbtp", "", "Clinical psychologist", "wte");
+    assert_eq!(&role[7], "8a");
+    let psychosis = find("total", "", "psychosis", "", "prevalent");
+    assert_eq!(&psychosis[3], "psychosis");
+    assert!((psychosis[9].parse::<f64>().unwrap() - 10.0).abs() < 1e-9);
+}

@@ -15,6 +15,7 @@ fn inputs() -> ModelInputs {
         prevalence: embedded::prevalence().unwrap(),
         areas: Some(embedded::areas().unwrap()),
         workforce: None,
+        pay: embedded::afc_pay().clone(),
     }
 }
 

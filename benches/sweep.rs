@@ -37,6 +37,7 @@ fn setup(runs: u64) -> (Sweep, Scenario, Prepared) {
         prevalence: embedded::prevalence().unwrap(),
         areas: Some(embedded::areas().unwrap()),
         workforce: None,
+        pay: capacity::embedded::afc_pay().clone(),
     };
     let options = RunOptions {
         level: Level::Named("icb".into()),
@@ -51,7 +52,7 @@ fn run_sweep(sweep: &Sweep, base: &Scenario, prepared: &Prepared) -> usize {
     let paths: Vec<String> = sweep.params.iter().map(|p| p.path.clone()).collect();
     let probe = probe_scenario(sweep, base);
     let model = FastModel::compile(prepared, &probe, &paths);
-    let staffing = StaffingPlan::new(&probe, &paths);
+    let staffing = StaffingPlan::new(&probe, &paths, &prepared.pay);
     let engine = Engine {
         model: &model,
         plan: &plan,

@@ -173,6 +173,7 @@ pub fn load_inputs(
                     prevalence,
                     areas,
                     workforce,
+                    pay: capacity::embedded::afc_pay().clone(),
                 },
                 options,
                 provenance,

@@ -22,7 +22,7 @@ pub mod workforce;
 
 use std::ops::AddAssign;
 
-use crate::inputs::{Areas, Population, Prevalence, Workforce};
+use crate::inputs::{Areas, PayTable, Population, Prevalence, Workforce};
 use crate::problems::InputError;
 use crate::scenario::{Routing, Scenario};
 use crate::Warnings;
@@ -41,6 +41,9 @@ pub struct ModelInputs {
     pub prevalence: Prevalence,
     pub areas: Option<Areas>,
     pub workforce: Option<Workforce>,
+    /// The pay scales staff are costed at (Agenda for Change; the embedded table unless a
+    /// run gives its own).
+    pub pay: PayTable,
 }
 
 /// Which rows a run reports.
@@ -373,15 +376,7 @@ pub fn leaf_deprivation(leaf: &prepare::PreparedLeaf, scenario: &Scenario) -> f6
 /// Runs the model for one scenario over prepared data. Pure and deterministic: leaves are
 /// summed in a fixed order.
 pub fn evaluate(prepared: &Prepared, scenario: &Scenario) -> ModelResult {
-    evaluate_with_pay(prepared, scenario, crate::embedded::afc_pay())
-}
-
-/// `evaluate` with the pay table given (the embedded one is an input like any other).
-pub fn evaluate_with_pay(
-    prepared: &Prepared,
-    scenario: &Scenario,
-    pay: &crate::inputs::PayTable,
-) -> ModelResult {
+    let pay = &prepared.pay;
     let n = prepared.disorders.len();
     let steps = scenario.steps.len();
     let paths = pathways(scenario, &prepared.disorders);

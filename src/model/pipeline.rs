@@ -59,14 +59,36 @@ pub fn stock_at_horizon(current: f64, intake: f64, p: &PipelineParams) -> f64 {
         + intake * p.completion_rate * retained_cohorts(p)
 }
 
+/// The parts of the intake that depend on the pipeline's settings alone: the retained
+/// cohorts S and the decay (1 - t)^Y. A sweep works them out once per run's settings.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct IntakeFactors {
+    pub retained: f64,
+    pub decay: f64,
+}
+
+impl IntakeFactors {
+    pub fn of(p: &PipelineParams) -> IntakeFactors {
+        IntakeFactors {
+            retained: retained_cohorts(p),
+            decay: (1.0 - p.turnover).powi(p.years as i32),
+        }
+    }
+}
+
 /// I = max(0, (R - C0 (1 - t)^Y) / (c S)): trainees to start each year for Y years.
 pub fn intake(required: f64, current: f64, p: &PipelineParams) -> f64 {
-    let s = retained_cohorts(p);
-    if s <= 0.0 || p.completion_rate <= 0.0 {
+    intake_with(required, current, p, &IntakeFactors::of(p))
+}
+
+/// `intake` with S and (1 - t)^Y already worked out.
+#[inline]
+pub fn intake_with(required: f64, current: f64, p: &PipelineParams, f: &IntakeFactors) -> f64 {
+    if f.retained <= 0.0 || p.completion_rate <= 0.0 {
         return 0.0;
     }
-    let short = required - current * (1.0 - p.turnover).powi(p.years as i32);
-    (short / (p.completion_rate * s)).max(0.0)
+    let short = required - current * f.decay;
+    (short / (p.completion_rate * f.retained)).max(0.0)
 }
 
 /// R t / c: trainees to start each year to replace leavers once R is reached.

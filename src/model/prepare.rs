@@ -58,6 +58,8 @@ pub struct ReportGroup {
 #[derive(Debug, Clone)]
 pub struct Prepared {
     pub disorders: Vec<String>,
+    /// The pay table of the run's inputs.
+    pub pay: crate::inputs::PayTable,
     pub geography: Geography,
     pub leaves: Vec<PreparedLeaf>,
     pub groups: Vec<ReportGroup>,
@@ -404,6 +406,7 @@ pub fn prepare(
     problems.finish((
         Prepared {
             disorders: prevalence.disorders.clone(),
+            pay: inputs.pay.clone(),
             geography,
             leaves,
             groups,

@@ -1351,6 +1351,7 @@ mod tests {
             prevalence: crate::embedded::prevalence().unwrap(),
             areas: Some(crate::embedded::areas().unwrap()),
             workforce: None,
+            pay: crate::embedded::afc_pay().clone(),
         };
         let scenario = Scenario::defaults();
         let options = RunOptions {
@@ -1526,6 +1527,7 @@ supervises = true
                 )
                 .unwrap(),
             ),
+            pay: crate::embedded::afc_pay().clone(),
         };
         let options = RunOptions {
             level: model::Level::Named("icb".into()),

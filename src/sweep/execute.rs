@@ -63,7 +63,7 @@ pub fn execute(
     let plan = Plan::new(sweep, base);
     let probe = probe_scenario(sweep, base);
     let fast = FastModel::compile(prepared, &probe, &paths);
-    let staffing = StaffingPlan::new(&probe, &paths);
+    let staffing = StaffingPlan::new(&probe, &paths, &prepared.pay);
     let outputs: Vec<usize> = outputs
         .iter()
         .filter_map(|name| field_index(fast.fields(), name))

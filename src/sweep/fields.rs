@@ -84,15 +84,12 @@ struct RatioCoef {
     salary: f64,
 }
 
-/// The parts of `pipeline::intakes` that depend on the run's settings alone, worked out once
-/// by the model's own functions: the retained cohorts S and the decay (1 - t)^Y. `intake`
-/// then does the rest of `pipeline::intake`'s arithmetic, in its order (a test compares the
-/// two to the bit).
+/// A step's pipeline settings with the parts that depend on them alone worked out once
+/// (`pipeline::IntakeFactors`); the intake is then the model's own `pipeline::intake_with`.
 #[derive(Debug, Clone, Copy)]
 struct PipelineRun {
     p: PipelineParams,
-    retained: f64,
-    decay: f64,
+    factors: pipeline::IntakeFactors,
 }
 
 impl PipelineRun {
@@ -100,23 +97,15 @@ impl PipelineRun {
         let p = PipelineParams::of(settings, turnover);
         PipelineRun {
             p,
-            retained: pipeline::retained_cohorts(&p),
-            decay: (1.0 - p.turnover).powi(p.years as i32),
+            factors: pipeline::IntakeFactors::of(&p),
         }
     }
 
     #[inline]
     fn intake(&self, required: f64, current: f64) -> Intake {
-        let p = &self.p;
-        let intake = if self.retained <= 0.0 || p.completion_rate <= 0.0 {
-            0.0
-        } else {
-            let short = required - current * self.decay;
-            (short / (p.completion_rate * self.retained)).max(0.0)
-        };
         Intake {
-            intake,
-            steady: pipeline::steady_intake(required, p),
+            intake: pipeline::intake_with(required, current, &self.p, &self.factors),
+            steady: pipeline::steady_intake(required, &self.p),
         }
     }
 }
@@ -282,12 +271,13 @@ pub enum StaffingPlan {
         probe: Box<Scenario>,
         /// (position in `Scenario::visit_numbers` order, varied parameter).
         sets: Vec<(usize, usize)>,
+        pay: Box<PayTable>,
     },
 }
 
 impl StaffingPlan {
     /// `probe` as from `plan::probe_scenario`; `paths` the varied keys in order.
-    pub fn new(probe: &Scenario, paths: &[String]) -> StaffingPlan {
+    pub fn new(probe: &Scenario, paths: &[String], pay: &PayTable) -> StaffingPlan {
         let keys: Vec<String> = probe.numbers().into_iter().map(|(p, _, _)| p).collect();
         let mut sets: Vec<(usize, usize)> = paths
             .iter()
@@ -301,11 +291,12 @@ impl StaffingPlan {
         // In visiting order, as `for_run` walks them.
         sets.sort_unstable();
         if sets.is_empty() {
-            StaffingPlan::Fixed(Staffing::new(probe, crate::embedded::afc_pay()))
+            StaffingPlan::Fixed(Staffing::new(probe, pay))
         } else {
             StaffingPlan::PerRun {
                 probe: Box::new(probe.clone()),
                 sets,
+                pay: Box::new(pay.clone()),
             }
         }
     }
@@ -314,7 +305,7 @@ impl StaffingPlan {
     pub fn for_run(&self, x: &[f64]) -> Cow<'_, Staffing> {
         match self {
             StaffingPlan::Fixed(s) => Cow::Borrowed(s),
-            StaffingPlan::PerRun { probe, sets } => {
+            StaffingPlan::PerRun { probe, sets, pay } => {
                 let mut scenario = (**probe).clone();
                 let mut at = 0;
                 let mut next = 0;
@@ -327,7 +318,7 @@ impl StaffingPlan {
                     }
                     at += 1;
                 });
-                Cow::Owned(Staffing::new(&scenario, crate::embedded::afc_pay()))
+                Cow::Owned(Staffing::new(&scenario, pay))
             }
         }
     }
@@ -463,6 +454,7 @@ mod tests {
             prevalence: crate::embedded::prevalence().unwrap(),
             areas: Some(crate::embedded::areas().unwrap()),
             workforce: None,
+            pay: crate::embedded::afc_pay().clone(),
         }
     }
 
@@ -554,7 +546,7 @@ mod tests {
         let model = FastModel::compile(&prepared, &probe, &paths);
         let mut ctx = model.new_context();
         model.prepare_run(x, &mut ctx);
-        let plan = StaffingPlan::new(&probe, &paths);
+        let plan = StaffingPlan::new(&probe, &paths, &prepared.pay);
         let staffing = plan.for_run(x);
 
         let mut scenario = probe.clone();
@@ -700,7 +692,11 @@ mod tests {
         }
         assert_same(&base, Level::Named("icb".into()), &paths, &x);
         assert!(matches!(
-            StaffingPlan::new(&base, &["demand.presentation_rate".to_string()]),
+            StaffingPlan::new(
+                &base,
+                &["demand.presentation_rate".to_string()],
+                crate::embedded::afc_pay()
+            ),
             StaffingPlan::Fixed(_)
         ));
     }

@@ -55,6 +55,7 @@ pub fn run_model(
         prevalence: parse_prevalence("prevalence.csv", prevalence).unwrap(),
         areas: areas.map(|a| parse_areas("areas.csv", a).unwrap()),
         workforce: workforce.map(|w| parse_workforce("workforce.csv", w).unwrap()),
+        pay: capacity::embedded::afc_pay().clone(),
     };
     let options = RunOptions {
         level,

@@ -99,6 +99,7 @@ fn parent_rows_equal_sum_of_children_on_england() {
         prevalence: embedded::prevalence().unwrap(),
         areas: Some(embedded::areas().unwrap()),
         workforce: None,
+        pay: capacity::embedded::afc_pay().clone(),
     };
     let s = scenario::load_str(
         "t.toml",

@@ -261,6 +261,40 @@ def prevalence(src):
     write_csv("prevalence.csv", ["disorder", "age_from", "age_to", "sex", "rate", "source"], out)
 
 
+# The NHS Talking Therapies annual report measures `capacity` reads (src/observed.rs): the
+# headline counts, finished courses by step and by wait from referral to first treatment,
+# and recovery. Everything else is left out to keep the embedded copy small.
+OBSERVED_MEASURES = {
+    ("Total", "NULL", "NULL", "referrals_received", "count"),
+    ("Total", "NULL", "NULL", "finished_course_treatment", "count"),
+    ("Total", "NULL", "NULL", "recovery", "percentage"),
+    ("Stepped Care Pathway", "Received only low intensity therapy", "NULL", "finished_course_treatment", "count"),
+    ("Stepped Care Pathway", "Received only high intensity therapy", "NULL", "finished_course_treatment", "count"),
+    ("Stepped Care Pathway", "Received both high and low intensity therapy", "NULL", "finished_course_treatment", "count"),
+    ("Waiting Time", "Accessing services", "<6 weeks", "finished_course_treatment", "count"),
+    ("Waiting Time", "Accessing services", "<18 weeks", "finished_course_treatment", "count"),
+}
+
+OBSERVED_COLUMNS = ["reporting_period", "org_type", "org_code", "org_name", "variable_type",
+                    "variable_a", "variable_b", "measure_name", "measure_statistic", "value"]
+
+
+def observed(src):
+    """data/nhstt_annual.csv: the measures above, values unchanged (`*` suppressed), for
+    England, the commissioning regions and the ICBs, every year in the source."""
+    rows = []
+    for r in read_rows(src / "nhstt_annual_2022-23_2023-24_long.csv"):
+        key = (r["variable_type"], r["variable_a"], r["variable_b"], r["measure_name"],
+               r["measure_statistic"])
+        if key in OBSERVED_MEASURES and r["org_code"] != "UNKNOWN":
+            rows.append([r[c] for c in OBSERVED_COLUMNS])
+    england = [r for r in rows if r[1] == "England" and r[0] == "2023-24"
+               and r[7] == "referrals_received"]
+    if not england or england[0][9] != "1829202":
+        fail("nhstt annual: England 2023-24 referrals are not the published 1,829,202")
+    write_csv("nhstt_annual.csv", OBSERVED_COLUMNS, rows)
+
+
 def main(argv):
     if len(argv) > 2:
         sys.exit(__doc__)
@@ -271,6 +305,7 @@ def main(argv):
     pop_rows = population(src)
     areas(src, pop_rows)
     prevalence(src)
+    observed(src)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,8 @@ use crate::problems::InputError;
 pub const POPULATION_CSV: &str = include_str!("../data/population.csv");
 pub const AREAS_CSV: &str = include_str!("../data/areas.csv");
 pub const PREVALENCE_CSV: &str = include_str!("../data/prevalence.csv");
+/// NHS Talking Therapies annual report measures, 2022-23 and 2023-24 (data/README.md).
+pub const OBSERVED_CSV: &str = include_str!("../data/nhstt_annual.csv");
 /// Agenda for Change pay points by band (data/README.md gives the source and year).
 pub const AFC_PAY_CSV: &str = include_str!("../data/afc_pay.csv");
 
@@ -18,6 +20,7 @@ pub const POPULATION_SOURCE: &str = "embedded data/population.csv";
 pub const AREAS_SOURCE: &str = "embedded data/areas.csv";
 pub const PREVALENCE_SOURCE: &str = "embedded data/prevalence.csv";
 pub const AFC_PAY_SOURCE: &str = "embedded data/afc_pay.csv";
+pub const OBSERVED_SOURCE: &str = "embedded data/nhstt_annual.csv";
 
 /// The default reporting level of the embedded areas.
 pub const DEFAULT_LEVEL: &str = "icb";
@@ -34,10 +37,16 @@ pub fn prevalence() -> Result<Prevalence, InputError> {
     parse_prevalence(PREVALENCE_SOURCE, PREVALENCE_CSV)
 }
 
+/// The NHS Talking Therapies annual report measures shipped with the tool.
+pub fn observed() -> Result<crate::observed::Observed, InputError> {
+    crate::observed::parse_observed(OBSERVED_SOURCE, OBSERVED_CSV)
+}
+
 /// The published tables behind the embedded data (data/README.md, "Sources").
 pub const POPULATION_CITATION: &str = "Office for National Statistics, mid-2022 population estimates by single year of age and sex, sub-ICB locations in England (2023 boundaries); Open Government Licence v3.0";
 pub const AREAS_CITATION: &str = "ONS geography: sub-ICB locations, Integrated Care Boards and NHS England regions (2023), with their ODS codes (regions as in NHS England, Annual report on the use of NHS Talking Therapies services, 2022-23 and 2023-24); Open Government Licence v3.0";
 pub const PREVALENCE_CITATION: &str = "McManus S et al. (eds.) (2016) Adult Psychiatric Morbidity Survey 2014, NHS Digital: Table 2.3 (common mental disorders, past week) and Table 4.1 (PTSD screen, past month); Open Government Licence v3.0";
+pub const OBSERVED_CITATION: &str = "NHS England, Psychological Therapies: Annual report on the use of NHS Talking Therapies services, 2022-23 and 2023-24 (England, commissioning regions and ICBs); Open Government Licence v3.0";
 pub const AFC_PAY_CITATION: &str = "NHS Health Careers, Agenda for Change pay rates from April 2024 (England), after the NHS Employers 2024/25 pay scales; Open Government Licence v3.0";
 
 /// The embedded Agenda for Change pay table, parsed once. It is compiled in and checked by

@@ -10,6 +10,7 @@ pub mod check;
 pub mod embedded;
 pub mod inputs;
 pub mod model;
+pub mod observed;
 pub mod output;
 pub mod problems;
 pub mod report;

@@ -60,6 +60,17 @@ pub struct ModelArgs {
     /// Include the funnel of each disorder
     #[arg(long)]
     pub by_disorder: bool,
+    /// Put the activity the service published beside the model: NHS Talking Therapies annual
+    /// report measures in NHS England's long format (reporting_period, org_type, org_code,
+    /// org_name, variable_type, variable_a, variable_b, measure_name, measure_statistic,
+    /// value), matched to areas by ODS code; without FILE the shipped 2022-23 and 2023-24
+    /// report for England, its regions and ICBs
+    #[arg(long, value_name = "FILE", num_args = 0..=1)]
+    #[allow(clippy::option_option)]
+    pub observed: Option<Option<std::path::PathBuf>>,
+    /// The reporting period of --observed, e.g. 2023-24 [default: the latest in the file]
+    #[arg(long, value_name = "YYYY-YY", requires = "observed")]
+    pub observed_year: Option<String>,
 }
 
 pub fn run(args: ModelArgs) -> Result<ExitCode> {
@@ -89,15 +100,49 @@ pub fn run(args: ModelArgs) -> Result<ExitCode> {
             (Kind::Markdown, "--format markdown"),
             (Kind::Xlsx, "--format xlsx"),
         ]);
-        check_outputs(&[planned], &input_files(&args.data, &scenario))?;
+        let mut read = input_files(&args.data, &scenario);
+        if let Some(Some(p)) = &args.observed {
+            read.push(("--observed", p.clone()));
+        }
+        check_outputs(&[planned], &read)?;
     }
     let output = args
         .output
         .as_deref()
         .map(AtomicOutput::create)
         .transpose()?;
-    let (result, more) = model::run(&inputs, &scenario, &options)?;
+    let (mut result, more) = model::run(&inputs, &scenario, &options)?;
     warnings.extend(more);
+    if let Some(file) = &args.observed {
+        let observed = match file {
+            None => capacity::embedded::observed()?,
+            Some(path) => {
+                let text = capacity::inputs::read_text_file(path, "observed activity")?;
+                capacity::observed::parse_observed(&path.display().to_string(), &text)?
+            }
+        };
+        let periods = observed.periods();
+        let period = match &args.observed_year {
+            Some(y) if periods.contains(y) => y.clone(),
+            Some(y) => {
+                return Err(capacity::InputError::one(format!(
+                    "--observed-year {y}: {} has no reporting period {y}; it has {}",
+                    observed.source,
+                    periods.join(", ")
+                ))
+                .into())
+            }
+            None => observed.latest().ok_or_else(|| {
+                capacity::InputError::one(format!("{}: no rows of figures", observed.source))
+            })?,
+        };
+        warnings.extend(capacity::observed::attach(
+            &mut result,
+            &observed,
+            &period,
+            inputs.areas.as_ref(),
+        ));
+    }
     print_warnings(&warnings);
     let text = match args.format {
         Format::Table => render_table(&result, &scenario, &provenance, args.by_disorder),

@@ -282,6 +282,8 @@ pub struct AreaResult {
     /// Roles and bands, costs, supervision and pipeline (issue 5); empty for leaf results
     /// that are not reported.
     pub workforce: WorkforceDetail,
+    /// Activity the service published for the area (`--observed`), when given and found.
+    pub observed: Option<crate::observed::ObservedMeasures>,
 }
 
 impl AreaResult {
@@ -296,6 +298,7 @@ impl AreaResult {
             current: PerStep::zeros(steps),
             current_roles: Vec::new(),
             workforce: WorkforceDetail::default(),
+            observed: None,
         }
     }
 
@@ -335,6 +338,8 @@ pub struct ModelResult {
     /// The pathway of each step, and of each disorder: its id, or "main".
     pub step_pathways: Vec<String>,
     pub disorder_pathways: Vec<String>,
+    /// The reporting period of the observed activity beside the rows, when given.
+    pub observed_period: Option<String>,
     pub capacity: PerStep<WteCapacity>,
     pub rows: Vec<AreaResult>,
     pub total: AreaResult,
@@ -440,6 +445,7 @@ pub fn evaluate(prepared: &Prepared, scenario: &Scenario) -> ModelResult {
             .iter()
             .map(|d| pathway_name(scenario, scenario.pathway_of_condition(d)))
             .collect(),
+        observed_period: None,
         capacity,
         rows,
         total,

@@ -91,6 +91,64 @@ pub enum Recipe {
     SupervisionCovered,
     TraineeIntake(usize),
     SteadyIntake(usize),
+    /// Activity the service published (`--observed`), beside the model's.
+    Observed(ObservedField),
+}
+
+/// The observed activity of a row (NHS Talking Therapies annual report measures).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ObservedField {
+    Referrals,
+    FinishedCourses,
+    /// Finished courses over the model's prevalent cases.
+    AccessRate,
+    /// Finished courses by step, as shares of the finished courses.
+    LowOnlyShare,
+    HighOnlyShare,
+    BothShare,
+    /// Shares of finished courses that waited under 6 and 18 weeks for first treatment.
+    Within6Weeks,
+    Within18Weeks,
+    RecoveryRate,
+    /// Observed referrals over the model's referrals: how much of the modelled need the
+    /// service sees.
+    ObservedToModelledReferrals,
+}
+
+/// The observed fields, after the model's when a run has observed activity.
+pub fn observed_fields() -> Vec<Field> {
+    use ObservedField::*;
+    [
+        ("observed_referrals", Referrals),
+        ("observed_finished_courses", FinishedCourses),
+        ("observed_access_rate", AccessRate),
+        ("observed_low_only_share", LowOnlyShare),
+        ("observed_high_only_share", HighOnlyShare),
+        ("observed_both_share", BothShare),
+        ("observed_within_6_weeks", Within6Weeks),
+        ("observed_within_18_weeks", Within18Weeks),
+        ("observed_recovery_rate", RecoveryRate),
+        (
+            "observed_to_modelled_referrals",
+            ObservedToModelledReferrals,
+        ),
+    ]
+    .into_iter()
+    .map(|(name, f)| Field {
+        name: name.into(),
+        kind: Kind::Optional,
+        recipe: Recipe::Observed(f),
+    })
+    .collect()
+}
+
+/// The fields of a result's rows: the model's, and the observed ones when it has them.
+pub fn result_fields(result: &ModelResult) -> Vec<Field> {
+    let mut f = row_fields(&result.step_ids());
+    if result.observed_period.is_some() {
+        f.extend(observed_fields());
+    }
+    f
 }
 
 impl Recipe {
@@ -158,8 +216,27 @@ impl Field {
             SupervisionCovered => return Value::Flag(w.supervision.covered()),
             TraineeIntake(s) => w.pipeline[s].intake,
             SteadyIntake(s) => w.pipeline[s].steady,
+            Observed(o) => return Value::Optional(observed_value(o, r)),
         };
         Value::Number(x)
+    }
+}
+
+fn observed_value(field: ObservedField, r: &AreaResult) -> Option<f64> {
+    use ObservedField::*;
+    let m = r.observed.as_ref()?;
+    let of_finished = |x: Option<f64>| ratio(x?, m.finished_courses?);
+    match field {
+        Referrals => m.referrals,
+        FinishedCourses => m.finished_courses,
+        AccessRate => ratio(m.finished_courses?, r.flow.prevalent()),
+        LowOnlyShare => of_finished(m.low_only),
+        HighOnlyShare => of_finished(m.high_only),
+        BothShare => of_finished(m.both),
+        Within6Weeks => m.share_within_6_weeks(),
+        Within18Weeks => m.share_within_18_weeks(),
+        RecoveryRate => m.recovery_rate,
+        ObservedToModelledReferrals => ratio(m.referrals?, r.flow.referred()),
     }
 }
 

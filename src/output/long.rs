@@ -6,7 +6,7 @@
 
 use crate::model::{q, ModelResult, RoleKind};
 
-use super::fields::{row_fields, Recipe, Value};
+use super::fields::{result_fields, Recipe, Value};
 
 /// The measure a field stands for and the step it is of (None: the whole row).
 fn measure(recipe: Recipe, name: &str) -> (String, Option<usize>) {
@@ -57,7 +57,7 @@ pub const LONG_HEADER: [&str; 10] = [
 /// required WTE, cost, current WTE and gap, then (with `by_disorder`) each condition's funnel.
 pub fn render_long_csv(result: &ModelResult, by_disorder: bool) -> String {
     let steps = result.step_ids();
-    let fields = row_fields(&steps);
+    let fields = result_fields(result);
     let keyed: Vec<(String, Option<usize>)> =
         fields.iter().map(|f| measure(f.recipe, &f.name)).collect();
     let mut w = csv::Writer::from_writer(Vec::new());

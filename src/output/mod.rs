@@ -114,7 +114,7 @@ impl DisorderRow {
 
 impl Row {
     pub fn new(r: &AreaResult, result: &ModelResult) -> Row {
-        Row::with_fields(r, result, &row_fields(&result.step_ids()))
+        Row::with_fields(r, result, &fields::result_fields(result))
     }
 
     pub fn with_fields(r: &AreaResult, result: &ModelResult, fields: &[fields::Field]) -> Row {

@@ -50,7 +50,7 @@ pub fn quantities_of(recipe: Recipe, steps: usize) -> Vec<usize> {
         ShareOfContacts(_) => (0..steps).map(q::contacts).collect(),
         AccessRate => vec![q::TREATED, q::PREVALENT],
         Gap(s) | RequirementMet(s) => vec![q::wte(s)],
-        Population | EpisodesPerWte(_) | Current(_) => vec![],
+        Population | EpisodesPerWte(_) | Current(_) | Observed(_) => vec![],
         // The workforce detail reads WTE and people on medication alone; the unit costs
         // read contacts and episodes too.
         _ => wte
@@ -437,6 +437,8 @@ pub fn field_column<'a>(
         SupervisionCovered => each(out, &|d, _| d[Detail::after_costs(steps, COVERED)]),
         TraineeIntake(s) => each(out, &|d, _| d[Detail::intake(steps, s)]),
         SteadyIntake(s) => each(out, &|d, _| d[Detail::steady(steps, s)]),
+        // A sweep's fields are the model's (observed activity is not swept).
+        Observed(_) => out.fill(f64::NAN),
     }
 }
 

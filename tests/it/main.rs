@@ -6,6 +6,7 @@ mod common;
 mod errors;
 mod messages;
 mod new_user;
+mod observed;
 mod outputs;
 mod properties;
 mod report;

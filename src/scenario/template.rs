@@ -11,6 +11,12 @@ fn num(x: f64) -> String {
     format!("{x:?}")
 }
 
+/// `{ low = 0.1, high = 0.05 }`: a step's edges as an inline table.
+fn inline_table<'a>(pairs: impl Iterator<Item = (&'a String, f64)>) -> String {
+    let items: Vec<String> = pairs.map(|(k, v)| format!("{k} = {}", num(v))).collect();
+    format!("{{ {} }}", items.join(", "))
+}
+
 /// A count of years as people write it: 3, not 3.0.
 fn whole(x: f64) -> String {
     if x.fract() == 0.0 && x.abs() < 1e15 {
@@ -171,12 +177,11 @@ fn step(out: &mut String, i: &StepSettings, first: bool) {
     if i.from.is_empty() {
         let _ = writeln!(out, "# from = {{ low = 0.10 }}");
     } else {
-        let edges: Vec<String> = i
-            .from
-            .iter()
-            .map(|(f, v)| format!("{f} = {}", num(*v)))
-            .collect();
-        let _ = writeln!(out, "from = {{ {} }}", edges.join(", "));
+        let _ = writeln!(
+            out,
+            "from = {}",
+            inline_table(i.from.iter().map(|(f, v)| (f, *v)))
+        );
     }
     let _ = writeln!(
         out,
@@ -289,12 +294,11 @@ pub fn commented_toml(s: &Scenario, name: &str, from: &str) -> String {
                 let _ = writeln!(out, "entry = {}", num(v));
             }
             if !x.from.is_empty() {
-                let edges: Vec<String> = x
-                    .from
-                    .iter()
-                    .map(|(f, v)| format!("{f} = {}", num(*v)))
-                    .collect();
-                let _ = writeln!(out, "from = {{ {} }}", edges.join(", "));
+                let _ = writeln!(
+                    out,
+                    "from = {}",
+                    inline_table(x.from.iter().map(|(f, v)| (f, *v)))
+                );
             }
         }
     }

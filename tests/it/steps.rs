@@ -342,17 +342,22 @@ fn bad_steps_are_errors_naming_the_key() {
         ),
     ];
     for (what, text, said) in cases {
-        let file = write(d.path(), "bad.toml", text);
-        let out = capacity()
-            .args(["model", file.to_str().unwrap()])
-            .output()
-            .unwrap();
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{what}: {err}");
-        assert!(err.contains("bad.toml:"), "{what}: no file and line: {err}");
-        for s in said {
-            assert!(err.contains(s), "{what}: '{s}' not in {err}");
-        }
+        refused(d.path(), what, text, &[], &["bad.toml:"], said);
+    }
+}
+
+/// `capacity model` on `text` (written to bad.toml) with `args` exits 2 saying `said`.
+fn refused(dir: &Path, what: &str, text: &str, args: &[&str], where_: &[&str], said: &[&str]) {
+    let file = write(dir, "bad.toml", text);
+    let out = capacity()
+        .args(["model", file.to_str().unwrap()])
+        .args(args)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{what}: {err}");
+    for s in where_.iter().chain(said) {
+        assert!(err.contains(s), "{what}: '{s}' not in {err}");
     }
 }
 
@@ -539,20 +544,14 @@ fn bad_pathways_are_errors_naming_the_key() {
             &["steps.cbtp.from.low", "another pathway"],
         ),
     ];
+    let data = [
+        "--population",
+        pop.to_str().unwrap(),
+        "--prevalence",
+        prev.to_str().unwrap(),
+    ];
     for (what, text, said) in cases {
-        let file = write(d.path(), "bad.toml", &text);
-        let out = capacity()
-            .args(["model", file.to_str().unwrap()])
-            .args(["--population", pop.to_str().unwrap()])
-            .args(["--prevalence", prev.to_str().unwrap()])
-            .output()
-            .unwrap();
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{what}: {err}");
-        assert!(err.contains("bad.toml"), "{what}: no file: {err}");
-        for s in said {
-            assert!(err.contains(s), "{what}: '{s}' not in {err}");
-        }
+        refused(d.path(), what, &text, &data, &["bad.toml"], said);
     }
 }
 

@@ -643,3 +643,46 @@ fn the_long_table_is_every_field_keyed_by_area_pathway_and_step() {
     assert_eq!(&psychosis[3], "psychosis");
     assert!((psychosis[9].parse::<f64>().unwrap() - 10.0).abs() < 1e-9);
 }
+
+/// `capacity init` writes a third step and a pathway in the general form, and the file it
+/// writes gives the same numbers as the scenario it came from.
+#[test]
+fn init_writes_steps_and_pathways_that_read_back_the_same() {
+    let d = TempDir::new().unwrap();
+    let pop = write(d.path(), "population.csv", POPULATION);
+    let prev = write(d.path(), "prevalence.csv", PREVALENCE);
+    let text = format!(
+        "{TWO_PATHWAYS}\n[steps.counselling]\ncontacts_per_episode = 20\nclinical_hours_per_week = 22\n\
+         contact_hours = 1.0\nentry = 0.1\n[steps.counselling.from]\nhigh = 0.05\n\
+         [[steps.counselling.roles]]\nrole = \"Counsellor\"\nband = \"6\"\nshare = 1\n\
+         [steps.low]\nentry = 0.9\n"
+    );
+    write(d.path(), "from.toml", &text);
+    capacity()
+        .current_dir(d.path())
+        .args(["init", "written.toml", "--from", "from.toml"])
+        .assert()
+        .success();
+    let written = std::fs::read_to_string(d.path().join("written.toml")).unwrap();
+    for part in [
+        "[steps.counselling]",
+        "from = { high = 0.05 }",
+        "[pathways.psychosis]",
+        "pathway = \"psychosis\"",
+    ] {
+        assert!(written.contains(part), "{part} not in:\n{written}");
+    }
+    let run = |file: &str| {
+        model_json(&[
+            d.path().join(file).to_str().unwrap(),
+            "--population",
+            pop.to_str().unwrap(),
+            "--prevalence",
+            prev.to_str().unwrap(),
+        ])
+    };
+    let (a, b) = (run("from.toml"), run("written.toml"));
+    assert_eq!(a["total"], b["total"]);
+    assert_eq!(a["scenario"]["steps"], b["scenario"]["steps"]);
+    assert_eq!(a["scenario"]["pathways"], b["scenario"]["pathways"]);
+}

@@ -13,6 +13,7 @@ pub mod model;
 pub mod observed;
 pub mod output;
 pub mod problems;
+pub mod queue;
 pub mod report;
 pub mod scenario;
 pub mod sweep;

@@ -13,6 +13,7 @@ pub mod model;
 pub mod observed;
 pub mod output;
 pub mod problems;
+pub mod projection;
 pub mod queue;
 pub mod report;
 pub mod scenario;

@@ -6,6 +6,7 @@ mod completions;
 mod init;
 mod io;
 mod model;
+mod project;
 mod report;
 mod scenarios;
 mod summarize;
@@ -41,6 +42,7 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     Model(model::ModelArgs),
+    Project(project::ProjectArgs),
     Report(report::ReportArgs),
     Init(init::InitArgs),
     Scenarios(scenarios::ScenariosArgs),
@@ -55,6 +57,7 @@ pub enum Command {
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Model(args) => model::run(args),
+        Command::Project(args) => project::run(args),
         Command::Report(args) => report::run(args),
         Command::Init(args) => init::run(args),
         Command::Scenarios(args) => scenarios::run(args),

@@ -3,6 +3,7 @@
 pub mod fields;
 pub mod funnel;
 pub mod long;
+pub mod projection;
 mod table;
 
 use serde::ser::SerializeMap;

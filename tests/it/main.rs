@@ -8,6 +8,7 @@ mod messages;
 mod new_user;
 mod observed;
 mod outputs;
+mod project;
 mod properties;
 mod report;
 mod steps;

@@ -1,0 +1,261 @@
+//! Rendering a waiting-list projection: the long CSV (one row per area, step and month), JSON,
+//! and the table people read (quarterly unless every month is asked for).
+
+use comfy_table::presets::UTF8_FULL_CONDENSED;
+use comfy_table::{CellAlignment, ContentArrangement, Table};
+
+use crate::projection::{standard_share, Projection};
+
+fn num(x: f64) -> String {
+    serde_json::json!(x).to_string()
+}
+
+fn opt(x: Option<f64>) -> String {
+    x.map(num).unwrap_or_default()
+}
+
+/// The CSV header: the keys, then each month's figures, one column per standard.
+fn header(p: &Projection) -> Vec<String> {
+    let mut h: Vec<String> = [
+        "area_code",
+        "area_name",
+        "level",
+        "step",
+        "month",
+        "referrals",
+        "starts",
+        "leavers",
+        "waiting_list",
+    ]
+    .map(String::from)
+    .to_vec();
+    h.extend(
+        p.standards_weeks
+            .iter()
+            .map(|w| format!("within_{w}_weeks")),
+    );
+    h.extend(
+        [
+            "median_wait_weeks",
+            "p95_wait_weeks",
+            "wte_in_post",
+            "wte_required",
+        ]
+        .map(String::from),
+    );
+    h
+}
+
+pub fn render_projection_csv(p: &Projection) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(header(p)).expect("in-memory write");
+    for m in &p.months {
+        let mut rec = vec![
+            m.area_code.clone(),
+            m.area_name.clone(),
+            m.level.clone(),
+            m.step.clone(),
+            m.month.clone(),
+            num(m.referrals),
+            num(m.starts),
+            num(m.leavers),
+            num(m.waiting_list),
+        ];
+        rec.extend(m.within.iter().map(|x| opt(*x)));
+        rec.extend([
+            opt(m.median_wait_weeks),
+            opt(m.p95_wait_weeks),
+            num(m.wte_in_post),
+            num(m.wte_required),
+        ]);
+        w.write_record(&rec).expect("in-memory write");
+    }
+    String::from_utf8(w.into_inner().expect("in-memory flush")).expect("UTF-8 fields")
+}
+
+pub fn render_projection_json(p: &Projection) -> String {
+    let months: Vec<serde_json::Value> = p
+        .months
+        .iter()
+        .map(|m| {
+            let mut o = serde_json::Map::new();
+            for (k, v) in header(p).iter().zip(
+                [
+                    serde_json::json!(m.area_code),
+                    serde_json::json!(m.area_name),
+                    serde_json::json!(m.level),
+                    serde_json::json!(m.step),
+                    serde_json::json!(m.month),
+                    serde_json::json!(m.referrals),
+                    serde_json::json!(m.starts),
+                    serde_json::json!(m.leavers),
+                    serde_json::json!(m.waiting_list),
+                ]
+                .into_iter()
+                .chain(m.within.iter().map(|x| serde_json::json!(x)))
+                .chain([
+                    serde_json::json!(m.median_wait_weeks),
+                    serde_json::json!(m.p95_wait_weeks),
+                    serde_json::json!(m.wte_in_post),
+                    serde_json::json!(m.wte_required),
+                ]),
+            ) {
+                o.insert(k.clone(), v);
+            }
+            serde_json::Value::Object(o)
+        })
+        .collect();
+    let steady: Vec<serde_json::Value> = p
+        .steady
+        .iter()
+        .map(|s| {
+            serde_json::json!({
+                "area_code": s.area_code,
+                "step": s.step,
+                "demand_per_week": s.demand_per_week,
+                "capacity_per_week": s.capacity_per_week,
+                "queue_load": if s.queue_load.is_finite() { Some(s.queue_load) } else { None },
+                "standards": p.standards_weeks.iter().enumerate().map(|(i, w)| serde_json::json!({
+                    "weeks": w,
+                    "share": standard_share(*w),
+                    "target_queue_size": s.target_queue[i],
+                    "target_capacity_per_week": s.target_capacity[i],
+                    "first_month_met": s.first_met[i],
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let mut out = serde_json::to_string_pretty(&serde_json::json!({
+        "months": months,
+        "steady_state": steady,
+    }))
+    .expect("plain data serialises");
+    out.push('\n');
+    out
+}
+
+fn pct(x: Option<f64>) -> String {
+    x.map_or("-".into(), |v| format!("{:.1}%", v * 100.0))
+}
+
+fn whole(x: f64) -> String {
+    super::thousands(x)
+}
+
+/// The table: per area and step, a row a quarter (the quarter's last month for the list,
+/// the quarter's sums for flows) or a month, then the steady-state checks.
+pub fn render_projection_table(p: &Projection, monthly: bool) -> String {
+    let mut out = String::new();
+    let mut keys: Vec<(String, String, String)> = Vec::new();
+    for m in &p.months {
+        let k = (m.area_code.clone(), m.area_name.clone(), m.step.clone());
+        if !keys.contains(&k) {
+            keys.push(k);
+        }
+    }
+    for (code, name, step) in keys {
+        let rows: Vec<_> = p
+            .months
+            .iter()
+            .filter(|m| m.area_code == code && m.step == step)
+            .collect();
+        out.push_str(&format!(
+            "{} ({code}), step {step}: WTE in post {:.1}, required {:.1}\n",
+            super::short_name(&name),
+            rows[0].wte_in_post,
+            rows[0].wte_required
+        ));
+        let mut t = Table::new();
+        let mut head: Vec<String> = ["Month", "Referrals", "Starts", "Left", "List"]
+            .map(String::from)
+            .to_vec();
+        head.extend(p.standards_weeks.iter().map(|w| format!("<{w} wk")));
+        head.extend(["Median wk", "95% wk"].map(String::from));
+        t.load_preset(UTF8_FULL_CONDENSED)
+            .set_content_arrangement(ContentArrangement::Dynamic)
+            .set_header(head);
+        let span = if monthly { 1 } else { 3 };
+        for chunk in rows.chunks(span) {
+            let last = chunk[chunk.len() - 1];
+            let sum = |f: fn(&crate::projection::MonthRow) -> f64| {
+                chunk.iter().map(|m| f(m)).sum::<f64>()
+            };
+            let starts = sum(|m| m.starts);
+            // Shares over the chunk: weighted by each month's starts.
+            let share = |i: usize| {
+                (starts > 0.0).then(|| {
+                    chunk
+                        .iter()
+                        .map(|m| m.within[i].unwrap_or(0.0) * m.starts)
+                        .sum::<f64>()
+                        / starts
+                })
+            };
+            let label = if span == 1 {
+                last.month.clone()
+            } else {
+                format!("{} to {}", chunk[0].month, last.month)
+            };
+            let mut cells = vec![
+                label,
+                whole(sum(|m| m.referrals)),
+                whole(starts),
+                whole(sum(|m| m.leavers)),
+                whole(last.waiting_list),
+            ];
+            cells.extend((0..p.standards_weeks.len()).map(|i| pct(share(i))));
+            cells.push(
+                last.median_wait_weeks
+                    .map_or("-".into(), |x| format!("{x:.0}")),
+            );
+            cells.push(
+                last.p95_wait_weeks
+                    .map_or("-".into(), |x| format!("{x:.0}")),
+            );
+            t.add_row(cells);
+        }
+        for i in 1..t.column_count() {
+            if let Some(c) = t.column_mut(i) {
+                c.set_cell_alignment(CellAlignment::Right);
+            }
+        }
+        out.push_str(&t.to_string());
+        out.push('\n');
+        if let Some(s) = p
+            .steady
+            .iter()
+            .find(|s| s.area_code == code && s.step == step)
+        {
+            let met: Vec<String> = p
+                .standards_weeks
+                .iter()
+                .enumerate()
+                .map(|(i, w)| {
+                    format!(
+                        "{:.0}% within {w} weeks: {}",
+                        standard_share(*w) * 100.0,
+                        s.first_met[i]
+                            .as_deref()
+                            .map_or("not within the horizon".to_string(), |m| format!(
+                                "first met {m}"
+                            ))
+                    )
+                })
+                .collect();
+            out.push_str(&format!(
+                "Demand {:.1} a week, capacity {:.1} (queue load {}); target list for {} weeks {:.0}; {}.\n\n",
+                s.demand_per_week,
+                s.capacity_per_week,
+                if s.queue_load.is_finite() {
+                    format!("{:.2}", s.queue_load)
+                } else {
+                    "no capacity".into()
+                },
+                p.standards_weeks.first().copied().unwrap_or(6),
+                s.target_queue.first().copied().unwrap_or(0.0),
+                met.join("; ")
+            ));
+        }
+    }
+    out
+}

@@ -1,0 +1,284 @@
+//! A month-by-month projection of each reported area's waiting list at each step of care:
+//! the model's annual demand as weekly referrals (with seasonality and growth), the capacity
+//! of the staff in post, and the queue of `queue.rs` run week by week and summed into
+//! calendar months.
+//!
+//! Capacity: a WTE in post starts `episodes / required WTE` episodes a year, the model's own
+//! figure after DNAs and headroom, so staff in post equal to the requirement start exactly
+//! the referrals of a steady year. Staff in post are the current workforce file's effective
+//! WTE per step, or (without one) the required WTE: the reference line.
+
+use crate::model::ModelResult;
+use crate::queue::{steady, Queue};
+
+/// Weeks in a year, for spreading annual figures over weeks.
+const WEEKS_A_YEAR: f64 = 52.0;
+
+/// What a projection needs besides the model's result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectionSettings {
+    /// The first month: (year, month 1-12).
+    pub start: (i32, u32),
+    pub months: u32,
+    /// Referrals in each calendar month relative to the average month (12 values, mean 1).
+    pub seasonality: [f64; 12],
+    /// Annual growth of referrals, compounded weekly.
+    pub growth_rate: f64,
+    /// Share of the list leaving untreated each month.
+    pub leave_rate_per_month: f64,
+    /// The waiting list at the start, per step (people), spread evenly over the weeks waited
+    /// `0..backlog_weeks`.
+    pub backlog: Vec<f64>,
+    pub backlog_weeks: usize,
+    /// Standards in weeks (6 and 18 for NHS Talking Therapies).
+    pub standards_weeks: Vec<usize>,
+}
+
+/// One area, step and month.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MonthRow {
+    pub area_code: String,
+    pub area_name: String,
+    pub level: String,
+    pub step: String,
+    /// "YYYY-MM".
+    pub month: String,
+    pub referrals: f64,
+    pub starts: f64,
+    pub leavers: f64,
+    pub waiting_list: f64,
+    /// Share of the month's starts that waited under each standard (None with no starts).
+    pub within: Vec<Option<f64>>,
+    /// The median and 95th-percentile whole weeks waited by the month's starts.
+    pub median_wait_weeks: Option<f64>,
+    pub p95_wait_weeks: Option<f64>,
+    pub wte_in_post: f64,
+    pub wte_required: f64,
+}
+
+/// The steady-state checks of one area and step (NHSRwaitinglist's), per week.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SteadyRow {
+    pub area_code: String,
+    pub step: String,
+    pub demand_per_week: f64,
+    pub capacity_per_week: f64,
+    pub queue_load: f64,
+    /// For each standard: the queue size that meets it, and the capacity that holds it.
+    pub target_queue: Vec<f64>,
+    pub target_capacity: Vec<f64>,
+    /// The first month in which each standard's share (75% within 6 weeks, 95% within 18,
+    /// or the given shares) was met, if within the horizon.
+    pub first_met: Vec<Option<String>>,
+}
+
+/// The whole projection.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Projection {
+    pub standards_weeks: Vec<usize>,
+    pub months: Vec<MonthRow>,
+    pub steady: Vec<SteadyRow>,
+}
+
+/// Days in a month of a year (Gregorian).
+fn days_in(year: i32, month: u32) -> u32 {
+    match month {
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+fn month_label(year: i32, month: u32) -> String {
+    format!("{year:04}-{month:02}")
+}
+
+/// The weeks of each month: week i starts on day 7 i of the projection, and belongs to the
+/// month its first day falls in.
+fn weeks_per_month(start: (i32, u32), months: u32) -> Vec<(String, u32, usize)> {
+    let (mut y, mut m) = start;
+    let mut out = Vec::new();
+    let mut day0 = 0u32; // days from the projection's start to this month's first day
+    let mut week = 0u32;
+    for _ in 0..months {
+        let end = day0 + days_in(y, m);
+        let mut n = 0;
+        while week * 7 < end {
+            n += 1;
+            week += 1;
+        }
+        out.push((month_label(y, m), m, n));
+        day0 = end;
+        m += 1;
+        if m > 12 {
+            m = 1;
+            y += 1;
+        }
+    }
+    out
+}
+
+/// The `q` quantile (0..1) of whole weeks waited, from starts by weeks waited.
+fn quantile(by_wait: &[f64], q: f64) -> Option<f64> {
+    let total: f64 = by_wait.iter().sum();
+    if total <= 0.0 {
+        return None;
+    }
+    let mut acc = 0.0;
+    for (k, n) in by_wait.iter().enumerate() {
+        acc += n;
+        if acc >= q * total - 1e-9 {
+            return Some(k as f64);
+        }
+    }
+    Some(by_wait.len().saturating_sub(1) as f64)
+}
+
+/// The shares of starts each standard asks for: 75% within 6 weeks, 95% within 18 (NHS
+/// Talking Therapies); any other standard, 75%.
+pub fn standard_share(weeks: usize) -> f64 {
+    match weeks {
+        18 => 0.95,
+        _ => 0.75,
+    }
+}
+
+/// Runs the projection for every reported area and step of a model result.
+pub fn project(result: &ModelResult, s: &ProjectionSettings) -> Projection {
+    let calendar = weeks_per_month(s.start, s.months);
+    let leave_per_week = 1.0 - (1.0 - s.leave_rate_per_month).powf(12.0 / WEEKS_A_YEAR);
+    let weekly_growth = (1.0 + s.growth_rate).powf(1.0 / WEEKS_A_YEAR);
+    let mut months = Vec::new();
+    let mut steady_rows = Vec::new();
+    for r in &result.rows {
+        for (st, (id, _)) in result.steps.iter().enumerate() {
+            let episodes = r.flow.episodes(st);
+            let required = r.flow.step_wte(st);
+            let in_post = if result.has_workforce {
+                r.current[st]
+            } else {
+                required
+            };
+            // Episodes one WTE starts a year, as delivered (after DNAs and headroom).
+            let per_wte = if required > 0.0 {
+                episodes / required
+            } else {
+                0.0
+            };
+            let capacity = in_post * per_wte / WEEKS_A_YEAR;
+            let base_demand = episodes / WEEKS_A_YEAR;
+            let backlog = s.backlog.get(st).copied().unwrap_or(0.0);
+            let spread = s.backlog_weeks.max(1);
+            let mut queue = Queue::new(&vec![backlog / spread as f64; spread]);
+            let mut week = 0i32;
+            let mut first_met: Vec<Option<String>> = vec![None; s.standards_weeks.len()];
+            for (label, month, n) in &calendar {
+                let mut row = MonthRow {
+                    area_code: r.code.clone(),
+                    area_name: r.name.clone(),
+                    level: r.level.clone(),
+                    step: id.clone(),
+                    month: label.clone(),
+                    referrals: 0.0,
+                    starts: 0.0,
+                    leavers: 0.0,
+                    waiting_list: 0.0,
+                    within: Vec::new(),
+                    median_wait_weeks: None,
+                    p95_wait_weeks: None,
+                    wte_in_post: in_post,
+                    wte_required: required,
+                };
+                let mut by_wait: Vec<f64> = Vec::new();
+                for _ in 0..*n {
+                    let demand = base_demand
+                        * s.seasonality[(*month - 1) as usize]
+                        * weekly_growth.powi(week);
+                    let w = queue.step(demand, capacity, leave_per_week);
+                    row.referrals += w.referrals;
+                    row.starts += w.starts;
+                    row.leavers += w.leavers;
+                    if by_wait.len() < w.starts_by_wait.len() {
+                        by_wait.resize(w.starts_by_wait.len(), 0.0);
+                    }
+                    for (a, b) in by_wait.iter_mut().zip(&w.starts_by_wait) {
+                        *a += b;
+                    }
+                    week += 1;
+                }
+                row.waiting_list = queue.size();
+                row.within = s
+                    .standards_weeks
+                    .iter()
+                    .map(|&k| {
+                        (row.starts > 0.0).then(|| by_wait.iter().take(k).sum::<f64>() / row.starts)
+                    })
+                    .collect();
+                row.median_wait_weeks = quantile(&by_wait, 0.5);
+                row.p95_wait_weeks = quantile(&by_wait, 0.95);
+                for (i, &k) in s.standards_weeks.iter().enumerate() {
+                    let met = row.within[i].is_some_and(|x| x >= standard_share(k) - 1e-12);
+                    if met && first_met[i].is_none() {
+                        first_met[i] = Some(label.clone());
+                    }
+                }
+                months.push(row);
+            }
+            steady_rows.push(SteadyRow {
+                area_code: r.code.clone(),
+                step: id.clone(),
+                demand_per_week: base_demand,
+                capacity_per_week: capacity,
+                queue_load: if capacity > 0.0 {
+                    steady::queue_load(base_demand, capacity)
+                } else {
+                    f64::INFINITY
+                },
+                target_queue: s
+                    .standards_weeks
+                    .iter()
+                    .map(|&k| steady::target_queue_size(base_demand, k as f64))
+                    .collect(),
+                target_capacity: s
+                    .standards_weeks
+                    .iter()
+                    .map(|&k| steady::target_capacity(base_demand, k as f64, 1.0, 1.0))
+                    .collect(),
+                first_met,
+            });
+        }
+    }
+    Projection {
+        standards_weeks: s.standards_weeks.clone(),
+        months,
+        steady: steady_rows,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn weeks_fall_in_the_month_of_their_first_day() {
+        // April 2026 has 30 days: weeks starting on days 0, 7, 14, 21, 28 (5 weeks); May
+        // (days 30-60): 35, 42, 49, 56 (4 weeks).
+        let w = weeks_per_month((2026, 4), 3);
+        assert_eq!(w[0], ("2026-04".to_string(), 4, 5));
+        assert_eq!(w[1], ("2026-05".to_string(), 5, 4));
+        let total: usize = weeks_per_month((2026, 1), 120).iter().map(|x| x.2).sum();
+        // Ten years of 3,652 days hold 522 weeks that start in them.
+        assert_eq!(total, 522);
+        assert_eq!(days_in(2028, 2), 29);
+        assert_eq!(days_in(2100, 2), 28);
+    }
+
+    #[test]
+    fn quantiles_of_whole_weeks_waited() {
+        assert_eq!(quantile(&[5.0, 3.0, 2.0], 0.5), Some(0.0));
+        assert_eq!(quantile(&[4.0, 4.0, 2.0], 0.5), Some(1.0));
+        assert_eq!(quantile(&[4.0, 4.0, 2.0], 0.95), Some(2.0));
+        assert_eq!(quantile(&[0.0, 0.0], 0.5), None);
+    }
+}

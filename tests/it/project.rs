@@ -1,0 +1,151 @@
+//! `capacity project`: waiting lists month by month.
+
+use tempfile::TempDir;
+
+use crate::common::{capacity, write};
+
+fn csv_rows(args: &[&str]) -> Vec<csv::StringRecord> {
+    let out = capacity()
+        .arg("project")
+        .args(args)
+        .args(["--format", "csv"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut r = csv::Reader::from_reader(&out.stdout[..]);
+    let head = r.headers().unwrap().clone();
+    assert_eq!(&head[4], "month");
+    assert_eq!(&head[9], "within_6_weeks");
+    r.records().map(|x| x.unwrap()).collect()
+}
+
+fn f(r: &csv::StringRecord, i: usize) -> f64 {
+    r[i].parse().unwrap()
+}
+
+/// Every month of every area and step: list before + referrals = starts + leavers + list
+/// after; referrals follow the calendar's weeks (a month of 5 weeks has more).
+#[test]
+fn every_month_conserves_people() {
+    let rows = csv_rows(&[
+        "--area",
+        "QOP",
+        "--level",
+        "sub-icb",
+        "--start",
+        "2027-01",
+        "--months",
+        "24",
+        "--backlog",
+        "low=900",
+        "--backlog",
+        "high=1500",
+        "--leave-rate",
+        "0.02",
+    ]);
+    let mut last: Option<(String, String, f64)> = None;
+    let mut checked = 0;
+    for r in &rows {
+        let key = (r[0].to_string(), r[3].to_string());
+        let before = match &last {
+            Some((a, s, l)) if *a == key.0 && *s == key.1 => *l,
+            _ => {
+                if &r[3] == "low" {
+                    900.0
+                } else {
+                    1500.0
+                }
+            }
+        };
+        let (referrals, starts, leavers, list) = (f(r, 5), f(r, 6), f(r, 7), f(r, 8));
+        let lhs = before + referrals;
+        let rhs = starts + leavers + list;
+        assert!((lhs - rhs).abs() <= 1e-6 * lhs, "{:?}: {lhs} vs {rhs}", r);
+        last = Some((key.0, key.1, list));
+        checked += 1;
+    }
+    // Greater Manchester's sub-ICB locations, 2 steps, 24 months.
+    assert!(checked >= 2 * 24 * 2, "{checked}");
+    // Per area and step, the starts equal the capacity (staff in post = required WTE).
+    assert!(rows.iter().all(|r| f(r, 13) == f(r, 14)));
+}
+
+/// More staff than the requirement clear the starting list, after which every start is
+/// within 6 weeks; the standard is first met in the month the list clears.
+#[test]
+fn more_staff_clear_the_list_and_meet_the_standards() {
+    let d = TempDir::new().unwrap();
+    let staff = write(
+        d.path(),
+        "staff.csv",
+        "area_code,role,band,wte,low_share,high_share\nQOP,PWP,5,320,1,0\nQOP,HIT,7,230,0,1\n",
+    );
+    let rows = csv_rows(&[
+        "--area",
+        "QOP",
+        "--workforce",
+        staff.to_str().unwrap(),
+        "--start",
+        "2027-04",
+        "--months",
+        "12",
+        "--backlog",
+        "high=5000",
+    ]);
+    let high: Vec<&csv::StringRecord> = rows.iter().filter(|r| &r[3] == "high").collect();
+    assert_eq!(high.len(), 12);
+    assert!(f(high[0], 8) < 5000.0, "the list falls");
+    let last = high[11];
+    assert!(f(last, 8) < 1e-6, "the list is cleared: {:?}", last);
+    assert!(
+        (f(last, 9) - 1.0).abs() < 1e-12,
+        "every start within 6 weeks"
+    );
+    let out = capacity()
+        .args(["project", "--area", "QOP", "--workforce"])
+        .arg(&staff)
+        .args([
+            "--start",
+            "2027-04",
+            "--months",
+            "12",
+            "--backlog",
+            "high=5000",
+        ])
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let steady = json["steady_state"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["step"] == "high")
+        .unwrap()
+        .clone();
+    assert!(steady["queue_load"].as_f64().unwrap() < 1.0);
+    assert!(steady["standards"][0]["first_month_met"].is_string());
+}
+
+#[test]
+fn bad_projection_settings_are_usage_errors_naming_the_flag() {
+    for (args, said) in [
+        (vec!["--months", "0"], "--months 0"),
+        (vec!["--months", "601"], "--months 601"),
+        (vec!["--start", "2027-13"], "--start 2027-13"),
+        (vec!["--start", "April"], "expected YYYY-MM"),
+        (vec!["--backlog", "lo=5"], "there is no step 'lo'"),
+        (vec!["--backlog", "low=-5"], "--backlog low=-5"),
+        (vec!["--seasonality", "1,1,1"], "12 comma-separated values"),
+        (vec!["--leave-rate", "2"], "--leave-rate 2"),
+    ] {
+        let out = capacity().arg("project").args(&args).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(said), "{args:?}: '{said}' not in {err}");
+    }
+}

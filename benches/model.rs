@@ -65,3 +65,28 @@ fn end_to_end_england_sub_icb_json() -> String {
     };
     output::render_json(&result, &s, &provenance, false)
 }
+
+/// A waiting-list projection: 120 months x 106 sub-ICB locations x 2 steps, with a backlog at
+/// each step, rendered as CSV (the target is under 50 ms for the whole command).
+#[divan::bench]
+fn project_120_months_england_sub_icb(bencher: divan::Bencher) {
+    use capacity::projection::{project, ProjectionSettings};
+    let inputs = inputs();
+    let (s, _) = scenario::load(&ScenarioSource::Preset("obc".into())).unwrap();
+    let (prepared, _) = prepare(&inputs, &s, &sub_icb()).unwrap();
+    let result = evaluate(&prepared, &s);
+    let settings = ProjectionSettings {
+        start: (2027, 1),
+        months: 120,
+        seasonality: [1.0; 12],
+        growth_rate: 0.02,
+        leave_rate_per_month: 0.01,
+        backlog: vec![300.0, 500.0],
+        backlog_weeks: 6,
+        standards_weeks: vec![6, 18],
+    };
+    bencher.bench(|| {
+        let p = project(&result, &settings);
+        output::projection::render_projection_csv(&p)
+    });
+}

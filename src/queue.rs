@@ -104,10 +104,12 @@ impl Queue {
             self.cohorts.push_back((self.week, referrals));
         }
         let mut leavers = 0.0;
-        for (_, n) in self.cohorts.iter_mut() {
-            let out = *n * leave_rate;
-            *n -= out;
-            leavers += out;
+        if leave_rate > 0.0 {
+            for (_, n) in self.cohorts.iter_mut() {
+                let out = *n * leave_rate;
+                *n -= out;
+                leavers += out;
+            }
         }
         let mut room = capacity.max(0.0);
         let mut starts_by_wait: Vec<f64> = Vec::new();

@@ -6,8 +6,13 @@ use comfy_table::{CellAlignment, ContentArrangement, Table};
 
 use crate::projection::{standard_share, Projection};
 
+/// Shortest round-trip text, as `capacity model --format csv` writes numbers.
 fn num(x: f64) -> String {
-    serde_json::json!(x).to_string()
+    if x.is_finite() {
+        zmij::Buffer::new().format_finite(x).to_string()
+    } else {
+        String::new()
+    }
 }
 
 fn opt(x: Option<f64>) -> String {

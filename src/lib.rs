@@ -6,6 +6,7 @@
 //! `inputs` and `scenario` read and validate files; `output` renders results.
 
 pub mod area_lookup;
+pub mod assess;
 pub mod check;
 pub mod embedded;
 pub mod inputs;

@@ -1,6 +1,7 @@
 //! One file per subcommand; shared input loading and output writing here.
 
 mod areas;
+mod assess;
 mod check;
 mod completions;
 mod init;
@@ -47,6 +48,7 @@ pub enum Command {
     Init(init::InitArgs),
     Scenarios(scenarios::ScenariosArgs),
     Areas(areas::AreasArgs),
+    Assess(assess::AssessArgs),
     Completions(completions::CompletionsArgs),
     Man(completions::ManArgs),
     Check(check::CheckArgs),
@@ -62,6 +64,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Init(args) => init::run(args),
         Command::Scenarios(args) => scenarios::run(args),
         Command::Areas(args) => areas::run(args),
+        Command::Assess(args) => assess::run(args),
         Command::Completions(args) => completions::completions(args),
         Command::Man(args) => completions::man(args),
         Command::Check(args) => check::run(args),

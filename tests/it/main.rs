@@ -1,5 +1,6 @@
 //! Integration tests, built as one test binary.
 
+mod assess;
 mod check;
 mod cli;
 mod common;

@@ -1,0 +1,598 @@
+//! Self-assessment against NHS England's frameworks (`capacity assess`): the frameworks as
+//! data (sections, items with stable ids, their sources and, for the community mental health
+//! roadmap, which deliverables each relies upon), a template to fill in, and the scores per
+//! section, the action list and the trend over several dated assessments.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use crate::problems::{InputError, Problems};
+use crate::scenario::find_line;
+
+/// What the model can say about an item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EvidenceKind {
+    /// Therapy delivered by staff at Band 7 or above.
+    Band7,
+    /// Supervision capacity.
+    Supervision,
+    ProtectedTime,
+    Pipeline,
+    SkillMix,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Item {
+    pub id: String,
+    pub title: String,
+    pub source: String,
+    #[serde(default)]
+    pub evidence: Option<EvidenceKind>,
+    #[serde(default)]
+    pub relies_upon: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Section {
+    pub id: String,
+    pub title: String,
+    pub items: Vec<Item>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Framework {
+    pub id: String,
+    pub title: String,
+    pub source: String,
+    /// What 0, 1 and 2 mean.
+    pub scores: Vec<String>,
+    pub sections: Vec<Section>,
+}
+
+/// The frameworks shipped with the tool: (id, TOML).
+pub const FRAMEWORKS: &[(&str, &str)] = &[
+    ("pt-smhp", include_str!("../data/frameworks/pt-smhp.toml")),
+    (
+        "cmh-roadmap",
+        include_str!("../data/frameworks/cmh-roadmap.toml"),
+    ),
+];
+
+impl Framework {
+    pub fn items(&self) -> impl Iterator<Item = (&Section, &Item)> {
+        self.sections
+            .iter()
+            .flat_map(|s| s.items.iter().map(move |i| (s, i)))
+    }
+
+    pub fn item(&self, id: &str) -> Option<&Item> {
+        self.items().map(|(_, i)| i).find(|i| i.id == id)
+    }
+
+    /// The items in an order where every item comes after the items it relies upon, and
+    /// otherwise in the document's order.
+    pub fn ordered(&self) -> Vec<&Item> {
+        let items: Vec<&Item> = self.items().map(|(_, i)| i).collect();
+        let mut done: Vec<bool> = vec![false; items.len()];
+        let mut out = Vec::with_capacity(items.len());
+        while out.len() < items.len() {
+            let next = (0..items.len()).find(|&n| {
+                !done[n]
+                    && items[n].relies_upon.iter().all(|r| {
+                        items
+                            .iter()
+                            .position(|i| i.id == *r)
+                            .is_none_or(|p| done[p])
+                    })
+            });
+            // A cycle is refused when the framework is read; take the first left if not.
+            let n = next.unwrap_or_else(|| (0..items.len()).find(|&n| !done[n]).unwrap_or(0));
+            done[n] = true;
+            out.push(items[n]);
+        }
+        out
+    }
+}
+
+/// Reads a framework and checks its ids and links (exit 2 naming the file and line).
+pub fn parse_framework(label: &str, text: &str) -> Result<Framework, InputError> {
+    let f: Framework = toml::from_str(text).map_err(|e| {
+        let line = e
+            .span()
+            .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1)
+            .unwrap_or(1);
+        InputError::one(format!("{label}:{line}: {}", e.message().trim()))
+    })?;
+    let mut problems = Problems::new();
+    let at = |id: &str| {
+        let line = text
+            .lines()
+            .position(|l| l.trim_start().starts_with("id") && l.contains(&format!("\"{id}\"")))
+            .map_or(1, |n| n + 1);
+        format!("{label}:{line}")
+    };
+    let mut seen: BTreeMap<&str, ()> = BTreeMap::new();
+    for (_, i) in f.items() {
+        if seen.insert(i.id.as_str(), ()).is_some() {
+            problems.push(format!("{}: item id {} is given twice", at(&i.id), i.id));
+        }
+    }
+    for (_, i) in f.items() {
+        for r in &i.relies_upon {
+            if f.item(r).is_none() {
+                problems.push(format!(
+                    "{}: {} relies upon '{r}', which is no item of the framework",
+                    at(&i.id),
+                    i.id
+                ));
+            }
+        }
+    }
+    // A cycle of links: an item that, followed through what it relies upon, comes back.
+    for (_, start) in f.items() {
+        let mut stack: Vec<&str> = start.relies_upon.iter().map(String::as_str).collect();
+        let mut visited: Vec<&str> = Vec::new();
+        while let Some(id) = stack.pop() {
+            if id == start.id {
+                problems.push(format!(
+                    "{}: {} relies upon itself through its links (a cycle); the roadmap's order needs none",
+                    at(&start.id),
+                    start.id
+                ));
+                break;
+            }
+            if visited.contains(&id) {
+                continue;
+            }
+            visited.push(id);
+            if let Some(i) = f.item(id) {
+                stack.extend(i.relies_upon.iter().map(String::as_str));
+            }
+        }
+    }
+    problems.finish(f)
+}
+
+/// A shipped framework by id.
+pub fn framework(id: &str) -> Result<Framework, InputError> {
+    let (_, text) = FRAMEWORKS.iter().find(|(f, _)| *f == id).ok_or_else(|| {
+        InputError::one(format!(
+            "no framework '{id}'; frameworks: {}",
+            FRAMEWORKS
+                .iter()
+                .map(|(f, _)| *f)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+    })?;
+    parse_framework(&format!("framework {id}"), text)
+}
+
+/// A TOML string with quotes escaped.
+fn quoted(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// The file to fill in: every item with an empty score, evidence, owner and due month,
+/// commented with its title and source.
+pub fn template(f: &Framework) -> String {
+    let mut out = format!(
+        "# Self-assessment: {}\n# Source: {}\n# Score each item 0 ({}), 1 ({}) or 2 ({}); leave \"\" for not yet assessed.\n# due is a month, YYYY-MM. Then run: capacity assess THIS_FILE\n\n",
+        f.title,
+        f.source,
+        f.scores.first().map_or("", String::as_str),
+        f.scores.get(1).map_or("", String::as_str),
+        f.scores.get(2).map_or("", String::as_str),
+    );
+    out.push_str(&format!(
+        "framework = {}\norganisation = \"\"\ndate = \"\"              # YYYY-MM of this assessment\n",
+        quoted(&f.id)
+    ));
+    for s in &f.sections {
+        out.push_str(&format!("\n# ---- {} ----\n", s.title));
+        for i in &s.items {
+            out.push_str(&format!("\n# {}\n# ({})\n", i.title, i.source));
+            if !i.relies_upon.is_empty() {
+                out.push_str(&format!("# Relies upon: {}\n", i.relies_upon.join(", ")));
+            }
+            out.push_str(&format!(
+                "[items.{}]\nscore = \"\"\nevidence = \"\"\nowner = \"\"\ndue = \"\"\n",
+                i.id
+            ));
+        }
+    }
+    out
+}
+
+/// One item's answers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Answer {
+    /// 0, 1 or 2; None: not assessed.
+    pub score: Option<u8>,
+    pub evidence: String,
+    pub owner: String,
+    pub due: Option<String>,
+}
+
+/// A filled-in assessment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assessment {
+    pub label: String,
+    pub framework: String,
+    pub organisation: String,
+    /// YYYY-MM, or empty.
+    pub date: String,
+    pub answers: BTreeMap<String, Answer>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAssessment {
+    framework: String,
+    #[serde(default)]
+    organisation: String,
+    #[serde(default)]
+    date: String,
+    #[serde(default)]
+    items: BTreeMap<String, RawAnswer>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawScore {
+    Number(i64),
+    Text(String),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAnswer {
+    score: Option<RawScore>,
+    #[serde(default)]
+    evidence: String,
+    #[serde(default)]
+    owner: String,
+    #[serde(default)]
+    due: String,
+}
+
+fn is_month(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 7
+        && b[4] == b'-'
+        && b[..4].iter().all(u8::is_ascii_digit)
+        && b[5..].iter().all(u8::is_ascii_digit)
+        && (1..=12).contains(&s[5..].parse::<u32>().unwrap_or(0))
+}
+
+/// Reads a filled-in assessment of `framework` (exit 2 naming the file and line for a score
+/// other than 0, 1 or 2, an unknown item, an item given twice, a due date that is not
+/// YYYY-MM, and, unless `allow_missing`, an item with no score).
+pub fn parse_assessment(
+    label: &str,
+    text: &str,
+    frameworks: &dyn Fn(&str) -> Result<Framework, InputError>,
+    allow_missing: bool,
+) -> Result<(Assessment, Framework), InputError> {
+    let raw: RawAssessment = toml::from_str(text).map_err(|e| {
+        let line = e
+            .span()
+            .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1)
+            .unwrap_or(1);
+        InputError::one(format!("{label}:{line}: {}", e.message().trim()))
+    })?;
+    let f = frameworks(&raw.framework).map_err(|e| {
+        InputError::one(format!(
+            "{label}:{}: framework = \"{}\": {e}",
+            find_line(text, "framework").unwrap_or(1),
+            raw.framework
+        ))
+    })?;
+    let mut problems = Problems::new();
+    let at = |key: &str| format!("{label}:{}", find_line(text, key).unwrap_or(1));
+    if !raw.date.is_empty() && !is_month(&raw.date) {
+        problems.push(format!(
+            "{}: date = \"{}\" is not a month; expected YYYY-MM, e.g. 2026-11",
+            at("date"),
+            raw.date
+        ));
+    }
+    let mut answers = BTreeMap::new();
+    for (id, a) in &raw.items {
+        let path = format!("items.{id}");
+        if f.item(id).is_none() {
+            problems.push(format!(
+                "{}: [{path}] is not an item of {}; its items are ids such as {}",
+                at(&path),
+                f.id,
+                f.items()
+                    .take(3)
+                    .map(|(_, i)| i.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+            continue;
+        }
+        let score = match &a.score {
+            Some(RawScore::Number(n)) if (0..=2).contains(n) => Some(*n as u8),
+            Some(RawScore::Text(t)) if t.trim().is_empty() => None,
+            None => None,
+            Some(RawScore::Number(n)) => {
+                problems.push(format!(
+                    "{}: {path}.score = {n} is not a score; expected 0 ({}), 1 ({}) or 2 ({})",
+                    at(&format!("{path}.score")),
+                    f.scores.first().map_or("", String::as_str),
+                    f.scores.get(1).map_or("", String::as_str),
+                    f.scores.get(2).map_or("", String::as_str)
+                ));
+                None
+            }
+            Some(RawScore::Text(t)) => {
+                problems.push(format!(
+                    "{}: {path}.score = \"{t}\" is not a score; expected 0, 1 or 2 (without quotes)",
+                    at(&format!("{path}.score"))
+                ));
+                None
+            }
+        };
+        let due = a.due.trim();
+        if !due.is_empty() && !is_month(due) {
+            problems.push(format!(
+                "{}: {path}.due = \"{due}\" is not a month; expected YYYY-MM, e.g. 2027-03",
+                at(&format!("{path}.due"))
+            ));
+        }
+        answers.insert(
+            id.clone(),
+            Answer {
+                score,
+                evidence: a.evidence.clone(),
+                owner: a.owner.clone(),
+                due: (!due.is_empty()).then(|| due.to_string()),
+            },
+        );
+    }
+    if !allow_missing {
+        let missing: Vec<&str> = f
+            .items()
+            .map(|(_, i)| i.id.as_str())
+            .filter(|id| answers.get(*id).is_none_or(|a: &Answer| a.score.is_none()))
+            .collect();
+        if !missing.is_empty() {
+            problems.push(format!(
+                "{label}: {} item{} have no score ({}{}); score every item 0, 1 or 2, or give --allow-missing to report them as not assessed",
+                missing.len(),
+                if missing.len() == 1 { "" } else { "s" },
+                missing.iter().take(6).copied().collect::<Vec<_>>().join(", "),
+                if missing.len() > 6 { ", ..." } else { "" }
+            ));
+        }
+    }
+    problems.finish((
+        Assessment {
+            label: label.to_string(),
+            framework: f.id.clone(),
+            organisation: raw.organisation,
+            date: raw.date,
+            answers,
+        },
+        f,
+    ))
+}
+
+/// One section's score.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SectionScore {
+    pub section: String,
+    pub title: String,
+    pub points: u32,
+    /// Twice the items assessed.
+    pub max: u32,
+    pub assessed: usize,
+    pub items: usize,
+}
+
+impl SectionScore {
+    pub fn share(&self) -> Option<f64> {
+        (self.max > 0).then(|| f64::from(self.points) / f64::from(self.max))
+    }
+}
+
+/// Each section's points and the maximum over its assessed items, then the whole.
+pub fn scores(f: &Framework, a: &Assessment) -> (Vec<SectionScore>, SectionScore) {
+    let mut out = Vec::new();
+    let mut total = SectionScore {
+        section: "total".into(),
+        title: "All sections".into(),
+        points: 0,
+        max: 0,
+        assessed: 0,
+        items: 0,
+    };
+    for s in &f.sections {
+        let mut sc = SectionScore {
+            section: s.id.clone(),
+            title: s.title.clone(),
+            points: 0,
+            max: 0,
+            assessed: 0,
+            items: s.items.len(),
+        };
+        for i in &s.items {
+            if let Some(score) = a.answers.get(&i.id).and_then(|x| x.score) {
+                sc.points += u32::from(score);
+                sc.max += 2;
+                sc.assessed += 1;
+            }
+        }
+        total.points += sc.points;
+        total.max += sc.max;
+        total.assessed += sc.assessed;
+        total.items += sc.items;
+        out.push(sc);
+    }
+    (out, total)
+}
+
+/// The items scored 0 or 1, prerequisites first (the framework's order otherwise).
+pub fn actions<'a>(f: &'a Framework, a: &Assessment) -> Vec<(&'a Item, u8)> {
+    f.ordered()
+        .into_iter()
+        .filter_map(|i| {
+            let s = a.answers.get(&i.id)?.score?;
+            (s < 2).then_some((i, s))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SMALL: &str = r#"
+id = "small"
+title = "A small framework"
+source = "a test"
+scores = ["not in place", "partly", "in place"]
+
+[[sections]]
+id = "a"
+title = "Section A"
+[[sections.items]]
+id = "a_1"
+title = "First"
+source = "A 1"
+[[sections.items]]
+id = "a_2"
+title = "Second"
+source = "A 2"
+relies_upon = ["b_1"]
+
+[[sections]]
+id = "b"
+title = "Section B"
+[[sections.items]]
+id = "b_1"
+title = "Third"
+source = "B 1"
+"#;
+
+    fn small(_: &str) -> Result<Framework, InputError> {
+        parse_framework("small.toml", SMALL)
+    }
+
+    /// By hand: section A scores 2 + 1 = 3 of 4 (75%); B 0 of 2; in all 3 of 6 (50%). The
+    /// actions are b_1 (0) before a_2 (1), which relies upon it.
+    #[test]
+    fn scores_and_actions_by_hand() {
+        let text = "framework = \"small\"\n[items.a_1]\nscore = 2\n[items.a_2]\nscore = 1\n[items.b_1]\nscore = 0\n";
+        let (a, f) = parse_assessment("mine.toml", text, &small, false).unwrap();
+        let (sections, total) = scores(&f, &a);
+        assert_eq!((sections[0].points, sections[0].max), (3, 4));
+        assert_eq!(sections[0].share(), Some(0.75));
+        assert_eq!((sections[1].points, sections[1].max), (0, 2));
+        assert_eq!((total.points, total.max), (3, 6));
+        let ids: Vec<&str> = actions(&f, &a).iter().map(|(i, _)| i.id.as_str()).collect();
+        assert_eq!(ids, vec!["b_1", "a_2"]);
+    }
+
+    #[test]
+    fn bad_answers_name_the_file_and_line() {
+        let text = "framework = \"small\"\ndate = \"2026-13\"\n[items.a_1]\nscore = 3\n[items.zz]\nscore = 1\n[items.a_2]\nscore = 1\ndue = \"March\"\n";
+        let e = parse_assessment("mine.toml", text, &small, false)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("mine.toml:2: date = \"2026-13\" is not a month"),
+            "{e}"
+        );
+        assert!(
+            e.contains("mine.toml:4: items.a_1.score = 3 is not a score"),
+            "{e}"
+        );
+        assert!(e.contains("mine.toml:5: [items.zz] is not an item"), "{e}");
+        assert!(e.contains("mine.toml:9: items.a_2.due = \"March\""), "{e}");
+        assert!(e.contains("have no score (a_1, b_1)"), "{e}");
+        let twice = "framework = \"small\"\n[items.a_1]\nscore = 1\n[items.a_1]\nscore = 2\n";
+        let e = parse_assessment("mine.toml", twice, &small, false)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("mine.toml:4"), "{e}");
+        let (a, _) =
+            parse_assessment("mine.toml", "framework = \"small\"\n", &small, true).unwrap();
+        assert!(a.answers.is_empty());
+    }
+
+    #[test]
+    fn a_cycle_or_an_unknown_link_in_a_framework_is_refused() {
+        let cycle = SMALL.replace(
+            "source = \"B 1\"",
+            "source = \"B 1\"\nrelies_upon = [\"a_2\"]",
+        );
+        let e = parse_framework("f.toml", &cycle).unwrap_err().to_string();
+        assert!(e.contains("relies upon itself"), "{e}");
+        let unknown = SMALL.replace("relies_upon = [\"b_1\"]", "relies_upon = [\"b_9\"]");
+        let e = parse_framework("f.toml", &unknown).unwrap_err().to_string();
+        assert!(e.contains("relies upon 'b_9'"), "{e}");
+    }
+
+    #[test]
+    fn the_template_round_trips_to_full_marks() {
+        for (id, _) in FRAMEWORKS {
+            let f = framework(id).unwrap();
+            let t = template(&f);
+            let filled = t.replace("score = \"\"", "score = 2");
+            let (a, f) = parse_assessment("t.toml", &filled, &framework, false).unwrap();
+            let (_, total) = scores(&f, &a);
+            assert_eq!(total.points, total.max, "{id}");
+            assert_eq!(total.assessed, f.items().count(), "{id}");
+            // Unfilled, every item is missing; allowed, none is scored 0.
+            assert!(parse_assessment("t.toml", &t, &framework, false).is_err());
+            let (a, _) = parse_assessment("t.toml", &t, &framework, true).unwrap();
+            assert!(a.answers.values().all(|x| x.score.is_none()));
+        }
+    }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Over any subset of the roadmap's items scored below 2, the action list puts every
+        /// deliverable after those it relies upon.
+        #[test]
+        fn the_roadmap_order_respects_every_link(mask in prop::collection::vec(any::<bool>(), 0..200)) {
+            let f = framework("cmh-roadmap").unwrap();
+            let items: Vec<&Item> = f.items().map(|(_, i)| i).collect();
+            let mut answers = BTreeMap::new();
+            for (n, i) in items.iter().enumerate() {
+                let low = mask.get(n).copied().unwrap_or(false);
+                answers.insert(i.id.clone(), Answer { score: Some(if low { 0 } else { 2 }), evidence: String::new(), owner: String::new(), due: None });
+            }
+            let a = Assessment { label: "x".into(), framework: f.id.clone(), organisation: String::new(), date: String::new(), answers };
+            let order: Vec<&str> = actions(&f, &a).iter().map(|(i, _)| i.id.as_str()).collect();
+            for (pos, id) in order.iter().enumerate() {
+                let item = f.item(id).unwrap();
+                for r in &item.relies_upon {
+                    if let Some(rp) = order.iter().position(|x| x == r) {
+                        prop_assert!(rp < pos, "{} before {}", r, id);
+                    }
+                }
+            }
+        }
+    }
+}

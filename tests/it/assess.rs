@@ -1,0 +1,137 @@
+//! `capacity assess`: the self-assessment frameworks, scored, with the model's evidence.
+
+use tempfile::TempDir;
+
+use crate::common::{capacity, write};
+
+/// A PT-SMHP scenario: psychosis with CBT for psychosis delivered at band 8a.
+const SCENARIO: &str = r#"
+extends = "obc"
+[pathways.psychosis]
+conditions = ["psychosis"]
+[steps.cbtp]
+pathway = "psychosis"
+contacts_per_episode = 16
+clinical_hours_per_week = 20
+contact_hours = 1.0
+entry = 1.0
+[[steps.cbtp.roles]]
+role = "Clinical psychologist"
+band = "8a"
+share = 1.0
+"#;
+
+#[test]
+fn init_then_full_marks_then_a_band_six_therapist_disagrees_with_a_score_of_two() {
+    let d = TempDir::new().unwrap();
+    capacity()
+        .current_dir(d.path())
+        .args(["assess", "--init", "ours.toml"])
+        .assert()
+        .success();
+    let template = std::fs::read_to_string(d.path().join("ours.toml")).unwrap();
+    assert!(template.contains("[items.workforce_8]"), "{template}");
+    // Unscored, the file is refused; scored 2 throughout, every section is at 100%.
+    let out = capacity()
+        .current_dir(d.path())
+        .args(["assess", "ours.toml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--allow-missing"));
+    let filled = template
+        .replace("score = \"\"", "score = 2")
+        .replace("date = \"\"", "date = \"2026-11\"");
+    write(d.path(), "ours.toml", &filled);
+    let out = capacity()
+        .current_dir(d.path())
+        .args(["assess", "ours.toml", "--format", "csv"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let total = text.lines().find(|l| l.contains(",total,")).unwrap();
+    assert!(total.contains(",96,96,1,48,48"), "{total}");
+
+    // The model's evidence: a band 6 psychologist delivers CBT for psychosis.
+    let pop = write(
+        d.path(),
+        "population.csv",
+        "area_code,area_name,age_from,age_to,sex,population\nA,Area A,16,74,all,10000\n",
+    );
+    let prev = write(
+        d.path(),
+        "prevalence.csv",
+        "disorder,age_from,age_to,sex,rate\ndepression,0,120,all,0.05\nany,0,120,all,0.05\npsychosis,0,120,all,0.01\n",
+    );
+    let staff = write(
+        d.path(),
+        "staff.csv",
+        "role,band,wte,low_share,high_share,cbtp_share\nPsychologist,6,2,0,0,1\n",
+    );
+    write(d.path(), "smhp.toml", SCENARIO);
+    let out = capacity()
+        .current_dir(d.path())
+        .args(["assess", "ours.toml", "--scenario", "smhp.toml"])
+        .arg("--population")
+        .arg(&pop)
+        .arg("--prevalence")
+        .arg(&prev)
+        .arg("--workforce")
+        .arg(&staff)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("workforce_8 is scored 2 (met), but the model says not met")
+            && text.contains("Psychologist at band 6 delivering cbtp"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_trend_over_two_dated_assessments_and_the_roadmap_actions_in_order() {
+    let d = TempDir::new().unwrap();
+    capacity()
+        .current_dir(d.path())
+        .args(["assess", "--init", "r.toml", "--framework", "cmh-roadmap"])
+        .assert()
+        .success();
+    let t = std::fs::read_to_string(d.path().join("r.toml")).unwrap();
+    write(
+        d.path(),
+        "spring.toml",
+        &t.replace("score = \"\"", "score = 0")
+            .replace("date = \"\"", "date = \"2026-03\""),
+    );
+    write(
+        d.path(),
+        "autumn.toml",
+        &t.replace("score = \"\"", "score = 1")
+            .replace("date = \"\"", "date = \"2026-10\""),
+    );
+    let out = capacity()
+        .current_dir(d.path())
+        .args(["assess", "autumn.toml", "spring.toml"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    // The columns are in date order whatever the order given.
+    let (a, b) = (text.find("2026-03").unwrap(), text.find("2026-10").unwrap());
+    assert!(a < b, "{text}");
+    assert!(text.contains("Actions: the items at 0 and 1, prerequisites first"));
+}

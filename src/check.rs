@@ -25,6 +25,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::output::{thousands, Row};
+use crate::words::count;
 
 /// Keys of the model's JSON output that are not compared (see the module documentation).
 const IGNORED_TOP: &[&str] = &["inputs"];
@@ -392,9 +393,9 @@ pub fn compare(scenario: &str, expected: &Value, actual: &Value, tol: Tolerance)
 /// "43 rows" for a field of the rows; "344 places" for one inside them (a disorder's field).
 fn places(n: usize, field: &str) -> String {
     if field.contains('[') {
-        format!("{n} places")
+        count(n, "place")
     } else {
-        format!("{n} rows")
+        count(n, "row")
     }
 }
 

@@ -19,6 +19,7 @@ use capacity::model::{self, ModelInputs, RunOptions};
 use capacity::output::{render_json, thousands, Provenance, Row};
 use capacity::problems::Problems;
 use capacity::scenario::{self, preset_names, DataPaths, Scenario, ScenarioSource};
+use capacity::words::count;
 use capacity::{embedded, InputError, Warnings};
 
 use super::io::{
@@ -669,8 +670,8 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
     let drifted = statuses.iter().filter(|s| s.status == State::Drift).count();
     if drifted > 0 && !args.bless {
         return Err(Failure(format!(
-            "{drifted} of {} scenarios drifted from their expected outcomes; if the change is intended, run the same command with --bless and commit the rewritten files",
-            statuses.len()
+            "{drifted} of {} drifted from their expected outcomes; if the change is intended, run the same command with --bless and commit the rewritten files",
+            count(statuses.len(), "scenario")
         ))
         .into());
     }
@@ -719,8 +720,8 @@ fn render_text(
     if drift.is_empty() {
         if !bless {
             out.push_str(&format!(
-                "\nchecked {} scenarios: every outcome matches its expected file ({tolerance})\n",
-                statuses.len()
+                "\nchecked {}: every outcome matches its expected file ({tolerance})\n",
+                count(statuses.len(), "scenario")
             ));
         }
     } else {

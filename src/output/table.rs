@@ -145,8 +145,8 @@ pub fn render_table(
         scenario.name, scenario.description
     ));
     out.push_str(&format!(
-        "{} areas (level {}), people aged {ages}\nPopulation: {}; prevalence: {}\n\n",
-        result.rows.len(),
+        "{} (level {}), people aged {ages}\nPopulation: {}; prevalence: {}\n\n",
+        crate::words::count(result.rows.len(), "area"),
         result.rows.first().map_or("-", |r| r.level.as_str()),
         provenance.population,
         provenance.prevalence

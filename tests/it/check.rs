@@ -102,6 +102,8 @@ fn a_verbatim_copy_of_a_preset_matches_the_shipped_expected_file() {
         .unwrap();
     assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
     assert!(stdout(&o).contains("ok      obc.toml"), "{}", stdout(&o));
+    // Regression: "checked 1 scenarios".
+    assert!(stdout(&o).contains("checked 1 scenario:"), "{}", stdout(&o));
 }
 
 #[test]

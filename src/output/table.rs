@@ -387,8 +387,8 @@ pub fn workforce_notes(result: &ModelResult, scenario: &Scenario) -> [String; 3]
         pct(c.on_cost_rate),
         per_step(&steps, |_, s| money(row.num(&format!("cost_{s}")))),
         money(row.num("cost_ratio_roles")),
-        money(row.num("cost_medication")),
-        money(row.num("cost_total")),
+        opt(row.opt("cost_medication"), money),
+        opt(row.opt("cost_total"), money),
         per_step(&steps, |_, s| opt(row.opt(&format!("cost_per_{s}_contact")), money)),
         per_step(&steps, |_, s| opt(row.opt(&format!("cost_per_{s}_episode")), money)),
     );
@@ -486,7 +486,7 @@ fn workforce_sections(result: &ModelResult, scenario: &Scenario) -> String {
         let row = Row::new(r, result);
         let mut cells = vec![
             area_label(r),
-            money(row.num("cost_total")),
+            opt(row.opt("cost_total"), money),
             wte(row.num("supervisor_wte")),
             (if row.flag("supervision_covered") {
                 "yes"

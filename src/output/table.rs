@@ -267,6 +267,9 @@ pub fn render_table(
              Gap = required - current; positive is a shortfall. Met: current / required WTE.\n",
             parts.join(", ")
         ));
+        if let Some(note) = result.total_only_note() {
+            out.push_str(&wrap(&note, WIDTH as usize));
+        }
     }
 
     if by_disorder {
@@ -462,7 +465,11 @@ fn workforce_sections(result: &ModelResult, scenario: &Scenario) -> String {
         ];
         if has_gap {
             cells.push(wte(l.current_wte));
-            cells.push(wte(l.gap()));
+            cells.push(if l.other_staff {
+                "-".into()
+            } else {
+                wte(l.gap())
+            });
         }
         t.add_row(cells);
     }
@@ -533,18 +540,32 @@ fn workforce_sections(result: &ModelResult, scenario: &Scenario) -> String {
                 first = false;
                 t.add_row(vec![
                     name,
-                    l.role.clone(),
+                    l.role_label(),
                     l.band_label().into(),
                     l.kind.name(&result.step_ids()).into(),
                     wte(l.wte),
                     wte(l.current_wte),
-                    wte(l.gap()),
+                    if l.other_staff {
+                        "-".into()
+                    } else {
+                        wte(l.gap())
+                    },
                 ]);
             }
         }
         right_align(&mut t, 4);
         out.push_str(&t.to_string());
-        out.push_str("\nGap by role and band: current staff match a role by its name and band in the workforce file.\n");
+        out.push('\n');
+        out.push_str(&wrap(
+            "Gap by role and band: current staff count against the step's role of the same name \
+             and band, else of the same name, else (a trainee) the role it trains for; staff of a \
+             role the skill mix does not name are other staff delivering the step: their time is \
+             in the step's gap, not a surplus (gap -).",
+            WIDTH as usize,
+        ));
+        if let Some(note) = result.total_only_note() {
+            out.push_str(&wrap(&note, WIDTH as usize));
+        }
     }
     out
 }

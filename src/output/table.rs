@@ -421,13 +421,17 @@ pub fn workforce_notes(result: &ModelResult, scenario: &Scenario) -> [String; 3]
     );
     let p = &scenario.pipeline;
     let training = format!(
-        "Training: to reach the requirement in {} years (training {} year(s), completion {}), start \
+        "Training: to reach the requirement in {} (training {}, completion {}), start \
          trainees a year: {}; then a year to replace turnover: {} (turnover {}).",
-        p.years,
-        p.training_years,
+        crate::words::count(p.years, "year"),
+        crate::words::count(p.training_years, "year"),
         pct(p.completion_rate),
-        per_step(&steps, |_, s| trainees(row.num(&format!("trainee_intake_{s}")))),
-        per_step(&steps, |_, s| trainees(row.num(&format!("steady_intake_{s}")))),
+        per_step(&steps, |_, s| trainees(
+            row.num(&format!("trainee_intake_{s}"))
+        )),
+        per_step(&steps, |_, s| trainees(
+            row.num(&format!("steady_intake_{s}"))
+        )),
         per_step(&steps, |i, _| pct(scenario.steps[i].turnover)),
     );
     [costs, supervision, training]

@@ -408,7 +408,7 @@ fn workforce_area_codes_outside_the_run_are_named_in_one_warning() {
         .assert()
         .success()
         .stderr(predicate::str::contains(
-            "staff.csv: 1 row(s) name an area_code that is not an area of embedded data/areas.csv (E54000099 on line 2): their staff are ignored",
+            "staff.csv: 1 row names an area_code that is not an area of embedded data/areas.csv (E54000099 on line 2): their staff are ignored",
         ));
     let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
     assert_eq!(v["total"]["current_low_wte"], 3.0);
@@ -435,7 +435,7 @@ fn prevalence_times_factors_above_one() {
             && e.contains("bad.toml:2) puts prevalence above 1"),
         "{e}"
     );
-    assert!(e.contains("in 106 area(s)"), "{e}");
+    assert!(e.contains("in 106 areas"), "{e}");
     // The areas file's factor counts too, per area.
     let dir = tempfile::tempdir().unwrap();
     let pop = write(
@@ -461,7 +461,7 @@ fn prevalence_times_factors_above_one() {
         e.contains("prevalence_factor 150 of the areas file puts prevalence above 1"),
         "{e}"
     );
-    assert!(e.contains("in 1 area(s) (A: "), "{e}");
+    assert!(e.contains("in 1 area (A: "), "{e}");
 }
 
 #[test]

@@ -705,12 +705,12 @@ fn staff_section(out: &mut String, r: &Report) {
         )
     };
     let mut cards: Vec<(String, String, String)> = vec![(
-        money(row.num("cost_total")),
+        row.opt("cost_total").map_or("not known".into(), money),
         "total cost a year".into(),
         format!(
             "staff {} + medication {}",
             money(staff),
-            money(row.num("cost_medication"))
+            row.opt("cost_medication").map_or("not known".into(), money)
         ),
     )];
     for st in &steps {
@@ -734,13 +734,17 @@ fn staff_section(out: &mut String, r: &Report) {
         ));
     }
     cards.push((
-        money(row.num("cost_medication")),
+        row.opt("cost_medication").map_or("not known".into(), money),
         "medication alone a year".into(),
         match c.medication_course_cost {
             Some(course) if total.flow.medication_only() > 0.0 => format!(
                 "{} people x {} a course",
                 grouped(total.flow.medication_only(), 0),
                 money(course)
+            ),
+            None if total.flow.medication_only() > 0.0 => format!(
+                "{} people; set costs.medication_course_cost to cost them",
+                grouped(total.flow.medication_only(), 0)
             ),
             _ => "nobody is treated with medication alone".into(),
         },
@@ -1133,7 +1137,7 @@ fn areas_table(out: &mut String, result: &ModelResult) {
             out.push_str(&num(w.num(&st.field("{}_wte")), 1));
         }
         out.push_str(&num(w.num("total_wte"), 1));
-        out.push_str(&opt_cell(Some(w.num("cost_total")), money));
+        out.push_str(&opt_cell(w.opt("cost_total"), money));
         for p in steps.windows(2) {
             out.push_str(&opt_cell(
                 w.opt(&format!("{}_{}_ratio", p[0].id, p[1].id)),

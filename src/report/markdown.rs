@@ -315,7 +315,7 @@ fn workforce(out: &mut String, result: &ModelResult, scenario: &Scenario) {
             let r = Row::new(a, result);
             let mut cells = vec![
                 area_label(a),
-                money(r.num("cost_total")),
+                r.opt("cost_total").map_or("not known".into(), money),
                 grouped(r.num("supervisor_wte"), 1),
                 (if r.flag("supervision_covered") {
                     "yes"

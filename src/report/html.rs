@@ -620,7 +620,7 @@ fn role_chart(out: &mut String, lines: &[RoleLine], steps: &[StepName]) {
         .map(|s| (s.colour, format!("Required, {}", s.name_lower())))
         .collect();
     legend.push((svg::RATIO, "Required, ratio roles".into()));
-    out.push_str("<h3>By role and band</h3><p class=\"note\">All areas together. Current staff count against the role of the skill mix with the same name and band (the <code>role</code> and <code>band</code> columns of the workforce file), at the intensity of their time.</p>");
+    out.push_str("<h3>By role and band</h3><p class=\"note\">All areas together. Current staff count against the role of the skill mix with the same name and band (the <code>role</code> and <code>band</code> columns of the workforce file), else the same name, else (a trainee) the role they train for, at the intensity of their time.</p>");
     for chart in svg::wte_by_role(
         &bars,
         &legend,
@@ -785,6 +785,8 @@ fn staff_section(out: &mut String, r: &Report) {
         sum_current += l.current_wte;
         let tag = if l.supervises {
             "<span class=\"tag\">supervises</span>"
+        } else if l.other_staff {
+            "<span class=\"tag\">other staff delivering this step</span>"
         } else {
             ""
         };
@@ -800,7 +802,12 @@ fn staff_section(out: &mut String, r: &Report) {
         );
         if has_gap {
             out.push_str(&num(l.current_wte, 1));
-            out.push_str(&gap_cell(l.gap()));
+            // Their time is in the step's gap: not a surplus of a role nobody asked for.
+            if l.other_staff {
+                out.push_str("<td class=\"n\">-</td>");
+            } else {
+                out.push_str(&gap_cell(l.gap()));
+            }
         }
         out.push_str("</tr>");
     }

@@ -385,6 +385,52 @@ fn other_staff_and_staff_above_the_rows_are_explained() {
     }
     assert!(table.contains("(other staff"), "{table}");
     assert!(table.contains("delivering this step)"), "{table}");
+    // The same in the markdown and the report.
+    for (format, file) in [("markdown", "out.md"), ("html", "out.html")] {
+        let mut cmd = w.capacity();
+        if format == "html" {
+            cmd.arg("report");
+        } else {
+            cmd.args(["model", "--format", format]);
+        }
+        cmd.args([
+            "s.toml",
+            "--population",
+            "population.csv",
+            "--prevalence",
+            "prevalence.csv",
+            "--areas",
+            "areas.csv",
+            "--level",
+            "sub-icb",
+            "--workforce",
+            "staff.csv",
+            "--output",
+            file,
+        ])
+        .assert()
+        .success();
+        let text = std::fs::read_to_string(w.path(file)).unwrap();
+        // The report's table rows of roles (its chart and note are its own).
+        let text = if format == "html" {
+            text.replace("<tr>", "\n<tr>").replace("</tr>", "</tr>\n")
+        } else {
+            text
+        };
+        let lines: Vec<&str> = text
+            .lines()
+            .filter(|l| l.contains("Counsellor"))
+            .filter(|l| format != "html" || l.starts_with("<tr><td>Counsellor"))
+            .collect();
+        assert!(!lines.is_empty(), "{format}: {text}");
+        for line in lines {
+            assert!(!line.contains("-2.4"), "{format}: {line}");
+            assert!(
+                line.contains("other staff delivering this step"),
+                "{format}: {line}"
+            );
+        }
+    }
     // The ICB's 3 PWPs count in the total only, and the table says so.
     assert!(
         table.contains("3.0 effective WTE of current staff count in the total only"),

@@ -25,6 +25,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::output::{thousands, Row};
+use crate::words::count;
 
 /// Keys of the model's JSON output that are not compared (see the module documentation).
 const IGNORED_TOP: &[&str] = &["inputs"];
@@ -202,7 +203,7 @@ fn diff<'a>(
                         .filter(|k| !em.iter().any(|(e, _)| e == *k)),
                 ) {
                     let find =
-                        |m: &[(&str, &'a Value)]| m.iter().find(|(x, _)| x == k).map(|(_, v)| *v);
+                        |m: &[(String, &'a Value)]| m.iter().find(|(x, _)| x == k).map(|(_, v)| *v);
                     diff(
                         &format!("{rel}[{k}]"),
                         find(&em),
@@ -242,25 +243,51 @@ fn diff<'a>(
     }
 }
 
-/// Keys that name the elements of an array of objects, tried in order.
-const ID_KEYS: &[&str] = &["area_code", "disorder"];
+/// Keys that name the elements of an array of objects, tried in order: each a list of keys
+/// whose texts together name an element. A role is named by its step, role and band
+/// (`roles[low: PWP, band 5]`; a skill mix's own role by role and band,
+/// `steps.low.roles[PWP, band 5]`), never by its place in the list, which moves when a role
+/// is added.
+type IdKeys = &'static [&'static str];
 
-/// The elements of an array of objects by the first of [`ID_KEYS`] that every element holds
-/// as unique text; None when there is no such key.
-fn keyed(arr: &[Value]) -> Option<(&'static str, Vec<(&str, &Value)>)> {
-    let first = arr.first()?;
-    let key = ID_KEYS
+const ID_KEYS: &[IdKeys] = &[
+    &["area_code"],
+    &["disorder"],
+    &["intensity", "role", "band"],
+    &["role", "band"],
+];
+
+/// An element's name from `keys`: "E54000008", or "low: PWP, band 5" for a role.
+fn element_name(v: &Value, keys: &[&str]) -> Option<String> {
+    let texts: Vec<&str> = keys
         .iter()
-        .find(|k| first.get(**k).is_some_and(Value::is_string))?;
-    let mut out: Vec<(&str, &Value)> = Vec::new();
+        .map(|k| v.get(*k).and_then(Value::as_str))
+        .collect::<Option<_>>()?;
+    Some(match texts.as_slice() {
+        [step, role, ""] => format!("{step}: {role}"),
+        [step, role, band] => format!("{step}: {role}, band {band}"),
+        [role, ""] => role.to_string(),
+        [role, band] => format!("{role}, band {band}"),
+        _ => texts.join(" "),
+    })
+}
+
+/// The elements of an array of objects by the first of [`ID_KEYS`] that names every element
+/// uniquely; None when there is no such key.
+fn keyed(arr: &[Value]) -> Option<(IdKeys, Vec<(String, &Value)>)> {
+    let first = arr.first()?;
+    let keys = *ID_KEYS
+        .iter()
+        .find(|keys| element_name(first, keys).is_some())?;
+    let mut out: Vec<(String, &Value)> = Vec::new();
     for v in arr {
-        let id = v.get(*key)?.as_str()?;
+        let id = element_name(v, keys)?;
         if out.iter().any(|(x, _)| *x == id) {
             return None;
         }
         out.push((id, v));
     }
-    Some((key, out))
+    Some((keys, out))
 }
 
 fn num(n: &serde_json::Number) -> f64 {
@@ -374,6 +401,40 @@ pub fn compare(scenario: &str, expected: &Value, actual: &Value, tol: Tolerance)
     c.rows = rows_seen;
     c.drift.extend(collapse_fields(row_drift));
 
+    // The data files, by their SHA-256 (`inputs.sha256`, when both files have it): which
+    // input changed explains the numbers that moved. A file that changed without moving any
+    // output is not drift, so this is said only beside drift.
+    if !c.drift.is_empty() {
+        let hashes = |v: &'_ Value| v.get("inputs")?.get("sha256")?.as_object().cloned();
+        if let (Some(e), Some(a)) = (hashes(expected), hashes(actual)) {
+            let mut diffs = Vec::new();
+            let mut n = 0;
+            diff(
+                "",
+                Some(&Value::Object(e)),
+                Some(&Value::Object(a)),
+                tol,
+                &mut diffs,
+                &mut n,
+            );
+            for d in diffs {
+                let what = format!("{} file (SHA-256)", d.rel);
+                let path = format!("inputs.sha256.{}", d.rel);
+                c.drift.push(Drift {
+                    scenario: scenario.to_string(),
+                    area: "inputs".into(),
+                    field: what,
+                    path,
+                    kind: d.kind,
+                    expected: d.expected,
+                    actual: d.actual,
+                    rel_change: None,
+                    count: 1,
+                });
+            }
+        }
+    }
+
     // Anything else at the top level (a section a later version adds).
     for k in union_keys(eo, ao) {
         if matches!(k.as_str(), "scenario" | "areas" | "total") || IGNORED_TOP.contains(&k.as_str())
@@ -392,9 +453,9 @@ pub fn compare(scenario: &str, expected: &Value, actual: &Value, tol: Tolerance)
 /// "43 rows" for a field of the rows; "344 places" for one inside them (a disorder's field).
 fn places(n: usize, field: &str) -> String {
     if field.contains('[') {
-        format!("{n} places")
+        count(n, "place")
     } else {
-        format!("{n} rows")
+        count(n, "row")
     }
 }
 
@@ -458,10 +519,21 @@ fn collapse_fields(drift: Vec<Drift>) -> Vec<Drift> {
     out
 }
 
-/// Largest relative change first; added, removed and non-numeric changes before any number.
-/// Stable, so equal changes keep their scenario and walk order.
+/// Whether a drift line is an input that changed (a scenario key, a data file) rather than an
+/// output it moved.
+pub fn is_input(d: &Drift) -> bool {
+    d.area == "scenario" || d.area == "inputs"
+}
+
+/// The inputs that changed first (what a reviewer checks was meant), then the outputs;
+/// within each, largest relative change first, added, removed and non-numeric changes before
+/// any number. Stable, so equal changes keep their scenario and walk order.
 pub fn sort_largest_first(drift: &mut [Drift]) {
-    drift.sort_by(|a, b| b.magnitude().total_cmp(&a.magnitude()));
+    drift.sort_by(|a, b| {
+        is_input(b)
+            .cmp(&is_input(a))
+            .then(b.magnitude().total_cmp(&a.magnitude()))
+    });
 }
 
 /// A number with at most 12 significant digits, enough to see any change above the default
@@ -543,12 +615,21 @@ pub fn render_drift_table(drift: &[Drift], max_rows: usize, width: Option<u16>) 
         }
     }
     for d in &drift[..shown] {
+        // A file's SHA-256 in full is 64 characters: its first 12 tell two versions apart.
+        let value = |v: Option<&Value>| {
+            let text = format_value(v, d);
+            if d.area == "inputs" && text.len() == 64 {
+                format!("{}…", &text[..12])
+            } else {
+                text
+            }
+        };
         t.add_row(vec![
             d.scenario.clone(),
             d.area.clone(),
             d.field.clone(),
-            format_value(d.expected.as_ref(), d),
-            format_value(d.actual.as_ref(), d),
+            value(d.expected.as_ref()),
+            value(d.actual.as_ref()),
             format_change(d),
         ]);
     }
@@ -694,6 +775,40 @@ mod tests {
             ],
             "total": {"area_code": "T", "area_name": "Total", "low_wte": 30.0, "access_rate": 0.25}
         })
+    }
+
+    /// Regression: the table led with effects (`roles[2].cost +25%`), named by index.
+    #[test]
+    fn inputs_lead_and_roles_are_named_by_role_and_band() {
+        let mut e = sample();
+        e["inputs"]["sha256"] = json!({"population": "aa", "prevalence": "bb"});
+        e["total"]["roles"] = json!([
+            {"role": "PWP", "band": "5", "intensity": "low", "cost": 100.0},
+            {"role": "HIT", "band": "7", "intensity": "high", "cost": 100.0}
+        ]);
+        let mut a = e.clone();
+        a["scenario"]["demand"]["presentation_rate"] = json!(0.51); // +2%
+        a["inputs"]["sha256"]["prevalence"] = json!("cc");
+        a["total"]["roles"] = json!([
+            {"role": "HIT", "band": "7", "intensity": "high", "cost": 125.0}, // +25%
+            {"role": "PWP", "band": "5", "intensity": "low", "cost": 100.0}
+        ]);
+        let mut c = compare("obc", &e, &a, Tolerance::default());
+        sort_largest_first(&mut c.drift);
+        assert_eq!(
+            paths(&c),
+            [
+                "inputs.sha256.prevalence",
+                "scenario.demand.presentation_rate",
+                "total.roles[high: HIT, band 7].cost"
+            ]
+        );
+        // A data file that changed without moving any output is not drift.
+        let mut a = e.clone();
+        a["inputs"]["sha256"]["prevalence"] = json!("cc");
+        assert!(compare("obc", &e, &a, Tolerance::default())
+            .drift
+            .is_empty());
     }
 
     fn paths(c: &Comparison) -> Vec<&str> {

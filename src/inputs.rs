@@ -857,9 +857,10 @@ pub fn age_window_warnings(
             .collect();
         if !short.is_empty() {
             warnings.push(format!(
-                "{}: {} area(s) have no rows for some ages of the window {age_min} to {last} that other areas have ({}{}); nobody of those ages is counted there",
+                "{}: {} {} no rows for some ages of the window {age_min} to {last} that other areas have ({}{}); nobody of those ages is counted there",
                 population.source,
-                short.len(),
+                crate::words::count(short.len(), "area"),
+                if short.len() == 1 { "has" } else { "have" },
                 short.iter().take(3).cloned().collect::<Vec<_>>().join("; "),
                 if short.len() > 3 { "; ..." } else { "" }
             ));

@@ -19,6 +19,7 @@ pub mod queue;
 pub mod report;
 pub mod scenario;
 pub mod sweep;
+pub mod words;
 
 /// Messages about inputs that are allowed but worth a look (printed on stderr by the CLI).
 pub type Warnings = Vec<String>;

@@ -234,8 +234,8 @@ pub fn run(args: AreasArgs) -> Result<ExitCode> {
                 out.push_str(&line(r.each_ref().map(String::as_str)));
             }
             out.push_str(&format!(
-                "\n{} area(s). Population in scope: ages {} to {} (scenario {}), from {}.\n",
-                shown.len(),
+                "\n{}. Population in scope: ages {} to {} (scenario {}), from {}.\n",
+                capacity::words::count(shown.len(), "area"),
                 scenario.population.age_min,
                 scenario.population.age_max - 1,
                 scenario.name,

@@ -19,11 +19,12 @@ use capacity::model::{self, ModelInputs, RunOptions};
 use capacity::output::{render_json, thousands, Provenance, Row};
 use capacity::problems::Problems;
 use capacity::scenario::{self, preset_names, DataPaths, Scenario, ScenarioSource};
+use capacity::words::count;
 use capacity::{embedded, InputError, Warnings};
 
 use super::io::{
-    check_outputs, emit, input_files, is_broken_pipe, load_inputs, warn, AtomicOutput, DataArgs,
-    Failure, Kind, Planned,
+    check_outputs, emit, input_files, input_hashes, is_broken_pipe, load_inputs, warn,
+    AtomicOutput, DataArgs, Failure, Kind, Planned,
 };
 
 /// Where the expected files of the shipped presets live, relative to the current folder.
@@ -440,18 +441,38 @@ fn files_read(data: &DataArgs, scenarios: &[(Scenario, Warnings)]) -> Vec<(&'sta
 /// Inputs read once per distinct set of data files (the presets share the embedded data,
 /// and reading it is most of a run's time).
 #[derive(Default)]
-struct InputsCache(Vec<(DataPaths, (ModelInputs, RunOptions, Provenance))>);
+struct InputsCache(Vec<(DataPaths, Loaded)>);
+
+/// A set of data files read and checked, with the SHA-256 of each (`inputs.sha256` of the
+/// expected file: which data file changed, beside the numbers it moved).
+struct Loaded {
+    inputs: ModelInputs,
+    options: RunOptions,
+    provenance: Provenance,
+    sha256: serde_json::Map<String, Value>,
+}
 
 impl InputsCache {
     fn load(&mut self, data: &DataArgs, scenario: &Scenario) -> Result<()> {
         if !self.0.iter().any(|(k, _)| *k == scenario.data) {
-            self.0
-                .push((scenario.data.clone(), load_inputs(data, scenario)?));
+            let (inputs, options, provenance) = load_inputs(data, scenario)?;
+            let sha256 = input_hashes(data, scenario)?
+                .into_iter()
+                .filter(|h| h.what != "scenario")
+                .map(|h| (h.what, Value::String(h.sha256)))
+                .collect();
+            let loaded = Loaded {
+                inputs,
+                options,
+                provenance,
+                sha256,
+            };
+            self.0.push((scenario.data.clone(), loaded));
         }
         Ok(())
     }
 
-    fn get(&self, scenario: &Scenario) -> &(ModelInputs, RunOptions, Provenance) {
+    fn get(&self, scenario: &Scenario) -> &Loaded {
         &self
             .0
             .iter()
@@ -491,15 +512,19 @@ fn run_all(
         .zip(scenarios)
         .enumerate()
         .map(|(i, (t, (scenario, warnings)))| {
-            let (inputs, options, provenance) = cache.get(scenario);
-            let (result, more) = model::run(inputs, scenario, options)?;
+            let loaded = cache.get(scenario);
+            let (result, more) = model::run(&loaded.inputs, scenario, &loaded.options)?;
             // With the funnel of each disorder: under `comorbidity = "primary"` a change to
             // one disorder's prevalence moves the disorders' shares, not a row's totals.
-            let text = render_json(&result, scenario, provenance, true);
+            let mut actual: Value =
+                serde_json::from_str(&render_json(&result, scenario, &loaded.provenance, true))
+                    .expect("the model's own JSON parses");
+            actual["inputs"]["sha256"] = Value::Object(loaded.sha256.clone());
+            let mut text = serde_json::to_string_pretty(&actual).expect("JSON serialises");
+            text.push('\n');
+            let provenance = &loaded.provenance;
             let (numbers, drift) = match expected.map(|e| &e[i]) {
                 Some(Expected::Found(e)) => {
-                    let actual: Value =
-                        serde_json::from_str(&text).expect("the model's own JSON parses");
                     let c = compare(&t.label, e, &actual, tol);
                     (c.numbers, c.drift)
                 }
@@ -669,8 +694,8 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
     let drifted = statuses.iter().filter(|s| s.status == State::Drift).count();
     if drifted > 0 && !args.bless {
         return Err(Failure(format!(
-            "{drifted} of {} scenarios drifted from their expected outcomes; if the change is intended, run the same command with --bless and commit the rewritten files",
-            statuses.len()
+            "{drifted} of {} drifted from their expected outcomes; if the change is intended, run the same command with --bless and commit the rewritten files",
+            count(statuses.len(), "scenario")
         ))
         .into());
     }
@@ -719,13 +744,13 @@ fn render_text(
     if drift.is_empty() {
         if !bless {
             out.push_str(&format!(
-                "\nchecked {} scenarios: every outcome matches its expected file ({tolerance})\n",
-                statuses.len()
+                "\nchecked {}: every outcome matches its expected file ({tolerance})\n",
+                count(statuses.len(), "scenario")
             ));
         }
     } else {
         out.push_str(&format!(
-            "\n{} ({tolerance}), largest change first:\n",
+            "\n{} ({tolerance}), the inputs that changed first, then the outputs, largest change first:\n",
             moved(drift.len())
         ));
         // Wrapped to a terminal's 100 columns; whole lines in a log or a pipe.

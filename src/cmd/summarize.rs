@@ -186,11 +186,11 @@ pub fn run(args: SummarizeArgs) -> Result<ExitCode> {
         Some(out) => {
             out.commit(csv.as_bytes())?;
             let text = format!(
-                "{} rows files: runs {} to {}, {} areas (level {}); varied: {}\n{}",
-                args.rows.len(),
+                "{}: runs {} to {}, {} (level {}); varied: {}\n{}",
+                capacity::words::count(args.rows.len(), "rows file"),
                 first,
                 first + runs as u64 - 1,
-                data.areas.len() - 1,
+                capacity::words::count(data.areas.len() - 1, "area"),
                 data.areas.first().map_or("-", |a| a.level.as_str()),
                 data.params.join(", "),
                 render_table(&data.areas, &data.columns.outputs, &summaries)

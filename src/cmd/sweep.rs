@@ -28,6 +28,7 @@ use capacity::sweep::rows::shard_runs;
 use capacity::sweep::run::{bytes_per_row_estimate, rows_memory_estimate};
 use capacity::sweep::spec::{self, Design};
 use capacity::sweep::{RowFormat, Sweep};
+use capacity::words::count;
 use capacity::{embedded, InputError, Warnings};
 
 use super::io::{
@@ -611,31 +612,44 @@ pub fn run(args: SweepArgs) -> Result<ExitCode> {
     bar.finish_and_clear();
 
     let mut text = describe(&sweep, &base);
+    // A one-way design has a handful of extreme runs, not a distribution: percentiles over
+    // them mean nothing, the swing of each parameter does.
+    let one_way = sweep.design == Design::OneWay;
     text.push_str(&format!(
-        "{} areas (level {}); {} of {} runs evaluated{}; median and 5-95% range over the runs after run 0\n",
-        areas.len() - 1,
+        "{} (level {}); {n} of {} evaluated{}{}\n",
+        count(areas.len() - 1, "area"),
         areas.first().map_or("-", |a| a.level.as_str()),
-        n,
-        total_runs,
+        count(total_runs, "run"),
         match shard {
-            Some((k, s)) => format!(" (shard {k}/{s}: runs {} to {})", runs.start, runs.end.saturating_sub(1)),
+            Some((k, s)) => format!(
+                " (shard {k}/{s}: runs {} to {})",
+                runs.start,
+                runs.end.saturating_sub(1)
+            ),
             None => String::new(),
+        },
+        if one_way {
+            "; each parameter at its low and at its high, the others at base"
+        } else {
+            "; median and 5-95% range over the runs after run 0"
         }
     ));
     if outputs.is_empty() {
         text.push_str(&format!(
-            "{} rows written to {} (no summary: `capacity summarize` reads them)\n",
-            n * areas.len() as u64,
+            "{} written to {} (no summary: `capacity summarize` reads them)\n",
+            count(n * areas.len() as u64, "row"),
             args.rows
                 .as_ref()
                 .map_or("-".into(), |p| p.display().to_string())
         ));
-    } else {
+    } else if !one_way {
         text.push_str(&render_table(&areas, &outputs, &outcome.summaries));
-    }
-    if let Some(rows) = &outcome.tornado {
-        text.push_str("One-way sensitivity of total WTE (largest swing first):\n");
+    } else if let Some(rows) = &outcome.tornado {
         text.push_str(&render_tornado_table(rows));
+    } else {
+        text.push_str(
+            "A tornado needs every run: run this one-way sweep whole (without --shard) to see it\n",
+        );
     }
 
     // The table, or the workbook, for stdout or --output.

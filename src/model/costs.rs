@@ -31,13 +31,14 @@ pub fn staff_cost(wte: f64, salary: f64, on_cost_rate: f64) -> f64 {
 }
 
 /// Medication cost (issue 5, after the 2007 tool's "Costs of SSRIs" box, seed 002 line 254):
-/// people who choose antidepressants alone x the cost of one course. A scenario with anyone on
-/// medication alone must give the course cost (validation refuses it otherwise), so an unset
-/// cost goes with nobody on medication alone: 0.
-pub fn medication_cost(medication_only_people: f64, course_cost: Option<f64>) -> f64 {
+/// people who choose antidepressants alone x the cost of one course. Unknown (None) when
+/// people are on medication alone and the scenario gives no course cost: no WTE depends on
+/// it, so the run goes on with a warning and the cost left empty, never guessed as 0.
+pub fn medication_cost(medication_only_people: f64, course_cost: Option<f64>) -> Option<f64> {
     match course_cost {
-        Some(c) => medication_only_people * c,
-        None => 0.0,
+        Some(c) => Some(medication_only_people * c),
+        None if medication_only_people > 0.0 => None,
+        None => Some(0.0),
     }
 }
 
@@ -53,14 +54,16 @@ pub struct CostSummary {
     pub staff: PerStep<f64>,
     /// Staff cost of the ratio roles.
     pub ratio_roles: f64,
-    /// People on medication alone x the cost of a course.
-    pub medication: f64,
+    /// People on medication alone x the cost of a course; None when the course cost is not
+    /// given and someone is on medication alone.
+    pub medication: Option<f64>,
 }
 
 impl CostSummary {
-    /// Staff and medication.
-    pub fn total(&self) -> f64 {
-        self.staff.total() + self.ratio_roles + self.medication
+    /// Staff and medication; None when the medication cost is not known.
+    pub fn total(&self) -> Option<f64> {
+        self.medication
+            .map(|m| self.staff.total() + self.ratio_roles + m)
     }
 }
 
@@ -115,7 +118,9 @@ mod tests {
         assert_eq!(senior, 97_500.0);
         assert_eq!(per_unit(pwp + senior, 20_000.0), Some(20.875));
         assert_eq!(per_unit(1.0, 0.0), None);
-        assert_eq!(medication_cost(100.0, Some(25.0)), 2500.0);
-        assert_eq!(medication_cost(0.0, None), 0.0);
+        assert_eq!(medication_cost(100.0, Some(25.0)), Some(2500.0));
+        assert_eq!(medication_cost(0.0, None), Some(0.0));
+        // People on medication alone at an unknown price: unknown, not free.
+        assert_eq!(medication_cost(100.0, None), None);
     }
 }

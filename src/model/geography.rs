@@ -147,9 +147,9 @@ impl Geography {
         let codes: Vec<&str> = self.areas.iter().take(n).map(|a| a.code.as_str()).collect();
         if self.areas.len() > n {
             format!(
-                "{}, ... ({} areas in {})",
+                "{}, ... ({} in {})",
                 codes.join(", "),
-                self.areas.len(),
+                crate::words::count(self.areas.len(), "area"),
                 self.source
             )
         } else {

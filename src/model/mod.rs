@@ -365,6 +365,31 @@ impl ModelResult {
     pub fn step_ids(&self) -> Vec<&str> {
         self.steps.iter().map(|(id, _)| id.as_str()).collect()
     }
+
+    /// Effective current WTE that counts in the total but in no row: workforce rows naming an
+    /// area above the rows shown (an ICB's staff when the rows are its sub-ICB locations), or
+    /// a blank area over several rows. Their staff cannot be split between the rows.
+    pub fn current_in_total_only(&self) -> f64 {
+        let in_rows: f64 = self.rows.iter().map(|r| r.current.total()).sum();
+        let only = self.total.current.total() - in_rows;
+        // What rounding in the two sums leaves is not staff.
+        if only > 1e-9 * self.total.current.total().max(1.0) {
+            only
+        } else {
+            0.0
+        }
+    }
+
+    /// A note for the tables that show current staff by row, when some of them count in the
+    /// total only; None otherwise.
+    pub fn total_only_note(&self) -> Option<String> {
+        let only = self.current_in_total_only();
+        (only > 0.0).then(|| {
+            format!(
+                "{only:.1} effective WTE of current staff count in the total only, not in any row shown: their workforce rows name an area above these rows (an ICB's or region's staff when the rows are the areas within it), or no area, and their staff cannot be split between the rows. Give those staff by the areas shown, or report at their level (--level)."
+            )
+        })
+    }
 }
 
 /// The deprivation factor of a leaf: the nearest per-area override in the scenario (the leaf

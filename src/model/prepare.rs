@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use crate::inputs::{Population, Prevalence, Sex, Workforce, ANY, MAX_AGE};
 use crate::problems::{InputError, Problems};
 use crate::scenario::{Comorbidity, Scenario};
+use crate::words::count;
 use crate::Warnings;
 
 use super::geography::Geography;
@@ -566,9 +567,10 @@ fn attribute_workforce(
     }
     if !unknown.is_empty() {
         warnings.push(format!(
-            "{}: {} row(s) name an area_code that is not an area of {} ({}{}): their staff are ignored; if that is a typo, the gap is overstated (area codes look like {})",
+            "{}: {} {} an area_code that is not an area of {} ({}{}): their staff are ignored; if that is a typo, the gap is overstated (area codes look like {})",
             workforce.source,
-            unknown.len(),
+            count(unknown.len(), "row"),
+            if unknown.len() == 1 { "names" } else { "name" },
             geography.source,
             unknown.iter().take(3).cloned().collect::<Vec<_>>().join(", "),
             if unknown.len() > 3 { ", ..." } else { "" },
@@ -577,8 +579,10 @@ fn attribute_workforce(
     }
     if above_level > 0 {
         warnings.push(format!(
-            "{}: {above_level} row(s) name an area above the reported level (or none): their staff count in the total row only",
-            workforce.source
+            "{}: {} {} an area above the reported level (or none): their staff count in the total row only",
+            workforce.source,
+            count(above_level, "row"),
+            if above_level == 1 { "names" } else { "name" }
         ));
     }
     (total, total_roles)
@@ -623,17 +627,17 @@ fn check_prevalence_factors(
     }
     for (origin, areas) in over {
         problems.push(format!(
-            "{origin} puts prevalence above 1 (more people with a disorder than people) in {} area(s) ({}{}); the FAQ's range for the factor is 0.6 to 1.4",
-            areas.len(),
+            "{origin} puts prevalence above 1 (more people with a disorder than people) in {} ({}{}); the FAQ's range for the factor is 0.6 to 1.4",
+            count(areas.len(), "area"),
             areas.iter().take(2).cloned().collect::<Vec<_>>().join("; "),
             if areas.len() > 2 { "; ..." } else { "" }
         ));
     }
     if !unusual.is_empty() {
         warnings.push(format!(
-            "{}: prevalence_factor of {} area(s) ({}{}) is outside 0.6 to 1.4, the range the FAQ's NPMSdep index moves prevalence by",
+            "{}: prevalence_factor of {} ({}{}) is outside 0.6 to 1.4, the range the FAQ's NPMSdep index moves prevalence by",
             geography.source,
-            unusual.len(),
+            count(unusual.len(), "area"),
             unusual.iter().take(3).copied().collect::<Vec<_>>().join(", "),
             if unusual.len() > 3 { ", ..." } else { "" }
         ));

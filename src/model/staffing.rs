@@ -14,6 +14,9 @@ use crate::scenario::{same_role, RatioBasis, Scenario, SupervisionSettings};
 
 use super::steps::PerStep;
 
+/// How a role the skill mix does not name is shown.
+pub const OTHER_STAFF: &str = "other staff delivering this step";
+
 /// Which part of the workforce a role line belongs to: a step's skill mix (by step index)
 /// or the ratio roles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,6 +52,10 @@ pub struct RoleLine {
     pub current_wte: f64,
     /// Counts towards covering supervision.
     pub supervises: bool,
+    /// Current staff of a role the step's skill mix does not name (a counsellor delivering
+    /// step 3 where the mix names therapists): their time counts in the step's gap, and they
+    /// are other staff delivering the step, not a surplus of a role nobody asked for.
+    pub other_staff: bool,
 }
 
 impl RoleLine {
@@ -57,10 +64,13 @@ impl RoleLine {
         self.wte - self.current_wte
     }
 
-    /// The role as a list of roles prints it: "(supervises)" after a supervising role.
+    /// The role as a list of roles prints it: "(supervises)" after a supervising role,
+    /// "(other staff delivering this step)" after one the skill mix does not name.
     pub fn role_label(&self) -> String {
         if self.supervises {
             format!("{} (supervises)", self.role)
+        } else if self.other_staff {
+            format!("{} ({OTHER_STAFF})", self.role)
         } else {
             self.role.clone()
         }
@@ -143,6 +153,7 @@ pub fn required_roles(
                 cost: 0.0,
                 current_wte: 0.0,
                 supervises: r.supervises,
+                other_staff: false,
             });
         }
     }
@@ -162,15 +173,23 @@ pub fn required_roles(
             cost: 0.0,
             current_wte: 0.0,
             supervises: false,
+            other_staff: false,
         });
     }
     lines
 }
 
-/// Puts the current staff against the required roles of the same role and band (gap by role
-/// and band, issue 5 part 6). Each step's time goes to the line of that step; the rest of a
-/// row's time counts only for a ratio role of the same role and band. Current staff with no
-/// matching required role get a line of their own (required 0).
+/// Adds current staff to the required roles (docs/model.md section 6). Each step's part of a
+/// current role goes to the step's role line of
+///
+/// 1. the same role (case-insensitive) and band;
+/// 2. else the same role at another band (a PWP at band 6 where the mix has PWPs at 5);
+/// 3. else, for a trainee ("Trainee PWP", "PWP trainee") when the mix names no role of
+///    that name, the role it trains for, by 1 and 2: its effective WTE (at its capacity
+///    factor) counts against those posts;
+/// 4. else a line of its own marked as other staff delivering the step (required 0).
+///
+/// Time not on a step (`other`) counts only towards a ratio role, by 1 and 2.
 pub fn match_current(lines: &mut Vec<RoleLine>, current: &[CurrentRole]) {
     for c in current {
         let band = c.band.clone().unwrap_or_default();
@@ -184,11 +203,24 @@ pub fn match_current(lines: &mut Vec<RoleLine>, current: &[CurrentRole]) {
             if wte == 0.0 {
                 continue;
             }
-            let found = lines
-                .iter_mut()
-                .find(|l| l.kind == kind && l.band == band && same_role(&l.role, &c.role));
-            match (found, kind) {
-                (Some(line), _) => line.current_wte += wte,
+            let named = |lines: &[RoleLine], role: &str| -> Option<usize> {
+                let of_role =
+                    |l: &RoleLine| l.kind == kind && !l.other_staff && same_role(&l.role, role);
+                lines
+                    .iter()
+                    .position(|l| of_role(l) && l.band == band)
+                    .or_else(|| lines.iter().position(of_role))
+            };
+            let found = named(lines, &c.role).or_else(|| {
+                trainee_of(&c.role)
+                    .filter(|_| kind != RoleKind::Ratio)
+                    .and_then(|trained| named(lines, trained))
+            });
+            let other = lines.iter().position(|l| {
+                l.kind == kind && l.other_staff && same_role(&l.role, &c.role) && l.band == band
+            });
+            match (found.or(other), kind) {
+                (Some(i), _) => lines[i].current_wte += wte,
                 // Non-therapy time of staff who are not a ratio role is not workforce capacity.
                 (None, RoleKind::Ratio) => {}
                 (None, _) => lines.push(RoleLine {
@@ -200,10 +232,35 @@ pub fn match_current(lines: &mut Vec<RoleLine>, current: &[CurrentRole]) {
                     cost: 0.0,
                     current_wte: wte,
                     supervises: false,
+                    other_staff: true,
                 }),
             }
         }
     }
+}
+
+/// The role a trainee trains for: "Trainee PWP" and "PWP trainee" -> "PWP"; None for a role
+/// that is not a trainee's.
+pub fn trainee_of(role: &str) -> Option<&str> {
+    let r = role.trim();
+    let n = "trainee".len();
+    let gap = |c: Option<char>| c.is_some_and(|c| c.is_whitespace() || c == '-' || c == ':');
+    // A whole word: "Traineeship lead" is not a trainee.
+    let head = r
+        .get(..n)
+        .filter(|h| h.eq_ignore_ascii_case("trainee") && gap(r[n..].chars().next()));
+    let tail = r
+        .len()
+        .checked_sub(n)
+        .and_then(|at| r.get(at..).map(|t| (at, t)))
+        .filter(|(at, t)| t.eq_ignore_ascii_case("trainee") && gap(r[..*at].chars().next_back()));
+    let rest = match (head, tail) {
+        (Some(_), _) => &r[n..],
+        (None, Some(_)) => &r[..r.len() - n],
+        _ => return None,
+    };
+    let rest = rest.trim_matches(|c: char| c.is_whitespace() || c == '-' || c == ':');
+    (!rest.is_empty()).then_some(rest)
 }
 
 /// Supervision needed and available (issue 5, part 3).
@@ -311,33 +368,74 @@ mod tests {
         );
     }
 
+    fn in_post(role: &str, band: &str, low: f64) -> CurrentRole {
+        CurrentRole {
+            role: role.into(),
+            band: Some(band.into()),
+            by_step: PerStep(vec![low, 0.0]),
+            other: 0.0,
+        }
+    }
+
+    /// Regression: a trainee PWP and a counsellor of a real workforce return showed as
+    /// "required 0.0, gap -1.2" (a surplus) although their time counts in the step's gap.
     #[test]
-    fn current_staff_match_by_role_and_band() {
+    fn current_staff_match_by_role_then_band_then_the_role_a_trainee_trains_for() {
         let scenario = Scenario::defaults();
         let wte = PerStep(vec![10.0, 0.0]);
         let mut lines = required_roles(&wte, 0.0, &scenario);
         let current = vec![
-            CurrentRole {
-                role: "pwp".into(),
-                band: Some("5".into()),
-                by_step: PerStep(vec![6.0, 0.0]),
-                other: 0.0,
-            },
-            CurrentRole {
-                role: "Trainee PWP".into(),
-                band: Some("4".into()),
-                by_step: PerStep(vec![1.2, 0.0]),
-                other: 0.0,
-            },
+            in_post("pwp", "5", 6.0),
+            // At its capacity factor, e.g. 2 WTE at 0.6.
+            in_post("Trainee PWP", "4", 1.2),
+            in_post("PWP trainee", "4", 0.3),
+            in_post("Counsellor", "6", 2.4),
         ];
         match_current(&mut lines, &current);
-        assert_eq!(lines[0].current_wte, 6.0);
-        assert!((lines[0].gap() - 2.5).abs() < 1e-12);
-        let trainee = lines.last().unwrap();
+        assert_eq!(lines[0].role, "PWP");
+        assert!((lines[0].current_wte - 7.5).abs() < 1e-12);
+        assert!((lines[0].gap() - (8.5 - 7.5)).abs() < 1e-12);
+        let other: Vec<&RoleLine> = lines.iter().filter(|l| l.other_staff).collect();
+        assert_eq!(other.len(), 1, "{lines:?}");
+        assert_eq!((other[0].role.as_str(), other[0].wte), ("Counsellor", 0.0));
         assert_eq!(
-            (trainee.role.as_str(), trainee.band.as_str(), trainee.wte),
-            ("Trainee PWP", "4", 0.0)
+            other[0].role_label(),
+            "Counsellor (other staff delivering this step)"
         );
-        assert!((trainee.gap() + 1.2).abs() < 1e-12);
+        // The step's current staff are all counted, once.
+        let low: f64 = lines
+            .iter()
+            .filter(|l| l.kind == RoleKind::Step(0))
+            .map(|l| l.current_wte)
+            .sum();
+        assert!((low - 9.9).abs() < 1e-12);
+
+        // When the mix names trainees, they are their own posts.
+        let mut scenario = Scenario::defaults();
+        scenario.steps[0].roles.push(crate::scenario::RoleShare {
+            role: "Trainee PWP".into(),
+            band: "4".into(),
+            share: 0.0,
+            supervises: false,
+        });
+        let mut lines = required_roles(&wte, 0.0, &scenario);
+        match_current(&mut lines, &[in_post("trainee pwp", "4", 1.2)]);
+        let trainee = lines.iter().find(|l| l.role == "Trainee PWP").unwrap();
+        assert_eq!(trainee.current_wte, 1.2);
+        assert_eq!(lines[0].current_wte, 0.0);
+    }
+
+    #[test]
+    fn trainee_roles_name_the_role_they_train_for() {
+        assert_eq!(trainee_of("Trainee PWP"), Some("PWP"));
+        assert_eq!(
+            trainee_of("  trainee-CBT therapist "),
+            Some("CBT therapist")
+        );
+        assert_eq!(trainee_of("HIT trainee"), Some("HIT"));
+        assert_eq!(trainee_of("PWP"), None);
+        assert_eq!(trainee_of("Trainee"), None);
+        assert_eq!(trainee_of("Traineeship lead"), None);
+        assert_eq!(trainee_of("Pretrainee"), None);
     }
 }

@@ -206,8 +206,8 @@ impl Field {
             }
             Cost(s) => w.costs.staff[s],
             CostRatioRoles => w.costs.ratio_roles,
-            CostMedication => w.costs.medication,
-            CostTotal => w.costs.total(),
+            CostMedication => return Value::Optional(w.costs.medication),
+            CostTotal => return Value::Optional(w.costs.total()),
             CostPer(s, q) => return Value::Optional(ratio(w.costs.staff[s], f.q[q])),
             RatioRolesWte => w.ratio_roles_wte(),
             SupervisionHours => w.supervision.hours_total(),
@@ -258,7 +258,7 @@ pub fn row_fields(steps: &[&str]) -> Vec<Field> {
     let mut add = |name: String, recipe: Recipe| {
         let kind = match recipe {
             WteRatio(..) | ShareOfWte(_) | ShareOfContacts(_) | AccessRate | RequirementMet(_)
-            | CostPer(..) => Kind::Optional,
+            | CostPer(..) | CostMedication | CostTotal => Kind::Optional,
             SupervisionCovered => Kind::Flag,
             _ => Kind::Number,
         };

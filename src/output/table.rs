@@ -145,8 +145,8 @@ pub fn render_table(
         scenario.name, scenario.description
     ));
     out.push_str(&format!(
-        "{} areas (level {}), people aged {ages}\nPopulation: {}; prevalence: {}\n\n",
-        result.rows.len(),
+        "{} (level {}), people aged {ages}\nPopulation: {}; prevalence: {}\n\n",
+        crate::words::count(result.rows.len(), "area"),
         result.rows.first().map_or("-", |r| r.level.as_str()),
         provenance.population,
         provenance.prevalence
@@ -267,6 +267,9 @@ pub fn render_table(
              Gap = required - current; positive is a shortfall. Met: current / required WTE.\n",
             parts.join(", ")
         ));
+        if let Some(note) = result.total_only_note() {
+            out.push_str(&wrap(&note, WIDTH as usize));
+        }
     }
 
     if by_disorder {
@@ -387,8 +390,8 @@ pub fn workforce_notes(result: &ModelResult, scenario: &Scenario) -> [String; 3]
         pct(c.on_cost_rate),
         per_step(&steps, |_, s| money(row.num(&format!("cost_{s}")))),
         money(row.num("cost_ratio_roles")),
-        money(row.num("cost_medication")),
-        money(row.num("cost_total")),
+        opt(row.opt("cost_medication"), money),
+        opt(row.opt("cost_total"), money),
         per_step(&steps, |_, s| opt(row.opt(&format!("cost_per_{s}_contact")), money)),
         per_step(&steps, |_, s| opt(row.opt(&format!("cost_per_{s}_episode")), money)),
     );
@@ -418,13 +421,17 @@ pub fn workforce_notes(result: &ModelResult, scenario: &Scenario) -> [String; 3]
     );
     let p = &scenario.pipeline;
     let training = format!(
-        "Training: to reach the requirement in {} years (training {} year(s), completion {}), start \
+        "Training: to reach the requirement in {} (training {}, completion {}), start \
          trainees a year: {}; then a year to replace turnover: {} (turnover {}).",
-        p.years,
-        p.training_years,
+        crate::words::count(p.years, "year"),
+        crate::words::count(p.training_years, "year"),
         pct(p.completion_rate),
-        per_step(&steps, |_, s| trainees(row.num(&format!("trainee_intake_{s}")))),
-        per_step(&steps, |_, s| trainees(row.num(&format!("steady_intake_{s}")))),
+        per_step(&steps, |_, s| trainees(
+            row.num(&format!("trainee_intake_{s}"))
+        )),
+        per_step(&steps, |_, s| trainees(
+            row.num(&format!("steady_intake_{s}"))
+        )),
         per_step(&steps, |i, _| pct(scenario.steps[i].turnover)),
     );
     [costs, supervision, training]
@@ -462,7 +469,11 @@ fn workforce_sections(result: &ModelResult, scenario: &Scenario) -> String {
         ];
         if has_gap {
             cells.push(wte(l.current_wte));
-            cells.push(wte(l.gap()));
+            cells.push(if l.other_staff {
+                "-".into()
+            } else {
+                wte(l.gap())
+            });
         }
         t.add_row(cells);
     }
@@ -486,7 +497,7 @@ fn workforce_sections(result: &ModelResult, scenario: &Scenario) -> String {
         let row = Row::new(r, result);
         let mut cells = vec![
             area_label(r),
-            money(row.num("cost_total")),
+            opt(row.opt("cost_total"), money),
             wte(row.num("supervisor_wte")),
             (if row.flag("supervision_covered") {
                 "yes"
@@ -533,18 +544,32 @@ fn workforce_sections(result: &ModelResult, scenario: &Scenario) -> String {
                 first = false;
                 t.add_row(vec![
                     name,
-                    l.role.clone(),
+                    l.role_label(),
                     l.band_label().into(),
                     l.kind.name(&result.step_ids()).into(),
                     wte(l.wte),
                     wte(l.current_wte),
-                    wte(l.gap()),
+                    if l.other_staff {
+                        "-".into()
+                    } else {
+                        wte(l.gap())
+                    },
                 ]);
             }
         }
         right_align(&mut t, 4);
         out.push_str(&t.to_string());
-        out.push_str("\nGap by role and band: current staff match a role by its name and band in the workforce file.\n");
+        out.push('\n');
+        out.push_str(&wrap(
+            "Gap by role and band: current staff count against the step's role of the same name \
+             and band, else of the same name, else (a trainee) the role it trains for; staff of a \
+             role the skill mix does not name are other staff delivering the step: their time is \
+             in the step's gap, not a surplus (gap -).",
+            WIDTH as usize,
+        ));
+        if let Some(note) = result.total_only_note() {
+            out.push_str(&wrap(&note, WIDTH as usize));
+        }
     }
     out
 }

@@ -620,7 +620,7 @@ fn role_chart(out: &mut String, lines: &[RoleLine], steps: &[StepName]) {
         .map(|s| (s.colour, format!("Required, {}", s.name_lower())))
         .collect();
     legend.push((svg::RATIO, "Required, ratio roles".into()));
-    out.push_str("<h3>By role and band</h3><p class=\"note\">All areas together. Current staff count against the role of the skill mix with the same name and band (the <code>role</code> and <code>band</code> columns of the workforce file), at the intensity of their time.</p>");
+    out.push_str("<h3>By role and band</h3><p class=\"note\">All areas together. Current staff count against the role of the skill mix with the same name and band (the <code>role</code> and <code>band</code> columns of the workforce file), else the same name, else (a trainee) the role they train for, at the intensity of their time.</p>");
     for chart in svg::wte_by_role(
         &bars,
         &legend,
@@ -705,12 +705,12 @@ fn staff_section(out: &mut String, r: &Report) {
         )
     };
     let mut cards: Vec<(String, String, String)> = vec![(
-        money(row.num("cost_total")),
+        row.opt("cost_total").map_or("not known".into(), money),
         "total cost a year".into(),
         format!(
             "staff {} + medication {}",
             money(staff),
-            money(row.num("cost_medication"))
+            row.opt("cost_medication").map_or("not known".into(), money)
         ),
     )];
     for st in &steps {
@@ -734,13 +734,17 @@ fn staff_section(out: &mut String, r: &Report) {
         ));
     }
     cards.push((
-        money(row.num("cost_medication")),
+        row.opt("cost_medication").map_or("not known".into(), money),
         "medication alone a year".into(),
         match c.medication_course_cost {
             Some(course) if total.flow.medication_only() > 0.0 => format!(
                 "{} people x {} a course",
                 grouped(total.flow.medication_only(), 0),
                 money(course)
+            ),
+            None if total.flow.medication_only() > 0.0 => format!(
+                "{} people; set costs.medication_course_cost to cost them",
+                grouped(total.flow.medication_only(), 0)
             ),
             _ => "nobody is treated with medication alone".into(),
         },
@@ -781,6 +785,8 @@ fn staff_section(out: &mut String, r: &Report) {
         sum_current += l.current_wte;
         let tag = if l.supervises {
             "<span class=\"tag\">supervises</span>"
+        } else if l.other_staff {
+            "<span class=\"tag\">other staff delivering this step</span>"
         } else {
             ""
         };
@@ -796,7 +802,12 @@ fn staff_section(out: &mut String, r: &Report) {
         );
         if has_gap {
             out.push_str(&num(l.current_wte, 1));
-            out.push_str(&gap_cell(l.gap()));
+            // Their time is in the step's gap: not a surplus of a role nobody asked for.
+            if l.other_staff {
+                out.push_str("<td class=\"n\">-</td>");
+            } else {
+                out.push_str(&gap_cell(l.gap()));
+            }
         }
         out.push_str("</tr>");
     }
@@ -1133,7 +1144,7 @@ fn areas_table(out: &mut String, result: &ModelResult) {
             out.push_str(&num(w.num(&st.field("{}_wte")), 1));
         }
         out.push_str(&num(w.num("total_wte"), 1));
-        out.push_str(&opt_cell(Some(w.num("cost_total")), money));
+        out.push_str(&opt_cell(w.opt("cost_total"), money));
         for p in steps.windows(2) {
             out.push_str(&opt_cell(
                 w.opt(&format!("{}_{}_ratio", p[0].id, p[1].id)),

@@ -297,7 +297,12 @@ fn workforce(out: &mut String, result: &ModelResult, scenario: &Scenario) {
                 money(l.cost),
             ];
             if has_gap {
-                cells.extend([grouped(l.current_wte, 1), grouped(l.gap(), 1)]);
+                let gap = if l.other_staff {
+                    "-".into()
+                } else {
+                    grouped(l.gap(), 1)
+                };
+                cells.extend([grouped(l.current_wte, 1), gap]);
             }
             cells
         })
@@ -315,7 +320,7 @@ fn workforce(out: &mut String, result: &ModelResult, scenario: &Scenario) {
             let r = Row::new(a, result);
             let mut cells = vec![
                 area_label(a),
-                money(r.num("cost_total")),
+                r.opt("cost_total").map_or("not known".into(), money),
                 grouped(r.num("supervisor_wte"), 1),
                 (if r.flag("supervision_covered") {
                     "yes"
@@ -362,12 +367,16 @@ fn workforce(out: &mut String, result: &ModelResult, scenario: &Scenario) {
                 }
                 rows.push(vec![
                     area_label(a),
-                    l.role.clone(),
+                    l.role_label(),
                     l.band_label().to_string(),
                     l.kind.name(&steps).to_string(),
                     grouped(l.wte, 1),
                     grouped(l.current_wte, 1),
-                    grouped(l.gap(), 1),
+                    if l.other_staff {
+                        "-".into()
+                    } else {
+                        grouped(l.gap(), 1)
+                    },
                 ]);
             }
         }

@@ -1015,6 +1015,27 @@ impl Scenario {
         step.working_days.unwrap_or(self.capacity.working_days)
     }
 
+    /// The first key that sends people to medication alone when no course cost is given:
+    /// the medication cost (and the total cost) cannot be known.
+    pub fn uncosted_medication(&self) -> Option<String> {
+        if self.costs.medication_course_cost.is_some() || !self.any_medication_only() {
+            return None;
+        }
+        if self.demand.medication_only > 0.0 {
+            return Some("demand.medication_only".to_string());
+        }
+        self.disorders
+            .iter()
+            .find(|(_, d)| d.medication_only.is_some_and(|m| m > 0.0))
+            .map(|(id, _)| format!("disorders.{id}.medication_only"))
+            .or_else(|| {
+                self.pathways
+                    .iter()
+                    .find(|p| p.medication_only.is_some_and(|m| m > 0.0))
+                    .map(|p| format!("pathways.{}.medication_only", p.id))
+            })
+    }
+
     /// Whether any disorder, or the scenario as a whole, sends people to medication alone.
     pub fn any_medication_only(&self) -> bool {
         self.demand.medication_only > 0.0
@@ -1130,25 +1151,11 @@ impl Scenario {
                 ));
             }
         }
-        if self.any_medication_only() && self.costs.medication_course_cost.is_none() {
-            // People on medication alone cost drugs: a total without them would be wrong.
-            let path = if self.demand.medication_only > 0.0 {
-                "demand.medication_only".to_string()
-            } else {
-                self.disorders
-                    .iter()
-                    .find(|(_, d)| d.medication_only.is_some_and(|m| m > 0.0))
-                    .map(|(id, _)| format!("disorders.{id}.medication_only"))
-                    .or_else(|| {
-                        self.pathways
-                            .iter()
-                            .find(|p| p.medication_only.is_some_and(|m| m > 0.0))
-                            .map(|p| format!("pathways.{}.medication_only", p.id))
-                    })
-                    .unwrap_or_default()
-            };
-            problems.push(format!(
-                "{}: {path} = {} is above 0, so costs.medication_course_cost is required: the cost in pounds of one course of an SSRI for a person who chooses medication alone (the 2007 tool averaged three commonly prescribed SSRIs over a course; take the prices from the current Drug Tariff, as no default is shipped: generic prices move month to month)",
+        if let Some(path) = self.uncosted_medication() {
+            // No WTE depends on the drug cost: the workforce answer is given, and the costs
+            // that need the course cost are left empty rather than guessed.
+            warnings.push(format!(
+                "{}: {path} = {} is above 0 and costs.medication_course_cost is not set: the WTE are given, but cost_medication and cost_total are left empty; set costs.medication_course_cost (the cost in pounds of one course of an SSRI for a person who chooses medication alone; take it from the current Drug Tariff, as no default is shipped: generic prices move month to month) to fill them",
                 locate(&path),
                 self.get(&path).unwrap_or(0.0)
             ));

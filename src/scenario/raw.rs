@@ -283,6 +283,9 @@ pub struct Layer {
     /// Folder that relative `[data]` and `extends` paths start from (None for presets).
     pub dir: Option<PathBuf>,
     pub raw: RawScenario,
+    /// Keys this file sets that could not be read (unknown, or of the wrong type): reported
+    /// with the problems `resolve` finds.
+    pub problems: Vec<String>,
 }
 
 /// The 1-based line of a dotted key in TOML text, found by following `[table]` headers.
@@ -332,55 +335,128 @@ fn split_key(key: &str) -> Vec<String> {
         .collect()
 }
 
+/// Reads one scenario file, reporting every unknown key and every value of the wrong type or
+/// form in one run. Serde stops at the first; the keys it knows stay declared once, in the
+/// `Raw*` structs: each problem's line is set aside (commented out, so that line numbers
+/// stay) and the text read again, until it reads. The problems go with the layer, so that
+/// `resolve` adds the bad values it finds in the rest.
 fn parse_layer(label: &str, text: &str, dir: Option<PathBuf>) -> Result<Layer, InputError> {
-    let raw: RawScenario = toml::from_str(text).map_err(|e| {
-        let message = e.message().trim();
-        let span_line = e
-            .span()
-            .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
-        // For an unknown key toml points at its table; the key's own line, in that table,
-        // helps more.
-        let unknown = message
-            .strip_prefix("unknown field `")
-            .and_then(|rest| rest.split('`').next());
-        if let Some(key) = unknown {
-            let from = span_line.unwrap_or(1) - 1;
-            let is_key = |l: &str| {
-                l.trim_start()
-                    .strip_prefix(key)
-                    .is_some_and(|r| r.trim_start().starts_with('='))
-            };
-            let line = text
-                .lines()
-                .enumerate()
-                .skip(from)
-                .find(|(_, l)| is_key(l))
-                .or_else(|| text.lines().enumerate().find(|(_, l)| is_key(l)))
-                .map(|(i, _)| i + 1)
-                .or(span_line);
-            let at = line.map(|l| format!(":{l}")).unwrap_or_default();
-            return InputError::one(format!("{label}{at}: {message}"));
-        }
-        let Some(line) = span_line else {
-            return InputError::one(format!("{label}: {message}"));
-        };
-        // `50%` and `0,5` (a spreadsheet's way) are TOML syntax errors: say what to write.
-        if let Some((path, value)) = key_at(text, line) {
-            if let Some(hint) = spreadsheet_number(&value) {
-                return InputError::one(format!("{label}:{line}: {path} = {value}: {hint}"));
+    let mut work: Vec<String> = text.lines().map(str::to_string).collect();
+    // (line, message): listed in the order of the file, not of discovery.
+    let mut found: Vec<(usize, String)> = Vec::new();
+    let in_order = |mut found: Vec<(usize, String)>| -> Vec<String> {
+        found.sort_by_key(|(line, _)| *line);
+        found.into_iter().map(|(_, m)| m).collect()
+    };
+    // Each round sets aside at least one line that was live, so this ends.
+    loop {
+        let current = work.join("\n");
+        let e = match toml::from_str::<RawScenario>(&current) {
+            Ok(raw) => {
+                return Ok(Layer {
+                    label: label.to_string(),
+                    text: text.to_string(),
+                    dir,
+                    raw,
+                    problems: in_order(found),
+                })
             }
+            Err(e) => e,
+        };
+        let (message, line) = describe_parse_error(label, &current, &e);
+        found.push((line.unwrap_or(0), message));
+        let Some(line) = line else {
+            return Err(InputError {
+                problems: in_order(found),
+            });
+        };
+        let before = work.clone();
+        set_aside(&mut work, line);
+        if work == before {
+            return Err(InputError {
+                problems: in_order(found),
+            });
         }
-        match plain_type_error_at(text, line, message) {
-            Some(plain) => InputError::one(format!("{label}:{plain}")),
-            None => InputError::one(format!("{label}:{line}: {message}")),
+    }
+}
+
+/// Comments out line `line` (1-based) and, when it is a `[table]` header, the keys under it.
+fn set_aside(work: &mut [String], line: usize) {
+    let Some(first) = line.checked_sub(1).filter(|&i| i < work.len()) else {
+        return;
+    };
+    let live = |l: &str| !l.trim().is_empty() && !l.trim_start().starts_with('#');
+    let is_header = |l: &str| {
+        let t = l.trim_start();
+        t.starts_with('[')
+            && t[1..]
+                .trim_start()
+                .starts_with(|c: char| c == '[' || c.is_alphanumeric() || c == '"' || c == '_')
+    };
+    let header = is_header(&work[first]);
+    for (i, l) in work.iter_mut().enumerate().skip(first) {
+        if i > first && (!header || is_header(l)) {
+            break;
         }
-    })?;
-    Ok(Layer {
-        label: label.to_string(),
-        text: text.to_string(),
-        dir,
-        raw,
-    })
+        if live(l) {
+            *l = format!("# {l}");
+        }
+    }
+}
+
+/// The message for one error of serde or the TOML parser, and the line it is about.
+fn describe_parse_error(label: &str, text: &str, e: &toml::de::Error) -> (String, Option<usize>) {
+    let message = e.message().trim();
+    let span_line = e
+        .span()
+        .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+    // For an unknown key toml points at its table; the key's own line (or its own
+    // `[table]` header), in that table, helps more.
+    let unknown = message
+        .strip_prefix("unknown field `")
+        .and_then(|rest| rest.split('`').next());
+    if let Some(key) = unknown {
+        let from = span_line.unwrap_or(1) - 1;
+        let is_key = |l: &str| {
+            let l = l.trim_start();
+            let own_key = l
+                .strip_prefix(key)
+                .is_some_and(|r| r.trim_start().starts_with('='));
+            let own_table = l.strip_prefix('[').is_some_and(|h| {
+                let h = h.trim_start_matches('[');
+                let name = &h[..h.find(']').unwrap_or(h.len())];
+                split_key(name).last().map(String::as_str) == Some(key)
+            });
+            own_key || own_table
+        };
+        let line = text
+            .lines()
+            .enumerate()
+            .skip(from)
+            .find(|(_, l)| is_key(l))
+            .or_else(|| text.lines().enumerate().find(|(_, l)| is_key(l)))
+            .map(|(i, _)| i + 1)
+            .or(span_line);
+        let at = line.map(|l| format!(":{l}")).unwrap_or_default();
+        return (format!("{label}{at}: {message}"), line);
+    }
+    let Some(line) = span_line else {
+        return (format!("{label}: {message}"), None);
+    };
+    // `50%` and `0,5` (a spreadsheet's way) are TOML syntax errors: say what to write.
+    if let Some((path, value)) = key_at(text, line) {
+        if let Some(hint) = spreadsheet_number(&value) {
+            return (
+                format!("{label}:{line}: {path} = {value}: {hint}"),
+                Some(line),
+            );
+        }
+    }
+    let message = match plain_type_error_at(text, line, message) {
+        Some(plain) => format!("{label}:{plain}"),
+        None => format!("{label}:{line}: {message}"),
+    };
+    (message, Some(line))
 }
 
 fn read_source(source: &ScenarioSource) -> Result<Layer, InputError> {
@@ -607,6 +683,11 @@ fn same_source(a: &Layer, b: &Layer) -> bool {
 pub fn resolve(layers: Vec<Layer>) -> Result<(Scenario, Warnings), InputError> {
     let mut s = Scenario::defaults();
     let mut problems = Problems::new();
+    for layer in layers.iter().rev() {
+        for p in &layer.problems {
+            problems.push(p.clone());
+        }
+    }
     // Which layer set each key last, for messages.
     let mut origin: BTreeMap<String, usize> = BTreeMap::new();
     let set = |origin: &mut BTreeMap<String, usize>, path: String, li: usize| {

@@ -8,6 +8,7 @@ use std::ops::Range;
 use crate::model::Prepared;
 use crate::report::{SweepStat, SweepSummary, TornadoEntry};
 use crate::scenario::Scenario;
+use crate::words::count;
 
 use super::fast::FastModel;
 use super::fields::{field_index, StaffingPlan};
@@ -106,13 +107,13 @@ pub fn describe(sweep: &Sweep, base: &Scenario) -> String {
     match sweep.design {
         Design::Grid => s.push_str(&format!(", {} grid points", sweep.runs)),
         Design::OneWay => s.push_str(&format!(
-            ", {} parameters at low and high ({} runs)",
-            sweep.params.len(),
-            sweep.runs
+            ", {} at low and high ({})",
+            count(sweep.params.len(), "parameter"),
+            count(sweep.runs, "run")
         )),
         _ => s.push_str(&format!(
-            ", {} runs, seed {}",
-            sweep.runs,
+            ", {}, seed {}",
+            count(sweep.runs, "run"),
             sweep.seed.unwrap_or(0)
         )),
     }

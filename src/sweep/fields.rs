@@ -16,11 +16,14 @@ use crate::model::{costs, q, PerStep};
 pub use crate::output::fields::{row_fields, Field, Kind, Recipe};
 use crate::scenario::{PipelineSettings, RatioBasis, Scenario};
 
-/// The fields a summary can take (always numbers).
+/// The fields a summary can take (always numbers). The medication and total costs are empty
+/// in `capacity model` only without a course cost, which a sweep refuses (`spec.rs`).
 pub fn summarisable(fields: &[Field]) -> Vec<&str> {
     fields
         .iter()
-        .filter(|f| f.kind == Kind::Number)
+        .filter(|f| {
+            f.kind == Kind::Number || matches!(f.recipe, Recipe::CostMedication | Recipe::CostTotal)
+        })
         .map(|f| f.name.as_str())
         .collect()
 }
@@ -238,7 +241,10 @@ impl Staffing {
         };
         let at = |k| Detail::after_costs(n, k);
         out[at(COST_RATIO_ROLES)] = ratio_cost;
-        out[at(MEDICATION)] = costs::medication_cost(medication_only, self.course_cost);
+        // A sweep requires the course cost wherever medication alone can be above 0
+        // (`spec.rs`), so this is known; NaN (an empty cell) otherwise.
+        out[at(MEDICATION)] =
+            costs::medication_cost(medication_only, self.course_cost).unwrap_or(f64::NAN);
         out[at(RATIO_ROLES_WTE)] = ratio_wte;
         out[at(SUPERVISION_HOURS)] = s.hours_total();
         out[at(SUPERVISOR_WTE)] = s.supervisor_wte_total();

@@ -281,21 +281,34 @@ pub fn render_table(
     format!("{caption}\n{t}\n")
 }
 
-/// The tornado of total WTE as a table: the parameters that move the answer most first.
+/// The tornado of total WTE (else of the first output summarised) as a table with its
+/// caption: the parameters that move the answer most first.
 pub fn render_tornado_table(rows: &[TornadoRow]) -> String {
-    let mut t = new_table(
-        [
-            "Parameter",
-            "Low",
-            "High",
-            "Total WTE at low",
-            "at high",
-            "Swing",
-        ]
-        .map(String::from)
-        .to_vec(),
-    );
-    for r in rows.iter().filter(|r| r.output == "total_wte") {
+    let Some(first) = rows.first() else {
+        return "One-way sensitivity: no parameter has a low and a high\n".into();
+    };
+    let output = first.output.as_str();
+    let name = if output == "total_wte" {
+        "total WTE".to_string()
+    } else {
+        output.to_string()
+    };
+    let mut t = new_table(vec![
+        "Parameter".into(),
+        "Low".into(),
+        "High".into(),
+        format!(
+            "{} at low",
+            if output == "total_wte" {
+                "Total WTE"
+            } else {
+                output
+            }
+        ),
+        "at high".into(),
+        "Swing".into(),
+    ]);
+    for r in rows.iter().filter(|r| r.output == output) {
         t.add_row(vec![
             r.param.clone(),
             num(r.low_value),
@@ -310,7 +323,10 @@ pub fn render_tornado_table(rows: &[TornadoRow]) -> String {
             c.set_cell_alignment(CellAlignment::Right);
         }
     }
-    format!("{t}\n")
+    format!(
+        "One-way sensitivity of {name} for all areas together (base {}; largest swing first):\n{t}\n",
+        wte(first.base)
+    )
 }
 
 #[cfg(test)]

@@ -665,6 +665,16 @@ impl SweepFile {
                 .iter()
                 .any(|p| p.path == "costs.medication_course_cost");
         let before = problems.len();
+        // `capacity model` gives the WTE with the costs left empty; a sweep's summaries and
+        // rows hold numbers, so its runs need the course cost.
+        if let Some(path) = base.uncosted_medication().filter(|_| !course_known) {
+            problems.push(format!(
+                "{}: {path} = {} is above 0, so costs.medication_course_cost is required by a sweep (capacity model leaves the costs empty instead); set it in the base scenario {} or as a [[vary]] key: the cost in pounds of one course of an SSRI for a person who chooses medication alone (no default is shipped: generic prices move month to month; take it from the current Drug Tariff)",
+                base.locate(&path),
+                base.get(&path).unwrap_or(0.0),
+                base.name
+            ));
+        }
         if !course_known {
             for p in params.iter().filter(|p| is_medication_key(&p.path)) {
                 let above_zero = match &p.values {

@@ -102,6 +102,8 @@ fn a_verbatim_copy_of_a_preset_matches_the_shipped_expected_file() {
         .unwrap();
     assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
     assert!(stdout(&o).contains("ok      obc.toml"), "{}", stdout(&o));
+    // Regression: "checked 1 scenarios".
+    assert!(stdout(&o).contains("checked 1 scenario:"), "{}", stdout(&o));
 }
 
 #[test]
@@ -536,16 +538,23 @@ fn bless_writes_the_expected_files_and_shows_what_moved() {
         .unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stdout(&o).contains("new     mine.toml"), "{}", stdout(&o));
-    // The expected file is exactly what `capacity model --format json --by-disorder` prints.
+    // The expected file is exactly what `capacity model --format json --by-disorder` prints,
+    // with the SHA-256 of each data file in its inputs.
     let model = capacity()
         .args(["model", "--format", "json", "--by-disorder"])
         .arg(&file)
         .output()
         .unwrap();
-    assert_eq!(
-        fs::read(dir.path().join("expected/mine.json")).unwrap(),
-        model.stdout
-    );
+    let mut written: Value =
+        serde_json::from_slice(&fs::read(dir.path().join("expected/mine.json")).unwrap()).unwrap();
+    let hashes = written["inputs"]
+        .as_object_mut()
+        .unwrap()
+        .shift_remove("sha256")
+        .unwrap();
+    assert_eq!(hashes["population"].as_str().map(str::len), Some(64));
+    let model: Value = serde_json::from_slice(&model.stdout).unwrap();
+    assert_eq!(written, model);
     let o = capacity().arg("check").arg(dir.path()).output().unwrap();
     assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
 
@@ -713,4 +722,77 @@ fn an_orphan_in_a_folder_names_the_command_that_removes_it() {
         )),
         "{err}"
     );
+}
+
+/// Regression: the drift table led with effects (`roles[2].cost +25%`); it leads with the
+/// inputs that changed (scenario keys, then data files by their SHA-256) and names a role by
+/// its step, role and band.
+#[test]
+fn the_drift_table_leads_with_the_inputs_that_changed_and_names_roles() {
+    let dir = TempDir::new().unwrap();
+    let file = dir.path().join("mine.toml");
+    fs::write(
+        &file,
+        "extends = \"obc\"\n\n[[steps.low.roles]]\nrole = \"PWP\"\nband = \"5\"\nshare = 0.85\n\n[[steps.low.roles]]\nrole = \"Senior PWP\"\nband = \"6\"\nshare = 0.15\n",
+    )
+    .unwrap();
+    let o = capacity()
+        .args(["check", "--bless"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let expected: Value =
+        serde_json::from_str(&fs::read_to_string(dir.path().join("expected/mine.json")).unwrap())
+            .unwrap();
+    assert!(
+        expected["inputs"]["sha256"]["prevalence"].is_string(),
+        "{}",
+        expected["inputs"]
+    );
+
+    // A share moves a little (an input); the roles' costs move more (effects).
+    edit(&file, "share = 0.15", "share = 0.2");
+    edit(&file, "share = 0.85", "share = 0.8");
+    let prevalence = data_copy(&dir, "prevalence.csv", |t| {
+        t.replacen("depression,25,34,M,0.041,", "depression,25,34,M,0.045,", 1)
+    });
+    let o = capacity()
+        .args(["check", "--max-rows", "0", "--prevalence"])
+        .arg(&prevalence)
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    let rows: Vec<&str> = out
+        .lines()
+        .filter(|l| l.starts_with('│') && l.contains("mine.toml"))
+        .collect();
+    assert!(rows.len() > 4, "{out}");
+    // The inputs first: the data file that changed and the two scenario keys.
+    let first: String = rows[..3].concat();
+    assert!(first.contains("prevalence file (SHA-256)"), "{out}");
+    assert!(
+        first.contains("steps.low.roles[PWP, band 5].share"),
+        "{out}"
+    );
+    assert!(
+        first.contains("steps.low.roles[Senior PWP, band 6].share"),
+        "{out}"
+    );
+    assert!(
+        rows[3..]
+            .iter()
+            .all(|r| !r.contains(" scenario ") && !r.contains(" inputs ")),
+        "{out}"
+    );
+    assert!(out.contains("roles[low: Senior PWP, band 6].cost"), "{out}");
+    let indexed = out.lines().any(|l| {
+        l.contains("roles[")
+            && l.split("roles[")
+                .nth(1)
+                .is_some_and(|r| r.starts_with(char::is_numeric))
+    });
+    assert!(!indexed, "{out}");
 }

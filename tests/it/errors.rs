@@ -408,7 +408,7 @@ fn workforce_area_codes_outside_the_run_are_named_in_one_warning() {
         .assert()
         .success()
         .stderr(predicate::str::contains(
-            "staff.csv: 1 row(s) name an area_code that is not an area of embedded data/areas.csv (E54000099 on line 2): their staff are ignored",
+            "staff.csv: 1 row names an area_code that is not an area of embedded data/areas.csv (E54000099 on line 2): their staff are ignored",
         ));
     let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
     assert_eq!(v["total"]["current_low_wte"], 3.0);
@@ -435,7 +435,7 @@ fn prevalence_times_factors_above_one() {
             && e.contains("bad.toml:2) puts prevalence above 1"),
         "{e}"
     );
-    assert!(e.contains("in 106 area(s)"), "{e}");
+    assert!(e.contains("in 106 areas"), "{e}");
     // The areas file's factor counts too, per area.
     let dir = tempfile::tempdir().unwrap();
     let pop = write(
@@ -461,7 +461,7 @@ fn prevalence_times_factors_above_one() {
         e.contains("prevalence_factor 150 of the areas file puts prevalence above 1"),
         "{e}"
     );
-    assert!(e.contains("in 1 area(s) (A: "), "{e}");
+    assert!(e.contains("in 1 area (A: "), "{e}");
 }
 
 #[test]
@@ -506,6 +506,37 @@ fn an_unknown_key_is_found_in_its_own_table() {
     // step_up is a key of [stepped_care], so the one under [capacity] is the typo.
     let e = scenario_error("[stepped_care]\nstep_up = 0.1\n[capacity]\nstep_up = 0.2\n");
     assert!(e.contains("bad.toml:4: unknown field `step_up`"), "{e}");
+}
+
+/// Regression: only the first unknown key was reported; fixing it showed the next. Every
+/// unknown key (in a table, at the top, a whole unknown table), every value of the wrong type
+/// or form and every value out of range come in one run, in the order of the file.
+#[test]
+fn every_unknown_key_and_bad_value_in_one_run() {
+    let e = scenario_error(
+        "name = \"x\"\nnme = \"typo\"\n\n[demand]\npresentation_rate = 50\ndetection_rat = 0.5\n\n\
+         [capacity]\ndna = 0.1\nheadroom = \"0.05\"\n\n[demnd]\nx = 1\n\n\
+         [steps.low]\ncontacts_per_episod = 7\ncaseload = 70%\n",
+    );
+    let expected = [
+        "bad.toml:2: unknown field `nme`",
+        "bad.toml:6: unknown field `detection_rat`",
+        "bad.toml:9: unknown field `dna`, expected one of `working_days`, `dna_rate`",
+        "bad.toml:10: capacity.headroom = \"0.05\": expected a number",
+        "bad.toml:12: unknown field `demnd`",
+        "bad.toml:16: unknown field `contacts_per_episod`",
+        "bad.toml:17: steps.low.caseload = 70%",
+        "bad.toml:5: demand.presentation_rate = 50 is not a fraction",
+    ];
+    let mut at = 0;
+    for want in expected {
+        let found = e[at..]
+            .find(want)
+            .unwrap_or_else(|| panic!("no `{want}` (in order) in:\n{e}"));
+        at += found + want.len();
+    }
+    // The keys of the unknown table are not reported again as keys of another table.
+    assert!(!e.contains("`x`"), "{e}");
 }
 
 #[test]

@@ -49,7 +49,7 @@ fn areas_lists_codes_ods_codes_names_and_population() {
     assert!(icb.contains("E40000010"), "{icb}");
     // The ICB and its ten sub-ICB locations, each with its ODS code.
     assert!(out.contains("E38000016  00T"), "{out}");
-    assert!(out.contains("11 area(s)"), "{out}");
+    assert!(out.contains("11 areas."), "{out}");
 
     let csv = stdout_of(&["areas", "--level", "ICB", "--format", "csv"]);
     let mut lines = csv.lines();

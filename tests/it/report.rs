@@ -228,6 +228,34 @@ fn the_report_shows_staff_costs_supervision_and_trainees() {
     assert!(!html.contains("By role and band"));
 }
 
+/// Without a course cost the medication and total costs are not known: the report says so,
+/// never £0.
+#[test]
+fn an_unknown_medication_cost_is_not_shown_as_nothing() {
+    let dir = TempDir::new().unwrap();
+    std::fs::write(
+        dir.path().join("med.toml"),
+        "extends = \"obc\"\n[demand]\nmedication_only = 0.1\n",
+    )
+    .unwrap();
+    let html = report(dir.path(), &["med.toml", "--level", "region"]);
+    let staff = section(&html, "staff");
+    assert!(
+        staff.contains("<div class=\"v\">not known</div><div class=\"k\">total cost a year</div>"),
+        "{staff}"
+    );
+    assert!(
+        staff.contains(
+            "<div class=\"v\">not known</div><div class=\"k\">medication alone a year</div>"
+        ),
+        "{staff}"
+    );
+    assert!(
+        staff.contains("set costs.medication_course_cost"),
+        "{staff}"
+    );
+}
+
 #[test]
 fn medication_and_ratio_roles_are_costed_and_shown() {
     let dir = TempDir::new().unwrap();

@@ -539,3 +539,41 @@ fn workforce_rows_may_name_their_area_by_ods_code() {
     assert_eq!(a["areas"][0]["current_low_wte"].as_f64(), Some(150.0));
     assert_eq!(a["areas"], b["areas"]);
 }
+
+#[test]
+fn one_wte_a_year_gives_the_episodes_delivered_after_dnas() {
+    // 16 contacts a day x 0.70 x 220 = 2,464 bookable contacts, 6 an episode, 12% DNA: the
+    // WTE deliver 2,464 x 0.88 = 2,168 attended contacts, 361.4 episodes, not 410.7.
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(
+        dir.path(),
+        "dna.toml",
+        "extends = \"obc\"\n[steps.low]\ncontacts_per_episode = 6\n[capacity]\ndna_rate = 0.12\n",
+    );
+    let p = p.to_str().unwrap();
+    let out = stdout_of(&["model", p, "--level", "country"]);
+    let line = |start: &str| {
+        out.lines()
+            .find(|l| l.contains(start))
+            .unwrap_or_else(|| panic!("no {start:?} in\n{out}"))
+            .to_string()
+    };
+    assert!(line("Contacts booked").contains("2,464"), "{out}");
+    assert!(
+        line("Attended contacts (after DNAs").contains("2,168"),
+        "{out}"
+    );
+    assert!(
+        line("Episodes completed (after DNAs").contains("361.4"),
+        "{out}"
+    );
+    assert!(line("Episodes if every booked").contains("410.7"), "{out}");
+    let v = model_json(&[p, "--level", "country"]);
+    let t = &v["total"];
+    let per_wte = t["low_episodes_per_wte"].as_f64().unwrap();
+    let delivered = t["low_episodes"].as_f64().unwrap() / t["low_wte"].as_f64().unwrap();
+    assert!(
+        (per_wte - delivered).abs() < 1e-9 * delivered,
+        "{per_wte} {delivered}"
+    );
+}

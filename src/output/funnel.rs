@@ -356,3 +356,39 @@ pub fn one_wte_lines(result: &ModelResult, scenario: &Scenario) -> Vec<(String, 
     }
     lines
 }
+
+/// What the access rate is on a planning scenario: treated / prevalent is the product of the
+/// scenario's own funnel rates, so a board must not read it as access achieved (the national
+/// ambitions of 15%, then 25%, are of access measured in services).
+pub fn access_note(scenario: &Scenario) -> String {
+    let d = &scenario.demand;
+    let varies = scenario
+        .disorders
+        .values()
+        .any(|o| o.referral_weight.is_some() || o.medication_only.is_some())
+        || scenario.pathways.iter().any(|p| {
+            p.presentation_rate.is_some()
+                || p.detection_rate.is_some()
+                || p.referral_weight.is_some()
+                || p.medication_only.is_some()
+        });
+    format!(
+        "Access (treated psychologically / prevalent) is an assumption of the scenario, not a \
+         measured access rate: it is presentation_rate {:.2} x detection_rate {:.2} x \
+         referral_weight {:.2} x (1 - medication_only {:.2}) = {:.1}%{}.",
+        d.presentation_rate,
+        d.detection_rate,
+        d.referral_weight,
+        d.medication_only,
+        d.presentation_rate
+            * d.detection_rate
+            * d.referral_weight
+            * (1.0 - d.medication_only)
+            * 100.0,
+        if varies {
+            " where no disorder or pathway sets its own rates"
+        } else {
+            ""
+        }
+    )
+}

@@ -7,7 +7,7 @@ use comfy_table::{CellAlignment, ColumnConstraint, ContentArrangement, Table, Wi
 use crate::model::{AreaResult, ModelResult};
 use crate::scenario::Scenario;
 
-use super::funnel::{funnel_stages, grouped, one_wte_lines};
+use super::funnel::{access_note, funnel_stages, grouped, one_wte_lines};
 use super::{Provenance, Row};
 
 /// Readable in a 100-column terminal.
@@ -249,6 +249,9 @@ pub fn render_table(
     }
     out.push_str(&t.to_string());
     out.push('\n');
+    if !has_gap {
+        out.push_str(&wrap(&access_note(scenario), WIDTH as usize));
+    }
     if has_gap {
         let parts: Vec<String> = steps
             .iter()

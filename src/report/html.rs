@@ -340,7 +340,7 @@ pub fn render(r: &Report) -> String {
     if let Some(sweep) = r.sweep {
         sweep_section(&mut out, result, sweep);
     }
-    areas_table(&mut out, result);
+    areas_table(&mut out, result, s);
     disorders_table(&mut out, result);
     one_wte(&mut out, r);
     assumptions_section(&mut out, r);
@@ -411,7 +411,7 @@ fn key_figures(out: &mut String, result: &ModelResult) {
     cards.push((
         t.opt("access_rate").map_or("-".into(), percent),
         "access rate".into(),
-        "treated / prevalent; ambitions were 15%, then 25%".into(),
+        "assumed by the scenario (presentation x detection), not measured".into(),
     ));
     out.push_str("<section class=\"cards\">");
     for (v, k, sub) in cards {
@@ -1069,7 +1069,7 @@ fn sweep_section(out: &mut String, result: &ModelResult, sweep: &SweepSummary) {
     out.push_str("</section>\n");
 }
 
-fn areas_table(out: &mut String, result: &ModelResult) {
+fn areas_table(out: &mut String, result: &ModelResult, scenario: &crate::scenario::Scenario) {
     let has_gap = result.has_workforce;
     let steps = step_names(result);
     out.push_str("<section id=\"areas\"><h2>Per area</h2><p class=\"note screen\">Click a column heading to sort.</p>");
@@ -1160,7 +1160,8 @@ fn areas_table(out: &mut String, result: &ModelResult) {
     out.push_str("</tfoot></table></div>");
     let _ = writeln!(
         out,
-        "<p class=\"note\">Population: people in the scenario's age window. Referred: new episodes a year. Cost: a year, of the staff (pay and on-costs) and the medication. Access: treated psychologically / prevalent. Ratios are worked out from the sums, never averaged.</p></section>"
+        "<p class=\"note\">Population: people in the scenario's age window. Referred: new episodes a year. Cost: a year, of the staff (pay and on-costs) and the medication. Ratios are worked out from the sums, never averaged. {}</p></section>",
+        esc(&crate::output::funnel::access_note(scenario))
     );
 }
 

@@ -577,3 +577,19 @@ fn one_wte_a_year_gives_the_episodes_delivered_after_dnas() {
         "{per_wte} {delivered}"
     );
 }
+
+#[test]
+fn access_is_called_an_assumption_not_a_measured_rate() {
+    let dir = tempfile::tempdir().unwrap();
+    let said = "an assumption of the scenario, not a measured access rate";
+    let table = stdout_of(&["model", "--level", "region"]);
+    assert!(table.replace('\n', " ").contains(said), "{table}");
+    assert!(table.contains("0.50 x detection_rate 0.50"), "{table}");
+    let markdown = stdout_of(&["model", "--level", "region", "--format", "markdown"]);
+    assert!(markdown.contains(said), "{markdown}");
+    let p = dir.path().join("r.html");
+    stdout_of(&["report", "--level", "region", "-o", p.to_str().unwrap()]);
+    let html = std::fs::read_to_string(&p).unwrap();
+    assert!(html.contains(said));
+    assert!(!html.contains("ambitions were 15%, then 25%"));
+}

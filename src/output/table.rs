@@ -1,5 +1,5 @@
 //! The table a commissioner reads: the funnel with the rule behind each stage, what one WTE
-//! delivers, and the rows per area. Assumptions not in the seeds are marked as such.
+//! delivers, and the rows per area. Assumptions are marked as such.
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{CellAlignment, ColumnConstraint, ContentArrangement, Table, Width};
@@ -310,8 +310,8 @@ pub fn render_table(
         ));
     }
     out.push_str(&format!(
-        "Assumptions not from the seeds: working days a year; the per-disorder pathway (one\n\
-         referral weight, medication-only share, step-2 entry and step-up for every disorder\n\
+        "Assumptions, not published defaults: working days a year; the per-disorder pathway\n\
+         (one referral weight, medication-only share, step-2 entry and step-up for every disorder\n\
          unless [disorders.<id>] says otherwise).\n\
          PTSD prevalence is a past-month screen (PCL-C), not a past-week diagnosis.\n\
          Also assumptions: the skill-mix shares and bands, {} supervision hours per supervisor WTE,\n\

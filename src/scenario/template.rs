@@ -201,7 +201,7 @@ pub fn commented_toml(s: &Scenario, name: &str, from: &str) -> String {
         "# capacity scenario, written by `capacity init` from '{from}'.\n\
          # Edit the values, then run: capacity model <this file>\n\
          # Rates are fractions: 0.50 means 50%. Every key is optional: a key you delete takes\n\
-         # the MODEL.md default (the Outline Business Case). Unknown keys are errors.\n\
+         # the default of docs/model.md (the Outline Business Case). Unknown keys are errors.\n\
          # To follow '{from}' and change only a few values, use instead: extends = \"{from}\""
     );
     let _ = writeln!(out, "\nname = {}", quoted(name));
@@ -331,7 +331,7 @@ pub fn commented_toml(s: &Scenario, name: &str, from: &str) -> String {
     let _ = writeln!(out, "\n[capacity]");
     let _ = writeln!(
         out,
-        "# Working days a year (assumption, not in the seeds: 44 weeks of 5 days, the year behind\n\
+        "# Working days a year (assumption, not in the 2007 guide: 44 weeks of 5 days, the year behind\n\
          # Richards' 2,112 contacts a year)."
     );
     let _ = writeln!(out, "working_days = {}", num(cap.working_days));
@@ -467,7 +467,8 @@ fn workforce_sections(out: &mut String, s: &Scenario) {
     let _ = writeln!(out, "# t: each step's own turnover.");
     let _ = writeln!(
         out,
-        "# T: whole years of training (PWP and HIT: one-year programmes, seed 004)."
+        "# T: whole years of training (PWP and HIT: one-year programmes, North Essex IAPT Services\n\
+         # operational policy, HPFT 2020)."
     );
     let _ = writeln!(out, "training_years = {}", whole(p.training_years));
     let _ = writeln!(

@@ -284,7 +284,7 @@ fn the_report_names_its_inputs_assumptions_and_the_command() {
     let preset = capacity::scenario::preset_text("triage80").unwrap();
     assert!(html.contains(&sha256_hex(preset.as_bytes())));
     // The assumptions table marks each value.
-    assert!(html.contains("<code>steps.low.entry</code></td><td class=\"n\" data-v=\"0.8\">0.8</td><td data-v=\"from the seeds\">"));
+    assert!(html.contains("<code>steps.low.entry</code></td><td class=\"n\" data-v=\"0.8\">0.8</td><td data-v=\"published default\">"));
     assert!(html.contains("<code>capacity.working_days</code></td><td class=\"n\" data-v=\"220\">220</td><td data-v=\"assumption\">"));
     assert!(
         html.contains("basis basis-cited"),

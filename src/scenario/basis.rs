@@ -151,6 +151,7 @@ const KNOWN: &[Known] = &[
     published("steps.low.supervision_hours", 1.4615384615384615, concat!(essex!(), ", section 14.2.2: 1 h a week + 2 h group supervision a month")),
     cited("steps.high.supervision_hours", 1.0, "IAPT supervision guidance: 1 h a week"),
     published("steps.high.supervision_hours", 1.3461538461538463, concat!(essex!(), ", section 14.2.2: weekly + 1.5 h group supervision a month")),
+    assumed("supervision.hours_per_supervisor_wte", Some(15.0), "an assumption: two days of a 37.5-hour week, so that the default 15% senior share (2.25 h a week per WTE) covers the default supervision hours (1.5 h low, 1 h high)"),
     assumed("supervision.hours_per_supervisor_wte", Some(7.5), "an assumption: one day of a 37.5-hour week"),
     assumed("pipeline.years", Some(3.0), "a three-year plan; no source gives a horizon"),
     cited("steps.low.turnover", 0.22, concat!(census!(), " (low intensity)")),

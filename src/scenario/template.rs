@@ -447,7 +447,7 @@ fn workforce_sections(out: &mut String, s: &Scenario) {
     );
     let _ = writeln!(
         out,
-        "# Supervision hours a week one supervisor WTE provides (ASSUMPTION: 7.5, a day a week).\n\
+        "# Supervision hours a week one supervisor WTE provides (ASSUMPTION: 15, two days a week).\n\
          # Supervisor WTE = hours / this; the output says whether the supervising roles cover it."
     );
     let _ = writeln!(

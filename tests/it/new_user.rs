@@ -593,3 +593,24 @@ fn access_is_called_an_assumption_not_a_measured_rate() {
     assert!(html.contains(said));
     assert!(!html.contains("ambitions were 15%, then 25%"));
 }
+
+#[test]
+fn the_default_skill_mix_covers_the_default_supervision() {
+    // Every area of every level, with and without `extends`: a "not covered" must be about
+    // the user's own input, not the defaults disagreeing with each other.
+    let dir = tempfile::tempdir().unwrap();
+    let bare = write(dir.path(), "bare.toml", "name = \"bare\"\n");
+    for args in [
+        vec!["--level", "sub-icb"],
+        vec![bare.to_str().unwrap(), "--level", "region"],
+    ] {
+        let v = model_json(&args);
+        let mut rows: Vec<&serde_json::Value> = v["areas"].as_array().unwrap().iter().collect();
+        rows.push(&v["total"]);
+        for r in rows {
+            assert_eq!(r["supervision_covered"], true, "{}", r["area_code"]);
+        }
+    }
+    let table = stdout_of(&["model", "--level", "region"]);
+    assert!(!table.contains("NOT covered"), "{table}");
+}

@@ -189,8 +189,9 @@ fn the_report_shows_staff_costs_supervision_and_trainees() {
         "{} supervisor WTE needed",
         grouped(field(t, "supervisor_wte"), 1)
     )));
-    assert_eq!(t["supervision_covered"], false);
-    assert!(staff.contains("<b class=\"short\">Not covered:</b>"));
+    // The default skill mix covers the default supervision hours.
+    assert_eq!(t["supervision_covered"], true);
+    assert!(staff.contains("<b class=\"surplus\">Covered:</b>"));
 
     // Trainees: "X a year for Y years, then Z a year".
     let years = field(&json["scenario"]["pipeline"], "years");

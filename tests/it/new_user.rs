@@ -614,3 +614,41 @@ fn the_default_skill_mix_covers_the_default_supervision() {
     let table = stdout_of(&["model", "--level", "region"]);
     assert!(!table.contains("NOT covered"), "{table}");
 }
+
+#[test]
+fn the_table_fits_the_width_asked_for() {
+    let widest = |out: &str| out.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+    for w in [70usize, 80, 120] {
+        let by_flag = stdout_of(&["model", "--by-disorder", "--width", &w.to_string()]);
+        assert!(widest(&by_flag) <= w, "--width {w}:\n{by_flag}");
+        let out = capacity()
+            .args(["model", "--by-disorder"])
+            .env("COLUMNS", w.to_string())
+            .output()
+            .unwrap();
+        assert_eq!(
+            String::from_utf8(out.stdout).unwrap(),
+            by_flag,
+            "COLUMNS={w}"
+        );
+    }
+    // At 80 long ICB names are cut, not wrapped onto a second line; at 120 most are whole.
+    let narrow = stdout_of(&["model", "--width", "80"]);
+    assert!(narrow.contains("Cheshire and Mers…"), "{narrow}");
+    let wide = stdout_of(&["model", "--width", "120"]);
+    assert!(wide.contains("│ Cheshire and Merseyside "), "{wide}");
+    // The longest name (51 characters) is cut to what is left of 120, on one line.
+    assert!(
+        wide.contains("│ Bath and North East Somerset, Swindon and W"),
+        "{wide}"
+    );
+    // Without --width or COLUMNS, and not on a terminal: 100 columns, as before.
+    let out = capacity()
+        .arg("model")
+        .env_remove("COLUMNS")
+        .output()
+        .unwrap();
+    assert_eq!(widest(&String::from_utf8(out.stdout).unwrap()), 100);
+    let e = stderr_of_failure(&["model", "--width", "30"], 2);
+    assert!(e.contains("30") && e.contains("70"), "{e}");
+}

@@ -6,7 +6,7 @@ use anyhow::Result;
 use clap::{Args, ValueEnum};
 
 use capacity::model;
-use capacity::output::{render_csv, render_json, render_long_csv, render_table};
+use capacity::output::{render_csv, render_json, render_long_csv, render_table, table_width};
 use capacity::report::{markdown::render_markdown, xlsx::model_workbook};
 
 use super::io::{
@@ -16,7 +16,7 @@ use super::io::{
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
-    /// A table for people, readable at 100 columns
+    /// A table for people, fitted to --width, COLUMNS or the terminal (else 100 columns)
     Table,
     /// One row per area and a total row, every field
     Csv,
@@ -71,6 +71,10 @@ pub struct ModelArgs {
     /// The reporting period of --observed, e.g. 2023-24 [default: the latest in the file]
     #[arg(long, value_name = "YYYY-YY", requires = "observed")]
     pub observed_year: Option<String>,
+    /// Draw the table this many columns wide [default: the COLUMNS environment variable, else
+    /// the terminal's width, else 100]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(70..=1000))]
+    pub width: Option<u16>,
 }
 
 pub fn run(args: ModelArgs) -> Result<ExitCode> {
@@ -145,7 +149,17 @@ pub fn run(args: ModelArgs) -> Result<ExitCode> {
     }
     print_warnings(&warnings);
     let text = match args.format {
-        Format::Table => render_table(&result, &scenario, &provenance, args.by_disorder),
+        Format::Table => {
+            // A file gets the terminal's width only when asked (--width or COLUMNS).
+            let terminal = args
+                .output
+                .is_none()
+                .then(capacity::output::terminal_width)
+                .flatten();
+            let columns = std::env::var("COLUMNS").ok();
+            let width = table_width(args.width, columns.as_deref(), terminal);
+            render_table(&result, &scenario, &provenance, args.by_disorder, width)
+        }
         Format::Csv => render_csv(&result, args.by_disorder),
         Format::Long => render_long_csv(&result, args.by_disorder),
         Format::Json => render_json(&result, &scenario, &provenance, args.by_disorder),

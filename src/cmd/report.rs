@@ -25,7 +25,7 @@ it makes no network request, opens offline in any browser and prints to A4. It h
 figures, the demand funnel, required versus current WTE by intensity, by role and band (with a
 workforce file) and by area with the gap labelled, the staff by role and band with their costs,
 the supervision they need and the trainees to start each year, the per-area table with each
-area's cost, the disorders, what one WTE delivers, every assumption marked as from the seeds, a
+area's cost, the disorders, what one WTE delivers, every assumption marked as a published default, a
 cited source or an assumption, and a footer with the tool version, the SHA-256 of every input
 and the command that reproduces it.
 

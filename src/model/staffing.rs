@@ -324,7 +324,8 @@ mod tests {
     /// the seniors alone do not cover it.
     #[test]
     fn supervision_worked_example() {
-        let scenario = Scenario::defaults();
+        let mut scenario = Scenario::defaults();
+        scenario.supervision.hours_per_supervisor_wte = 7.5;
         let wte = PerStep(vec![20.0, 10.0]);
         let hours = PerStep(vec![1.5, 1.0]);
         let lines = required_roles(&wte, 0.0, &scenario);

@@ -310,23 +310,85 @@ pub fn one_wte_lines(result: &ModelResult, scenario: &Scenario) -> Vec<(String, 
             .map(|(s, step)| f(s, step))
             .collect()
     };
-    vec![
+    // With DNAs or headroom a WTE books more contacts than it delivers: show both, so that
+    // the episodes compared with the published ranges are the delivered ones.
+    let diminished = cap.0.iter().any(|c| c.dna_rate > 0.0 || c.headroom > 0.0);
+    let mut lines = vec![
         ("Capacity basis".into(), each(&|_, step| basis_of(step))),
         (
             "Working days".into(),
             each(&|s, step| basis::working_days_text(scenario, step, cap[s].working_days)),
         ),
-        (
-            "Attended contacts".into(),
+    ];
+    if diminished {
+        lines.push((
+            "Contacts booked".into(),
             each(&|s, _| grouped(cap[s].annual_contacts_per_wte, 0)),
-        ),
-        (
-            "Contacts per episode".into(),
-            each(&|s, _| format!("{}", cap[s].contacts_per_episode)),
-        ),
-        (
+        ));
+        lines.push((
+            "Attended contacts (after DNAs and headroom)".into(),
+            each(&|s, _| grouped(cap[s].attended_contacts_per_wte, 0)),
+        ));
+    } else {
+        lines.push((
+            "Attended contacts".into(),
+            each(&|s, _| grouped(cap[s].attended_contacts_per_wte, 0)),
+        ));
+    }
+    lines.push((
+        "Contacts per episode".into(),
+        each(&|s, _| format!("{}", cap[s].contacts_per_episode)),
+    ));
+    if diminished {
+        lines.push((
+            "Episodes completed (after DNAs and headroom)".into(),
+            each(&|s, _| grouped(cap[s].episodes_per_wte, 1)),
+        ));
+        lines.push((
+            "Episodes if every booked contact were attended, no headroom".into(),
+            each(&|s, _| grouped(cap[s].episodes_per_wte_before_dna_and_headroom, 1)),
+        ));
+    } else {
+        lines.push((
             "Episodes completed".into(),
             each(&|s, _| grouped(cap[s].episodes_per_wte, 1)),
-        ),
-    ]
+        ));
+    }
+    lines
+}
+
+/// What the access rate is on a planning scenario: treated / prevalent is the product of the
+/// scenario's own funnel rates, so a board must not read it as access achieved (the national
+/// ambitions of 15%, then 25%, are of access measured in services).
+pub fn access_note(scenario: &Scenario) -> String {
+    let d = &scenario.demand;
+    let varies = scenario
+        .disorders
+        .values()
+        .any(|o| o.referral_weight.is_some() || o.medication_only.is_some())
+        || scenario.pathways.iter().any(|p| {
+            p.presentation_rate.is_some()
+                || p.detection_rate.is_some()
+                || p.referral_weight.is_some()
+                || p.medication_only.is_some()
+        });
+    format!(
+        "Access (treated psychologically / prevalent) is an assumption of the scenario, not a \
+         measured access rate: it is presentation_rate {:.2} x detection_rate {:.2} x \
+         referral_weight {:.2} x (1 - medication_only {:.2}) = {:.1}%{}.",
+        d.presentation_rate,
+        d.detection_rate,
+        d.referral_weight,
+        d.medication_only,
+        d.presentation_rate
+            * d.detection_rate
+            * d.referral_weight
+            * (1.0 - d.medication_only)
+            * 100.0,
+        if varies {
+            " where no disorder or pathway sets its own rates"
+        } else {
+            ""
+        }
+    )
 }

@@ -14,7 +14,10 @@ use crate::scenario::Scenario;
 
 pub use fields::{ratio, row_fields, Kind, Value};
 pub use long::render_long_csv;
-pub use table::{money, render_table, short_name, thousands, trainees, workforce_notes};
+pub use table::{
+    money, render_table, short_name, table_width, terminal_width, thousands, trainees,
+    workforce_notes,
+};
 
 /// One output row: area_code, area_name, level, then the fields of [`fields::row_fields`]
 /// for the run's steps, with names users' scripts rely on.

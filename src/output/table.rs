@@ -1,17 +1,141 @@
 //! The table a commissioner reads: the funnel with the rule behind each stage, what one WTE
-//! delivers, and the rows per area. Assumptions not in the seeds are marked as such.
+//! delivers, and the rows per area. Assumptions are marked as such.
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
-use comfy_table::{CellAlignment, ColumnConstraint, ContentArrangement, Table, Width};
+use comfy_table::{CellAlignment, ColumnConstraint, ContentArrangement, Table};
 
 use crate::model::{AreaResult, ModelResult};
 use crate::scenario::Scenario;
 
-use super::funnel::{funnel_stages, grouped, one_wte_lines};
+use super::funnel::{access_note, funnel_stages, grouped, one_wte_lines};
 use super::{Provenance, Row};
 
-/// Readable in a 100-column terminal.
-const WIDTH: u16 = 100;
+/// The width when neither `--width`, `COLUMNS` nor a terminal gives one (a file, a pipe).
+pub const DEFAULT_WIDTH: u16 = 100;
+/// Narrower than this no table of the model fits, whatever is dropped or shortened.
+pub const MIN_WIDTH: u16 = 70;
+/// An area's name is shortened (with "…") to no fewer characters than this; below it, the
+/// least needed columns go first.
+const MIN_NAME: usize = 12;
+
+/// The width the table is drawn at: `--width`, else the `COLUMNS` environment variable (a
+/// whole number), else the terminal's width when printing to one, else 100; never below
+/// [`MIN_WIDTH`].
+pub fn table_width(flag: Option<u16>, columns: Option<&str>, terminal: Option<u16>) -> u16 {
+    flag.or_else(|| {
+        columns
+            .and_then(|c| c.trim().parse::<u16>().ok())
+            .filter(|&c| c > 0)
+    })
+    .or(terminal)
+    .unwrap_or(DEFAULT_WIDTH)
+    .max(MIN_WIDTH)
+}
+
+/// The width of stdout's terminal, when stdout is one.
+pub fn terminal_width() -> Option<u16> {
+    // comfy-table asks the terminal only when stdout is a tty and no width was set.
+    Table::new().width()
+}
+
+/// A table whose first column holds names and the others numbers (or short text): numbers
+/// are never wrapped or cut, so the names get what is left of `width`. When that is under
+/// [`MIN_NAME`], the `wrappable` columns wrap at their spaces, then the columns in
+/// `droppable` go, in that order; names still too long are cut with "…" rather than wrapped
+/// (one line per area reads down the page). Headings wrap at their spaces.
+fn fitted(
+    mut header: Vec<String>,
+    mut rows: Vec<Vec<String>>,
+    width: u16,
+    droppable: &[usize],
+    wrappable: &[usize],
+) -> Table {
+    let chars = |s: &str| s.chars().count();
+    let longest_word = |s: &str| s.split(' ').map(chars).max().unwrap_or(0);
+    let n = header.len();
+    // Per column: its width on one line, and the narrowest it may wrap to.
+    let cells = |i: usize| rows.iter().map(|r| chars(&r[i])).max().unwrap_or(0);
+    let mut full: Vec<usize> = (0..n).map(|i| cells(i).max(chars(&header[i]))).collect();
+    // First the headings wrap, then the wrappable cells.
+    let heading_wrapped: Vec<usize> = (0..n)
+        .map(|i| cells(i).max(longest_word(&header[i])))
+        .collect();
+    let least: Vec<usize> = (0..n)
+        .map(|i| {
+            if wrappable.contains(&i) {
+                rows.iter()
+                    .map(|r| longest_word(&r[i]))
+                    .chain([longest_word(&header[i])])
+                    .max()
+                    .unwrap_or(0)
+            } else {
+                heading_wrapped[i]
+            }
+        })
+        .collect();
+    let mut keep: Vec<bool> = vec![true; n];
+    // Each column takes its content, 2 of padding and 1 of border; 1 more closes the row.
+    let left = |full: &[usize], keep: &[bool]| -> isize {
+        let others: usize = (1..n).filter(|&i| keep[i]).map(|i| full[i] + 3).sum();
+        width as isize - (others + 4) as isize
+    };
+    for (i, floor) in (1..n)
+        .map(|i| (i, heading_wrapped[i]))
+        .chain(wrappable.iter().map(|&i| (i, least[i])))
+    {
+        let short = MIN_NAME as isize - left(&full, &keep);
+        if short > 0 {
+            full[i] = full[i].saturating_sub(short as usize).max(floor);
+        }
+    }
+    for &d in droppable {
+        if left(&full, &keep) >= MIN_NAME as isize {
+            break;
+        }
+        keep[d] = false;
+    }
+    // Still short with every column dropped: names shorter still, but never unreadable.
+    let name = usize::try_from(left(&full, &keep))
+        .unwrap_or(0)
+        .max(8)
+        .min(full[0].max(chars(&header[0])));
+    for r in &mut rows {
+        if chars(&r[0]) > name {
+            r[0] = r[0]
+                .chars()
+                .take(name - 1)
+                .collect::<String>()
+                .trim_end()
+                .to_string()
+                + "…";
+        }
+    }
+    full[0] = name;
+    let pick = |v: Vec<String>| -> Vec<String> {
+        v.into_iter()
+            .enumerate()
+            .filter(|(i, _)| keep[*i])
+            .map(|(_, x)| x)
+            .collect()
+    };
+    header = pick(header);
+    let widths: Vec<usize> = pick(full.iter().map(|w| w.to_string()).collect())
+        .iter()
+        .map(|w| w.parse().unwrap_or(0))
+        .collect();
+    let mut t = new_table(header.iter().map(String::as_str).collect(), width);
+    for r in rows {
+        t.add_row(pick(r));
+    }
+    right_align(&mut t, 1);
+    for (i, w) in widths.iter().enumerate() {
+        if let Some(c) = t.column_mut(i) {
+            let w = u16::try_from(w + 2).unwrap_or(u16::MAX);
+            c.set_constraint(ColumnConstraint::Absolute(comfy_table::Width::Fixed(w)));
+        }
+    }
+    t
+}
 
 /// 1234567.8 -> "1,234,568".
 pub fn thousands(x: f64) -> String {
@@ -91,11 +215,11 @@ fn area_label(r: &AreaResult) -> String {
     }
 }
 
-fn new_table(header: Vec<&str>) -> Table {
+fn new_table(header: Vec<&str>, width: u16) -> Table {
     let mut t = Table::new();
     t.load_preset(UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_width(WIDTH)
+        .set_width(width)
         .set_header(header);
     t
 }
@@ -105,17 +229,6 @@ fn right_align(t: &mut Table, from: usize) {
     for i in from..n {
         if let Some(c) = t.column_mut(i) {
             c.set_cell_alignment(CellAlignment::Right);
-        }
-    }
-}
-
-/// Numbers never wrap (a number split over two lines misreads): with many columns (many
-/// steps of care) the text columns wrap instead.
-fn keep_numbers_whole(t: &mut Table, from: usize) {
-    let n = t.column_count();
-    for i in from..n {
-        if let Some(c) = t.column_mut(i) {
-            c.set_constraint(ColumnConstraint::ContentWidth);
         }
     }
 }
@@ -132,6 +245,7 @@ pub fn render_table(
     scenario: &Scenario,
     provenance: &Provenance,
     by_disorder: bool,
+    width: u16,
 ) -> String {
     let mut out = String::new();
     let total = Row::new(&result.total, result);
@@ -140,20 +254,27 @@ pub fn render_table(
         scenario.population.age_min,
         scenario.population.age_max - 1
     );
-    out.push_str(&format!(
-        "Scenario {}: {}\n",
-        scenario.name, scenario.description
+    out.push_str(&wrap(
+        &format!("Scenario {}: {}", scenario.name, scenario.description),
+        width as usize,
     ));
-    out.push_str(&format!(
-        "{} (level {}), people aged {ages}\nPopulation: {}; prevalence: {}\n\n",
-        crate::words::count(result.rows.len(), "area"),
-        result.rows.first().map_or("-", |r| r.level.as_str()),
-        provenance.population,
-        provenance.prevalence
+    out.push_str(&wrap(
+        &format!(
+            "{} (level {}), people aged {ages}\nPopulation: {}; prevalence: {}\n",
+            crate::words::count(result.rows.len(), "area"),
+            result.rows.first().map_or("-", |r| r.level.as_str()),
+            provenance.population,
+            provenance.prevalence
+        ),
+        width as usize,
     ));
+    out.push('\n');
 
     // The funnel, with the rule behind each stage (one description for every output).
-    let mut t = new_table(vec!["Demand funnel (total)", "People a year", "Rule"]);
+    let mut t = new_table(
+        vec!["Demand funnel (total)", "People a year", "Rule"],
+        width,
+    );
     for stage in funnel_stages(&result.total, result, scenario) {
         t.add_row(vec![
             stage.label,
@@ -170,7 +291,7 @@ pub fn render_table(
     // What one WTE delivers.
     let mut header = vec!["One WTE a year".to_string()];
     header.extend(result.steps.iter().map(|(_, label)| step_name(label)));
-    let mut t = new_table(header.iter().map(String::as_str).collect());
+    let mut t = new_table(header.iter().map(String::as_str).collect(), width);
     for (label, values) in one_wte_lines(result, scenario) {
         let mut cells = vec![label];
         cells.extend(values);
@@ -178,7 +299,12 @@ pub fn render_table(
     }
     right_align(&mut t, 1);
     out.push_str(&t.to_string());
-    out.push_str("\nPublished episodes per WTE a year: Richards 132-352 (low), job description 175-250, Clark 60 (high).\n\n");
+    out.push('\n');
+    out.push_str(&wrap(
+        "Published episodes per WTE a year: Richards 132-352 (low), job description 175-250, Clark 60 (high).",
+        width as usize,
+    ));
+    out.push('\n');
 
     // Per-area rows: the CSV and JSON carry every field; here what fits in 100 columns.
     let has_gap = result.has_workforce;
@@ -213,7 +339,7 @@ pub fn render_table(
     if !has_gap {
         header.push("Access".into());
     }
-    let mut t = new_table(header.iter().map(String::as_str).collect());
+    let mut rows = Vec::new();
     let all_rows: Vec<Row> = result.rows.iter().map(|r| Row::new(r, result)).collect();
     for r in all_rows.iter().chain(std::iter::once(&total)) {
         let name = if r.area_code == "total" {
@@ -239,16 +365,15 @@ pub fn render_table(
         if !has_gap {
             cells.push(opt(r.opt("access_rate"), pct));
         }
-        t.add_row(cells);
+        rows.push(cells);
     }
-    right_align(&mut t, 1);
-    keep_numbers_whole(&mut t, 1);
-    if let Some(c) = t.column_mut(0) {
-        // Names wrap before numbers do.
-        c.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(16)));
-    }
-    out.push_str(&t.to_string());
+    // Narrow terminals lose the population, then the referrals (both in CSV and JSON).
+    let droppable: &[usize] = if has_gap { &[] } else { &[1, 2] };
+    out.push_str(&fitted(header, rows, width, droppable, &[]).to_string());
     out.push('\n');
+    if !has_gap {
+        out.push_str(&wrap(&access_note(scenario), width as usize));
+    }
     if has_gap {
         let parts: Vec<String> = steps
             .iter()
@@ -268,7 +393,7 @@ pub fn render_table(
             parts.join(", ")
         ));
         if let Some(note) = result.total_only_note() {
-            out.push_str(&wrap(&note, WIDTH as usize));
+            out.push_str(&wrap(&note, width as usize));
         }
     }
 
@@ -279,7 +404,7 @@ pub fn render_table(
             .to_vec();
         header.extend(steps.iter().map(|s| format!("{} ep.", title(s))));
         header.extend(steps.iter().map(|s| format!("{} WTE", title(s))));
-        let mut t = new_table(header.iter().map(String::as_str).collect());
+        let mut t = new_table(header.iter().map(String::as_str).collect(), width);
         for (name, f) in result.disorders.iter().zip(&result.total.by_disorder) {
             let mut cells = vec![
                 name.clone(),
@@ -297,10 +422,11 @@ pub fn render_table(
     }
 
     out.push('\n');
-    out.push_str(&workforce_sections(result, scenario));
+    out.push_str(&workforce_sections(result, scenario, width));
 
+    let mut notes = String::new();
     if let [a, b, ..] = steps.as_slice() {
-        out.push_str(&format!(
+        notes.push_str(&format!(
             "\nSkill mix: {a}:{b} WTE {}; {} share of WTE {}, of contacts {}\n\
              (the Outline Business Case planned 65% of contacts at low intensity).\n",
             opt(total.opt(&format!("{a}_{b}_ratio")), |x| format!("{x:.2}")),
@@ -309,15 +435,16 @@ pub fn render_table(
             opt(total.opt(&format!("{a}_share_contacts")), pct),
         ));
     }
-    out.push_str(&format!(
-        "Assumptions not from the seeds: working days a year; the per-disorder pathway (one\n\
-         referral weight, medication-only share, step-2 entry and step-up for every disorder\n\
+    notes.push_str(&format!(
+        "Assumptions, not published defaults: working days a year; the per-disorder pathway\n\
+         (one referral weight, medication-only share, step-2 entry and step-up for every disorder\n\
          unless [disorders.<id>] says otherwise).\n\
          PTSD prevalence is a past-month screen (PCL-C), not a past-week diagnosis.\n\
          Also assumptions: the skill-mix shares and bands, {} supervision hours per supervisor WTE,\n\
          the years to close the gap and the completion rate; on-costs and pay are cited in docs/costs.md.\n",
         scenario.supervision.hours_per_supervisor_wte,
     ));
+    out.push_str(&wrap(&notes, width as usize));
     out
 }
 
@@ -340,6 +467,10 @@ fn wrap(text: &str, width: usize) -> String {
 }
 
 fn wrap_line(text: &str, width: usize) -> String {
+    if text.is_empty() {
+        // A blank line stays: it parts paragraphs.
+        return "\n".into();
+    }
     let mut out = String::new();
     let mut line = String::new();
     for word in text.split(' ') {
@@ -440,7 +571,7 @@ pub fn workforce_notes(result: &ModelResult, scenario: &Scenario) -> [String; 3]
 /// Issue 5: roles and bands with their costs, then costs, supervision and the training
 /// pipeline in a few lines, then the same by area, then (with a workforce file) the gap by
 /// role and band in each area.
-fn workforce_sections(result: &ModelResult, scenario: &Scenario) -> String {
+fn workforce_sections(result: &ModelResult, scenario: &Scenario, width: u16) -> String {
     let mut out = String::new();
     let total = &result.total;
     let w = &total.workforce;
@@ -457,7 +588,7 @@ fn workforce_sections(result: &ModelResult, scenario: &Scenario) -> String {
     if has_gap {
         header.extend(["Current", "Gap"]);
     }
-    let mut t = new_table(header);
+    let mut t = new_table(header, width);
     for l in &w.roles {
         let mut cells = vec![
             l.role_label(),
@@ -482,7 +613,7 @@ fn workforce_sections(result: &ModelResult, scenario: &Scenario) -> String {
     out.push('\n');
 
     for note in workforce_notes(result, scenario) {
-        out.push_str(&wrap(&note, WIDTH as usize));
+        out.push_str(&wrap(&note, width as usize));
     }
     out.push('\n');
 
@@ -492,7 +623,7 @@ fn workforce_sections(result: &ModelResult, scenario: &Scenario) -> String {
         .map(String::from)
         .to_vec();
     header.extend(steps.iter().map(|s| format!("Trainees {s}")));
-    let mut t = new_table(header.iter().map(String::as_str).collect());
+    let mut rows = Vec::new();
     for r in result.rows.iter().chain(std::iter::once(total)) {
         let row = Row::new(r, result);
         let mut cells = vec![
@@ -513,26 +644,25 @@ fn workforce_sections(result: &ModelResult, scenario: &Scenario) -> String {
                 trainees(row.num(&format!("steady_intake_{s}")))
             )
         }));
-        t.add_row(cells);
+        rows.push(cells);
     }
-    right_align(&mut t, 1);
-    if let Some(c) = t.column_mut(0) {
-        c.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(26)));
-    }
-    out.push_str(&t.to_string());
-    out.push_str(&format!(
+    // "X then Y" may wrap before an area's name is cut short.
+    let wrappable: Vec<usize> = (4..4 + steps.len()).collect();
+    out.push_str(&fitted(header, rows, width, &[], &wrappable).to_string());
+    out.push_str(&wrap(&format!(
         "\nCost a year; supervisor WTE needed and whether the supervising roles cover it.\n\
          Trainees to start a year: \"X then Y\": X a year for {} years closes the gap, then Y a year\n\
          replaces turnover.\n",
         scenario.pipeline.years
-    ));
+    ), width as usize));
 
     // Gap by role and band, per area.
     if has_gap {
         out.push('\n');
-        let mut t = new_table(vec![
-            "Area", "Role", "Band", "Step", "Required", "Current", "Gap",
-        ]);
+        let mut t = new_table(
+            vec!["Area", "Role", "Band", "Step", "Required", "Current", "Gap"],
+            width,
+        );
         for r in result.rows.iter().chain(std::iter::once(total)) {
             let mut first = true;
             for l in &r.workforce.roles {
@@ -565,11 +695,65 @@ fn workforce_sections(result: &ModelResult, scenario: &Scenario) -> String {
              and band, else of the same name, else (a trainee) the role it trains for; staff of a \
              role the skill mix does not name are other staff delivering the step: their time is \
              in the step's gap, not a surplus (gap -).",
-            WIDTH as usize,
+            width as usize,
         ));
         if let Some(note) = result.total_only_note() {
-            out.push_str(&wrap(&note, WIDTH as usize));
+            out.push_str(&wrap(&note, width as usize));
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_width_comes_from_the_flag_then_columns_then_the_terminal() {
+        assert_eq!(table_width(Some(90), Some("132"), Some(200)), 90);
+        assert_eq!(table_width(None, Some("132"), Some(200)), 132);
+        assert_eq!(table_width(None, Some(" 81\n"), None), 81);
+        // An unusable COLUMNS is ignored, not an error.
+        assert_eq!(table_width(None, Some("wide"), Some(200)), 200);
+        assert_eq!(table_width(None, Some("0"), None), DEFAULT_WIDTH);
+        assert_eq!(table_width(None, None, None), DEFAULT_WIDTH);
+        assert_eq!(table_width(None, Some("20"), None), MIN_WIDTH);
+    }
+
+    #[test]
+    fn long_names_are_cut_and_columns_dropped_to_fit() {
+        let header: Vec<String> = ["Area", "Population", "Referred", "Total"]
+            .map(String::from)
+            .to_vec();
+        let rows = vec![
+            vec![
+                "Bath and North East Somerset, Swindon and Wiltshire".to_string(),
+                "1,234,567".into(),
+                "12,345".into(),
+                "1,234.5".into(),
+            ],
+            vec![
+                "Total".into(),
+                "1,234,567".into(),
+                "12,345".into(),
+                "1,234.5".into(),
+            ],
+        ];
+        let wide = fitted(header.clone(), rows.clone(), 100, &[1], &[]).to_string();
+        assert!(
+            wide.contains("Bath and North East Somerset, Swindon and Wiltshire"),
+            "{wide}"
+        );
+        assert!(wide.contains("Population"), "{wide}");
+        let narrow = fitted(header, rows, 40, &[1], &[]).to_string();
+        for line in narrow.lines() {
+            assert!(line.chars().count() <= 40, "{narrow}");
+        }
+        assert!(!narrow.contains("Population"), "{narrow}");
+        assert!(narrow.contains("Bath and North…"), "{narrow}");
+        assert!(
+            narrow.contains("12,345") && narrow.contains("1,234.5"),
+            "{narrow}"
+        );
+    }
 }

@@ -177,7 +177,7 @@ tfoot td{font-weight:bold;border-top:2px solid var(--ink)}
 .sortable th[aria-sort=ascending]::after{content:" \25B2"}
 .sortable th[aria-sort=descending]::after{content:" \25BC"}
 .basis{display:inline-block;padding:0 6px;border-radius:3px;font-size:12px;white-space:nowrap}
-.basis-seeds{background:#d5ebe0;color:#00401e}
+.basis-published{background:#d5ebe0;color:#00401e}
 .basis-cited{background:#d6e8f7;color:#003087}
 .basis-assumption{background:#ffebb3;color:#5c4000}
 .short{color:#da291c}.surplus{color:#007f3b}
@@ -228,7 +228,7 @@ fn disorder_name(id: &str) -> String {
 
 fn basis_badge(b: Basis) -> String {
     let class = match b {
-        Basis::Seeds => "seeds",
+        Basis::Published => "published",
         Basis::Cited => "cited",
         Basis::Assumption => "assumption",
     };
@@ -340,7 +340,7 @@ pub fn render(r: &Report) -> String {
     if let Some(sweep) = r.sweep {
         sweep_section(&mut out, result, sweep);
     }
-    areas_table(&mut out, result);
+    areas_table(&mut out, result, s);
     disorders_table(&mut out, result);
     one_wte(&mut out, r);
     assumptions_section(&mut out, r);
@@ -411,7 +411,7 @@ fn key_figures(out: &mut String, result: &ModelResult) {
     cards.push((
         t.opt("access_rate").map_or("-".into(), percent),
         "access rate".into(),
-        "treated / prevalent; ambitions were 15%, then 25%".into(),
+        "assumed by the scenario (presentation x detection), not measured".into(),
     ));
     out.push_str("<section class=\"cards\">");
     for (v, k, sub) in cards {
@@ -1080,7 +1080,7 @@ fn sweep_section(out: &mut String, result: &ModelResult, sweep: &SweepSummary) {
     out.push_str("</section>\n");
 }
 
-fn areas_table(out: &mut String, result: &ModelResult) {
+fn areas_table(out: &mut String, result: &ModelResult, scenario: &crate::scenario::Scenario) {
     let has_gap = result.has_workforce;
     let steps = step_names(result);
     out.push_str("<section id=\"areas\"><h2>Per area</h2><p class=\"note screen\">Click a column heading to sort.</p>");
@@ -1171,7 +1171,8 @@ fn areas_table(out: &mut String, result: &ModelResult) {
     out.push_str("</tfoot></table></div>");
     let _ = writeln!(
         out,
-        "<p class=\"note\">Population: people in the scenario's age window. Referred: new episodes a year. Cost: a year, of the staff (pay and on-costs) and the medication. Access: treated psychologically / prevalent. Ratios are worked out from the sums, never averaged.</p></section>"
+        "<p class=\"note\">Population: people in the scenario's age window. Referred: new episodes a year. Cost: a year, of the staff (pay and on-costs) and the medication. Ratios are worked out from the sums, never averaged. {}</p></section>",
+        esc(&crate::output::funnel::access_note(scenario))
     );
 }
 
@@ -1240,10 +1241,10 @@ fn assumptions_section(out: &mut String, r: &Report) {
     let count = |b: Basis| list.iter().filter(|a| a.basis == b).count();
     let _ = write!(
         out,
-        "<section id=\"assumptions\" class=\"page\"><h2>Assumptions</h2><p>Every value of scenario <b>{}</b> ({}), marked by where it comes from: <span class=\"basis basis-seeds\">from the seeds</span> is a figure of the source documents the model follows (the 2007 IAPT workforce planning guide and the FAQ of its capacity tool; the North Essex IAPT operational policy, 2020), with the line it is on; <span class=\"basis basis-cited\">cited source</span> is another publication; <span class=\"basis basis-assumption\">assumption</span> is a choice no source makes, to be questioned. Here: {} from the seeds, {} cited, {} assumptions.</p>",
+        "<section id=\"assumptions\" class=\"page\"><h2>Assumptions</h2><p>Every value of scenario <b>{}</b> ({}), marked by where it comes from: <span class=\"basis basis-published\">published default</span> is a figure of the documents the model follows (the IAPT Programme workforce guide for Pathfinder sites, Department of Health 2007, and its Appendix 1, the Workforce Capacity Tool FAQ; the North Essex IAPT Services operational policy, HPFT 2020), with where it is in them; <span class=\"basis basis-cited\">cited source</span> is another publication; <span class=\"basis basis-assumption\">assumption</span> is a choice no source makes, to be questioned. Here: {} published defaults, {} cited, {} assumptions.</p>",
         esc(&r.scenario.name),
         esc(&r.scenario.sources.join(" extends ")),
-        count(Basis::Seeds),
+        count(Basis::Published),
         count(Basis::Cited),
         count(Basis::Assumption)
     );

@@ -184,6 +184,8 @@ pub fn render_markdown(
         })
         .collect();
     table(&mut out, &header, &numeric, &rows);
+    out.push_str(&crate::output::funnel::access_note(scenario));
+    out.push_str("\n\n");
     if has_gap {
         out.push_str("Gap = required - current effective WTE; positive is a shortfall. Met: current / required WTE.\n\n");
     }

@@ -564,6 +564,6 @@ mod tests {
             .find(|r| r[0] == Data::String("demand.presentation_rate".into()))
             .unwrap();
         assert_eq!(presentation[1], Data::Float(0.5));
-        assert_eq!(presentation[2], Data::String("from the seeds".into()));
+        assert_eq!(presentation[2], Data::String("published default".into()));
     }
 }

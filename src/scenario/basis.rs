@@ -1,6 +1,7 @@
-//! Where each assumption of a scenario comes from: the seeds (the 2007 workforce planning
-//! guide and its capacity tool FAQ, seed 002; the North Essex operational policy, seed 004), a
-//! cited source outside them, or an assumption. One table, per key and value, serves every
+//! Where each assumption of a scenario comes from: a published default of the documents the
+//! model follows (the IAPT Programme workforce guide for Pathfinder sites, Department of Health
+//! 2007, with its Workforce Capacity Tool FAQ; the North Essex IAPT Services operational policy,
+//! HPFT 2020), a cited source outside them, or an assumption. One table, per key and value, serves every
 //! output that lists assumptions (the HTML report, the workbook's Assumptions sheet, markdown).
 //!
 //! A value is classified by key *and* value: `demand.presentation_rate = 0.5` is the FAQ's
@@ -15,9 +16,10 @@ use super::{Comorbidity, Scenario, StepSettings};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Basis {
-    /// A figure printed in, or derived by stated arithmetic from, the seeds.
-    Seeds,
-    /// A published source outside the seeds, cited.
+    /// A figure printed in, or derived by stated arithmetic from, the documents the model
+    /// follows (the 2007 workforce guide and its FAQ, the North Essex operational policy).
+    Published,
+    /// A published source outside those documents, cited.
     Cited,
     /// Not in any source: a modelling choice, to be questioned.
     Assumption,
@@ -26,7 +28,7 @@ pub enum Basis {
 impl Basis {
     pub fn label(self) -> &'static str {
         match self {
-            Basis::Seeds => "from the seeds",
+            Basis::Published => "published default",
             Basis::Cited => "cited source",
             Basis::Assumption => "assumption",
         }
@@ -42,11 +44,11 @@ struct Known {
     source: &'static str,
 }
 
-const fn seeds(key: &'static str, value: f64, source: &'static str) -> Known {
+const fn published(key: &'static str, value: f64, source: &'static str) -> Known {
     Known {
         key,
         value: Some(value),
-        basis: Basis::Seeds,
+        basis: Basis::Published,
         source,
     }
 }
@@ -69,54 +71,76 @@ const fn assumed(key: &'static str, value: Option<f64>, source: &'static str) ->
     }
 }
 
-/// Every value the shipped presets and the MODEL.md defaults use, with its support.
+/// The documents the model follows, as a reader of the output can find them.
+macro_rules! faq {
+    () => {
+        "IAPT Programme workforce guide for Pathfinder sites (Department of Health 2007), Appendix 1: Workforce Capacity Tool FAQ"
+    };
+}
+macro_rules! guide {
+    () => {
+        "IAPT Programme workforce guide for Pathfinder sites (Department of Health 2007)"
+    };
+}
+macro_rules! essex {
+    () => {
+        "North Essex IAPT Services operational policy (HPFT 2020)"
+    };
+}
+macro_rules! census {
+    () => {
+        "2015 Adult IAPT Workforce Census Report (Health Education England 2016)"
+    };
+}
+
+/// Every value the shipped presets and the defaults of docs/model.md use, with its support.
 const KNOWN: &[Known] = &[
-    seeds("population.age_min", 16.0, "seed 002 FAQ line 146: age range \"default: 16 - 75 years\""),
-    seeds("population.age_min", 18.0, "seed 004 line 168: \"Core IAPT for people aged 18 and over\""),
-    seeds("population.age_max", 75.0, "seed 002 FAQ line 146: \"16 - 75 years\" (exclusive: ages 16 to 74)"),
-    assumed("population.age_max", Some(121.0), "no upper age stated (seed 004 line 168); 121 takes in the last prevalence band"),
-    seeds("demand.presentation_rate", 0.5, "seed 002 FAQ line 150: presentation \"preset ... at 50%\""),
-    seeds("demand.detection_rate", 0.5, "seed 002 FAQ line 150: detection \"preset ... at 50%\""),
-    assumed("demand.deprivation_factor", Some(1.0), "national average, no local adjustment; the FAQ's NPMSdep index moves prevalence up to 40% either way (seed 002 line 148)"),
-    assumed("demand.referral_weight", Some(1.0), "MODEL.md default: the service takes every detected case; the seeds give no referral mix"),
-    assumed("demand.medication_only", Some(0.0), "seed 002 line 165 names a medication-alone group but gives no share"),
-    seeds("steps.low.entry", 1.0, "seed 002 FAQ line 160: everyone starts at step 2, \"enter %100\""),
-    seeds("steps.low.entry", 0.8, "seed 002 FAQ line 160: \"a lower percentage (eg 80%)\" after triage"),
-    seeds("steps.low.entry", 0.7, "seed 004 line 270: \"assessed and treated within Step 2 (Approx. 70%)\""),
-    seeds("steps.high.from.low", 0.1, "seed 002 FAQ line 160: \"the current model assumes 10%\""),
-    seeds("steps.high.from.low", 0.3, "seed 002 FAQ line 160: \"could be higher (around 30%)\""),
-    assumed("disorders.*.referral_weight", None, "per-disorder referral mix: not in the seeds (MODEL.md section 7)"),
-    assumed("disorders.*.medication_only", None, "per-disorder pathway: not in the seeds (MODEL.md section 7)"),
-    assumed("disorders.*.steps.low.entry", None, "per-disorder pathway: not in the seeds (MODEL.md section 7)"),
-    assumed("disorders.*.steps.high.from.low", None, "per-disorder pathway: not in the seeds (MODEL.md section 7)"),
-    seeds("steps.low.contacts_per_episode", 7.0, "seed 002 Table 1 line 183 (OBC: 7); seed 004 line 375 (up to 7)"),
-    seeds("steps.low.contacts_per_episode", 6.0, "seed 002 Table 1 line 205 (Richards: 3-7); 6 reproduces his 132-352 episodes"),
-    seeds("steps.low.contacts_per_day", 16.0, "seed 002 Table 1 line 191 (OBC: 16 a day)"),
-    seeds("steps.low.contacts_per_day", 6.0, "seed 002 Table 1 line 213 (Richards: 6-16 a day, low end)"),
-    seeds("steps.low.caseload", 0.7, "seed 002 Table 1 line 195 (OBC: 70% case load)"),
-    seeds("steps.low.caseload", 0.6, "derived from seed 002 Table 1 line 217: 18 contacts a week = 6 a day x 5 x 0.60"),
-    seeds("steps.low.clinical_hours_per_week", 20.0, "seed 004 line 377: twenty hours of completed clinical contact a week"),
-    seeds("steps.low.contact_hours", 0.5476190476190477, "seed 004 lines 375, 381: a 50-minute assessment then 6 sessions of 30 minutes"),
-    seeds("steps.high.contacts_per_episode", 12.0, "seed 002 Table 1 line 184 (OBC: 12)"),
-    seeds("steps.high.contacts_per_episode", 15.0, "seed 002 Table 1 line 236 (Clark: 15 sessions)"),
-    seeds("steps.high.contacts_per_episode", 13.0, "seed 004 line 355: up to 13 clinical contacts"),
-    seeds("steps.high.contacts_per_day", 7.0, "seed 002 Table 1 line 192 (OBC: 7 a day)"),
-    seeds("steps.high.caseload", 0.55, "seed 002 Table 1 line 196 (OBC: 55% case load)"),
-    seeds("steps.high.clinical_hours_per_week", 22.0, "seed 002 Table 1 line 240 (Clark: 22 hours a week)"),
-    seeds("steps.high.clinical_hours_per_week", 20.0, "seed 004 line 357: twenty hours of completed clinical contact a week"),
-    seeds("steps.high.contact_hours", 1.1666666666666667, "seed 002 Table 1 line 236 (Clark: 17.5 hours / 15 sessions = 70 minutes)"),
-    seeds("steps.high.contact_hours", 1.0, "seed 004 line 477: sessions of 45-60 minutes (upper end); OBC duration 1 hour"),
-    assumed("capacity.working_days", Some(220.0), "not in the seeds: 44 weeks of 5 days, the year behind Richards' 2,112 contacts a year"),
-    assumed("steps.low.working_days", Some(220.0), "not in the seeds: 44 weeks of 5 days, the year behind Richards' 2,112 contacts a year"),
-    assumed("steps.high.working_days", Some(220.0), "not in the seeds: 44 weeks of 5 days, the year behind Richards' 2,112 contacts a year"),
+    published("population.age_min", 16.0, concat!(faq!(), ": age range \"default: 16 - 75 years\"")),
+    published("population.age_min", 18.0, concat!(essex!(), ", section 6: \"Core IAPT for people aged 18 and over\"")),
+    published("population.age_max", 75.0, concat!(faq!(), ": \"16 - 75 years\" (exclusive: ages 16 to 74)")),
+    assumed("population.age_max", Some(121.0), concat!("no upper age stated (", essex!(), ", section 6); 121 takes in the last prevalence band")),
+    published("demand.presentation_rate", 0.5, concat!(faq!(), ": presentation \"preset ... at 50%\"")),
+    published("demand.detection_rate", 0.5, concat!(faq!(), ": detection \"preset ... at 50%\"")),
+    assumed("demand.deprivation_factor", Some(1.0), concat!("national average, no local adjustment; the NPMSdep index of ", faq!(), " moves prevalence up to 40% either way")),
+    assumed("demand.referral_weight", Some(1.0), concat!("default of docs/model.md: the service takes every detected case; ", faq!(), " gives no referral mix")),
+    assumed("demand.medication_only", Some(0.0), concat!(faq!(), " names a medication-alone group but gives no share")),
+    published("steps.low.entry", 1.0, concat!(faq!(), ": everyone starts at step 2, \"enter %100\"")),
+    published("steps.low.entry", 0.8, concat!(faq!(), ": \"a lower percentage (eg 80%)\" after triage")),
+    published("steps.low.entry", 0.7, concat!(essex!(), ", section 9.2: \"assessed and treated within Step 2 (Approx. 70%)\"")),
+    published("steps.high.from.low", 0.1, concat!(faq!(), ": \"the current model assumes 10%\"")),
+    published("steps.high.from.low", 0.3, concat!(faq!(), ": \"could be higher (around 30%)\"")),
+    assumed("disorders.*.referral_weight", None, "per-disorder referral mix: in neither the 2007 guide nor the North Essex policy (docs/model.md section 3)"),
+    assumed("disorders.*.medication_only", None, "per-disorder pathway: in neither the 2007 guide nor the North Essex policy (docs/model.md section 3)"),
+    assumed("disorders.*.steps.low.entry", None, "per-disorder pathway: in neither the 2007 guide nor the North Essex policy (docs/model.md section 3)"),
+    assumed("disorders.*.steps.high.from.low", None, "per-disorder pathway: in neither the 2007 guide nor the North Essex policy (docs/model.md section 3)"),
+    published("steps.low.contacts_per_episode", 7.0, concat!(faq!(), ", Table 1 (Outline Business Case: 7); ", essex!(), ", section 11 (up to 7)")),
+    published("steps.low.contacts_per_episode", 6.0, concat!(faq!(), ", Table 1 (Richards: 3-7); 6 reproduces his 132-352 episodes")),
+    published("steps.low.contacts_per_day", 16.0, concat!(faq!(), ", Table 1 (Outline Business Case: 16 a day)")),
+    published("steps.low.contacts_per_day", 6.0, concat!(faq!(), ", Table 1 (Richards: 6-16 a day, low end)")),
+    published("steps.low.caseload", 0.7, concat!(faq!(), ", Table 1 (Outline Business Case: 70% case load)")),
+    published("steps.low.caseload", 0.6, concat!("derived from ", faq!(), ", Table 1 (Richards): 18 contacts a week = 6 a day x 5 x 0.60")),
+    published("steps.low.clinical_hours_per_week", 20.0, concat!(essex!(), ", section 11: twenty hours of completed clinical contact a week")),
+    published("steps.low.contact_hours", 0.5476190476190477, concat!(essex!(), ", section 11: a 50-minute assessment then 6 sessions of 30 minutes")),
+    published("steps.high.contacts_per_episode", 12.0, concat!(faq!(), ", Table 1 (Outline Business Case: 12)")),
+    published("steps.high.contacts_per_episode", 15.0, concat!(faq!(), ", Table 1 (Clark: 15 sessions)")),
+    published("steps.high.contacts_per_episode", 13.0, concat!(essex!(), ", section 11: up to 13 clinical contacts")),
+    published("steps.high.contacts_per_day", 7.0, concat!(faq!(), ", Table 1 (Outline Business Case: 7 a day)")),
+    published("steps.high.caseload", 0.55, concat!(faq!(), ", Table 1 (Outline Business Case: 55% case load)")),
+    published("steps.high.clinical_hours_per_week", 22.0, concat!(faq!(), ", Table 1 (Clark: 22 hours a week)")),
+    published("steps.high.clinical_hours_per_week", 20.0, concat!(essex!(), ", section 11: twenty hours of completed clinical contact a week")),
+    published("steps.high.contact_hours", 1.1666666666666667, concat!(faq!(), ", Table 1 (Clark: 17.5 hours / 15 sessions = 70 minutes)")),
+    published("steps.high.contact_hours", 1.0, concat!(essex!(), ", section 12.2: sessions of 45-60 minutes (upper end); Outline Business Case duration 1 hour")),
+    assumed("capacity.working_days", Some(220.0), "not in the 2007 guide: 44 weeks of 5 days, the year behind Richards' 2,112 contacts a year"),
+    assumed("steps.low.working_days", Some(220.0), "not in the 2007 guide: 44 weeks of 5 days, the year behind Richards' 2,112 contacts a year"),
+    assumed("steps.high.working_days", Some(220.0), "not in the 2007 guide: 44 weeks of 5 days, the year behind Richards' 2,112 contacts a year"),
     assumed("steps.high.working_days", Some(240.0), "inferred, not stated: the 48 weeks that turn Clark's 22 hours a week into 60 episodes"),
-    assumed("capacity.dna_rate", Some(0.0), "seed 002 line 166 asks for spare capacity for DNAs but gives no rate"),
-    assumed("capacity.headroom", Some(0.0), "seed 002 line 166 asks for spare capacity for variation in referrals but gives no figure"),
+    assumed("capacity.dna_rate", Some(0.0), concat!(faq!(), " (with Table 1) asks for spare capacity for DNAs but gives no rate")),
+    assumed("capacity.headroom", Some(0.0), concat!(faq!(), " (with Table 1) asks for spare capacity for variation in referrals but gives no figure")),
     assumed("areas.*.deprivation_factor", None, "a local adjustment set in the scenario"),
-    // Issue 5: roles, costs, supervision, pipeline (docs/costs.md).
-    assumed("steps.low.roles.*.share", Some(0.85), "default skill mix, an assumption: 85% PWP at band 5 (seed 002 line 59 puts step 2 at bands 4-6)"),
+    // Roles, costs, supervision, pipeline (docs/costs.md).
+    assumed("steps.low.roles.*.share", Some(0.85), concat!("default skill mix, an assumption: 85% PWP at band 5 (", guide!(), ", section 4.8, puts step 2 at bands 4-6)")),
     assumed("steps.low.roles.*.share", Some(0.15), "default skill mix, an assumption: 15% senior PWP at band 6"),
-    assumed("steps.high.roles.*.share", Some(0.85), "default skill mix, an assumption: 85% HIT at band 7 (seed 002 line 59 puts step 3 at bands 6-8)"),
+    assumed("steps.high.roles.*.share", Some(0.85), concat!("default skill mix, an assumption: 85% HIT at band 7 (", guide!(), ", section 4.8, puts step 3 at bands 6-8)")),
     assumed("steps.high.roles.*.share", Some(0.15), "default skill mix, an assumption: 15% senior therapist at band 8a"),
     assumed("steps.low.roles.*.share", None, "a skill-mix share set in the scenario"),
     assumed("steps.high.roles.*.share", None, "a skill-mix share set in the scenario"),
@@ -124,14 +148,15 @@ const KNOWN: &[Known] = &[
     assumed("costs.salary.*", None, "a local salary set in the scenario, instead of the Agenda for Change 2024/25 pay table"),
     assumed("costs.medication_course_cost", None, "the scenario's own cost of an SSRI course: no default, Drug Tariff prices move month to month"),
     cited("steps.low.supervision_hours", 1.5, "IAPT supervision guidance: 1 h case management a week + 1 h clinical skills a fortnight"),
-    seeds("steps.low.supervision_hours", 1.4615384615384615, "seed 004 lines 573, 575: 1 h a week + 2 h group supervision a month"),
+    published("steps.low.supervision_hours", 1.4615384615384615, concat!(essex!(), ", section 14.2.2: 1 h a week + 2 h group supervision a month")),
     cited("steps.high.supervision_hours", 1.0, "IAPT supervision guidance: 1 h a week"),
-    seeds("steps.high.supervision_hours", 1.3461538461538463, "seed 004 lines 579, 587: weekly + 1.5 h group supervision a month"),
+    published("steps.high.supervision_hours", 1.3461538461538463, concat!(essex!(), ", section 14.2.2: weekly + 1.5 h group supervision a month")),
+    assumed("supervision.hours_per_supervisor_wte", Some(15.0), "an assumption: two days of a 37.5-hour week, so that the default 15% senior share (2.25 h a week per WTE) covers the default supervision hours (1.5 h low, 1 h high)"),
     assumed("supervision.hours_per_supervisor_wte", Some(7.5), "an assumption: one day of a 37.5-hour week"),
     assumed("pipeline.years", Some(3.0), "a three-year plan; no source gives a horizon"),
-    cited("steps.low.turnover", 0.22, "2015 IAPT workforce census (low intensity)"),
-    cited("steps.high.turnover", 0.09, "2015 IAPT workforce census (high intensity)"),
-    seeds("pipeline.training_years", 1.0, "seed 004 lines 361, 385: one-year postgraduate certificates for HITs and PWPs"),
+    cited("steps.low.turnover", 0.22, concat!(census!(), " (low intensity)")),
+    cited("steps.high.turnover", 0.09, concat!(census!(), " (high intensity)")),
+    published("pipeline.training_years", 1.0, concat!(essex!(), ", section 11: one-year postgraduate certificates for HITs and PWPs")),
     assumed("pipeline.completion_rate", Some(0.9), "an assumption"),
     assumed("ratio_roles.*.ratio", None, "a ratio set in the scenario (employment advisers at 1 per 8 therapists, 0.125 per total_wte, is the 2017-18 Employment Advisers in IAPT pilot's ratio)"),
 ];
@@ -154,8 +179,8 @@ fn same(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
 }
 
-/// The working days a year of one step as printed, marked "(assumption)" unless the seeds or
-/// a cited source give that value (MODEL.md section 7: the tool must say so).
+/// The working days a year of one step as printed, marked "(assumption)" unless a published
+/// default or a cited source gives that value (the tool must say so).
 pub fn working_days_text(_s: &Scenario, step: &StepSettings, days: f64) -> String {
     let key = if step.working_days.is_some() {
         format!("steps.{}.working_days", step.id)
@@ -177,7 +202,7 @@ pub fn classify(key: &str, value: f64) -> (Basis, &'static str) {
         .map(|k| (k.basis, k.source))
         .unwrap_or((
             Basis::Assumption,
-            "a value the seeds do not give: the scenario's own assumption",
+            "a value the 2007 guide and the North Essex policy do not give: the scenario's own assumption",
         ))
 }
 
@@ -240,11 +265,11 @@ pub fn assumptions(s: &Scenario) -> Vec<Assumption> {
     let (comorbidity, source) = match s.demand.comorbidity {
         Comorbidity::Primary => (
             "primary",
-            "MODEL.md section 2.2: a person with several disorders is counted once; not in the seeds",
+            "docs/model.md section 1: a person with several disorders is counted once; not in the 2007 guide",
         ),
         Comorbidity::Sum => (
             "sum",
-            "MODEL.md section 2.2: a person is counted once per disorder; not in the seeds",
+            "docs/model.md section 1: a person is counted once per disorder; not in the 2007 guide",
         ),
     };
     out.push(Assumption {
@@ -311,13 +336,13 @@ mod tests {
     use crate::scenario::{load, ScenarioSource, PRESETS};
 
     #[test]
-    fn obc_defaults_are_from_the_seeds_except_the_stated_assumptions() {
+    fn obc_defaults_are_published_defaults_except_the_stated_assumptions() {
         let (s, _) = load(&ScenarioSource::Preset("obc".into())).unwrap();
         let a = assumptions(&s);
         let basis = |k: &str| a.iter().find(|x| x.key == k).unwrap().basis;
-        assert_eq!(basis("demand.presentation_rate"), Basis::Seeds);
-        assert_eq!(basis("steps.high.from.low"), Basis::Seeds);
-        assert_eq!(basis("steps.low.caseload"), Basis::Seeds);
+        assert_eq!(basis("demand.presentation_rate"), Basis::Published);
+        assert_eq!(basis("steps.high.from.low"), Basis::Published);
+        assert_eq!(basis("steps.low.caseload"), Basis::Published);
         assert_eq!(basis("capacity.working_days"), Basis::Assumption);
         assert_eq!(basis("capacity.dna_rate"), Basis::Assumption);
         assert_eq!(basis("demand.comorbidity"), Basis::Assumption);
@@ -347,7 +372,7 @@ mod tests {
         );
         assert_eq!(
             classify("steps.high.contact_hours", 70.0 / 60.0).0,
-            Basis::Seeds
+            Basis::Published
         );
     }
 
@@ -386,7 +411,7 @@ mod tests {
     fn workforce_keys_are_classified() {
         assert_eq!(classify("costs.on_cost_rate", 0.344).0, Basis::Cited);
         assert_eq!(classify("steps.low.turnover", 0.22).0, Basis::Cited);
-        assert_eq!(classify("pipeline.training_years", 1.0).0, Basis::Seeds);
+        assert_eq!(classify("pipeline.training_years", 1.0).0, Basis::Published);
         assert_eq!(classify("pipeline.years", 3.0).0, Basis::Assumption);
         assert_eq!(
             classify("steps.low.roles.1.share", 0.15).1,
@@ -394,5 +419,29 @@ mod tests {
         );
         assert_eq!(classify("costs.salary.8a", 60000.0).0, Basis::Assumption);
         assert!(classify("ratio_roles.0.ratio", 0.125).1.contains("1 per 8"));
+    }
+
+    #[test]
+    fn sources_cite_public_documents_not_internal_files() {
+        // A reader of a report has the published documents and the shipped docs/, not the
+        // project's working notes: no "seed 002 line 150", no MODEL.md.
+        let mut texts: Vec<&str> = KNOWN.iter().map(|k| k.source).collect();
+        texts.push(classify("demand.presentation_rate", 0.61).1);
+        let (s, _) = load(&ScenarioSource::Preset("obc".into())).unwrap();
+        let all = assumptions(&s);
+        texts.extend(all.iter().map(|a| a.source.as_str()));
+        for t in texts {
+            let lower = t.to_lowercase().replace("docs/model.md", "");
+            for bad in ["seed", "model.md", " line "] {
+                assert!(!lower.contains(bad), "{bad:?} in {t:?}");
+            }
+        }
+        assert_eq!(Basis::Published.label(), "published default");
+        assert!(classify("demand.presentation_rate", 0.5)
+            .1
+            .starts_with("IAPT Programme workforce guide for Pathfinder sites (Department of Health 2007), Appendix 1: Workforce Capacity Tool FAQ"));
+        assert!(classify("steps.low.turnover", 0.22).1.starts_with(
+            "2015 Adult IAPT Workforce Census Report (Health Education England 2016)"
+        ));
     }
 }

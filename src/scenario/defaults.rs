@@ -52,9 +52,12 @@ pub const ON_COST_RATE: f64 = 0.344;
 pub const SUPERVISION_LOW_HOURS: f64 = 1.5;
 /// High intensity: 1 hour a week (issue 5, after the IAPT supervision guidance).
 pub const SUPERVISION_HIGH_HOURS: f64 = 1.0;
-/// Supervision hours a week one supervisor WTE provides. ASSUMPTION (issue 5): 7.5, one day
-/// of a 37.5-hour week.
-pub const HOURS_PER_SUPERVISOR_WTE: f64 = 7.5;
+/// Supervision hours a week one supervisor WTE provides. ASSUMPTION: 15, two days of a
+/// 37.5-hour week (no source gives a figure). It is chosen so that the defaults agree with
+/// each other: the default 15% senior share then gives 0.15 x 15 = 2.25 hours a week per WTE
+/// of a step, above the 1.5 (low) and 1 (high) the defaults ask, so that "not covered" speaks
+/// of a scenario's own choices. At 7.5 (one day) the defaults were 219.5 WTE short in England.
+pub const HOURS_PER_SUPERVISOR_WTE: f64 = 15.0;
 
 /// Years to close the gap. ASSUMPTION: 3, a planning horizon; no source gives one.
 pub const PIPELINE_YEARS: f64 = 3.0;

@@ -206,7 +206,7 @@ pub fn commented_toml(s: &Scenario, name: &str, from: &str) -> String {
         "# capacity scenario, written by `capacity init` from '{from}'.\n\
          # Edit the values, then run: capacity model <this file>\n\
          # Rates are fractions: 0.50 means 50%. Every key is optional: a key you delete takes\n\
-         # the MODEL.md default (the Outline Business Case). Unknown keys are errors.\n\
+         # the default of docs/model.md (the Outline Business Case). Unknown keys are errors.\n\
          # To follow '{from}' and change only a few values, use instead: extends = \"{from}\""
     );
     let _ = writeln!(out, "\nname = {}", quoted(name));
@@ -335,7 +335,7 @@ pub fn commented_toml(s: &Scenario, name: &str, from: &str) -> String {
     let _ = writeln!(out, "\n[capacity]");
     let _ = writeln!(
         out,
-        "# Working days a year (assumption, not in the seeds: 44 weeks of 5 days, the year behind\n\
+        "# Working days a year (assumption, not in the 2007 guide: 44 weeks of 5 days, the year behind\n\
          # Richards' 2,112 contacts a year)."
     );
     let _ = writeln!(out, "working_days = {}", num(cap.working_days));
@@ -451,7 +451,7 @@ fn workforce_sections(out: &mut String, s: &Scenario) {
     );
     let _ = writeln!(
         out,
-        "# Supervision hours a week one supervisor WTE provides (ASSUMPTION: 7.5, a day a week).\n\
+        "# Supervision hours a week one supervisor WTE provides (ASSUMPTION: 15, two days a week).\n\
          # Supervisor WTE = hours / this; the output says whether the supervising roles cover it."
     );
     let _ = writeln!(
@@ -471,7 +471,8 @@ fn workforce_sections(out: &mut String, s: &Scenario) {
     let _ = writeln!(out, "# t: each step's own turnover.");
     let _ = writeln!(
         out,
-        "# T: whole years of training (PWP and HIT: one-year programmes, seed 004)."
+        "# T: whole years of training (PWP and HIT: one-year programmes, North Essex IAPT Services\n\
+         # operational policy, HPFT 2020)."
     );
     let _ = writeln!(out, "training_years = {}", whole(p.training_years));
     let _ = writeln!(

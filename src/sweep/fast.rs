@@ -393,14 +393,8 @@ impl FastModel {
             let days = v[k.working_days];
             let annual = basis.annual_contacts_per_wte(days);
             let cpe = v[k.contacts_per_episode];
-            ctx.capacity.push(WteCapacity {
-                contacts_per_episode: cpe,
-                working_days: days,
-                annual_contacts_per_wte: annual,
-                episodes_per_wte: annual / cpe,
-                dna_rate: dna,
-                headroom,
-            });
+            ctx.capacity
+                .push(WteCapacity::new(cpe, days, annual, dna, headroom));
         }
         for (slot, c) in ctx.per_wte.iter_mut().zip(&ctx.capacity) {
             *slot = c.episodes_per_wte;

@@ -539,3 +539,116 @@ fn workforce_rows_may_name_their_area_by_ods_code() {
     assert_eq!(a["areas"][0]["current_low_wte"].as_f64(), Some(150.0));
     assert_eq!(a["areas"], b["areas"]);
 }
+
+#[test]
+fn one_wte_a_year_gives_the_episodes_delivered_after_dnas() {
+    // 16 contacts a day x 0.70 x 220 = 2,464 bookable contacts, 6 an episode, 12% DNA: the
+    // WTE deliver 2,464 x 0.88 = 2,168 attended contacts, 361.4 episodes, not 410.7.
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(
+        dir.path(),
+        "dna.toml",
+        "extends = \"obc\"\n[steps.low]\ncontacts_per_episode = 6\n[capacity]\ndna_rate = 0.12\n",
+    );
+    let p = p.to_str().unwrap();
+    let out = stdout_of(&["model", p, "--level", "country"]);
+    let line = |start: &str| {
+        out.lines()
+            .find(|l| l.contains(start))
+            .unwrap_or_else(|| panic!("no {start:?} in\n{out}"))
+            .to_string()
+    };
+    assert!(line("Contacts booked").contains("2,464"), "{out}");
+    assert!(
+        line("Attended contacts (after DNAs").contains("2,168"),
+        "{out}"
+    );
+    assert!(
+        line("Episodes completed (after DNAs").contains("361.4"),
+        "{out}"
+    );
+    assert!(line("Episodes if every booked").contains("410.7"), "{out}");
+    let v = model_json(&[p, "--level", "country"]);
+    let t = &v["total"];
+    let per_wte = t["low_episodes_per_wte"].as_f64().unwrap();
+    let delivered = t["low_episodes"].as_f64().unwrap() / t["low_wte"].as_f64().unwrap();
+    assert!(
+        (per_wte - delivered).abs() < 1e-9 * delivered,
+        "{per_wte} {delivered}"
+    );
+}
+
+#[test]
+fn access_is_called_an_assumption_not_a_measured_rate() {
+    let dir = tempfile::tempdir().unwrap();
+    let said = "an assumption of the scenario, not a measured access rate";
+    let table = stdout_of(&["model", "--level", "region"]);
+    assert!(table.replace('\n', " ").contains(said), "{table}");
+    assert!(table.contains("0.50 x detection_rate 0.50"), "{table}");
+    let markdown = stdout_of(&["model", "--level", "region", "--format", "markdown"]);
+    assert!(markdown.contains(said), "{markdown}");
+    let p = dir.path().join("r.html");
+    stdout_of(&["report", "--level", "region", "-o", p.to_str().unwrap()]);
+    let html = std::fs::read_to_string(&p).unwrap();
+    assert!(html.contains(said));
+    assert!(!html.contains("ambitions were 15%, then 25%"));
+}
+
+#[test]
+fn the_default_skill_mix_covers_the_default_supervision() {
+    // Every area of every level, with and without `extends`: a "not covered" must be about
+    // the user's own input, not the defaults disagreeing with each other.
+    let dir = tempfile::tempdir().unwrap();
+    let bare = write(dir.path(), "bare.toml", "name = \"bare\"\n");
+    for args in [
+        vec!["--level", "sub-icb"],
+        vec![bare.to_str().unwrap(), "--level", "region"],
+    ] {
+        let v = model_json(&args);
+        let mut rows: Vec<&serde_json::Value> = v["areas"].as_array().unwrap().iter().collect();
+        rows.push(&v["total"]);
+        for r in rows {
+            assert_eq!(r["supervision_covered"], true, "{}", r["area_code"]);
+        }
+    }
+    let table = stdout_of(&["model", "--level", "region"]);
+    assert!(!table.contains("NOT covered"), "{table}");
+}
+
+#[test]
+fn the_table_fits_the_width_asked_for() {
+    let widest = |out: &str| out.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+    for w in [70usize, 80, 120] {
+        let by_flag = stdout_of(&["model", "--by-disorder", "--width", &w.to_string()]);
+        assert!(widest(&by_flag) <= w, "--width {w}:\n{by_flag}");
+        let out = capacity()
+            .args(["model", "--by-disorder"])
+            .env("COLUMNS", w.to_string())
+            .output()
+            .unwrap();
+        assert_eq!(
+            String::from_utf8(out.stdout).unwrap(),
+            by_flag,
+            "COLUMNS={w}"
+        );
+    }
+    // At 80 long ICB names are cut, not wrapped onto a second line; at 120 most are whole.
+    let narrow = stdout_of(&["model", "--width", "80"]);
+    assert!(narrow.contains("Cheshire and Mers…"), "{narrow}");
+    let wide = stdout_of(&["model", "--width", "120"]);
+    assert!(wide.contains("│ Cheshire and Merseyside "), "{wide}");
+    // The longest name (51 characters) is cut to what is left of 120, on one line.
+    assert!(
+        wide.contains("│ Bath and North East Somerset, Swindon and W"),
+        "{wide}"
+    );
+    // Without --width or COLUMNS, and not on a terminal: 100 columns, as before.
+    let out = capacity()
+        .arg("model")
+        .env_remove("COLUMNS")
+        .output()
+        .unwrap();
+    assert_eq!(widest(&String::from_utf8(out.stdout).unwrap()), 100);
+    let e = stderr_of_failure(&["model", "--width", "30"], 2);
+    assert!(e.contains("30") && e.contains("70"), "{e}");
+}

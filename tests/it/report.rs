@@ -189,8 +189,9 @@ fn the_report_shows_staff_costs_supervision_and_trainees() {
         "{} supervisor WTE needed",
         grouped(field(t, "supervisor_wte"), 1)
     )));
-    assert_eq!(t["supervision_covered"], false);
-    assert!(staff.contains("<b class=\"short\">Not covered:</b>"));
+    // The default skill mix covers the default supervision hours.
+    assert_eq!(t["supervision_covered"], true);
+    assert!(staff.contains("<b class=\"surplus\">Covered:</b>"));
 
     // Trainees: "X a year for Y years, then Z a year".
     let years = field(&json["scenario"]["pipeline"], "years");
@@ -312,7 +313,7 @@ fn the_report_names_its_inputs_assumptions_and_the_command() {
     let preset = capacity::scenario::preset_text("triage80").unwrap();
     assert!(html.contains(&sha256_hex(preset.as_bytes())));
     // The assumptions table marks each value.
-    assert!(html.contains("<code>steps.low.entry</code></td><td class=\"n\" data-v=\"0.8\">0.8</td><td data-v=\"from the seeds\">"));
+    assert!(html.contains("<code>steps.low.entry</code></td><td class=\"n\" data-v=\"0.8\">0.8</td><td data-v=\"published default\">"));
     assert!(html.contains("<code>capacity.working_days</code></td><td class=\"n\" data-v=\"220\">220</td><td data-v=\"assumption\">"));
     assert!(
         html.contains("basis basis-cited"),
@@ -641,7 +642,7 @@ fn markdown_is_pipe_tables_with_every_icb() {
         "{md}"
     );
     assert!(md.contains("\nSupervision: 10,523 hours a week"));
-    assert!(md.contains("| Total | £411.7m | 1,403.1 | no | 2,449 then 1,287 | 1,066 then 263 |"));
+    assert!(md.contains("| Total | £411.7m | 701.6 | yes | 2,449 then 1,287 | 1,066 then 263 |"));
     // Every table line has the same number of cells as its header.
     for block in md.split("\n\n").filter(|b| b.starts_with('|')) {
         let lines: Vec<&str> = block.lines().collect();

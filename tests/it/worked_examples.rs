@@ -87,6 +87,11 @@ fn pro_rata_bands_comorbidity_triage_dna_and_headroom() {
     assert_close(t.num("low_contacts"), 51.8);
     assert_close(t.num("low_wte"), 64.75 / 2_464.0 * 1.1);
     assert_close(t.num("high_wte"), (3.33 * 12.0 / 0.8) / 847.0 * 1.1);
+    // Episodes per WTE as delivered: the WTE also serve the DNAs and the headroom, so
+    // 2,464 x 0.8 / 1.1 / 7 = 256.0, not 2,464 / 7 = 352: episodes / WTE of this output.
+    assert_close(t.num("low_episodes_per_wte"), 7.4 / t.num("low_wte"));
+    assert_close(t.num("low_episodes_per_wte"), 2_464.0 * 0.8 / 1.1 / 7.0);
+    assert_close(t.num("high_episodes_per_wte"), 3.33 / t.num("high_wte"));
 }
 
 #[test]

@@ -3,6 +3,7 @@
 mod check;
 mod cli;
 mod common;
+mod csv_properties;
 mod errors;
 mod messages;
 mod new_user;

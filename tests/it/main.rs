@@ -4,6 +4,7 @@ mod assess;
 mod check;
 mod cli;
 mod common;
+mod csv_properties;
 mod errors;
 mod messages;
 mod new_user;

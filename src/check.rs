@@ -730,7 +730,7 @@ pub fn outcomes_markdown(title: &str, intro: &str, outcomes: &[Outcome]) -> Stri
         ));
     }
     s.push_str(
-        "\nReferred: new episodes a year (MODEL.md section 2). WTE: whole-time equivalents \
+        "\nReferred: new episodes a year (docs/model.md section 2). WTE: whole-time equivalents \
          required (section 4). Skill mix: low intensity WTE per high intensity WTE. Access rate: \
          people treated psychologically as a share of prevalent cases.\n\n",
     );

@@ -480,7 +480,7 @@ impl Scenario {
         use defaults::*;
         Scenario {
             name: "defaults".into(),
-            description: "MODEL.md defaults (Outline Business Case)".into(),
+            description: "the defaults of docs/model.md (Outline Business Case)".into(),
             sources: vec![],
             population: PopulationSettings {
                 age_min: AGE_MIN,

@@ -17,6 +17,8 @@ pub struct GeoArea {
     pub prevalence_factor: f64,
     /// The NHS ODS code (QOP, 00T), when the areas file gives one.
     pub ods_code: Option<String>,
+    /// Its line in the areas file, for messages about its prevalence_factor.
+    pub line: Option<u64>,
 }
 
 /// Every area known to a run (from the areas file, or the population's own codes).
@@ -47,6 +49,7 @@ impl Geography {
                         parent: None,
                         prevalence_factor: r.prevalence_factor,
                         ods_code: r.ods_code.clone(),
+                        line: Some(r.line),
                     });
                 }
                 for (i, r) in a.rows.iter().enumerate() {
@@ -76,6 +79,7 @@ impl Geography {
                             parent: None,
                             prevalence_factor: 1.0,
                             ods_code: None,
+                            line: None,
                         });
                     }
                 }

@@ -599,7 +599,7 @@ fn check_prevalence_factors(
 ) {
     // Grouped by the key that sets the factor: one bad value is one problem, not one per area.
     let mut over: Vec<(String, Vec<String>)> = Vec::new();
-    let mut unusual: Vec<&str> = Vec::new();
+    let mut unusual: Vec<String> = Vec::new();
     for leaf in leaves {
         let code = geography.areas[leaf.area].code.as_str();
         let factor = super::leaf_deprivation(leaf, scenario);
@@ -607,8 +607,9 @@ fn check_prevalence_factors(
             let mut origin = scenario.deprivation_origin(&leaf.lineage);
             if leaf.prevalence_factor != 1.0 {
                 origin.push_str(&format!(
-                    " x prevalence_factor {} of the areas file",
-                    round9(leaf.prevalence_factor)
+                    " x prevalence_factor {} of the areas file ({})",
+                    round9(leaf.prevalence_factor),
+                    factor_lines(geography, leaf.area)
                 ));
             }
             let example = format!(
@@ -622,7 +623,7 @@ fn check_prevalence_factors(
                 None => over.push((origin, vec![example])),
             }
         } else if leaf.prevalence_factor != 1.0 && !(0.6..=1.4).contains(&leaf.prevalence_factor) {
-            unusual.push(code);
+            unusual.push(format!("{code} ({})", factor_lines(geography, leaf.area)));
         }
     }
     for (origin, areas) in over {
@@ -638,10 +639,22 @@ fn check_prevalence_factors(
             "{}: prevalence_factor of {} ({}{}) is outside 0.6 to 1.4, the range the FAQ's NPMSdep index moves prevalence by",
             geography.source,
             count(unusual.len(), "area"),
-            unusual.iter().take(3).copied().collect::<Vec<_>>().join(", "),
+            unusual.iter().take(3).cloned().collect::<Vec<_>>().join(", "),
             if unusual.len() > 3 { ", ..." } else { "" }
         ));
     }
+}
+
+/// "areas.csv:12, areas.csv:3": the lines of the areas file that set the factors of an area
+/// and its ancestors (the factor is their product).
+fn factor_lines(geography: &Geography, area: usize) -> String {
+    let lines: Vec<String> = geography
+        .ancestors(area)
+        .filter(|&a| geography.areas[a].prevalence_factor != 1.0)
+        .filter_map(|a| geography.areas[a].line)
+        .map(|l| format!("{}:{l}", geography.source))
+        .collect();
+    lines.join(" x ")
 }
 
 /// A number as a person would write it, without binary floating-point noise.

@@ -155,3 +155,52 @@ fn a_scenario_cost_whose_results_overflow_is_refused() {
         "s.toml:2: costs.salary.5 = 1e308 is too large: the results computed from it could not be represented; expected at most 1e15",
     );
 }
+
+/// An areas-file prevalence factor that puts prevalence above 1, or outside the FAQ's range,
+/// is named with the file and line that set it.
+#[test]
+fn area_factor_messages_name_the_file_and_line() {
+    let d = tempfile::TempDir::new().unwrap();
+    write(
+        d.path(),
+        "population.csv",
+        "area_code,area_name,age_from,age_to,sex,population\nA,Area A,20,29,all,1000\nB,Area B,20,29,all,1000\n",
+    );
+    write(
+        d.path(),
+        "areas.csv",
+        "area_code,area_name,level,parent_code,prevalence_factor\nA,Area A,area,R,1.0\nB,Area B,area,S,2.0\nR,Region R,region,,30\nS,Region S,region,,1\n",
+    );
+    let (code, err) = run_in(
+        d.path(),
+        &[
+            "model",
+            "--population",
+            "population.csv",
+            "--areas",
+            "areas.csv",
+        ],
+    );
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("prevalence_factor 30 of the areas file (areas.csv:4)"),
+        "{err}"
+    );
+    write(
+        d.path(),
+        "areas.csv",
+        "area_code,area_name,level,parent_code,prevalence_factor\nA,Area A,area,R,1.0\nB,Area B,area,S,1.6\nR,Region R,region,,1\nS,Region S,region,,1\n",
+    );
+    let (code, err) = run_in(
+        d.path(),
+        &[
+            "model",
+            "--population",
+            "population.csv",
+            "--areas",
+            "areas.csv",
+        ],
+    );
+    assert_eq!(code, Some(0), "{err}");
+    assert!(err.contains("B (areas.csv:3)"), "{err}");
+}

@@ -13,6 +13,7 @@ mod outputs;
 mod project;
 mod properties;
 mod report;
+mod snapshots;
 mod steps;
 mod sweep;
 mod worked_examples;

@@ -458,7 +458,8 @@ fn prevalence_times_factors_above_one() {
         dir.path(),
     );
     assert!(
-        e.contains("prevalence_factor 150 of the areas file puts prevalence above 1"),
+        e.contains("prevalence_factor 150 of the areas file (")
+            && e.contains("areas.csv:2) puts prevalence above 1"),
         "{e}"
     );
     assert!(e.contains("in 1 area (A: "), "{e}");

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use crate::problems::{InputError, Problems};
-use crate::scenario::find_line;
+use crate::scenario::{find_line, quoted};
 
 /// What the model can say about an item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
@@ -171,22 +171,6 @@ pub fn framework(id: &str) -> Result<Framework, InputError> {
         ))
     })?;
     parse_framework(&format!("framework {id}"), text)
-}
-
-/// A TOML string with quotes escaped.
-fn quoted(text: &str) -> String {
-    let mut out = String::from("\"");
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            c if c.is_control() => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 /// The file to fill in: every item with an empty score, evidence, owner and due month,

@@ -11,7 +11,7 @@ mod raw;
 pub mod steps;
 mod template;
 
-pub use template::commented_toml;
+pub use template::{commented_toml, quoted};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

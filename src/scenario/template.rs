@@ -28,7 +28,7 @@ fn whole(x: f64) -> String {
 
 /// A TOML basic string: quotes, backslashes and control characters (a multi-line
 /// description's line ends) escaped, so that any text reads back as itself.
-fn quoted(text: &str) -> String {
+pub fn quoted(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
     for c in text.chars() {

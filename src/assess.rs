@@ -116,6 +116,32 @@ pub fn parse_framework(label: &str, text: &str) -> Result<Framework, InputError>
             .map_or(1, |n| n + 1);
         format!("{label}:{line}")
     };
+    // Ids become keys of the template (`[items.<id>]`): plain lower-case keys only, so the
+    // template is valid TOML whatever the framework says.
+    let plain = |id: &str| {
+        !id.is_empty()
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
+    };
+    for s in &f.sections {
+        if !plain(&s.id) {
+            problems.push(format!(
+                "{}: section id {:?}: expected lower-case letters, digits, '_' or '-'",
+                at(&s.id),
+                s.id
+            ));
+        }
+    }
+    for (_, i) in f.items() {
+        if !plain(&i.id) {
+            problems.push(format!(
+                "{}: item id {:?}: expected lower-case letters, digits, '_' or '-'",
+                at(&i.id),
+                i.id
+            ));
+        }
+    }
     let mut seen: BTreeMap<&str, ()> = BTreeMap::new();
     for (_, i) in f.items() {
         if seen.insert(i.id.as_str(), ()).is_some() {
@@ -176,24 +202,31 @@ pub fn framework(id: &str) -> Result<Framework, InputError> {
 /// The file to fill in: every item with an empty score, evidence, owner and due month,
 /// commented with its title and source.
 pub fn template(f: &Framework) -> String {
-    let mut out = format!(
-        "# Self-assessment: {}\n# Source: {}\n# Score each item 0 ({}), 1 ({}) or 2 ({}); leave \"\" for not yet assessed.\n# due is a month, YYYY-MM. Then run: capacity assess THIS_FILE\n\n",
-        f.title,
-        f.source,
+    let mut out = comment(&format!("Self-assessment: {}", f.title));
+    out.push_str(&comment(&format!("Source: {}", f.source)));
+    out.push_str(&comment(&format!(
+        "Score each item 0 ({}), 1 ({}) or 2 ({}); leave \"\" for not yet assessed.",
         f.scores.first().map_or("", String::as_str),
         f.scores.get(1).map_or("", String::as_str),
         f.scores.get(2).map_or("", String::as_str),
-    );
+    )));
+    out.push_str("# due is a month, YYYY-MM. Then run: capacity assess THIS_FILE\n\n");
     out.push_str(&format!(
         "framework = {}\norganisation = \"\"\ndate = \"\"              # YYYY-MM of this assessment\n",
         quoted(&f.id)
     ));
     for s in &f.sections {
-        out.push_str(&format!("\n# ---- {} ----\n", s.title));
+        out.push('\n');
+        out.push_str(&comment(&format!("---- {} ----", s.title)));
         for i in &s.items {
-            out.push_str(&format!("\n# {}\n# ({})\n", i.title, i.source));
+            out.push('\n');
+            out.push_str(&comment(&i.title));
+            out.push_str(&comment(&format!("({})", i.source)));
             if !i.relies_upon.is_empty() {
-                out.push_str(&format!("# Relies upon: {}\n", i.relies_upon.join(", ")));
+                out.push_str(&comment(&format!(
+                    "Relies upon: {}",
+                    i.relies_upon.join(", ")
+                )));
             }
             out.push_str(&format!(
                 "[items.{}]\nscore = \"\"\nevidence = \"\"\nowner = \"\"\ndue = \"\"\n",
@@ -202,6 +235,21 @@ pub fn template(f: &Framework) -> String {
         }
     }
     out
+}
+
+/// `text` as TOML comment lines: every line of it behind `# `, so a title with a line break
+/// (or a carriage return, which TOML also ends a comment on) stays a comment.
+fn comment(text: &str) -> String {
+    text.split(['\n', '\r'])
+        .map(|line| {
+            // Control characters other than tab are not allowed in TOML comments.
+            let clean: String = line
+                .chars()
+                .map(|c| if c.is_control() && c != '\t' { ' ' } else { c })
+                .collect();
+            format!("# {}\n", clean.trim_end())
+        })
+        .collect()
 }
 
 /// One item's answers.
@@ -494,6 +542,39 @@ source = "B 1"
         assert_eq!((total.points, total.max), (3, 6));
         let ids: Vec<&str> = actions(&f, &a).iter().map(|(i, _)| i.id.as_str()).collect();
         assert_eq!(ids, vec!["b_1", "a_2"]);
+    }
+
+    /// Found by fuzzing: an item id that is no TOML key made a template that its own reader
+    /// refused. Such ids are refused with the framework's line.
+    #[test]
+    fn item_ids_must_be_plain_keys() {
+        let text = SMALL.replace("id = \"a_2\"", "id = \"a^2\"");
+        let e = parse_framework("small.toml", &text)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("small.toml:15: item id \"a^2\": expected lower-case letters"),
+            "{e}"
+        );
+    }
+
+    /// Titles and sources with line breaks stay comments, so any accepted framework gives a
+    /// template that reads back as a (blank) assessment of it.
+    #[test]
+    fn template_reads_back_whatever_the_titles() {
+        let text = SMALL
+            .replace("title = \"First\"", "title = \"First\\nline two\\r[x]\"")
+            .replace("source = \"a test\"", "source = \"a\\ntest\"");
+        let f = parse_framework("small.toml", &text).unwrap();
+        let template = template(&f);
+        assert!(
+            template.contains("# First\n# line two\n# [x]\n"),
+            "{template}"
+        );
+        let same = f.clone();
+        let (a, _) =
+            parse_assessment("new.toml", &template, &move |_| Ok(same.clone()), true).unwrap();
+        assert!(a.answers.values().all(|x| x.score.is_none()));
     }
 
     #[test]

@@ -6,6 +6,7 @@
 use capacity::inputs::{
     parse_areas, parse_pay, parse_population, parse_prevalence, parse_workforce,
 };
+use capacity::observed::{parse_observed, OrgKey};
 use proptest::prelude::*;
 
 type Parse = fn(&str) -> Result<(), String>;
@@ -183,5 +184,56 @@ proptest! {
         }
         let column = required[column.index(required.len())];
         refuses(reader, &values, row.index(values.len()), column, "")?;
+    }
+}
+
+/// Observed activity (NHS England's long format) publishes small counts as `*`: there a
+/// star is a missing value, never a number and never an error; every other non-number is an
+/// error naming the file and line.
+fn observed_table(values: &[f64], row: usize, cell: &str) -> String {
+    let mut text = String::from("reporting_period,org_type,org_code,org_name,variable_type,variable_a,variable_b,measure_name,measure_statistic,value\n");
+    for (i, &x) in values.iter().enumerate() {
+        let value = if i == row {
+            format!("\"{cell}\"")
+        } else {
+            format!("{}", (x * 1e4).round())
+        };
+        text.push_str(&format!(
+            "2023-24,ICB,Q{i},ICB {i},Total,NULL,NULL,referrals_received,count,{value}\n"
+        ));
+    }
+    text
+}
+
+proptest! {
+    #[test]
+    fn observed_stars_are_missing_and_other_non_numbers_are_errors(
+        values in prop::collection::vec(0.0f64..0.5, 1..5),
+        row in any::<prop::sample::Index>(),
+        cell in not_a_number(),
+    ) {
+        let row = row.index(values.len());
+        let text = observed_table(&values, row, &cell);
+        let org = |i: usize| OrgKey {
+            period: "2023-24".into(),
+            org_type: "ICB".into(),
+            org_code: format!("Q{i}"),
+        };
+        match parse_observed("observed.csv", &text) {
+            Ok(o) => {
+                prop_assert_eq!(cell.trim(), "*", "'{}' was read:\n{}", cell, text);
+                prop_assert_eq!(o.suppressed, 1);
+                prop_assert_eq!(o.measures(&org(row)).referrals, None);
+                for (i, &x) in values.iter().enumerate().filter(|(i, _)| *i != row) {
+                    prop_assert_eq!(o.measures(&org(i)).referrals, Some((x * 1e4).round()));
+                }
+            }
+            Err(e) => {
+                let e = e.to_string();
+                prop_assert_ne!(cell.trim(), "*", "a star is refused: {}", e);
+                let line = format!("observed.csv:{}:", row + 2);
+                prop_assert!(e.contains(&line) && e.contains("value"), "{}", e);
+            }
+        }
     }
 }

@@ -7,8 +7,10 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
+use crate::inputs::band_rank;
+use crate::model::{ModelResult, RoleKind};
 use crate::problems::{InputError, Problems};
-use crate::scenario::{find_line, quoted};
+use crate::scenario::{find_line, quoted, Scenario};
 
 /// What the model can say about an item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
@@ -492,6 +494,266 @@ pub fn actions<'a>(f: &'a Framework, a: &Assessment) -> Vec<(&'a Item, u8)> {
         })
         .collect()
 }
+
+/// What the model says about an item: met or not, and why (with the figures).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Evidence {
+    pub met: bool,
+    pub says: String,
+}
+
+/// The least protected time the PT-SMHP framework asks for: "a minimum of 2 days a week of
+/// protected time to deliver the therapy" (NHS England, Developing a local strategy for
+/// psychological therapies for severe mental health problems, 2024, Training
+/// recommendation 4).
+pub const PROTECTED_DAYS_MIN: f64 = 2.0;
+
+/// The model's evidence for an item of `kind`, from a model run of `scenario`; None where
+/// the model has no figures for it (a skill-mix plan, or trainees without a workforce file).
+pub fn evidence(kind: EvidenceKind, scenario: &Scenario, result: &ModelResult) -> Option<Evidence> {
+    // The therapy steps: a pathway's own steps when the scenario has pathways.
+    let therapy: Vec<usize> = if scenario.pathways.is_empty() {
+        (0..scenario.steps.len()).collect()
+    } else {
+        (0..scenario.steps.len())
+            .filter(|&s| scenario.pathway_of_step(&scenario.steps[s]).is_some())
+            .collect()
+    };
+    let total = &result.total;
+    match kind {
+        EvidenceKind::Band7 => {
+            let seven = band_rank("7");
+            let mut below: Vec<String> = Vec::new();
+            for &s in &therapy {
+                let step = &scenario.steps[s];
+                for r in &step.roles {
+                    if band_rank(&r.band) < seven && r.share > 0.0 {
+                        below.push(format!(
+                            "the skill mix puts {} of {} at band {}",
+                            r.role, step.id, r.band
+                        ));
+                    }
+                }
+                for l in &total.workforce.roles {
+                    let of_step = l.kind == RoleKind::Step(s);
+                    if of_step && l.current_wte > 0.0 && band_rank(&l.band) < seven {
+                        let band = if l.band.is_empty() { "-" } else { &l.band };
+                        below.push(format!(
+                            "the workforce has {:.1} WTE of {} at band {band} delivering {}",
+                            l.current_wte, l.role, step.id
+                        ));
+                    }
+                }
+            }
+            Some(if below.is_empty() {
+                Evidence {
+                    met: true,
+                    says: "every role delivering therapy is at band 7 or above".into(),
+                }
+            } else {
+                Evidence {
+                    met: false,
+                    says: below.join("; "),
+                }
+            })
+        }
+        EvidenceKind::Supervision => {
+            let s = &total.workforce.supervision;
+            Some(Evidence {
+                met: s.covered(),
+                says: format!(
+                    "{:.1} supervisor WTE needed, {:.1} WTE in supervising roles",
+                    s.supervisor_wte_total(),
+                    s.senior_wte_total()
+                ),
+            })
+        }
+        EvidenceKind::ProtectedTime => {
+            // Only steps delivered by released staff have protected days; a scenario with
+            // none has dedicated posts, where the rule does not apply.
+            let released: Vec<(usize, f64)> = therapy
+                .iter()
+                .filter_map(|&s| Some((s, scenario.steps[s].protected_days_per_week?)))
+                .collect();
+            if released.is_empty() {
+                return None;
+            }
+            let lines: Vec<String> = released
+                .iter()
+                .map(|&(s, days)| {
+                    let wte = total.flow.step_wte(s);
+                    format!(
+                        "{}: {} protected day{} a week, so its {:.1} WTE of therapy needs {:.0} trained staff",
+                        scenario.steps[s].id,
+                        crate::problems::short(days),
+                        if days == 1.0 { "" } else { "s" },
+                        wte,
+                        (wte * 5.0 / days).ceil()
+                    )
+                })
+                .collect();
+            Some(Evidence {
+                met: released.iter().all(|&(_, d)| d >= PROTECTED_DAYS_MIN),
+                says: format!(
+                    "{} (at least {} days asked for)",
+                    lines.join("; "),
+                    crate::problems::short(PROTECTED_DAYS_MIN)
+                ),
+            })
+        }
+        EvidenceKind::Pipeline => {
+            // Trainees in post are the workforce file's trainee roles ("Trainee PWP"); with
+            // a training of T years, T cohorts are in post at once, so the yearly intake is
+            // trainees / T. Without a workforce file the model cannot tell.
+            if total.current_roles.is_empty() {
+                return None;
+            }
+            let years = scenario.pipeline.training_years.max(1.0);
+            let mut short = Vec::new();
+            let mut lines = Vec::new();
+            for &s in &therapy {
+                let step = &scenario.steps[s];
+                let needed = total.workforce.pipeline.0.get(s).map_or(0.0, |i| i.intake);
+                let trainees: f64 = total
+                    .current_roles
+                    .iter()
+                    .filter(|c| {
+                        crate::model::staffing::trainee_of(&c.role)
+                            .is_some_and(|r| step.roles.iter().any(|m| m.role.eq_ignore_ascii_case(r)))
+                    })
+                    .map(|c| c.by_step.iter().sum::<f64>() + c.other)
+                    .sum();
+                if needed <= 0.0 && trainees <= 0.0 {
+                    continue;
+                }
+                let intake = trainees / years;
+                lines.push(format!(
+                    "{}: {:.1} trainee WTE in post, an intake of {:.1} a year against {:.1} a year needed",
+                    step.id, trainees, intake, needed
+                ));
+                if intake + 1e-9 < needed {
+                    short.push(step.id.clone());
+                }
+            }
+            if lines.is_empty() {
+                return Some(Evidence {
+                    met: true,
+                    says: "no step needs trainees to close its gap".into(),
+                });
+            }
+            Some(Evidence {
+                met: short.is_empty(),
+                says: lines.join("; "),
+            })
+        }
+        // Whether ratios were reviewed and a recruitment plan made is not in the figures.
+        EvidenceKind::SkillMix => None,
+    }
+}
+
+/// One assessment and its scores.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scored {
+    pub assessment: Assessment,
+    pub sections: Vec<SectionScore>,
+    pub total: SectionScore,
+}
+
+/// An item to act on: scored 0 or 1 in the latest assessment.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Action {
+    pub item: String,
+    pub score: u8,
+    pub title: String,
+    pub source: String,
+    pub relies_upon: Vec<String>,
+    pub owner: String,
+    pub due: Option<String>,
+    pub model_evidence: Option<Evidence>,
+}
+
+/// Everything `capacity assess` and the report show: the framework, each assessment's scores
+/// (oldest first), the latest one's actions and where a self-score of 2 disagrees with the
+/// model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Review {
+    pub framework: Framework,
+    pub scored: Vec<Scored>,
+    pub actions: Vec<Action>,
+    /// (item id, the model's evidence) for items scored 2 that the model says are not met.
+    pub disagreements: Vec<(String, Evidence)>,
+    /// A model run was given, so evidence was looked for.
+    pub with_model: bool,
+}
+
+impl Review {
+    pub fn latest(&self) -> &Scored {
+        self.scored.last().expect("a review has at least one assessment")
+    }
+}
+
+/// Scores assessments of one framework (an error when they are of several, or none), dated
+/// ones oldest first, and checks the latest's items against a model run when given.
+pub fn review(
+    assessments: Vec<(Assessment, Framework)>,
+    model: Option<(&Scenario, &ModelResult)>,
+) -> Result<Review, InputError> {
+    let Some(framework) = assessments.first().map(|(_, f)| f.clone()) else {
+        return Err(InputError::one("give an assessment file"));
+    };
+    if assessments.iter().any(|(_, f)| f.id != framework.id) {
+        return Err(InputError::one(
+            "the assessments are of different frameworks; give assessments of one framework",
+        ));
+    }
+    let mut scored: Vec<Scored> = assessments
+        .into_iter()
+        .map(|(assessment, f)| {
+            let (sections, total) = scores(&f, &assessment);
+            Scored {
+                assessment,
+                sections,
+                total,
+            }
+        })
+        .collect();
+    scored.sort_by(|a, b| a.assessment.date.cmp(&b.assessment.date));
+    let latest = &scored.last().expect("checked above").assessment;
+    let evidence_of =
+        |item: &Item| model.and_then(|(s, r)| evidence(item.evidence?, s, r));
+    let actions = actions(&framework, latest)
+        .into_iter()
+        .map(|(i, score)| {
+            let a = &latest.answers[&i.id];
+            Action {
+                item: i.id.clone(),
+                score,
+                title: i.title.clone(),
+                source: i.source.clone(),
+                relies_upon: i.relies_upon.clone(),
+                owner: a.owner.clone(),
+                due: a.due.clone(),
+                model_evidence: evidence_of(i),
+            }
+        })
+        .collect();
+    let disagreements = framework
+        .items()
+        .filter_map(|(_, i)| {
+            let e = evidence_of(i)?;
+            let score = latest.answers.get(&i.id)?.score?;
+            (score == 2 && !e.met).then(|| (i.id.clone(), e))
+        })
+        .collect();
+    Ok(Review {
+        framework,
+        scored,
+        actions,
+        disagreements,
+        with_model: model.is_some(),
+    })
+}
+
 
 #[cfg(test)]
 mod tests {

@@ -10,13 +10,7 @@ use clap::{Args, ValueEnum};
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{ContentArrangement, Table};
 
-use capacity::assess::{
-    actions, framework, parse_assessment, scores, template, Assessment, EvidenceKind, Framework,
-    SectionScore,
-};
-use capacity::inputs::band_rank;
-use capacity::model::ModelResult;
-use capacity::scenario::Scenario;
+use capacity::assess::{framework, parse_assessment, review, template, SectionScore};
 use capacity::InputError;
 
 use super::io::{
@@ -74,84 +68,6 @@ pub struct AssessArgs {
     pub output: Option<std::path::PathBuf>,
 }
 
-/// What the model says about an item: met or not, and why.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct Evidence {
-    pub met: bool,
-    pub says: String,
-}
-
-/// The model's evidence for the items it can check: therapy at Band 7 or above (the
-/// scenario's skill mix and the workforce file), and supervision capacity.
-fn evidence(kind: EvidenceKind, scenario: &Scenario, result: &ModelResult) -> Option<Evidence> {
-    match kind {
-        EvidenceKind::Band7 => {
-            // The therapy steps: a pathway's own steps when the scenario has pathways.
-            let therapy: Vec<usize> = if scenario.pathways.is_empty() {
-                (0..scenario.steps.len()).collect()
-            } else {
-                (0..scenario.steps.len())
-                    .filter(|&s| scenario.pathway_of_step(&scenario.steps[s]).is_some())
-                    .collect()
-            };
-            let seven = band_rank("7");
-            let mut below: Vec<String> = Vec::new();
-            for &s in &therapy {
-                let step = &scenario.steps[s];
-                for r in &step.roles {
-                    if band_rank(&r.band) < seven && r.share > 0.0 {
-                        below.push(format!(
-                            "the skill mix puts {} of {} at band {}",
-                            r.role, step.id, r.band
-                        ));
-                    }
-                }
-                for l in &result.total.workforce.roles {
-                    let of_step = l.kind == capacity::model::RoleKind::Step(s);
-                    if of_step && l.current_wte > 0.0 && band_rank(&l.band) < seven {
-                        let band = if l.band.is_empty() { "-" } else { &l.band };
-                        below.push(format!(
-                            "the workforce has {:.1} WTE of {} at band {band} delivering {}",
-                            l.current_wte, l.role, step.id
-                        ));
-                    }
-                }
-            }
-            Some(if below.is_empty() {
-                Evidence {
-                    met: true,
-                    says: "every role delivering therapy is at band 7 or above".into(),
-                }
-            } else {
-                Evidence {
-                    met: false,
-                    says: below.join("; "),
-                }
-            })
-        }
-        EvidenceKind::Supervision => {
-            let s = &result.total.workforce.supervision;
-            Some(Evidence {
-                met: s.covered(),
-                says: format!(
-                    "{:.1} supervisor WTE needed, {:.1} WTE in supervising roles",
-                    s.supervisor_wte_total(),
-                    s.senior_wte_total()
-                ),
-            })
-        }
-        // The model has no figures for these yet.
-        EvidenceKind::ProtectedTime | EvidenceKind::Pipeline | EvidenceKind::SkillMix => None,
-    }
-}
-
-struct Report {
-    assessment: Assessment,
-    framework: Framework,
-    sections: Vec<SectionScore>,
-    total: SectionScore,
-}
-
 fn pct(s: &SectionScore) -> String {
     s.share()
         .map_or("-".into(), |x| format!("{:.0}%", x * 100.0))
@@ -193,7 +109,7 @@ pub fn run(args: AssessArgs) -> Result<ExitCode> {
         )
         .into());
     }
-    let mut reports = Vec::new();
+    let mut assessments = Vec::new();
     let mut problems = capacity::problems::Problems::new();
     for path in &args.files {
         let text = capacity::inputs::read_text_file(path, "assessment")?;
@@ -203,30 +119,11 @@ pub fn run(args: AssessArgs) -> Result<ExitCode> {
             &framework,
             args.allow_missing,
         ) {
-            Ok((assessment, framework)) => {
-                let (sections, total) = scores(&framework, &assessment);
-                reports.push(Report {
-                    assessment,
-                    framework,
-                    sections,
-                    total,
-                });
-            }
+            Ok(read) => assessments.push(read),
             Err(e) => problems.extend(e),
         }
     }
     problems.finish(())?;
-    if reports
-        .iter()
-        .any(|r| r.framework.id != reports[0].framework.id)
-    {
-        return Err(InputError::one(
-            "the assessments are of different frameworks; give assessments of one framework",
-        )
-        .into());
-    }
-    // Several assessments: oldest first, by date.
-    reports.sort_by(|a, b| a.assessment.date.cmp(&b.assessment.date));
     let model = match &args.scenario {
         Some(s) => {
             let (scenario, warnings) = load_scenario(Some(s))?;
@@ -255,28 +152,17 @@ pub fn run(args: AssessArgs) -> Result<ExitCode> {
         }
         check_outputs(&[Planned::new("--output", path, kind)], &read)?;
     }
-    let latest = reports.last().expect("at least one");
-    let f = &latest.framework;
-    let evidence_of = |item: &capacity::assess::Item| {
-        let (scenario, result) = model.as_ref()?;
-        evidence(item.evidence?, scenario, result)
-    };
-    let acts = actions(f, &latest.assessment);
-    let disagreements: Vec<(&str, Evidence)> = f
-        .items()
-        .filter_map(|(_, i)| {
-            let e = evidence_of(i)?;
-            let score = latest.assessment.answers.get(&i.id)?.score?;
-            (score == 2 && !e.met).then_some((i.id.as_str(), e))
-        })
-        .collect();
+    let review = review(assessments, model.as_ref().map(|(s, r)| (s, r)))?;
+    let reports = &review.scored;
+    let latest = review.latest();
+    let f = &review.framework;
     let text = match args.format {
         Format::Csv => {
             let mut w = csv::Writer::from_writer(Vec::new());
             w.write_record([
                 "file", "date", "section", "title", "points", "max", "share", "assessed", "items",
             ])?;
-            for r in &reports {
+            for r in reports {
                 for s in r.sections.iter().chain(std::iter::once(&r.total)) {
                     w.write_record([
                         r.assessment.label.clone(),
@@ -303,15 +189,8 @@ pub fn run(args: AssessArgs) -> Result<ExitCode> {
                     "sections": r.sections,
                     "total": r.total,
                 })).collect::<Vec<_>>(),
-                "actions": acts.iter().map(|(i, s)| {
-                    let a = &latest.assessment.answers[&i.id];
-                    serde_json::json!({
-                        "item": i.id, "score": s, "title": i.title, "source": i.source,
-                        "relies_upon": i.relies_upon, "owner": a.owner, "due": a.due,
-                        "model_evidence": evidence_of(i),
-                    })
-                }).collect::<Vec<_>>(),
-                "disagreements": disagreements.iter().map(|(id, e)| serde_json::json!({"item": id, "model_evidence": e})).collect::<Vec<_>>(),
+                "actions": review.actions,
+                "disagreements": review.disagreements.iter().map(|(id, e)| serde_json::json!({"item": id, "model_evidence": e})).collect::<Vec<_>>(),
             });
             let mut s = serde_json::to_string_pretty(&json)?;
             s.push('\n');
@@ -353,7 +232,7 @@ pub fn run(args: AssessArgs) -> Result<ExitCode> {
                 }
             );
             let mut header = vec!["Section".to_string()];
-            for r in &reports {
+            for r in reports {
                 header.push(if r.assessment.date.is_empty() {
                     r.assessment.label.clone()
                 } else {
@@ -366,7 +245,7 @@ pub fn run(args: AssessArgs) -> Result<ExitCode> {
                         .sections
                         .get(n)
                         .map_or("All sections".to_string(), |s| s.title.clone())];
-                    for r in &reports {
+                    for r in reports {
                         let s = r.sections.get(n).unwrap_or(&r.total);
                         row.push(format!("{} of {} ({})", s.points, s.max, pct(s)));
                     }
@@ -385,14 +264,14 @@ pub fn run(args: AssessArgs) -> Result<ExitCode> {
                 "\n{}Actions: the items at 0 and 1, prerequisites first\n\n",
                 if md { "### " } else { "" }
             ));
-            let rows: Vec<Vec<String>> = acts
+            let rows: Vec<Vec<String>> = review
+                .actions
                 .iter()
-                .map(|(i, s)| {
-                    let a = &latest.assessment.answers[&i.id];
+                .map(|a| {
                     let mut row = vec![
-                        i.id.clone(),
-                        s.to_string(),
-                        i.title.clone(),
+                        a.item.clone(),
+                        a.score.to_string(),
+                        a.title.clone(),
                         if a.owner.is_empty() {
                             "-".into()
                         } else {
@@ -400,8 +279,8 @@ pub fn run(args: AssessArgs) -> Result<ExitCode> {
                         },
                         a.due.clone().unwrap_or_else(|| "-".into()),
                     ];
-                    if model.is_some() {
-                        row.push(evidence_of(i).map_or("-".into(), |e| {
+                    if review.with_model {
+                        row.push(a.model_evidence.as_ref().map_or("-".into(), |e| {
                             format!("{}: {}", if e.met { "met" } else { "not met" }, e.says)
                         }));
                     }
@@ -411,11 +290,11 @@ pub fn run(args: AssessArgs) -> Result<ExitCode> {
             let mut header: Vec<String> = ["Item", "Score", "What", "Owner", "Due"]
                 .map(String::from)
                 .to_vec();
-            if model.is_some() {
+            if review.with_model {
                 header.push("The model says".into());
             }
             out.push_str(&table(header, rows));
-            for (id, e) in &disagreements {
+            for (id, e) in &review.disagreements {
                 out.push_str(&format!(
                     "{id} is scored 2 (met), but the model says not met: {}.\n",
                     e.says

@@ -118,6 +118,11 @@ pub struct StepSettings {
     pub supervision_hours: f64,
     /// Annual turnover of this step's qualified staff.
     pub turnover: f64,
+    /// Days a week a trained member of staff is released to deliver this step's therapy
+    /// (NHS England's PT-SMHP guidance asks for at least 2): a WTE of the step is then
+    /// 5 / days trained staff. None: the step is delivered by dedicated posts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub protected_days_per_week: Option<f64>,
     /// Share of people treated psychologically who start at this step.
     pub entry: Entry,
     /// The `[pathways.<id>]` the step belongs to; None: the main pathway.
@@ -425,6 +430,11 @@ const CONTACTS: Rule = Rule::Positive {
     max: 1000.0,
     unit: "contacts",
 };
+/// Released to deliver therapy on at least part of one day, at most the whole week.
+const PROTECTED_DAYS: Rule = Rule::Positive {
+    max: 5.0,
+    unit: "days a week",
+};
 const DAYS: Rule = Rule::Positive {
     max: 366.0,
     unit: "working days a year",
@@ -509,6 +519,7 @@ impl Scenario {
                     roles: default_roles(&LOW_ROLES),
                     supervision_hours: SUPERVISION_LOW_HOURS,
                     turnover: TURNOVER_LOW,
+                    protected_days_per_week: None,
                     entry: Entry::Share(STEP2_ENTRY),
                     pathway: None,
                     from: vec![],
@@ -525,6 +536,7 @@ impl Scenario {
                     roles: default_roles(&HIGH_ROLES),
                     supervision_hours: SUPERVISION_HIGH_HOURS,
                     turnover: TURNOVER_HIGH,
+                    protected_days_per_week: None,
                     entry: Entry::REST,
                     pathway: None,
                     from: vec![("low".into(), STEP_UP)],
@@ -696,6 +708,13 @@ impl Scenario {
             }
             if let Some(days) = &mut step.working_days {
                 f(&format!("{section}.working_days"), days, DAYS);
+            }
+            if let Some(days) = &mut step.protected_days_per_week {
+                f(
+                    &format!("{section}.protected_days_per_week"),
+                    days,
+                    PROTECTED_DAYS,
+                );
             }
             if let Entry::Share(v) = &mut step.entry {
                 f(&format!("{section}.entry"), v, Rule::Fraction);

@@ -115,6 +115,7 @@ struct RawIntensity {
     roles: Option<Vec<RawRole>>,
     supervision_hours: Option<f64>,
     turnover: Option<f64>,
+    protected_days_per_week: Option<f64>,
     entry: Option<RawEntry>,
     from: Option<IndexMap<String, f64>>,
     pathway: Option<String>,
@@ -908,6 +909,7 @@ pub fn resolve(layers: Vec<Layer>) -> Result<(Scenario, Warnings), InputError> {
                     roles: vec![],
                     supervision_hours: 0.0,
                     turnover: 0.0,
+                    protected_days_per_week: None,
                     entry: Entry::Share(0.0),
                     pathway: None,
                     from: vec![],
@@ -965,6 +967,14 @@ pub fn resolve(layers: Vec<Layer>) -> Result<(Scenario, Warnings), InputError> {
             if let Some(v) = ri.working_days {
                 target.working_days = Some(v);
                 set(&mut origin, format!("{canonical}.working_days"), li);
+            }
+            if let Some(v) = ri.protected_days_per_week {
+                target.protected_days_per_week = Some(v);
+                set(
+                    &mut origin,
+                    format!("{canonical}.protected_days_per_week"),
+                    li,
+                );
             }
             if let Some(roles) = &ri.roles {
                 // A layer that lists roles replaces the skill mix below it.

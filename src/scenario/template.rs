@@ -194,6 +194,14 @@ fn step(out: &mut String, i: &StepSettings, first: bool) {
         "# Annual turnover of qualified staff (2015 IAPT workforce census: 22% low, 9% high)."
     );
     let _ = writeln!(out, "turnover = {}", num(i.turnover));
+    if let Some(days) = i.protected_days_per_week {
+        let _ = writeln!(
+            out,
+            "# Days a week trained staff are released to deliver this therapy (NHS England's\n\
+             # PT-SMHP guidance asks for at least 2): a WTE of therapy is 5 / days trained staff."
+        );
+        let _ = writeln!(out, "protected_days_per_week = {}", num(days));
+    }
     roles(out, &section, i);
 }
 

@@ -618,8 +618,9 @@ pub fn evidence(kind: EvidenceKind, scenario: &Scenario, result: &ModelResult) -
                     .current_roles
                     .iter()
                     .filter(|c| {
-                        crate::model::staffing::trainee_of(&c.role)
-                            .is_some_and(|r| step.roles.iter().any(|m| m.role.eq_ignore_ascii_case(r)))
+                        crate::model::staffing::trainee_of(&c.role).is_some_and(|r| {
+                            step.roles.iter().any(|m| m.role.eq_ignore_ascii_case(r))
+                        })
                     })
                     .map(|c| c.by_step.iter().sum::<f64>() + c.other)
                     .sum();
@@ -688,7 +689,9 @@ pub struct Review {
 
 impl Review {
     pub fn latest(&self) -> &Scored {
-        self.scored.last().expect("a review has at least one assessment")
+        self.scored
+            .last()
+            .expect("a review has at least one assessment")
     }
 }
 
@@ -719,8 +722,7 @@ pub fn review(
         .collect();
     scored.sort_by(|a, b| a.assessment.date.cmp(&b.assessment.date));
     let latest = &scored.last().expect("checked above").assessment;
-    let evidence_of =
-        |item: &Item| model.and_then(|(s, r)| evidence(item.evidence?, s, r));
+    let evidence_of = |item: &Item| model.and_then(|(s, r)| evidence(item.evidence?, s, r));
     let actions = actions(&framework, latest)
         .into_iter()
         .map(|(i, score)| {
@@ -753,7 +755,6 @@ pub fn review(
         with_model: model.is_some(),
     })
 }
-
 
 #[cfg(test)]
 mod tests {

@@ -293,7 +293,11 @@ pub fn run(args: AssessArgs) -> Result<ExitCode> {
             if review.with_model {
                 header.push("The model says".into());
             }
-            out.push_str(&table(header, rows));
+            if rows.is_empty() {
+                out.push_str("No actions: every assessed item is scored 2.\n");
+            } else {
+                out.push_str(&table(header, rows));
+            }
             for (id, e) in &review.disagreements {
                 out.push_str(&format!(
                     "{id} is scored 2 (met), but the model says not met: {}.\n",

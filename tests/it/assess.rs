@@ -135,3 +135,119 @@ fn the_trend_over_two_dated_assessments_and_the_roadmap_actions_in_order() {
     assert!(a < b, "{text}");
     assert!(text.contains("Actions: the items at 0 and 1, prerequisites first"));
 }
+
+/// Protected time and trainee intake, by hand from the model's own totals (checked first):
+/// 1,000,000 people at 1% psychosis need 45.45 WTE of CBT for psychosis (JSON cbtp_wte). At
+/// 1.5 protected days a week a WTE of therapy is
+/// 5 / 1.5 trained staff: 45.45 x 5 / 1.5 = 151.5, so 152 staff. The workforce file has 1 WTE
+/// of trainee clinical psychologists, a one-year training, so an intake of 1.0 a year against
+/// the 16.3 a year the pipeline needs (JSON trainee_intake_cbtp).
+#[test]
+fn protected_days_below_two_and_too_few_trainees_disagree_with_scores_of_two() {
+    let d = TempDir::new().unwrap();
+    capacity()
+        .current_dir(d.path())
+        .args(["assess", "--init", "ours.toml"])
+        .assert()
+        .success();
+    let template = std::fs::read_to_string(d.path().join("ours.toml")).unwrap();
+    write(
+        d.path(),
+        "ours.toml",
+        &template
+            .replace("score = \"\"", "score = 2")
+            .replace("date = \"\"", "date = \"2026-11\""),
+    );
+    write(
+        d.path(),
+        "population.csv",
+        "area_code,area_name,age_from,age_to,sex,population\nA,Area A,16,74,all,1000000\n",
+    );
+    write(
+        d.path(),
+        "prevalence.csv",
+        "disorder,age_from,age_to,sex,rate\ndepression,0,120,all,0.05\nany,0,120,all,0.05\npsychosis,0,120,all,0.01\n",
+    );
+    write(
+        d.path(),
+        "staff.csv",
+        "role,band,wte,low_share,high_share,cbtp_share\nClinical psychologist,8a,0.5,0,0,1\nTrainee Clinical psychologist,7,1,0,0,1\n",
+    );
+    let released = SCENARIO.replace(
+        "entry = 1.0\n",
+        "entry = 1.0\nprotected_days_per_week = 1.5\n",
+    );
+    write(d.path(), "smhp.toml", &released);
+    let data = [
+        "--population",
+        "population.csv",
+        "--prevalence",
+        "prevalence.csv",
+        "--workforce",
+        "staff.csv",
+    ];
+    let out = capacity()
+        .current_dir(d.path())
+        .args(["model", "smhp.toml", "--format", "json"])
+        .args(data)
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let wte = json["total"]["cbtp_wte"].as_f64().unwrap();
+    let intake = json["total"]["trainee_intake_cbtp"].as_f64().unwrap();
+    assert!(
+        (wte - 45.4545).abs() < 1e-3 && (intake - 16.28).abs() < 1e-2,
+        "{wte} {intake}"
+    );
+
+    let out = capacity()
+        .current_dir(d.path())
+        .args(["assess", "ours.toml", "--scenario", "smhp.toml"])
+        .args(data)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.contains("training_4 is scored 2 (met), but the model says not met: cbtp: 1.5 protected days a week, so its 45.5 WTE of therapy needs 152 trained staff"),
+        "{text}"
+    );
+    for item in ["workforce_4", "sustainable_pipeline_2"] {
+        assert!(
+            text.contains(&format!("{item} is scored 2 (met), but the model says not met: cbtp: 1.0 trainee WTE in post, an intake of 1.0 a year against 16.3 a year needed")),
+            "{text}"
+        );
+    }
+    // Every item at 2: no action table, a sentence instead.
+    assert!(
+        text.contains("No actions: every assessed item is scored 2."),
+        "{text}"
+    );
+
+    // Two protected days and enough trainees: the model agrees with the scores.
+    write(d.path(), "smhp.toml", &released.replace("= 1.5", "= 2"));
+    write(
+        d.path(),
+        "staff.csv",
+        "role,band,wte,low_share,high_share,cbtp_share\nClinical psychologist,8a,0.5,0,0,1\nTrainee Clinical psychologist,7,17,0,0,1\n",
+    );
+    let out = capacity()
+        .current_dir(d.path())
+        .args([
+            "assess",
+            "ours.toml",
+            "--scenario",
+            "smhp.toml",
+            "--format",
+            "json",
+        ])
+        .args(data)
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["disagreements"], serde_json::json!([]), "{json}");
+}

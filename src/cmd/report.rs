@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 use clap::Args;
 
+use capacity::assess::{framework, parse_assessment, review, Assessment, Framework};
 use capacity::model;
 use capacity::report::{html, sha256_hex, InputHash, Report};
 use capacity::scenario::Scenario;
@@ -25,7 +26,8 @@ it makes no network request, opens offline in any browser and prints to A4. It h
 figures, the demand funnel, required versus current WTE by intensity, by role and band (with a
 workforce file) and by area with the gap labelled, the staff by role and band with their costs,
 the supervision they need and the trainees to start each year, the per-area table with each
-area's cost, the disorders, what one WTE delivers, every assumption marked as a published default, a
+area's cost, with --assessment a local self-assessment scored by section (its trend, actions
+and what the model says of the workforce items), the disorders, what one WTE delivers, every assumption marked as a published default, a
 cited source or an assumption, and a footer with the tool version, the SHA-256 of every input
 and the command that reproduces it.
 
@@ -34,6 +36,8 @@ Examples:
   capacity report triage80 --level region -o regions.html   a preset, by NHS region
   capacity report my.toml --workforce staff.csv -o gap.html the gap against your workforce
   capacity report --area E54000008 --area-funnels -o cm.html one ICB with the funnel per area
+  capacity report my.toml --workforce staff.csv --assessment ours.toml -o board.html
+                                                            with the self-assessment
   capacity report --sweep scenarios/sweeps/monte-carlo.toml -o uncertainty.html
                                                             the sweep's base scenario, with
                                                             its range over the runs per area
@@ -62,6 +66,13 @@ pub struct ReportArgs {
     /// tornado chart for a one-way design. The report shows the sweep's base scenario
     #[arg(long, value_name = "SWEEP.toml")]
     pub sweep: Option<PathBuf>,
+    /// Add a filled-in self-assessment (see `capacity assess`), checked against this model
+    /// run; give it again with earlier dated assessments for the trend
+    #[arg(long, value_name = "FILE")]
+    pub assessment: Vec<PathBuf>,
+    /// With --assessment: report items with no score as not assessed instead of refusing
+    #[arg(long, requires = "assessment")]
+    pub allow_missing: bool,
 }
 
 /// A scenario as what it assumes, without where it was read from (data files by the file
@@ -122,10 +133,19 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
             },
         );
     }
+    let assessments = read_assessments(&args.assessment, args.allow_missing)?;
+    for (path, text) in args.assessment.iter().zip(&assessments.1) {
+        made_by.inputs.push(InputHash {
+            what: "assessment".into(),
+            source: path.display().to_string(),
+            sha256: sha256_hex(text.as_bytes()),
+        });
+    }
     let mut read = input_files(&args.data, &scenario);
     if let Some(path) = &args.sweep {
         read.push(("sweep", path.clone()));
     }
+    read.extend(args.assessment.iter().map(|p| ("assessment", p.clone())));
     check_outputs(&[Planned::new("--output", &args.output, Kind::Html)], &read)?;
     let output = AtomicOutput::create_for("--output", &args.output)?;
     let (result, more) = model::run(&inputs, &scenario, &options)?;
@@ -150,6 +170,11 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
         None => None,
     };
     print_warnings(&warnings);
+    let review = if assessments.0.is_empty() {
+        None
+    } else {
+        Some(review(assessments.0, Some((&scenario, &result)))?)
+    };
     let text = html::render(&Report {
         result: &result,
         scenario: &scenario,
@@ -157,7 +182,34 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
         made_by: &made_by,
         sweep: summary.as_ref(),
         area_funnels: args.area_funnels,
+        assessment: review.as_ref(),
     });
     output.commit(text.as_bytes())?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The assessments of `--assessment` (all problems of all files at once), with their texts
+/// for the footer's hashes.
+fn read_assessments(
+    paths: &[PathBuf],
+    allow_missing: bool,
+) -> Result<(Vec<(Assessment, Framework)>, Vec<String>)> {
+    let mut read = Vec::new();
+    let mut texts = Vec::new();
+    let mut problems = capacity::problems::Problems::new();
+    for path in paths {
+        let text = capacity::inputs::read_text_file(path, "assessment")?;
+        match parse_assessment(
+            &path.display().to_string(),
+            &text,
+            &framework,
+            allow_missing,
+        ) {
+            Ok(a) => read.push(a),
+            Err(e) => problems.extend(e),
+        }
+        texts.push(text);
+    }
+    problems.finish(())?;
+    Ok((read, texts))
 }

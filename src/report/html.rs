@@ -337,6 +337,9 @@ pub fn render(r: &Report) -> String {
     funnel_section(&mut out, r);
     workforce_section(&mut out, result);
     staff_section(&mut out, r);
+    if let Some(review) = r.assessment {
+        assessment_section(&mut out, review);
+    }
     if let Some(sweep) = r.sweep {
         sweep_section(&mut out, result, sweep);
     }
@@ -1176,6 +1179,160 @@ fn areas_table(out: &mut String, result: &ModelResult, scenario: &crate::scenari
     );
 }
 
+/// The self-assessment beside the figures: a bar per section (with the first assessment's
+/// score as a mark when there are several), the trend by date, the action list with what the
+/// model says of each item, and the items scored as met that the model says are not.
+fn assessment_section(out: &mut String, review: &crate::assess::Review) {
+    let f = &review.framework;
+    let latest = review.latest();
+    let a = &latest.assessment;
+    let first = (review.scored.len() > 1).then(|| &review.scored[0]);
+    let when = |s: &crate::assess::Scored| {
+        if s.assessment.date.is_empty() {
+            s.assessment.label.clone()
+        } else {
+            s.assessment.date.clone()
+        }
+    };
+    let _ = write!(
+        out,
+        "<section id=\"assessment\" class=\"page\"><h2>Self-assessment: {}</h2><p>{}{} against {}. Each item is scored 0 ({}), 1 ({}) or 2 ({}); a section's score is its points over twice the items assessed. {} of {} items assessed{}.</p>",
+        esc(&f.title),
+        if a.organisation.is_empty() {
+            String::new()
+        } else {
+            format!("{}, ", esc(&a.organisation))
+        },
+        esc(&format!("assessed {}", when(latest))),
+        esc(&f.source),
+        esc(f.scores.first().map_or("", String::as_str)),
+        esc(f.scores.get(1).map_or("", String::as_str)),
+        esc(f.scores.get(2).map_or("", String::as_str)),
+        latest.total.assessed,
+        latest.total.items,
+        if latest.total.assessed < latest.total.items {
+            " (the others are left out of the maximum, not counted as 0)"
+        } else {
+            ""
+        }
+    );
+    let bars: Vec<svg::ScoreBar> = latest
+        .sections
+        .iter()
+        .chain(std::iter::once(&latest.total))
+        .enumerate()
+        .map(|(n, s)| svg::ScoreBar {
+            label: s.title.clone(),
+            share: s.share(),
+            earlier: first.and_then(|e| e.sections.get(n).unwrap_or(&e.total).share()),
+        })
+        .collect();
+    let key = first.map(|e| format!("Score at {}", when(e)));
+    let chart = svg::score_bars(
+        &bars,
+        key.as_deref(),
+        &format!("Score by section, {}", when(latest)),
+    );
+    let _ = write!(out, "<figure>{chart}</figure>");
+    if review.scored.len() > 1 {
+        out.push_str("<h3>Trend</h3><table>");
+        let mut cols: Vec<(String, bool)> = vec![("Section".into(), false)];
+        cols.extend(review.scored.iter().map(|s| (when(s), true)));
+        out.push_str(&head(&cols));
+        out.push_str("<tbody>");
+        for n in 0..=latest.sections.len() {
+            let title = latest
+                .sections
+                .get(n)
+                .map_or("All sections", |s| s.title.as_str());
+            let _ = write!(out, "<tr>{}", text_cell(title));
+            for s in &review.scored {
+                let sc = s.sections.get(n).unwrap_or(&s.total);
+                let _ = write!(
+                    out,
+                    "<td class=\"n\" data-v=\"{}\">{} of {} ({})</td>",
+                    sc.share().unwrap_or(-1.0),
+                    sc.points,
+                    sc.max,
+                    sc.share().map_or("-".into(), percent)
+                );
+            }
+            out.push_str("</tr>");
+        }
+        out.push_str("</tbody></table>");
+    }
+    out.push_str("<h3>Actions</h3>");
+    if review.actions.is_empty() {
+        out.push_str("<p>No actions: every assessed item is scored 2.</p>");
+    } else {
+        let _ = write!(
+            out,
+            "<p class=\"note\">The items scored 0 or 1{}.</p><table>",
+            if f.items().any(|(_, i)| !i.relies_upon.is_empty()) {
+                ", each after the deliverables it relies upon"
+            } else {
+                ""
+            }
+        );
+        let mut cols: Vec<(String, bool)> = ["Item", "Score", "What", "Source", "Owner", "Due"]
+            .into_iter()
+            .map(|c| (c.to_string(), c == "Score"))
+            .collect();
+        if review.with_model {
+            cols.push(("The model says".into(), false));
+        }
+        out.push_str(&head(&cols));
+        out.push_str("<tbody>");
+        for act in &review.actions {
+            let dash = |s: &str| {
+                if s.is_empty() {
+                    "-".to_string()
+                } else {
+                    s.to_string()
+                }
+            };
+            let _ = write!(
+                out,
+                "<tr>{}{}{}{}{}{}",
+                text_cell(&act.item),
+                num(f64::from(act.score), 0),
+                text_cell(&act.title),
+                text_cell(&act.source),
+                text_cell(&dash(&act.owner)),
+                text_cell(&dash(act.due.as_deref().unwrap_or(""))),
+            );
+            if review.with_model {
+                out.push_str(&match &act.model_evidence {
+                    Some(e) => format!(
+                        "<td><span class=\"{}\">{}</span>: {}</td>",
+                        if e.met { "surplus" } else { "short" },
+                        if e.met { "met" } else { "not met" },
+                        esc(&e.says)
+                    ),
+                    None => "<td>-</td>".into(),
+                });
+            }
+            out.push_str("</tr>");
+        }
+        out.push_str("</tbody></table>");
+    }
+    if !review.disagreements.is_empty() {
+        out.push_str("<h3>Scored as met, not met in the model</h3><ul>");
+        for (id, e) in &review.disagreements {
+            let title = f.item(id).map_or("", |i| i.title.as_str());
+            let _ = write!(
+                out,
+                "<li><b>{}</b> ({}) is scored 2, but the model says <span class=\"short\">not met</span>: {}.</li>",
+                esc(id),
+                esc(title),
+                esc(&e.says)
+            );
+        }
+        out.push_str("</ul>");
+    }
+    out.push_str("</section>\n");
+}
+
 fn disorders_table(out: &mut String, result: &ModelResult) {
     let steps = step_names(result);
     out.push_str("<section id=\"disorders\"><h2>By disorder</h2>");
@@ -1596,6 +1753,7 @@ supervises = true
             made_by: &made_by,
             sweep: Some(&sweep),
             area_funnels: false,
+            assessment: None,
         });
         let row = Row::new(t, &result);
         let wte = grouped(row.num("specialist_wte"), 1);

@@ -155,6 +155,8 @@ pub struct Report<'a> {
     pub sweep: Option<&'a SweepSummary>,
     /// Draw the funnel of every area as well as the total's.
     pub area_funnels: bool,
+    /// A local self-assessment scored against the same model run (`--assessment`).
+    pub assessment: Option<&'a crate::assess::Review>,
 }
 
 /// `&`, `<`, `>`, `"` and `'` as entities: safe in HTML and SVG text and attribute values.

@@ -795,6 +795,87 @@ pub fn wte_by_role(rows: &[RoleBar], legend: &[(&str, String)], title: &str) -> 
     out
 }
 
+/// One section of a self-assessment: its share of the maximum score now and, when there is
+/// an earlier assessment, then.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScoreBar {
+    pub label: String,
+    /// Points over the maximum of the assessed items, 0 to 1; None: nothing assessed.
+    pub share: Option<f64>,
+    pub earlier: Option<f64>,
+}
+
+/// Each section's score as a bar on a 0-100% scale, the earliest assessment's as a dark mark
+/// across it (the trend), and the per cent written at the right.
+pub fn score_bars(rows: &[ScoreBar], earlier_key: Option<&str>, title: &str) -> String {
+    let size = 12.0;
+    let row_h = 28.0;
+    let note = |r: &ScoreBar| {
+        let pct =
+            |x: Option<f64>| x.map_or("not assessed".to_string(), |x| format!("{:.0}%", x * 100.0));
+        match earlier_key {
+            Some(_) => format!("{} (was {})", pct(r.share), pct(r.earlier)),
+            None => pct(r.share),
+        }
+    };
+    let label_w = (rows
+        .iter()
+        .map(|r| text_width(&r.label, size))
+        .fold(0.0, f64::max)
+        + 12.0)
+        .min(LABEL_MAX);
+    let right_w = rows
+        .iter()
+        .map(|r| text_width(&note(r), size))
+        .fold(0.0, f64::max)
+        + 14.0;
+    let width = (label_w + right_w + 300.0).max(900.0);
+    let plot_w = width - label_w - right_w;
+    let axis = Axis::new(0.0, 100.0, 5);
+    let header = 24.0;
+    let mut entries = vec![Entry::Key(LOW, "Score, per cent of the maximum")];
+    if let Some(key) = earlier_key {
+        entries.push(Entry::Key(CURRENT, key));
+    }
+    let (places, lines) = place(&entries, label_w, width);
+    let legend_h = 30.0 + LEGEND_LINE * (lines - 1) as f64;
+    let body = row_h * rows.len() as f64;
+    let mut c = Canvas::new(width, header + body + legend_h, title);
+    for i in (1..rows.len()).step_by(2) {
+        c.rect(0.0, header + row_h * i as f64, width, row_h, STRIPE, None);
+    }
+    c.grid(&axis, label_w, plot_w, 14.0, header - 4.0, header + body);
+    for (i, r) in rows.iter().enumerate() {
+        let y = header + row_h * i as f64;
+        let mid = y + row_h / 2.0;
+        c.text(
+            label_w - 8.0,
+            mid + 4.0,
+            &fit(&r.label, label_w - 12.0, size),
+            size,
+            Anchor::End,
+        );
+        let tip = format!("{}: {}", r.label, note(r));
+        if let Some(x) = r.share {
+            let w = axis.x(x * 100.0, label_w, plot_w) - label_w;
+            c.rect(label_w, y + 6.0, w, row_h - 12.0, LOW, Some(&tip));
+        }
+        if let Some(x) = r.earlier {
+            let at = axis.x(x * 100.0, label_w, plot_w);
+            c.rect(at - 1.5, y + 3.0, 3.0, row_h - 6.0, CURRENT, None);
+        }
+        c.muted(
+            label_w + plot_w + 8.0,
+            mid + 4.0,
+            &note(r),
+            size,
+            Anchor::Start,
+        );
+    }
+    c.legend(&entries, &places, header + body + 20.0);
+    c.finish()
+}
+
 /// The uncertainty of one output in one area, from a sweep.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RangeRow {

@@ -251,3 +251,137 @@ fn protected_days_below_two_and_too_few_trainees_disagree_with_scores_of_two() {
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["disagreements"], serde_json::json!([]), "{json}");
 }
+
+/// `capacity report --assessment`: the self-assessment in the board paper, beside the
+/// figures it is checked against: the bar per section, the trend, the actions in order and
+/// the items scored as met that the model says are not; a bad assessment writes no report.
+#[test]
+fn the_report_carries_the_assessment_its_trend_actions_and_disagreements() {
+    let d = TempDir::new().unwrap();
+    capacity()
+        .current_dir(d.path())
+        .args(["assess", "--init", "t.toml"])
+        .assert()
+        .success();
+    let t = std::fs::read_to_string(d.path().join("t.toml")).unwrap();
+    write(
+        d.path(),
+        "spring.toml",
+        &t.replace("score = \"\"", "score = 1")
+            .replace("date = \"\"", "date = \"2026-03\""),
+    );
+    // Autumn: everything met but two items, one not in place and one partly.
+    let autumn = t
+        .replace("score = \"\"", "score = 2")
+        .replace("date = \"\"", "date = \"2026-11\"")
+        .replace("organisation = \"\"", "organisation = \"NHS Example ICB\"")
+        .replace(
+            "[items.workforce_1]\nscore = 2",
+            "[items.workforce_1]\nscore = 0",
+        )
+        .replace(
+            "[items.training_3]\nscore = 2",
+            "[items.training_3]\nscore = 1",
+        );
+    write(d.path(), "autumn.toml", &autumn);
+    write(
+        d.path(),
+        "population.csv",
+        "area_code,area_name,age_from,age_to,sex,population\nA,Area A,16,74,all,1000000\n",
+    );
+    write(
+        d.path(),
+        "prevalence.csv",
+        "disorder,age_from,age_to,sex,rate\ndepression,0,120,all,0.05\nany,0,120,all,0.05\npsychosis,0,120,all,0.01\n",
+    );
+    write(
+        d.path(),
+        "smhp.toml",
+        &SCENARIO.replace(
+            "entry = 1.0\n",
+            "entry = 1.0\nprotected_days_per_week = 1.5\n",
+        ),
+    );
+    let out = capacity()
+        .current_dir(d.path())
+        .args(["report", "smhp.toml", "-o", "board.html"])
+        .args([
+            "--population",
+            "population.csv",
+            "--prevalence",
+            "prevalence.csv",
+        ])
+        .args(["--assessment", "autumn.toml", "--assessment", "spring.toml"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let html = std::fs::read_to_string(d.path().join("board.html")).unwrap();
+    let start = html
+        .find("<section id=\"assessment\"")
+        .expect("an assessment section");
+    let s = &html[start..start + html[start..].find("</section>").unwrap()];
+    assert!(s.contains("<h2>Self-assessment: Local strategy for psychological therapies for severe mental health problems</h2>"), "{s}");
+    assert!(s.contains("NHS Example ICB, assessed 2026-11"), "{s}");
+    // The chart: this autumn's bars, spring's marks.
+    assert!(
+        s.contains("Score by section, 2026-11") && s.contains("Score at 2026-03"),
+        "{s}"
+    );
+    // The trend, by hand: spring 48 items at 1 = 48 of 96; autumn 46 at 2 + 0 + 1 = 93 of 96.
+    let all = &s[s.find("<tr><td data-v=\"All sections\">").unwrap()..];
+    let all = &all[..all.find("</tr>").unwrap()];
+    assert!(
+        all.contains("48 of 96 (50.0%)") && all.contains("93 of 96 (96.9%)"),
+        "{all}"
+    );
+    // The actions: workforce_1 (0) comes before training_3 (1) in the framework's order.
+    let (w, tr) = (
+        s.find("<td data-v=\"workforce_1\">").unwrap(),
+        s.find("<td data-v=\"training_3\">").unwrap(),
+    );
+    assert!(w < tr, "{s}");
+    // Scored 2, not met in the model: 1.5 protected days.
+    assert!(
+        s.contains("<li><b>training_4</b>") && s.contains("1.5 protected days a week"),
+        "{s}"
+    );
+    // The footer names the assessments with their SHA-256.
+    let footer = &html[html.find("<footer").unwrap()..];
+    assert!(
+        footer.contains("autumn.toml") && footer.contains("spring.toml"),
+        "{footer}"
+    );
+
+    // A score of 3: exit 2 naming the file and line, and no report written.
+    write(
+        d.path(),
+        "bad.toml",
+        &autumn.replace(
+            "[items.workforce_1]\nscore = 0",
+            "[items.workforce_1]\nscore = 3",
+        ),
+    );
+    let out = capacity()
+        .current_dir(d.path())
+        .args(["report", "smhp.toml", "-o", "bad.html"])
+        .args([
+            "--population",
+            "population.csv",
+            "--prevalence",
+            "prevalence.csv",
+        ])
+        .args(["--assessment", "bad.toml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("bad.toml:") && err.contains("items.workforce_1.score = 3"),
+        "{err}"
+    );
+    assert!(!d.path().join("bad.html").exists());
+}

@@ -188,12 +188,12 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Assessments read, each with its framework, and the files' texts.
+type ReadAssessments = (Vec<(Assessment, Framework)>, Vec<String>);
+
 /// The assessments of `--assessment` (all problems of all files at once), with their texts
 /// for the footer's hashes.
-fn read_assessments(
-    paths: &[PathBuf],
-    allow_missing: bool,
-) -> Result<(Vec<(Assessment, Framework)>, Vec<String>)> {
+fn read_assessments(paths: &[PathBuf], allow_missing: bool) -> Result<ReadAssessments> {
     let mut read = Vec::new();
     let mut texts = Vec::new();
     let mut problems = capacity::problems::Problems::new();

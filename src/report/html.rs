@@ -1599,6 +1599,7 @@ mod tests {
             made_by: &made_by,
             sweep: Some(&sweep),
             area_funnels,
+            assessment: None,
         })
     }
 

@@ -84,9 +84,33 @@ fn project_120_months_england_sub_icb(bencher: divan::Bencher) {
         backlog: vec![300.0, 500.0],
         backlog_weeks: 6,
         standards_weeks: vec![6, 18],
+        solve_from_month: None,
     };
     bencher.bench(|| {
         let p = project(&result, &settings);
         output::projection::render_projection_csv(&p)
     });
+}
+
+/// Solve mode on the same projection: the least WTE per area and step that meets both
+/// standards from month 12 on, by bisection (about 20 projections of each lane).
+#[divan::bench(sample_count = 10)]
+fn project_solve_120_months_england_sub_icb(bencher: divan::Bencher) {
+    use capacity::projection::{project, ProjectionSettings};
+    let inputs = inputs();
+    let (s, _) = scenario::load(&ScenarioSource::Preset("obc".into())).unwrap();
+    let (prepared, _) = prepare(&inputs, &s, &sub_icb()).unwrap();
+    let result = evaluate(&prepared, &s);
+    let settings = ProjectionSettings {
+        start: (2027, 1),
+        months: 120,
+        seasonality: [1.0; 12],
+        growth_rate: 0.02,
+        leave_rate_per_month: 0.01,
+        backlog: vec![300.0, 500.0],
+        backlog_weeks: 6,
+        standards_weeks: vec![6, 18],
+        solve_from_month: Some(12),
+    };
+    bencher.bench(|| project(&result, &settings).solved.len());
 }

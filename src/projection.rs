@@ -32,6 +32,10 @@ pub struct ProjectionSettings {
     pub backlog_weeks: usize,
     /// Standards in weeks (6 and 18 for NHS Talking Therapies).
     pub standards_weeks: Vec<usize>,
+    /// Solve mode: the month (0 is the first) from which every standard must be met and held
+    /// to the horizon; the projection then also finds the smallest constant WTE in post per
+    /// area and step that does it.
+    pub solve_from_month: Option<usize>,
 }
 
 /// One area, step and month.
@@ -78,6 +82,22 @@ pub struct Projection {
     pub standards_weeks: Vec<usize>,
     pub months: Vec<MonthRow>,
     pub steady: Vec<SteadyRow>,
+    /// Solve mode's answers, one per area and step (empty without solve mode).
+    pub solved: Vec<SolveRow>,
+}
+
+/// The smallest constant WTE in post that meets every standard from a month to the horizon.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SolveRow {
+    pub area_code: String,
+    pub step: String,
+    /// The month from which the standards are met.
+    pub from_month: String,
+    pub wte_in_post: f64,
+    pub wte_required: f64,
+    /// None: no capacity meets them by then (people already on the list will have waited
+    /// longer than a standard when they start).
+    pub wte_to_meet: Option<f64>,
 }
 
 /// Days in a month of a year (Gregorian).
@@ -144,116 +164,224 @@ pub fn standard_share(weeks: usize) -> f64 {
     }
 }
 
-/// Runs the projection for every reported area and step of a model result.
+/// One area and step: its weekly demand and what a WTE in post starts a week.
+struct Lane<'a> {
+    area: &'a crate::model::AreaResult,
+    step: usize,
+    id: &'a str,
+    base_demand_per_week: f64,
+    episodes_per_wte_week: f64,
+    in_post: f64,
+    required: f64,
+}
+
+/// The calendar and rates shared by every lane.
+struct Plan<'a> {
+    s: &'a ProjectionSettings,
+    calendar: Vec<(String, u32, usize)>,
+    leave_per_week: f64,
+    weekly_growth: f64,
+}
+
+/// Runs one lane month by month with `in_post` WTE: its rows and the first month each
+/// standard is met.
+fn simulate(plan: &Plan, lane: &Lane, in_post: f64) -> (Vec<MonthRow>, Vec<Option<String>>) {
+    let s = plan.s;
+    let r = lane.area;
+    let capacity = in_post * lane.episodes_per_wte_week;
+    let backlog = s.backlog.get(lane.step).copied().unwrap_or(0.0);
+    let spread = s.backlog_weeks.max(1);
+    let mut queue = Queue::new(&vec![backlog / spread as f64; spread]);
+    let mut week = 0i32;
+    let mut first_met: Vec<Option<String>> = vec![None; s.standards_weeks.len()];
+    let mut months = Vec::with_capacity(plan.calendar.len());
+    for (label, month, n) in &plan.calendar {
+        let mut row = MonthRow {
+            area_code: r.code.clone(),
+            area_name: r.name.clone(),
+            level: r.level.clone(),
+            step: lane.id.to_string(),
+            month: label.clone(),
+            referrals: 0.0,
+            starts: 0.0,
+            leavers: 0.0,
+            waiting_list: 0.0,
+            within: Vec::new(),
+            median_wait_weeks: None,
+            p95_wait_weeks: None,
+            wte_in_post: in_post,
+            wte_required: lane.required,
+        };
+        let mut by_wait: Vec<f64> = Vec::new();
+        for _ in 0..*n {
+            let demand = lane.base_demand_per_week
+                * s.seasonality[(*month - 1) as usize]
+                * plan.weekly_growth.powi(week);
+            let w = queue.step(demand, capacity, plan.leave_per_week);
+            row.referrals += w.referrals;
+            row.starts += w.starts;
+            row.leavers += w.leavers;
+            if by_wait.len() < w.starts_by_wait.len() {
+                by_wait.resize(w.starts_by_wait.len(), 0.0);
+            }
+            for (a, b) in by_wait.iter_mut().zip(&w.starts_by_wait) {
+                *a += b;
+            }
+            week += 1;
+        }
+        row.waiting_list = queue.size();
+        row.within = s
+            .standards_weeks
+            .iter()
+            .map(|&k| (row.starts > 0.0).then(|| by_wait.iter().take(k).sum::<f64>() / row.starts))
+            .collect();
+        row.median_wait_weeks = quantile(&by_wait, 0.5);
+        row.p95_wait_weeks = quantile(&by_wait, 0.95);
+        for (i, &k) in s.standards_weeks.iter().enumerate() {
+            let met = row.within[i].is_some_and(|x| x >= standard_share(k) - 1e-12);
+            if met && first_met[i].is_none() {
+                first_met[i] = Some(label.clone());
+            }
+        }
+        months.push(row);
+    }
+    (months, first_met)
+}
+
+/// Every standard is met in every month from `from` to the horizon. A month with no starts
+/// meets them only when nobody is waiting.
+fn holds(rows: &[MonthRow], standards: &[usize], from: usize) -> bool {
+    rows.iter().skip(from).all(|m| {
+        standards
+            .iter()
+            .enumerate()
+            .all(|(i, &k)| match m.within[i] {
+                Some(x) => x >= standard_share(k) - 1e-12,
+                None => m.waiting_list <= 1e-9,
+            })
+    })
+}
+
+/// The smallest constant WTE in post that holds every standard from month `from`, by
+/// bisection on the projection itself (waits only shorten as capacity grows). None when even
+/// a thousand times the requirement does not: the list's own waits rule it out.
+fn solve(plan: &Plan, lane: &Lane, from: usize) -> Option<f64> {
+    let standards = &plan.s.standards_weeks;
+    let ok = |wte: f64| holds(&simulate(plan, lane, wte).0, standards, from);
+    if ok(0.0) {
+        return Some(0.0);
+    }
+    let mut hi = lane.required.max(lane.in_post).max(0.1);
+    let ceiling = 1000.0 * hi;
+    while !ok(hi) {
+        hi *= 2.0;
+        if hi > ceiling {
+            return None;
+        }
+    }
+    let mut lo = 0.0;
+    // To a hundredth of a WTE, or 1e-6 of the answer for very large areas.
+    while hi - lo > (0.005f64).max(hi * 1e-6) {
+        let mid = 0.5 * (lo + hi);
+        if ok(mid) {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    Some(hi)
+}
+
+/// Runs the projection for every reported area and step of a model result (the lanes in
+/// parallel, collected in order, so the result does not depend on the thread count).
 pub fn project(result: &ModelResult, s: &ProjectionSettings) -> Projection {
-    let calendar = weeks_per_month(s.start, s.months);
-    let leave_per_week = 1.0 - (1.0 - s.leave_rate_per_month).powf(12.0 / WEEKS_A_YEAR);
-    let weekly_growth = (1.0 + s.growth_rate).powf(1.0 / WEEKS_A_YEAR);
-    let mut months = Vec::new();
-    let mut steady_rows = Vec::new();
+    use rayon::prelude::*;
+    let plan = Plan {
+        s,
+        calendar: weeks_per_month(s.start, s.months),
+        leave_per_week: 1.0 - (1.0 - s.leave_rate_per_month).powf(12.0 / WEEKS_A_YEAR),
+        weekly_growth: (1.0 + s.growth_rate).powf(1.0 / WEEKS_A_YEAR),
+    };
+    let mut lanes = Vec::new();
     for r in &result.rows {
         for (st, (id, _)) in result.steps.iter().enumerate() {
             let episodes = r.flow.episodes(st);
             let required = r.flow.step_wte(st);
-            let in_post = if result.has_workforce {
-                r.current[st]
-            } else {
-                required
-            };
             // Episodes one WTE starts a year, as delivered (after DNAs and headroom).
             let per_wte = if required > 0.0 {
                 episodes / required
             } else {
                 0.0
             };
-            let capacity = in_post * per_wte / WEEKS_A_YEAR;
-            let base_demand = episodes / WEEKS_A_YEAR;
-            let backlog = s.backlog.get(st).copied().unwrap_or(0.0);
-            let spread = s.backlog_weeks.max(1);
-            let mut queue = Queue::new(&vec![backlog / spread as f64; spread]);
-            let mut week = 0i32;
-            let mut first_met: Vec<Option<String>> = vec![None; s.standards_weeks.len()];
-            for (label, month, n) in &calendar {
-                let mut row = MonthRow {
-                    area_code: r.code.clone(),
-                    area_name: r.name.clone(),
-                    level: r.level.clone(),
-                    step: id.clone(),
-                    month: label.clone(),
-                    referrals: 0.0,
-                    starts: 0.0,
-                    leavers: 0.0,
-                    waiting_list: 0.0,
-                    within: Vec::new(),
-                    median_wait_weeks: None,
-                    p95_wait_weeks: None,
-                    wte_in_post: in_post,
-                    wte_required: required,
-                };
-                let mut by_wait: Vec<f64> = Vec::new();
-                for _ in 0..*n {
-                    let demand = base_demand
-                        * s.seasonality[(*month - 1) as usize]
-                        * weekly_growth.powi(week);
-                    let w = queue.step(demand, capacity, leave_per_week);
-                    row.referrals += w.referrals;
-                    row.starts += w.starts;
-                    row.leavers += w.leavers;
-                    if by_wait.len() < w.starts_by_wait.len() {
-                        by_wait.resize(w.starts_by_wait.len(), 0.0);
-                    }
-                    for (a, b) in by_wait.iter_mut().zip(&w.starts_by_wait) {
-                        *a += b;
-                    }
-                    week += 1;
-                }
-                row.waiting_list = queue.size();
-                row.within = s
-                    .standards_weeks
-                    .iter()
-                    .map(|&k| {
-                        (row.starts > 0.0).then(|| by_wait.iter().take(k).sum::<f64>() / row.starts)
-                    })
-                    .collect();
-                row.median_wait_weeks = quantile(&by_wait, 0.5);
-                row.p95_wait_weeks = quantile(&by_wait, 0.95);
-                for (i, &k) in s.standards_weeks.iter().enumerate() {
-                    let met = row.within[i].is_some_and(|x| x >= standard_share(k) - 1e-12);
-                    if met && first_met[i].is_none() {
-                        first_met[i] = Some(label.clone());
-                    }
-                }
-                months.push(row);
-            }
-            steady_rows.push(SteadyRow {
-                area_code: r.code.clone(),
-                step: id.clone(),
-                demand_per_week: base_demand,
+            lanes.push(Lane {
+                area: r,
+                step: st,
+                id,
+                base_demand_per_week: episodes / WEEKS_A_YEAR,
+                episodes_per_wte_week: per_wte / WEEKS_A_YEAR,
+                in_post: if result.has_workforce {
+                    r.current[st]
+                } else {
+                    required
+                },
+                required,
+            });
+        }
+    }
+    let done: Vec<(Vec<MonthRow>, SteadyRow, Option<SolveRow>)> = lanes
+        .par_iter()
+        .map(|lane| {
+            let (rows, first_met) = simulate(&plan, lane, lane.in_post);
+            let demand = lane.base_demand_per_week;
+            let capacity = lane.in_post * lane.episodes_per_wte_week;
+            let steady_row = SteadyRow {
+                area_code: lane.area.code.clone(),
+                step: lane.id.to_string(),
+                demand_per_week: demand,
                 capacity_per_week: capacity,
                 queue_load: if capacity > 0.0 {
-                    steady::queue_load(base_demand, capacity)
+                    steady::queue_load(demand, capacity)
                 } else {
                     f64::INFINITY
                 },
                 target_queue: s
                     .standards_weeks
                     .iter()
-                    .map(|&k| steady::target_queue_size(base_demand, k as f64))
+                    .map(|&k| steady::target_queue_size(demand, k as f64))
                     .collect(),
                 target_capacity: s
                     .standards_weeks
                     .iter()
-                    .map(|&k| steady::target_capacity(base_demand, k as f64, 1.0, 1.0))
+                    .map(|&k| steady::target_capacity(demand, k as f64, 1.0, 1.0))
                     .collect(),
                 first_met,
+            };
+            let solved = s.solve_from_month.map(|from| SolveRow {
+                area_code: lane.area.code.clone(),
+                step: lane.id.to_string(),
+                from_month: plan
+                    .calendar
+                    .get(from)
+                    .map_or_else(String::new, |c| c.0.clone()),
+                wte_in_post: lane.in_post,
+                wte_required: lane.required,
+                wte_to_meet: solve(&plan, lane, from),
             });
-        }
-    }
-    Projection {
+            (rows, steady_row, solved)
+        })
+        .collect();
+    let mut p = Projection {
         standards_weeks: s.standards_weeks.clone(),
-        months,
-        steady: steady_rows,
+        months: Vec::new(),
+        steady: Vec::new(),
+        solved: Vec::new(),
+    };
+    for (rows, steady_row, solved) in done {
+        p.months.extend(rows);
+        p.steady.push(steady_row);
+        p.solved.extend(solved);
     }
+    p
 }
 
 #[cfg(test)]

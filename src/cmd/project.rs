@@ -32,13 +32,20 @@ Examples:
   capacity project --start 2027-04                       three years from April 2027
   capacity project my.toml --workforce staff.csv --backlog low=900 --backlog high=1500
   capacity project --months 120 --growth 0.03 --format csv -o projection.csv
+  capacity project --workforce staff.csv --backlog high=1500 --meet-by 2027-03
+                                                         the WTE that meets the standards
 
 Demand is the model's episodes a year, spread over weeks (times --seasonality and --growth).
 Capacity is the staff in post (the workforce file's effective WTE per step, else the required
 WTE) times the episodes one WTE starts a year after DNAs and headroom. The list is first come,
 first served in weekly cohorts; the share of starts within 6 and 18 weeks is counted from the
 waits of the people who started. Staff in post stay as they are: recruitment, trainees and
-turnover over time are not yet modelled.";
+turnover over time are not yet modelled.
+
+With --meet-by, the smallest constant WTE in post per area and step that meets both standards
+in every month from then to the horizon is found by bisection on the projection itself (to a
+hundredth of a WTE); in the table after each area's steady-state line, and in the JSON as
+\"solved\".";
 
 /// Project each area's waiting list at each step of care month by month, against the 6- and
 /// 18-week standards
@@ -77,6 +84,10 @@ pub struct ProjectArgs {
     /// Every month in the table (default: a row a quarter)
     #[arg(long)]
     pub monthly: bool,
+    /// Solve mode: also find, per area and step, the smallest constant WTE in post that meets
+    /// 75% within 6 weeks and 95% within 18 weeks from this month to the horizon
+    #[arg(long, value_name = "YYYY-MM")]
+    pub meet_by: Option<String>,
     /// Write to this file (atomically) instead of stdout
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<std::path::PathBuf>,
@@ -189,9 +200,34 @@ fn settings(args: &ProjectArgs, steps: &[&str]) -> Result<ProjectionSettings, In
             Ok(if m == 12 { (y + 1, 1) } else { (y, m + 1) })
         }
     };
+    let start = start.unwrap_or((2000, 1));
+    let solve_from_month = match &args.meet_by {
+        Some(text) => match parse_start(text) {
+            Ok((y, m)) => {
+                let from =
+                    (i64::from(y) - i64::from(start.0)) * 12 + i64::from(m) - i64::from(start.1);
+                if from < 0 || from >= i64::from(args.months) {
+                    problems.push(format!(
+                        "--meet-by {text}: not within the projection ({} months from {:04}-{:02}); give a month of it, or more --months",
+                        args.months, start.0, start.1
+                    ));
+                    None
+                } else {
+                    Some(from as usize)
+                }
+            }
+            Err(_) => {
+                problems.push(format!(
+                    "--meet-by {text}: not a month; expected YYYY-MM, e.g. 2027-03"
+                ));
+                None
+            }
+        },
+        None => None,
+    };
     problems.finish(())?;
     Ok(ProjectionSettings {
-        start: start.unwrap_or((2000, 1)),
+        start,
         months: args.months,
         seasonality,
         growth_rate: args.growth,
@@ -199,6 +235,7 @@ fn settings(args: &ProjectArgs, steps: &[&str]) -> Result<ProjectionSettings, In
         backlog,
         backlog_weeks: args.backlog_weeks,
         standards_weeks: vec![6, 18],
+        solve_from_month,
     })
 }
 

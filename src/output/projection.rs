@@ -130,11 +130,28 @@ pub fn render_projection_json(p: &Projection) -> String {
             })
         })
         .collect();
-    let mut out = serde_json::to_string_pretty(&serde_json::json!({
+    let solved: Vec<serde_json::Value> = p
+        .solved
+        .iter()
+        .map(|v| {
+            serde_json::json!({
+                "area_code": v.area_code,
+                "step": v.step,
+                "from_month": v.from_month,
+                "wte_in_post": v.wte_in_post,
+                "wte_required": v.wte_required,
+                "wte_to_meet": v.wte_to_meet,
+            })
+        })
+        .collect();
+    let mut doc = serde_json::json!({
         "months": months,
         "steady_state": steady,
-    }))
-    .expect("plain data serialises");
+    });
+    if !p.solved.is_empty() {
+        doc["solved"] = serde_json::Value::Array(solved);
+    }
+    let mut out = serde_json::to_string_pretty(&doc).expect("plain data serialises");
     out.push('\n');
     out
 }
@@ -260,6 +277,32 @@ pub fn render_projection_table(p: &Projection, monthly: bool) -> String {
                 s.target_queue.first().copied().unwrap_or(0.0),
                 met.join("; ")
             ));
+        }
+        if let Some(v) = p
+            .solved
+            .iter()
+            .find(|v| v.area_code == code && v.step == step)
+        {
+            out.push_str(&match v.wte_to_meet {
+                // Rounded up: a hundredth less does not meet them.
+                Some(w) => format!(
+                    "To meet both standards from {} to the horizon: {:.2} WTE in post ({:+.2} on today's {:.2}; the steady year needs {:.2}{}).\n\n",
+                    v.from_month,
+                    (w * 100.0).ceil() / 100.0,
+                    (w * 100.0).ceil() / 100.0 - v.wte_in_post,
+                    v.wte_in_post,
+                    v.wte_required,
+                    if w < v.wte_required {
+                        ", so with less the list grows and misses them after the horizon"
+                    } else {
+                        ""
+                    }
+                ),
+                None => format!(
+                    "No constant WTE meets both standards from {}: people already waiting will have waited longer than a standard when they start; give a later --meet-by.\n\n",
+                    v.from_month
+                ),
+            });
         }
     }
     out

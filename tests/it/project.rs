@@ -149,3 +149,96 @@ fn bad_projection_settings_are_usage_errors_naming_the_flag() {
         assert!(err.contains(said), "{args:?}: '{said}' not in {err}");
     }
 }
+
+/// Solve mode, checked on the projection itself: the high-intensity WTE it finds for QOP
+/// with a backlog of 5,000 meets 75% within 6 weeks and 95% within 18 weeks in every month
+/// from 2027-10 on when put in post through a workforce file, and 0.02 WTE less misses one
+/// of them in some month (the bisection's answer is within 0.01 of the least that works).
+#[test]
+fn solve_mode_finds_the_least_wte_that_meets_the_standards() {
+    let d = TempDir::new().unwrap();
+    let common = [
+        "--area",
+        "QOP",
+        "--start",
+        "2027-04",
+        "--months",
+        "18",
+        "--backlog",
+        "high=5000",
+        "--backlog-weeks",
+        "20",
+    ];
+    let out = capacity()
+        .arg("project")
+        .args(common)
+        .args(["--meet-by", "2027-10", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let solved = json["solved"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["step"] == "high")
+        .unwrap()
+        .clone();
+    assert_eq!(solved["from_month"], "2027-10");
+    let wte = solved["wte_to_meet"].as_f64().unwrap();
+    let required = solved["wte_required"].as_f64().unwrap();
+    assert!(
+        wte > required,
+        "a backlog needs more than the steady year: {wte} {required}"
+    );
+    let holds = |high_wte: f64| {
+        let staff = write(
+            d.path(),
+            "staff.csv",
+            &format!("area_code,role,band,wte,low_share,high_share\nQOP,PWP,5,400,1,0\nQOP,HIT,7,{high_wte},0,1\n"),
+        );
+        let rows = csv_rows(&[&common[..], &["--workforce", staff.to_str().unwrap()]].concat());
+        rows.iter()
+            .filter(|r| &r[3] == "high" && &r[4] >= "2027-10")
+            .all(|r| f(r, 9) >= 0.75 - 1e-12 && f(r, 10) >= 0.95 - 1e-12)
+    };
+    assert!(
+        holds(wte),
+        "the solved {wte} WTE does not meet the standards"
+    );
+    assert!(
+        !holds(wte - 0.02),
+        "{wte} - 0.02 WTE still meets them: not the least"
+    );
+
+    // The table says it, rounded up to a hundredth.
+    let out = capacity()
+        .arg("project")
+        .args(common)
+        .args(["--meet-by", "2027-10"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(&format!(
+            "To meet both standards from 2027-10 to the horizon: {:.2} WTE in post",
+            (wte * 100.0).ceil() / 100.0
+        )),
+        "{text}"
+    );
+
+    // A month outside the projection is a usage error naming the flag.
+    let out = capacity()
+        .arg("project")
+        .args(common)
+        .args(["--meet-by", "2030-01"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("--meet-by 2030-01: not within the projection"));
+}

@@ -118,34 +118,12 @@ pub fn run(args: ModelArgs) -> Result<ExitCode> {
     let (mut result, more) = model::run(&inputs, &scenario, &options)?;
     warnings.extend(more);
     if let Some(file) = &args.observed {
-        let observed = match file {
-            None => capacity::embedded::observed()?,
-            Some(path) => {
-                let text = capacity::inputs::read_text_file(path, "observed activity")?;
-                capacity::observed::parse_observed(&path.display().to_string(), &text)?
-            }
-        };
-        let periods = observed.periods();
-        let period = match &args.observed_year {
-            Some(y) if periods.contains(y) => y.clone(),
-            Some(y) => {
-                return Err(capacity::InputError::one(format!(
-                    "--observed-year {y}: {} has no reporting period {y}; it has {}",
-                    observed.source,
-                    periods.join(", ")
-                ))
-                .into())
-            }
-            None => observed.latest().ok_or_else(|| {
-                capacity::InputError::one(format!("{}: no rows of figures", observed.source))
-            })?,
-        };
-        warnings.extend(capacity::observed::attach(
+        warnings.extend(attach_observed(
             &mut result,
-            &observed,
-            &period,
+            file.as_deref(),
+            args.observed_year.as_deref(),
             inputs.areas.as_ref(),
-        ));
+        )?);
     }
     print_warnings(&warnings);
     let text = match args.format {
@@ -173,4 +151,39 @@ pub fn run(args: ModelArgs) -> Result<ExitCode> {
     };
     emit(output, &text)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Reads `--observed` (the shipped report without a FILE), picks `--observed-year` (the latest
+/// by default) and puts each area's published activity beside it; the warnings of matching.
+pub(super) fn attach_observed(
+    result: &mut capacity::model::ModelResult,
+    file: Option<&std::path::Path>,
+    year: Option<&str>,
+    areas: Option<&capacity::inputs::Areas>,
+) -> Result<Vec<String>> {
+    let observed = match file {
+        None => capacity::embedded::observed()?,
+        Some(path) => {
+            let text = capacity::inputs::read_text_file(path, "observed activity")?;
+            capacity::observed::parse_observed(&path.display().to_string(), &text)?
+        }
+    };
+    let periods = observed.periods();
+    let period = match year {
+        Some(y) if periods.iter().any(|p| p == y) => y.to_string(),
+        Some(y) => {
+            return Err(capacity::InputError::one(format!(
+                "--observed-year {y}: {} has no reporting period {y}; it has {}",
+                observed.source,
+                periods.join(", ")
+            ))
+            .into())
+        }
+        None => observed.latest().ok_or_else(|| {
+            capacity::InputError::one(format!("{}: no rows of figures", observed.source))
+        })?,
+    };
+    Ok(capacity::observed::attach(
+        result, &observed, &period, areas,
+    ))
 }

@@ -38,6 +38,7 @@ Examples:
   capacity report --area E54000008 --area-funnels -o cm.html one ICB with the funnel per area
   capacity report my.toml --workforce staff.csv --assessment ours.toml -o board.html
                                                             with the self-assessment
+  capacity report --observed -o need.html                   need beside published activity
   capacity report --sweep scenarios/sweeps/monte-carlo.toml -o uncertainty.html
                                                             the sweep's base scenario, with
                                                             its range over the runs per area
@@ -73,6 +74,15 @@ pub struct ReportArgs {
     /// With --assessment: report items with no score as not assessed instead of refusing
     #[arg(long, requires = "assessment")]
     pub allow_missing: bool,
+    /// Add the activity the service published beside the modelled need (NHS Talking
+    /// Therapies annual report measures, long format, matched by ODS code); without FILE the
+    /// shipped 2022-23 and 2023-24 report for England, its regions and ICBs
+    #[arg(long, value_name = "FILE", num_args = 0..=1)]
+    #[allow(clippy::option_option)]
+    pub observed: Option<Option<PathBuf>>,
+    /// The reporting period of --observed, e.g. 2023-24 [default: the latest in the file]
+    #[arg(long, value_name = "YYYY-YY", requires = "observed")]
+    pub observed_year: Option<String>,
 }
 
 /// A scenario as what it assumes, without where it was read from (data files by the file
@@ -146,10 +156,35 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
         read.push(("sweep", path.clone()));
     }
     read.extend(args.assessment.iter().map(|p| ("assessment", p.clone())));
+    match &args.observed {
+        Some(Some(p)) => {
+            read.push(("--observed", p.clone()));
+            let text = capacity::inputs::read_text_file(p, "observed activity")?;
+            made_by.inputs.push(InputHash {
+                what: "observed".into(),
+                source: p.display().to_string(),
+                sha256: sha256_hex(text.as_bytes()),
+            });
+        }
+        Some(None) => made_by.inputs.push(InputHash {
+            what: "observed".into(),
+            source: capacity::embedded::OBSERVED_SOURCE.into(),
+            sha256: sha256_hex(capacity::embedded::OBSERVED_CSV.as_bytes()),
+        }),
+        None => {}
+    }
     check_outputs(&[Planned::new("--output", &args.output, Kind::Html)], &read)?;
     let output = AtomicOutput::create_for("--output", &args.output)?;
-    let (result, more) = model::run(&inputs, &scenario, &options)?;
+    let (mut result, more) = model::run(&inputs, &scenario, &options)?;
     warnings.extend(more);
+    if let Some(file) = &args.observed {
+        warnings.extend(super::model::attach_observed(
+            &mut result,
+            file.as_deref(),
+            args.observed_year.as_deref(),
+            inputs.areas.as_ref(),
+        )?);
+    }
     let summary = match loaded {
         Some((sweep, base, text, _)) => {
             let loaded = prepare_data(sweep, base, text, &mut Vec::new(), &args.data)?;

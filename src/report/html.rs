@@ -337,6 +337,9 @@ pub fn render(r: &Report) -> String {
     funnel_section(&mut out, r);
     workforce_section(&mut out, result);
     staff_section(&mut out, r);
+    if r.result.observed_period.is_some() {
+        observed_section(&mut out, r.result);
+    }
     if let Some(review) = r.assessment {
         assessment_section(&mut out, review);
     }
@@ -1177,6 +1180,96 @@ fn areas_table(out: &mut String, result: &ModelResult, scenario: &crate::scenari
         "<p class=\"note\">Population: people in the scenario's age window. Referred: new episodes a year. Cost: a year, of the staff (pay and on-costs) and the medication. Ratios are worked out from the sums, never averaged. {}</p></section>",
         esc(&crate::output::funnel::access_note(scenario))
     );
+}
+
+/// Need beside the activity each area's service published (`--observed`): modelled against
+/// published referrals per area, sorted by how much of the modelled need was referred, then
+/// the published measures in a table.
+fn observed_section(out: &mut String, result: &ModelResult) {
+    let period = result.observed_period.as_deref().unwrap_or("");
+    let _ = write!(
+        out,
+        "<section id=\"observed\" class=\"page\"><h2>Need beside published activity, {}</h2><p>Referrals the model expects from the population's need against the referrals each area's NHS Talking Therapies services received in {} (NHS England, Psychological Therapies: Annual report on the use of NHS Talking Therapies services), matched by ODS code. A finished course of treatment is two or more attended treatment contacts; access is finished courses over the modelled prevalent cases; waits are from referral to first treatment among finished courses; recovery is among finished courses at caseness. A dash is a figure not published for the area (or suppressed as a small number).</p>",
+        esc(period),
+        esc(period)
+    );
+    let rows: Vec<(String, Row)> = result
+        .rows
+        .iter()
+        .map(|a| (short_name(&a.name), Row::new(a, result)))
+        .collect();
+    let mut bars: Vec<(f64, svg::CompareBar)> = rows
+        .iter()
+        .map(|(name, row)| {
+            (
+                row.opt("observed_to_modelled_referrals")
+                    .unwrap_or(f64::NEG_INFINITY),
+                svg::CompareBar {
+                    label: name.clone(),
+                    modelled: row.num("referred"),
+                    observed: row.opt("observed_referrals"),
+                },
+            )
+        })
+        .collect();
+    // Most of the need referred first; areas with no published figure last, by name.
+    bars.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.label.cmp(&b.1.label)));
+    let bars: Vec<svg::CompareBar> = bars.into_iter().map(|(_, b)| b).collect();
+    for chart in svg::compare_bars(
+        &bars,
+        ("Modelled referrals", "Published referrals"),
+        &format!("Referrals a year: modelled need and published, {period}"),
+    ) {
+        let _ = write!(out, "<figure>{chart}</figure>");
+    }
+    out.push_str("<div class=\"wide\"><table class=\"sortable\">");
+    let cols: Vec<(String, bool)> = [
+        ("Area", false),
+        ("Modelled referrals", true),
+        ("Published referrals", true),
+        ("Published / modelled", true),
+        ("Finished courses", true),
+        ("Access", true),
+        ("Low intensity only", true),
+        ("High intensity only", true),
+        ("Both", true),
+        ("Under 6 weeks", true),
+        ("Under 18 weeks", true),
+        ("Recovery", true),
+    ]
+    .into_iter()
+    .map(|(c, n)| (c.to_string(), n))
+    .collect();
+    out.push_str(&head(&cols));
+    out.push_str("<tbody>");
+    let share = |x: Option<f64>| match x {
+        Some(v) => format!("<td class=\"n\" data-v=\"{v}\">{}</td>", percent(v)),
+        None => "<td class=\"n\" data-v=\"-1\">-</td>".into(),
+    };
+    let count = |x: Option<f64>| match x {
+        Some(v) => num(v, 0),
+        None => "<td class=\"n\" data-v=\"-1\">-</td>".into(),
+    };
+    let total = ("All areas".to_string(), Row::new(&result.total, result));
+    for (name, row) in rows.iter().chain(std::iter::once(&total)) {
+        let _ = write!(
+            out,
+            "<tr>{}{}{}{}{}{}{}{}{}{}{}{}</tr>",
+            text_cell(name),
+            num(row.num("referred"), 0),
+            count(row.opt("observed_referrals")),
+            share(row.opt("observed_to_modelled_referrals")),
+            count(row.opt("observed_finished_courses")),
+            share(row.opt("observed_access_rate")),
+            share(row.opt("observed_low_only_share")),
+            share(row.opt("observed_high_only_share")),
+            share(row.opt("observed_both_share")),
+            share(row.opt("observed_within_6_weeks")),
+            share(row.opt("observed_within_18_weeks")),
+            share(row.opt("observed_recovery_rate")),
+        );
+    }
+    out.push_str("</tbody></table></div></section>\n");
 }
 
 /// The self-assessment beside the figures: a bar per section (with the first assessment's

@@ -795,6 +795,103 @@ pub fn wte_by_role(rows: &[RoleBar], legend: &[(&str, String)], title: &str) -> 
     out
 }
 
+/// One area's modelled figure and the figure its service published.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CompareBar {
+    pub label: String,
+    pub modelled: f64,
+    /// None: not published for the area.
+    pub observed: Option<f64>,
+}
+
+/// Modelled against observed per row on one scale: the modelled figure as a light bar, the
+/// observed one as a dark bar inside it, and both with their ratio written at the right.
+/// Returns one SVG per [`ROWS_PER_CHART`] rows, all on the same scale.
+pub fn compare_bars(rows: &[CompareBar], keys: (&str, &str), title: &str) -> Vec<String> {
+    let size = 12.0;
+    let row_h = 28.0;
+    let note = |r: &CompareBar| match r.observed {
+        Some(o) if r.modelled > 0.0 => format!(
+            "{} {} · {} {} ({:.0}%)",
+            keys.0.to_lowercase(),
+            grouped(r.modelled, 0),
+            keys.1.to_lowercase(),
+            grouped(o, 0),
+            o / r.modelled * 100.0
+        ),
+        Some(o) => format!("{} {}", keys.1.to_lowercase(), grouped(o, 0)),
+        None => format!(
+            "{} {} · not published",
+            keys.0.to_lowercase(),
+            grouped(r.modelled, 0)
+        ),
+    };
+    let label_w = (rows
+        .iter()
+        .map(|r| text_width(&r.label, size))
+        .fold(0.0, f64::max)
+        + 12.0)
+        .min(LABEL_MAX);
+    let right_w = rows
+        .iter()
+        .map(|r| text_width(&note(r), size))
+        .fold(0.0, f64::max)
+        + 14.0;
+    let width = (label_w + right_w + 300.0).max(900.0);
+    let plot_w = width - label_w - right_w;
+    let max = rows
+        .iter()
+        .map(|r| r.modelled.max(r.observed.unwrap_or(0.0)))
+        .fold(0.0, f64::max);
+    let axis = Axis::new(0.0, max, 5);
+    let header = 24.0;
+    let entries = vec![Entry::Key(DEMAND, keys.0), Entry::Key(TREATED, keys.1)];
+    let (places, lines) = place(&entries, label_w, width);
+    let legend_h = 30.0 + LEGEND_LINE * (lines - 1) as f64;
+    let pieces = rows.len().div_ceil(ROWS_PER_CHART).max(1);
+    let mut out = Vec::new();
+    for (piece, chunk) in rows.chunks(ROWS_PER_CHART).enumerate() {
+        let body = row_h * chunk.len() as f64;
+        let mut c = Canvas::new(
+            width,
+            header + body + legend_h,
+            &piece_title(title, piece, pieces),
+        );
+        for i in (1..chunk.len()).step_by(2) {
+            c.rect(0.0, header + row_h * i as f64, width, row_h, STRIPE, None);
+        }
+        c.grid(&axis, label_w, plot_w, 14.0, header - 4.0, header + body);
+        for (i, r) in chunk.iter().enumerate() {
+            let y = header + row_h * i as f64;
+            let mid = y + row_h / 2.0;
+            c.text(
+                label_w - 8.0,
+                mid + 4.0,
+                &fit(&r.label, label_w - 12.0, size),
+                size,
+                Anchor::End,
+            );
+            let tip = format!("{}: {}", r.label, note(r));
+            let w = axis.x(r.modelled, label_w, plot_w) - label_w;
+            c.rect(label_w, y + 5.0, w, row_h - 10.0, DEMAND, Some(&tip));
+            if let Some(o) = r.observed {
+                let ow = axis.x(o, label_w, plot_w) - label_w;
+                c.rect(label_w, mid - 4.0, ow, 8.0, TREATED, None);
+            }
+            c.muted(
+                label_w + plot_w + 8.0,
+                mid + 4.0,
+                &note(r),
+                size,
+                Anchor::Start,
+            );
+        }
+        c.legend(&entries, &places, header + body + 20.0);
+        out.push(c.finish());
+    }
+    out
+}
+
 /// One section of a self-assessment: its share of the maximum score now and, when there is
 /// an earlier assessment, then.
 #[derive(Debug, Clone, PartialEq)]

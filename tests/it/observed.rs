@@ -82,3 +82,58 @@ fn a_file_of_ones_own_is_matched_by_ods_code_with_suppressed_values_missing() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("it has 2024-25"));
 }
+
+/// `capacity report --observed`: the published activity beside need in the HTML report: a
+/// chart per area sorted by the share of modelled referrals that were published (Greater
+/// Manchester, at 157%, first), and a table whose all-areas row is England's published
+/// 1,829,202 referrals of 2023-24; the footer hashes the shipped report.
+#[test]
+fn the_report_shows_need_beside_published_activity() {
+    let d = tempfile::TempDir::new().unwrap();
+    let out = crate::common::capacity()
+        .current_dir(d.path())
+        .args(["report", "--observed", "-o", "r.html"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let html = std::fs::read_to_string(d.path().join("r.html")).unwrap();
+    let start = html
+        .find("<section id=\"observed\"")
+        .expect("an observed section");
+    let s = &html[start..start + html[start..].find("</section>").unwrap()];
+    assert!(
+        s.contains("<h2>Need beside published activity, 2023-24</h2>"),
+        "{s}"
+    );
+    let chart = &s[s.find("<svg").unwrap()..];
+    let first_label = chart.find("Greater Manchester").unwrap();
+    for other in ["Cheshire and Merseyside", "North East and North Cumbria"] {
+        assert!(
+            first_label < chart.find(other).unwrap(),
+            "{other} before Greater Manchester"
+        );
+    }
+    let all = &s[s.find("<tr><td data-v=\"All areas\">").unwrap()..];
+    let all = &all[..all.find("</tr>").unwrap()];
+    assert!(
+        all.contains(">1,829,202<") && all.contains(">671,648<"),
+        "{all}"
+    );
+    let footer = &html[html.find("<footer").unwrap()..];
+    assert!(
+        footer.contains("embedded data/nhstt_annual.csv"),
+        "{footer}"
+    );
+    // Without --observed there is no such section.
+    crate::common::capacity()
+        .current_dir(d.path())
+        .args(["report", "-o", "plain.html"])
+        .assert()
+        .success();
+    let plain = std::fs::read_to_string(d.path().join("plain.html")).unwrap();
+    assert!(!plain.contains("<section id=\"observed\""));
+}

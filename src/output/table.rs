@@ -423,6 +423,9 @@ pub fn render_table(
 
     out.push('\n');
     out.push_str(&workforce_sections(result, scenario, width));
+    if result.observed_period.is_some() {
+        out.push_str(&observed_table(result, width));
+    }
 
     let mut notes = String::new();
     if let [a, b, ..] = steps.as_slice() {
@@ -446,6 +449,55 @@ pub fn render_table(
     ));
     out.push_str(&wrap(&notes, width as usize));
     out
+}
+
+/// Need beside the activity each area published (`--observed`): referrals modelled and
+/// published, finished courses, access, the step mix, waits and recovery.
+fn observed_table(result: &ModelResult, width: u16) -> String {
+    let period = result.observed_period.as_deref().unwrap_or("");
+    let header: Vec<String> = [
+        "Area",
+        "Referred",
+        "Published",
+        "Ratio",
+        "Finished",
+        "Access",
+        "LI",
+        "HI",
+        "Both",
+        "<6 wk",
+        "<18 wk",
+        "Recov.",
+    ]
+    .map(String::from)
+    .to_vec();
+    let mut rows = Vec::new();
+    for r in result.rows.iter().chain(std::iter::once(&result.total)) {
+        let row = Row::new(r, result);
+        let share = |name: &str| opt(row.opt(name), |x| format!("{:.0}%", x * 100.0));
+        rows.push(vec![
+            area_label(r),
+            thousands(row.num("referred")),
+            opt(row.opt("observed_referrals"), thousands),
+            share("observed_to_modelled_referrals"),
+            opt(row.opt("observed_finished_courses"), thousands),
+            opt(row.opt("observed_access_rate"), pct),
+            share("observed_low_only_share"),
+            share("observed_high_only_share"),
+            share("observed_both_share"),
+            share("observed_within_6_weeks"),
+            share("observed_within_18_weeks"),
+            share("observed_recovery_rate"),
+        ]);
+    }
+    // Narrow terminals lose recovery first, then the step mix.
+    let t = fitted(header, rows, width, &[11, 8, 7, 6], &[]);
+    format!(
+        "\nPublished activity {period} beside modelled referrals (NHS England, Annual report on the use of\n\
+         NHS Talking Therapies services). Finished: courses of two or more treatment contacts; access:\n\
+         finished over modelled prevalent cases; LI, HI, Both: finished courses with low intensity\n\
+         only, high only, both; waits from referral to first treatment; \"-\": not published.\n{t}\n"
+    )
 }
 
 /// Trainees a year: whole numbers where they are many, decimals where a small area needs a

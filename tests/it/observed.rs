@@ -137,3 +137,30 @@ fn the_report_shows_need_beside_published_activity() {
     let plain = std::fs::read_to_string(d.path().join("plain.html")).unwrap();
     assert!(!plain.contains("<section id=\"observed\""));
 }
+
+/// The table of `capacity model --observed` has the published activity beside modelled
+/// referrals, with England's published 1,829,202 referrals and 671,648 finished courses of
+/// 2023-24 on the total row.
+#[test]
+fn the_table_shows_published_activity_beside_modelled_referrals() {
+    let out = crate::common::capacity()
+        .args(["model", "--observed", "--level", "region", "--width", "120"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let block = &text[text.find("Published activity 2023-24").expect("the block")..];
+    let total = block.lines().find(|l| l.contains("Total")).unwrap();
+    assert!(
+        total.contains("1,829,202") && total.contains("671,648"),
+        "{total}"
+    );
+    assert!(
+        block.contains("Recov."),
+        "at 120 columns recovery fits: {block}"
+    );
+}

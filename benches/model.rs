@@ -66,16 +66,18 @@ fn end_to_end_england_sub_icb_json() -> String {
     output::render_json(&result, &s, &provenance, false)
 }
 
-/// A waiting-list projection: 120 months x 106 sub-ICB locations x 2 steps, with a backlog at
-/// each step, rendered as CSV (the target is under 50 ms for the whole command).
-#[divan::bench]
-fn project_120_months_england_sub_icb(bencher: divan::Bencher) {
-    use capacity::projection::{project, ProjectionSettings};
+/// The default scenario on England's 106 sub-ICB locations, and projection settings over
+/// 120 months with a backlog at each step; `solve_from_month` for solve mode.
+fn projection_case(
+    solve_from_month: Option<usize>,
+) -> (
+    capacity::model::ModelResult,
+    capacity::projection::ProjectionSettings,
+) {
     let inputs = inputs();
     let (s, _) = scenario::load(&ScenarioSource::Preset("obc".into())).unwrap();
     let (prepared, _) = prepare(&inputs, &s, &sub_icb()).unwrap();
-    let result = evaluate(&prepared, &s);
-    let settings = ProjectionSettings {
+    let settings = capacity::projection::ProjectionSettings {
         start: (2027, 1),
         months: 120,
         seasonality: [1.0; 12],
@@ -84,10 +86,18 @@ fn project_120_months_england_sub_icb(bencher: divan::Bencher) {
         backlog: vec![300.0, 500.0],
         backlog_weeks: 6,
         standards_weeks: vec![6, 18],
-        solve_from_month: None,
+        solve_from_month,
     };
+    (evaluate(&prepared, &s), settings)
+}
+
+/// A waiting-list projection: 120 months x 106 sub-ICB locations x 2 steps, with a backlog at
+/// each step, rendered as CSV (the target is under 50 ms for the whole command).
+#[divan::bench]
+fn project_120_months_england_sub_icb(bencher: divan::Bencher) {
+    let (result, settings) = projection_case(None);
     bencher.bench(|| {
-        let p = project(&result, &settings);
+        let p = capacity::projection::project(&result, &settings);
         output::projection::render_projection_csv(&p)
     });
 }
@@ -96,21 +106,10 @@ fn project_120_months_england_sub_icb(bencher: divan::Bencher) {
 /// standards from month 12 on, by bisection (about 20 projections of each lane).
 #[divan::bench(sample_count = 10)]
 fn project_solve_120_months_england_sub_icb(bencher: divan::Bencher) {
-    use capacity::projection::{project, ProjectionSettings};
-    let inputs = inputs();
-    let (s, _) = scenario::load(&ScenarioSource::Preset("obc".into())).unwrap();
-    let (prepared, _) = prepare(&inputs, &s, &sub_icb()).unwrap();
-    let result = evaluate(&prepared, &s);
-    let settings = ProjectionSettings {
-        start: (2027, 1),
-        months: 120,
-        seasonality: [1.0; 12],
-        growth_rate: 0.02,
-        leave_rate_per_month: 0.01,
-        backlog: vec![300.0, 500.0],
-        backlog_weeks: 6,
-        standards_weeks: vec![6, 18],
-        solve_from_month: Some(12),
-    };
-    bencher.bench(|| project(&result, &settings).solved.len());
+    let (result, settings) = projection_case(Some(12));
+    bencher.bench(|| {
+        capacity::projection::project(&result, &settings)
+            .solved
+            .len()
+    });
 }

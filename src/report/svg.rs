@@ -718,20 +718,8 @@ pub fn wte_by_role(rows: &[RoleBar], legend: &[(&str, String)], title: &str) -> 
             signed(r.required - r.current)
         )
     };
-    let label_w = (rows
-        .iter()
-        .map(|r| text_width(&r.label, size))
-        .fold(0.0, f64::max)
-        + 12.0)
-        .min(LABEL_MAX);
-    let right_w = rows
-        .iter()
-        .map(|r| text_width(&note(r), size))
-        .fold(0.0, f64::max)
-        + 14.0;
-    // At least 300 px of plot: a wider chart is scaled down to the page, never overlapped.
-    let width = (label_w + right_w + 300.0).max(900.0);
-    let plot_w = width - label_w - right_w;
+    let (label_w, width, plot_w) =
+        row_layout(rows.iter().map(|r| (r.label.as_str(), note(r))), size);
     let max = rows
         .iter()
         .map(|r| r.required.max(r.current))
@@ -795,6 +783,21 @@ pub fn wte_by_role(rows: &[RoleBar], legend: &[(&str, String)], title: &str) -> 
     out
 }
 
+/// The widths of a chart of labelled rows with a note at the right of each: the label
+/// column (capped), the whole chart and the plot between them. At least 300 px of plot: a
+/// wider chart is scaled down to the page, never overlapped.
+fn row_layout<'a>(rows: impl Iterator<Item = (&'a str, String)>, size: f64) -> (f64, f64, f64) {
+    let (mut label, mut note) = (0.0f64, 0.0f64);
+    for (l, n) in rows {
+        label = label.max(text_width(l, size));
+        note = note.max(text_width(&n, size));
+    }
+    let label_w = (label + 12.0).min(LABEL_MAX);
+    let right_w = note + 14.0;
+    let width = (label_w + right_w + 300.0).max(900.0);
+    (label_w, width, width - label_w - right_w)
+}
+
 /// One area's modelled figure and the figure its service published.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CompareBar {
@@ -826,19 +829,8 @@ pub fn compare_bars(rows: &[CompareBar], keys: (&str, &str), title: &str) -> Vec
             grouped(r.modelled, 0)
         ),
     };
-    let label_w = (rows
-        .iter()
-        .map(|r| text_width(&r.label, size))
-        .fold(0.0, f64::max)
-        + 12.0)
-        .min(LABEL_MAX);
-    let right_w = rows
-        .iter()
-        .map(|r| text_width(&note(r), size))
-        .fold(0.0, f64::max)
-        + 14.0;
-    let width = (label_w + right_w + 300.0).max(900.0);
-    let plot_w = width - label_w - right_w;
+    let (label_w, width, plot_w) =
+        row_layout(rows.iter().map(|r| (r.label.as_str(), note(r))), size);
     let max = rows
         .iter()
         .map(|r| r.modelled.max(r.observed.unwrap_or(0.0)))
@@ -915,19 +907,8 @@ pub fn score_bars(rows: &[ScoreBar], earlier_key: Option<&str>, title: &str) -> 
             None => pct(r.share),
         }
     };
-    let label_w = (rows
-        .iter()
-        .map(|r| text_width(&r.label, size))
-        .fold(0.0, f64::max)
-        + 12.0)
-        .min(LABEL_MAX);
-    let right_w = rows
-        .iter()
-        .map(|r| text_width(&note(r), size))
-        .fold(0.0, f64::max)
-        + 14.0;
-    let width = (label_w + right_w + 300.0).max(900.0);
-    let plot_w = width - label_w - right_w;
+    let (label_w, width, plot_w) =
+        row_layout(rows.iter().map(|r| (r.label.as_str(), note(r))), size);
     let axis = Axis::new(0.0, 100.0, 5);
     let header = 24.0;
     let mut entries = vec![Entry::Key(LOW, "Score, per cent of the maximum")];

@@ -200,17 +200,11 @@ fn protected_days_below_two_and_too_few_trainees_disagree_with_scores_of_two() {
         "{wte} {intake}"
     );
 
-    let out = capacity()
-        .current_dir(d.path())
-        .args(["assess", "ours.toml", "--scenario", "smhp.toml"])
-        .args(data)
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let text = crate::common::stdout_of(
+        capacity()
+            .current_dir(d.path())
+            .args(["assess", "ours.toml", "--scenario", "smhp.toml"])
+            .args(data),
     );
     assert!(
         text.contains("training_4 is scored 2 (met), but the model says not met: cbtp: 1.5 protected days a week, so its 45.5 WTE of therapy needs 152 trained staff"),

@@ -19,6 +19,19 @@ pub fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     p
 }
 
+/// Runs a command of the binary to success and returns its standard output; panics with its
+/// standard error if it failed.
+pub fn stdout_of(cmd: &mut Command) -> String {
+    let out = cmd.output().expect("the binary runs");
+    assert!(
+        out.status.success(),
+        "{:?} failed: {}",
+        cmd,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("UTF-8 output")
+}
+
 /// Runs the binary and parses its JSON output; panics with stderr if it failed.
 pub fn model_json(args: &[&str]) -> serde_json::Value {
     let out = capacity()

@@ -143,16 +143,14 @@ fn the_report_shows_need_beside_published_activity() {
 /// 2023-24 on the total row.
 #[test]
 fn the_table_shows_published_activity_beside_modelled_referrals() {
-    let out = crate::common::capacity()
-        .args(["model", "--observed", "--level", "region", "--width", "120"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = crate::common::stdout_of(crate::common::capacity().args([
+        "model",
+        "--observed",
+        "--level",
+        "region",
+        "--width",
+        "120",
+    ]));
     let block = &text[text.find("Published activity 2023-24").expect("the block")..];
     let total = block.lines().find(|l| l.contains("Total")).unwrap();
     assert!(

@@ -12,6 +12,7 @@ mod report;
 mod scenarios;
 mod summarize;
 mod sweep;
+mod system;
 
 use std::process::ExitCode;
 

@@ -15,7 +15,9 @@ use capacity::sweep::rows::{check_shards, read_rows, RowsManifest};
 use capacity::InputError;
 
 use super::io::{check_outputs, print_warnings, write_stdout, AtomicOutput, Kind, Planned};
-use super::sweep::{available_memory, bytes_text, parse_outputs};
+use capacity::sweep::fields::parse_outputs;
+
+use super::system::{available_memory, bytes_text};
 
 const AFTER_HELP: &str = "\
 Examples:

@@ -19,7 +19,7 @@ use capacity::report::xlsx::sweep_workbook;
 use capacity::report::{sha256_hex, shell_words, InputHash, MadeBy};
 use capacity::scenario::{self, Scenario};
 use capacity::sweep::execute::{area_labels, describe, execute, report_summary};
-use capacity::sweep::fields::{self, default_outputs, row_fields};
+use capacity::sweep::fields::{parse_outputs, row_fields};
 use capacity::sweep::plan::MAX_LHS_RUNS;
 use capacity::sweep::report::{
     render_summary_csv, render_table, render_tornado_csv, render_tornado_table,
@@ -35,6 +35,7 @@ use super::io::{
     check_outputs, commit_all, input_files, input_hashes, is_special_file, load_inputs,
     print_warnings, resolved, write_stdout, AtomicOutput, DataArgs, Failure, Kind, Planned,
 };
+use super::system::{available_memory, bytes_text, free_disk};
 
 const AFTER_HELP: &str = "\
 The sweep file (TOML; unknown keys are errors):
@@ -119,41 +120,6 @@ pub enum SweepFormat {
     Xlsx,
 }
 
-/// The fields to summarise, checked against the fields of a scenario with these steps; with
-/// no steps (rows files read back), as given: the rows file's header checks them. An empty
-/// list is the default outputs (with no steps, the rows file's).
-pub fn parse_outputs(list: &[String], steps: Option<&[&str]>) -> Result<Vec<String>, InputError> {
-    let names: Vec<String> = if list.is_empty() {
-        steps.map(default_outputs).unwrap_or_default()
-    } else {
-        list.iter().map(|s| s.trim().to_string()).collect()
-    };
-    let mut out: Vec<String> = Vec::new();
-    for n in names {
-        if !out.contains(&n) {
-            out.push(n);
-        }
-    }
-    let Some(steps) = steps else {
-        return Ok(out);
-    };
-    let all = row_fields(steps);
-    let valid = fields::summarisable(&all);
-    let bad: Vec<&str> = out
-        .iter()
-        .map(String::as_str)
-        .filter(|n| !valid.contains(n))
-        .collect();
-    if !bad.is_empty() {
-        return Err(InputError::one(format!(
-            "--outputs {}: not an output that can be summarised; expected any of {}",
-            bad.join(","),
-            valid.join(", ")
-        )));
-    }
-    Ok(out)
-}
-
 /// `--shard K/N`: the runs of slice K (1-based) of N equal slices of 0..total.
 fn parse_shard(arg: &str, total: u64) -> Result<(u64, u64, Range<u64>), InputError> {
     let err = || {
@@ -174,53 +140,6 @@ fn parse_shard(arg: &str, total: u64) -> Result<(u64, u64, Range<u64>), InputErr
         )));
     }
     Ok((k, n, shard_runs(total, k, n)))
-}
-
-/// Memory the system can give without swapping, when it says.
-pub fn available_memory() -> Option<u64> {
-    let text = std::fs::read_to_string("/proc/meminfo").ok()?;
-    let line = text.lines().find(|l| l.starts_with("MemAvailable:"))?;
-    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb * 1024)
-}
-
-/// Free space for an unprivileged user in the folder that will hold `path`.
-#[cfg(unix)]
-#[allow(clippy::unnecessary_cast)]
-fn free_disk(path: &Path) -> Option<u64> {
-    use std::ffi::CString;
-    use std::os::unix::ffi::OsStrExt;
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let c = CString::new(dir.as_os_str().as_bytes()).ok()?;
-    // SAFETY: statvfs fills the zeroed struct and reads a valid NUL-terminated path.
-    let mut s: libc::statvfs = unsafe { std::mem::zeroed() };
-    if unsafe { libc::statvfs(c.as_ptr(), &mut s) } != 0 {
-        return None;
-    }
-    Some(s.f_bavail as u64 * s.f_frsize as u64)
-}
-
-#[cfg(not(unix))]
-fn free_disk(_: &Path) -> Option<u64> {
-    None
-}
-
-/// A size in the unit that shows its digits: 512 bytes, 3.2 MiB, 41.0 GiB.
-pub fn bytes_text(bytes: f64) -> String {
-    const UNITS: [&str; 5] = ["KiB", "MiB", "GiB", "TiB", "PiB"];
-    if bytes < 1024.0 {
-        return format!("{} bytes", bytes.round());
-    }
-    let mut value = bytes / 1024.0;
-    let mut unit = 0;
-    while value >= 1024.0 && unit + 1 < UNITS.len() {
-        value /= 1024.0;
-        unit += 1;
-    }
-    format!("{value:.1} {}", UNITS[unit])
 }
 
 /// A sweep file read and checked, its base scenario, and the data prepared for its runs:
@@ -743,17 +662,4 @@ pub fn run(args: SweepArgs) -> Result<ExitCode> {
         );
     }
     Ok(ExitCode::SUCCESS)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::bytes_text;
-
-    #[test]
-    fn sizes_are_shown_in_a_unit_that_shows_their_digits() {
-        assert_eq!(bytes_text(300.0), "300 bytes");
-        assert_eq!(bytes_text(5.0 * 1024.0 * 1024.0), "5.0 MiB");
-        assert_eq!(bytes_text(41.0 * (1u64 << 30) as f64), "41.0 GiB");
-        assert_eq!(bytes_text(3.0 * (1u64 << 50) as f64), "3.0 PiB");
-    }
 }

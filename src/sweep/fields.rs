@@ -14,6 +14,7 @@ use crate::model::pipeline::{self, Intake, PipelineParams};
 use crate::model::staffing::{ratio_basis, Supervision};
 use crate::model::{costs, q, PerStep};
 pub use crate::output::fields::{row_fields, Field, Kind, Recipe};
+use crate::problems::InputError;
 use crate::scenario::{PipelineSettings, RatioBasis, Scenario};
 
 /// The fields a summary can take (always numbers). The medication and total costs are empty
@@ -446,6 +447,41 @@ pub fn field_column<'a>(
         // A sweep's fields are the model's (observed activity is not swept).
         Observed(_) => out.fill(f64::NAN),
     }
+}
+
+/// The fields to summarise, checked against the fields of a scenario with these steps; with
+/// no steps (rows files read back), as given: the rows file's header checks them. An empty
+/// list is the default outputs (with no steps, the rows file's).
+pub fn parse_outputs(list: &[String], steps: Option<&[&str]>) -> Result<Vec<String>, InputError> {
+    let names: Vec<String> = if list.is_empty() {
+        steps.map(default_outputs).unwrap_or_default()
+    } else {
+        list.iter().map(|s| s.trim().to_string()).collect()
+    };
+    let mut out: Vec<String> = Vec::new();
+    for n in names {
+        if !out.contains(&n) {
+            out.push(n);
+        }
+    }
+    let Some(steps) = steps else {
+        return Ok(out);
+    };
+    let all = row_fields(steps);
+    let valid = summarisable(&all);
+    let bad: Vec<&str> = out
+        .iter()
+        .map(String::as_str)
+        .filter(|n| !valid.contains(n))
+        .collect();
+    if !bad.is_empty() {
+        return Err(InputError::one(format!(
+            "--outputs {}: not an output that can be summarised; expected any of {}",
+            bad.join(","),
+            valid.join(", ")
+        )));
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

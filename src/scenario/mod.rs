@@ -152,6 +152,10 @@ pub struct PathwaySettings {
     pub referral_weight: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub medication_only: Option<f64>,
+    /// The least Agenda for Change band the pathway's therapy is delivered at (NHS England's
+    /// PT-SMHP guidance asks for Band 7 or above): a skill-mix role below it is a warning.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_band: Option<String>,
 }
 
 fn pathways_by_id<S: serde::Serializer>(
@@ -976,6 +980,7 @@ impl Scenario {
             }
         }
         self.validate_steps(locate, &mut problems);
+        self.warn_below_min_band(locate, &mut warnings);
         self.validate_workforce(locate, &mut problems, &mut warnings);
         // Each value can be in range while together they leave a WTE almost nothing to do
         // (a caseload of 1e-300): the requirement would be infinite, not a number to plan by.

@@ -92,6 +92,7 @@ struct RawPathway {
     detection_rate: Option<f64>,
     referral_weight: Option<f64>,
     medication_only: Option<f64>,
+    min_band: Option<RawBand>,
 }
 
 /// `entry = 0.8` or `entry = "rest"`.
@@ -827,6 +828,7 @@ pub fn resolve(layers: Vec<Layer>) -> Result<(Scenario, Warnings), InputError> {
                     detection_rate: None,
                     referral_weight: None,
                     medication_only: None,
+                    min_band: None,
                 });
                 set(&mut origin, path.clone(), li);
             }
@@ -841,6 +843,10 @@ pub fn resolve(layers: Vec<Layer>) -> Result<(Scenario, Warnings), InputError> {
             if let Some(v) = &rp.conditions {
                 p.conditions = v.iter().map(|c| c.trim().to_string()).collect();
                 set(&mut origin, format!("{path}.conditions"), li);
+            }
+            if let Some(v) = &rp.min_band {
+                p.min_band = Some(v.resolve());
+                set(&mut origin, format!("{path}.min_band"), li);
             }
             for (key, value, slot) in [
                 (

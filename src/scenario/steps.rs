@@ -418,6 +418,40 @@ impl Scenario {
 impl Scenario {
     /// Pathways: ids, their conditions (each claimed once), their steps (at least one, none
     /// naming an unknown pathway), and no edge from one pathway's step to another's.
+    /// A warning for each skill-mix role of a pathway's step below the band the pathway
+    /// asks for (`min_band`), naming the role and where it is written.
+    pub(super) fn warn_below_min_band(
+        &self,
+        locate: &dyn Fn(&str) -> String,
+        warnings: &mut crate::Warnings,
+    ) {
+        for s in &self.steps {
+            let Some(p) = self.pathway_of_step(s).map(|i| &self.pathways[i]) else {
+                continue;
+            };
+            let Some(min) = p.min_band.as_deref() else {
+                continue;
+            };
+            let Some(least) = crate::inputs::band_rank(min) else {
+                continue;
+            };
+            for (n, r) in s.roles.iter().enumerate() {
+                let below = crate::inputs::band_rank(&r.band).is_some_and(|b| b < least);
+                if r.share > 0.0 && below {
+                    warnings.push(format!(
+                        "{}: {} at band {} delivers step {} of the {} pathway, which asks for band {min} or above (pathways.{}.min_band)",
+                        locate(&format!("steps.{}.roles.{n}.band", s.id)),
+                        r.role,
+                        r.band,
+                        s.id,
+                        p.label,
+                        p.id
+                    ));
+                }
+            }
+        }
+    }
+
     fn validate_pathways(&self, locate: &dyn Fn(&str) -> String, problems: &mut Problems) {
         let ids: Vec<&str> = self.pathways.iter().map(|p| p.id.as_str()).collect();
         for (i, p) in self.pathways.iter().enumerate() {
@@ -432,6 +466,15 @@ impl Scenario {
                     locate(&path),
                     p.id
                 ));
+            }
+            if let Some(b) = &p.min_band {
+                if crate::inputs::band_rank(b).is_none() {
+                    problems.push(format!(
+                        "{}: {path}.min_band = \"{b}\" is not an Agenda for Change band; expected one of {}",
+                        locate(&format!("{path}.min_band")),
+                        crate::inputs::BANDS.join(", ")
+                    ));
+                }
             }
             if p.conditions.is_empty() {
                 problems.push(format!(

@@ -316,7 +316,7 @@ pub fn commented_toml(s: &Scenario, name: &str, from: &str) -> String {
         "\n# Pathways of their own (psychosis, eating disorders ...): the prevalence file's conditions\n\
          # that feed each, its own funnel rates (each optional) and, through `pathway = \"<id>\"` in a\n\
          # step, its steps. Conditions and steps no pathway claims make the main pathway.\n\
-         # [pathways.psychosis]\n# label = \"Psychosis\"\n# conditions = [\"psychosis\"]\n# presentation_rate = 1.0"
+         # [pathways.psychosis]\n# label = \"Psychosis\"\n# conditions = [\"psychosis\"]\n# presentation_rate = 1.0\n# min_band = \"7\""
     );
     for p in &s.pathways {
         let _ = writeln!(out, "[pathways.{}]", p.id);
@@ -332,6 +332,14 @@ pub fn commented_toml(s: &Scenario, name: &str, from: &str) -> String {
             if let Some(v) = v {
                 let _ = writeln!(out, "{k} = {}", num(v));
             }
+        }
+        if let Some(b) = &p.min_band {
+            let _ = writeln!(
+                out,
+                "# Therapy at this band or above (NHS England's PT-SMHP guidance: Band 7); a\n\
+                 # skill-mix role below it is a warning.\nmin_band = {}",
+                quoted(b)
+            );
         }
     }
 

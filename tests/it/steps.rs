@@ -686,3 +686,53 @@ fn init_writes_steps_and_pathways_that_read_back_the_same() {
     assert_eq!(a["scenario"]["steps"], b["scenario"]["steps"]);
     assert_eq!(a["scenario"]["pathways"], b["scenario"]["pathways"]);
 }
+
+/// `[pathways.<id>] min_band`: a skill-mix role of the pathway's steps below it is a warning
+/// naming the role, its line and the key; a band that is not Agenda for Change is an error.
+#[test]
+fn a_pathway_role_below_its_min_band_is_a_warning_naming_the_line() {
+    let d = tempfile::TempDir::new().unwrap();
+    let scenario = "extends = \"obc\"\n[pathways.psychosis]\nlabel = \"Psychosis\"\nconditions = [\"psychosis\"]\nmin_band = 7\n[steps.cbtp]\npathway = \"psychosis\"\ncontacts_per_episode = 16\nclinical_hours_per_week = 20\ncontact_hours = 1.0\nentry = 1.0\n[[steps.cbtp.roles]]\nrole = \"Clinical psychologist\"\nband = \"8a\"\nshare = 0.6\n[[steps.cbtp.roles]]\nrole = \"CBT therapist\"\nband = 6\nshare = 0.4\n";
+    crate::common::write(d.path(), "s.toml", scenario);
+    crate::common::write(
+        d.path(),
+        "prevalence.csv",
+        "disorder,age_from,age_to,sex,rate\ndepression,0,120,all,0.05\nany,0,120,all,0.05\npsychosis,0,120,all,0.01\n",
+    );
+    let run = |d: &std::path::Path| {
+        crate::common::capacity()
+            .current_dir(d)
+            .args([
+                "model",
+                "s.toml",
+                "--prevalence",
+                "prevalence.csv",
+                "--level",
+                "country",
+            ])
+            .output()
+            .unwrap()
+    };
+    let out = run(d.path());
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("s.toml:18: CBT therapist at band 6 delivers step cbtp of the Psychosis pathway, which asks for band 7 or above"),
+        "{err}"
+    );
+    assert!(!err.contains("Clinical psychologist at band"), "{err}");
+    crate::common::write(
+        d.path(),
+        "s.toml",
+        &scenario.replace("min_band = 7", "min_band = \"7c\""),
+    );
+    let out = run(d.path());
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(
+            "s.toml:5: pathways.psychosis.min_band = \"7c\" is not an Agenda for Change band"
+        ),
+        "{err}"
+    );
+}

@@ -27,6 +27,7 @@ ICB_FILE = "icb2023_codes_names.csv"
 NHSTT_FILE = "nhstt_annual_2022-23_2023-24_long.csv"
 CMD_FILE = "apms2014_table2_3_cmd_past_week_by_age_sex.csv"
 PTSD_FILE = "apms2014_table4_1_ptsd_screen_by_age_sex.csv"
+REGION_FILE = "apms2014_table2_11_cmd_past_week_by_region_sex.csv"
 
 ENGLAND_CODE = "E92000001"
 ODS_ICB = re.compile(r"Q[0-9A-Z]{2}")
@@ -120,7 +121,107 @@ def population(src):
     return rows
 
 
-def areas(src, pop_rows):
+# APMS 2014 reports the nine former Government Office Regions; the embedded areas are the
+# seven NHS England regions. Five are the same area under another name; two NHS regions each
+# join two former regions, and their ICBs say which part is which. Boundary differences
+# smaller than an ICB (North Cumbria, Milton Keynes, Glossop) are ignored.
+NHS_REGION_OF_FORMER = {
+    "London": "London",
+    "South East": "South East",
+    "South West": "South West",
+    "East of England": "East of England",
+    "North West": "North West",
+    "East Midlands": "Midlands",
+    "West Midlands": "Midlands",
+    "North East": "North East and Yorkshire",
+    "Yorkshire & the Humber": "North East and Yorkshire",
+}
+# The ICBs (2023) of the merged NHS regions by former region, to weight the two parts.
+FORMER_REGION_OF_ICB = {
+    "E54000050": "North East",  # North East and North Cumbria
+    "E54000051": "Yorkshire & the Humber",  # Humber and North Yorkshire
+    "E54000054": "Yorkshire & the Humber",  # West Yorkshire
+    "E54000061": "Yorkshire & the Humber",  # South Yorkshire
+    "E54000013": "East Midlands",  # Lincolnshire
+    "E54000015": "East Midlands",  # Leicester, Leicestershire and Rutland
+    "E54000058": "East Midlands",  # Derby and Derbyshire
+    "E54000059": "East Midlands",  # Northamptonshire
+    "E54000060": "East Midlands",  # Nottingham and Nottinghamshire
+    "E54000010": "West Midlands",  # Staffordshire and Stoke-on-Trent
+    "E54000011": "West Midlands",  # Shropshire, Telford and Wrekin
+    "E54000018": "West Midlands",  # Coventry and Warwickshire
+    "E54000019": "West Midlands",  # Herefordshire and Worcestershire
+    "E54000055": "West Midlands",  # Birmingham and Solihull
+    "E54000062": "West Midlands",  # Black Country
+}
+APMS_MIN_AGE = 16  # APMS 2014 rates are of adults aged 16 and over
+# The age window of the default preset (obc: people aged 16 to 74): the factors are normalised
+# on the prevalent cases the model counts there, so that England's totals do not move.
+NORMALISE_AGES = (16, 74)
+
+
+def local_need(src, pop_rows, any_rate):
+    """The prevalence factor of each NHS region (by region name): its age-standardised rate of
+    any common mental disorder (APMS 2014 Table 2.11, all adults) over England's, normalised
+    so that England's prevalent cases in NORMALISE_AGES do not change."""
+    former = {}
+    for r in read_rows(src / REGION_FILE):
+        if (r["basis"], r["sex"], r["disorder"]) != ("age-standardised", "All adults", "Any CMD"):
+            continue
+        where = f"{REGION_FILE} {r['region']}"
+        if r["region"] not in NHS_REGION_OF_FORMER:
+            fail(f"{where}: unknown region")
+        if r["region"] in former:
+            fail(f"{where}: duplicate row")
+        former[r["region"]] = float(rate(r["prevalence_pct"], where))
+    if set(former) != set(NHS_REGION_OF_FORMER):
+        fail(f"{REGION_FILE}: expected the nine regions, missing {sorted(set(NHS_REGION_OF_FORMER) - set(former))}")
+
+    # Per NHS region: adults 16+ by former region (to merge two), and the prevalent cases the
+    # model counts in NORMALISE_AGES at England's age-sex rates (to normalise).
+    adults = {}  # (NHS region, former region) -> people 16+
+    expected_cases = {}  # NHS region -> cases
+    icbs_seen = {}
+    lo, hi = NORMALISE_AGES
+    for r in pop_rows:
+        reg = r["NSHER 2023 Name"].strip()
+        icb = r["ICB 2023 Code"].strip()
+        parts = [f for f, n in NHS_REGION_OF_FORMER.items() if n == reg]
+        if not parts:
+            fail(f"{POP_FILE}: NHS region {reg!r} has no former region in APMS 2014 Table 2.11")
+        if len(parts) == 1:
+            part = parts[0]
+        elif FORMER_REGION_OF_ICB.get(icb) in parts:
+            part = FORMER_REGION_OF_ICB[icb]
+        else:
+            fail(f"{POP_FILE}: ICB {icb} of {reg} is not assigned to one of {parts}")
+        icbs_seen[icb] = reg
+        for sex in ("F", "M"):
+            for age in range(APMS_MIN_AGE, MAX_AGE + 1):
+                n = int(r[f"{sex}{age}"])
+                adults[(reg, part)] = adults.get((reg, part), 0) + n
+                if lo <= age <= hi:
+                    expected_cases[reg] = expected_cases.get(reg, 0.0) + n * any_rate[(sex, age)]
+    if not set(FORMER_REGION_OF_ICB) <= set(icbs_seen):
+        fail(f"{POP_FILE}: ICBs of FORMER_REGION_OF_ICB not found: {sorted(set(FORMER_REGION_OF_ICB) - set(icbs_seen))}")
+
+    regional = {}
+    for reg in sorted(expected_cases):
+        parts = sorted(f for f, n in NHS_REGION_OF_FORMER.items() if n == reg)
+        people = sum(adults[(reg, f)] for f in parts)
+        regional[reg] = sum(former[f] * adults[(reg, f)] for f in parts) / people
+    # England's rate is the regions' mean weighted by their prevalent cases: over it, the
+    # factors leave England's count of cases as it was.
+    england = sum(regional[g] * expected_cases[g] for g in sorted(regional)) / sum(
+        expected_cases[g] for g in sorted(regional)
+    )
+    factors = {g: regional[g] / england for g in sorted(regional)}
+    for g in sorted(factors):
+        print(f"  prevalence_factor {g}: {factors[g]:.4f} (any CMD {regional[g] * 100:.2f}% age-standardised)")
+    return factors
+
+
+def areas(src, pop_rows, factors):
     icb_names = {}
     icb_ods = {}
     for r in read_rows(src / ICB_FILE):
@@ -191,7 +292,9 @@ def areas(src, pop_rows):
 
     # England has no ODS code in these sources: left blank.
     out = [[ENGLAND_CODE, "England", "country", "", "", ""]]
-    out += [[c, regions[c], "region", ENGLAND_CODE, "", region_code_ods[c]] for c in sorted(regions)]
+    # Regions carry the factor; their ICBs and sub-ICB locations inherit it (the model
+    # multiplies the factors of an area and its ancestors).
+    out += [[c, regions[c], "region", ENGLAND_CODE, repr(factors[regions[c]]), region_code_ods[c]] for c in sorted(regions)]
     out += [[c, icb_names[c], "icb", icb_region[c], "", icb_ods[c]] for c in sorted(icb_names)]
     out += [[c, subs[c][0], "sub-icb", subs[c][1], "", subs[c][2]] for c in sorted(subs)]
     header = ["area_code", "area_name", "level", "parent_code", "prevalence_factor", "ods_code"]
@@ -259,6 +362,13 @@ def prevalence(src):
     if len(out) != expected or len(table) != expected:
         fail(f"prevalence: expected {expected} rows, found {len(table)}")
     write_csv("prevalence.csv", ["disorder", "age_from", "age_to", "sex", "rate", "source"], out)
+    # The rate of any CMD by (sex, single year of age), as the model reads it, for local_need.
+    any_rate = {}
+    for d, lo, hi, s, r, _ in out:
+        if d == "any" and s in ("F", "M"):
+            for age in range(lo, min(hi, MAX_AGE) + 1):
+                any_rate[(s, age)] = float(r)
+    return any_rate
 
 
 # The NHS Talking Therapies annual report measures `capacity` reads (src/observed.rs): the
@@ -303,8 +413,8 @@ def main(argv):
         fail(f"source directory not found: {src}")
     OUT.mkdir(exist_ok=True)
     pop_rows = population(src)
-    areas(src, pop_rows)
-    prevalence(src)
+    any_rate = prevalence(src)
+    areas(src, pop_rows, local_need(src, pop_rows, any_rate))
     observed(src)
 
 

@@ -44,7 +44,7 @@ pub fn observed() -> Result<crate::observed::Observed, InputError> {
 
 /// The published tables behind the embedded data (data/README.md, "Sources").
 pub const POPULATION_CITATION: &str = "Office for National Statistics, mid-2022 population estimates by single year of age and sex, sub-ICB locations in England (2023 boundaries); Open Government Licence v3.0";
-pub const AREAS_CITATION: &str = "ONS geography: sub-ICB locations, Integrated Care Boards and NHS England regions (2023), with their ODS codes (regions as in NHS England, Annual report on the use of NHS Talking Therapies services, 2022-23 and 2023-24); Open Government Licence v3.0";
+pub const AREAS_CITATION: &str = "ONS geography: sub-ICB locations, Integrated Care Boards and NHS England regions (2023), with their ODS codes (regions as in NHS England, Annual report on the use of NHS Talking Therapies services, 2022-23 and 2023-24); regional prevalence factors from McManus S et al. (eds.) (2016) Adult Psychiatric Morbidity Survey 2014, NHS Digital: Table 2.11 (common mental disorder by region, age-standardised); Open Government Licence v3.0";
 pub const PREVALENCE_CITATION: &str = "McManus S et al. (eds.) (2016) Adult Psychiatric Morbidity Survey 2014, NHS Digital: Table 2.3 (common mental disorders, past week) and Table 4.1 (PTSD screen, past month); Open Government Licence v3.0";
 pub const OBSERVED_CITATION: &str = "NHS England, Psychological Therapies: Annual report on the use of NHS Talking Therapies services, 2022-23 and 2023-24 (England, commissioning regions and ICBs); Open Government Licence v3.0";
 pub const AFC_PAY_CITATION: &str = "NHS Health Careers, Agenda for Change pay rates from April 2024 (England), after the NHS Employers 2024/25 pay scales; Open Government Licence v3.0";

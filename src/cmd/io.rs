@@ -63,6 +63,12 @@ pub struct DataArgs {
     /// population.areas
     #[arg(long = "area", value_name = "AREA")]
     pub areas_filter: Vec<String>,
+    /// Treat every area as having England's need: set every prevalence_factor to 1, those of
+    /// the embedded areas (regional rates of common mental disorder, Adult Psychiatric
+    /// Morbidity Survey 2014, NHS Digital 2016, Table 2.11) and those of an --areas file alike.
+    /// The scenario's deprivation_factor, global or per area, still applies
+    #[arg(long)]
+    pub no_local_need: bool,
 }
 
 fn from_file<T>(
@@ -126,11 +132,18 @@ pub fn load_inputs(
         },
     );
     // The embedded areas describe the embedded population only.
-    let areas = match (&areas_path, embedded_population) {
+    let mut areas = match (&areas_path, embedded_population) {
         (Some(p), _) => keep(&mut problems, from_file(p, "areas", parse_areas)).map(Some),
         (None, true) => keep(&mut problems, embedded::areas()).map(Some),
         (None, false) => Some(None),
     };
+    if args.no_local_need {
+        if let Some(Some(a)) = areas.as_mut() {
+            for row in &mut a.rows {
+                row.prevalence_factor = 1.0;
+            }
+        }
+    }
     let workforce = match &workforce_path {
         Some(p) => keep(&mut problems, from_file(p, "workforce", parse_workforce)).map(Some),
         None => Some(None),
@@ -782,9 +795,18 @@ pub fn input_hashes(args: &DataArgs, scenario: &Scenario) -> Result<Vec<InputHas
             None,
         ),
     ] {
+        // The same areas file with its factors off decides other numbers: say so where the
+        // inputs are recorded (a sweep's hash, a report's footer).
+        let label = |source: String| {
+            if what == "areas" && args.no_local_need {
+                format!("{source} (prevalence_factor off: --no-local-need)")
+            } else {
+                source
+            }
+        };
         match (path, embedded) {
-            (Some(p), _) => add(what, p.display().to_string(), &read(&p)?),
-            (None, Some((source, text))) => add(what, source.to_string(), text.as_bytes()),
+            (Some(p), _) => add(what, label(p.display().to_string()), &read(&p)?),
+            (None, Some((source, text))) => add(what, label(source.to_string()), text.as_bytes()),
             (None, None) => {}
         }
     }

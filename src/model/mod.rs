@@ -273,6 +273,9 @@ pub struct AreaResult {
     pub name: String,
     pub level: String,
     pub population_in_scope: f64,
+    /// Prevalent cases without the areas file's prevalence factors (with the scenario's
+    /// deprivation factor): the area's need factor is `flow.prevalent()` over this.
+    pub prevalent_before_area_factor: f64,
     pub flow: Flow,
     /// The flow of each disorder, in `ModelResult::disorders` order.
     pub by_disorder: Vec<Flow>,
@@ -287,12 +290,23 @@ pub struct AreaResult {
 }
 
 impl AreaResult {
+    /// The areas file's prevalence factor of the area: its leaves' factors (each the product
+    /// over the leaf and its parents), weighted by their prevalent cases; 1 with no cases.
+    pub fn prevalence_factor(&self) -> f64 {
+        if self.prevalent_before_area_factor > 0.0 {
+            self.flow.prevalent() / self.prevalent_before_area_factor
+        } else {
+            1.0
+        }
+    }
+
     fn empty(code: &str, name: &str, level: &str, n_disorders: usize, steps: usize) -> AreaResult {
         AreaResult {
             code: code.into(),
             name: name.into(),
             level: level.into(),
             population_in_scope: 0.0,
+            prevalent_before_area_factor: 0.0,
             flow: Flow::zeros(steps),
             by_disorder: vec![Flow::zeros(steps); n_disorders],
             current: PerStep::zeros(steps),
@@ -316,6 +330,7 @@ impl AreaResult {
 
     fn add(&mut self, other: &AreaResult) {
         self.population_in_scope += other.population_in_scope;
+        self.prevalent_before_area_factor += other.prevalent_before_area_factor;
         self.flow += &other.flow;
         for (a, b) in self.by_disorder.iter_mut().zip(&other.by_disorder) {
             *a += b;
@@ -345,7 +360,8 @@ pub struct ModelResult {
     pub total: AreaResult,
     pub has_workforce: bool,
     /// Whether some leaf's deprivation factor differs from the scenario's (an `[areas.<code>]`
-    /// override or an areas-file prevalence_factor), so the funnel can say so.
+    /// override), so the funnel can say so. The areas file's prevalence factors (local need)
+    /// are told apart: `AreaResult::prevalence_factor`.
     pub deprivation_varies: bool,
 }
 
@@ -395,12 +411,16 @@ impl ModelResult {
 /// The deprivation factor of a leaf: the nearest per-area override in the scenario (the leaf
 /// or an ancestor), else the scenario's, times the areas file's prevalence factors.
 pub fn leaf_deprivation(leaf: &prepare::PreparedLeaf, scenario: &Scenario) -> f64 {
-    let scenario_factor = leaf
-        .lineage
+    scenario_deprivation(leaf, scenario) * leaf.prevalence_factor
+}
+
+/// The scenario's part of a leaf's deprivation factor: the nearest per-area override, else
+/// `demand.deprivation_factor`.
+fn scenario_deprivation(leaf: &prepare::PreparedLeaf, scenario: &Scenario) -> f64 {
+    leaf.lineage
         .iter()
         .find_map(|code| scenario.areas.get(code).and_then(|a| a.deprivation_factor))
-        .unwrap_or(scenario.demand.deprivation_factor);
-    scenario_factor * leaf.prevalence_factor
+        .unwrap_or(scenario.demand.deprivation_factor)
 }
 
 /// Runs the model for one scenario over prepared data. Pure and deterministic: leaves are
@@ -420,7 +440,10 @@ pub fn evaluate(prepared: &Prepared, scenario: &Scenario) -> ModelResult {
             let mut r = AreaResult::empty(&area.code, &area.name, &area.level, n, steps);
             r.population_in_scope = leaf.population_in_scope;
             let deprivation = leaf_deprivation(leaf, scenario);
+            let scenario_only = scenario_deprivation(leaf, scenario);
             for (d, c) in coef.iter().enumerate() {
+                r.prevalent_before_area_factor +=
+                    c.q[q::PREVALENT] * leaf.base_prevalent[d] * scenario_only;
                 let f = c.scaled(leaf.base_prevalent[d] * deprivation);
                 r.flow += &f;
                 r.by_disorder[d] = f;
@@ -452,7 +475,7 @@ pub fn evaluate(prepared: &Prepared, scenario: &Scenario) -> ModelResult {
     let deprivation_varies = prepared
         .leaves
         .iter()
-        .any(|l| leaf_deprivation(l, scenario) != scenario.demand.deprivation_factor);
+        .any(|l| scenario_deprivation(l, scenario) != scenario.demand.deprivation_factor);
     ModelResult {
         disorders: prepared.disorders.clone(),
         steps: scenario

@@ -89,6 +89,14 @@ fn routing_rule(scenario: &Scenario, step: &StepSettings) -> String {
     rule
 }
 
+/// Whether some area of the run has a prevalence factor from the areas file other than 1.
+pub fn local_need(result: &ModelResult) -> bool {
+    result
+        .rows
+        .iter()
+        .any(|r| (r.prevalence_factor() - 1.0).abs() > 1e-9)
+}
+
 /// The funnel of one area (or the total), from population to WTE, with the rule of each stage:
 /// the chain every figure traces back to (MODEL.md sections 2 to 4).
 pub fn funnel_stages(area: &AreaResult, result: &ModelResult, scenario: &Scenario) -> Vec<Stage> {
@@ -122,16 +130,24 @@ pub fn funnel_stages(area: &AreaResult, result: &ModelResult, scenario: &Scenari
             "Prevalent cases",
             f.prevalent(),
             format!(
-                "x prevalence ({}) x deprivation {:.2}{}",
+                "x prevalence ({}) x deprivation {:.2}{}{}",
                 match scenario.demand.comorbidity {
                     Comorbidity::Primary => "primary",
                     Comorbidity::Sum => "sum",
                 },
                 scenario.demand.deprivation_factor,
                 if result.deprivation_varies {
-                    ", by area where [areas] or the areas file set it"
+                    ", by area where [areas] set it"
                 } else {
                     ""
+                },
+                if local_need(result) {
+                    format!(
+                        " x local need {:.2} (the areas' prevalence_factor)",
+                        area.prevalence_factor()
+                    )
+                } else {
+                    String::new()
                 }
             ),
             true,

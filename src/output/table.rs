@@ -329,6 +329,17 @@ pub fn render_table(
     if !has_gap {
         header.extend(["Population".into(), "Referred".into()]);
     }
+    // Each area's prevalence factor (local need), when the areas file gives some.
+    let need: Vec<f64> = result
+        .rows
+        .iter()
+        .chain(std::iter::once(&result.total))
+        .map(AreaResult::prevalence_factor)
+        .collect();
+    let show_need = need.iter().any(|&f| format!("{f:.2}") != "1.00");
+    if show_need {
+        header.push("Need".into());
+    }
     header.extend(steps.iter().map(|s| format!("{} WTE", title(s))));
     header.push("Total".into());
     if has_gap {
@@ -341,7 +352,7 @@ pub fn render_table(
     }
     let mut rows = Vec::new();
     let all_rows: Vec<Row> = result.rows.iter().map(|r| Row::new(r, result)).collect();
-    for r in all_rows.iter().chain(std::iter::once(&total)) {
+    for (r, need) in all_rows.iter().chain(std::iter::once(&total)).zip(&need) {
         let name = if r.area_code == "total" {
             "Total".to_string()
         } else {
@@ -354,6 +365,9 @@ pub fn render_table(
         if !has_gap {
             cells.push(thousands(r.num("population_in_scope")));
             cells.push(thousands(r.num("referred")));
+        }
+        if show_need {
+            cells.push(format!("{need:.2}"));
         }
         cells.extend(steps.iter().map(|s| wte(r.num(&format!("{s}_wte")))));
         cells.push(wte(r.num("total_wte")));

@@ -1097,6 +1097,10 @@ fn areas_table(out: &mut String, result: &ModelResult, scenario: &crate::scenari
         ("Code".into(), false),
         ("Population".into(), true),
     ];
+    let show_need = crate::output::funnel::local_need(result);
+    if show_need {
+        cols.push(("Need".into(), true));
+    }
     if !has_gap {
         cols.push(("Prevalent".into(), true));
     }
@@ -1137,6 +1141,9 @@ fn areas_table(out: &mut String, result: &ModelResult, scenario: &crate::scenari
         out.push_str(&text_cell(&area_label(a)));
         out.push_str(&text_cell(if a.code == "total" { "" } else { &a.code }));
         out.push_str(&num(w.num("population_in_scope"), 0));
+        if show_need {
+            out.push_str(&num(a.prevalence_factor(), 2));
+        }
         if !has_gap {
             out.push_str(&num(w.num("prevalent"), 0));
         }
@@ -1177,7 +1184,12 @@ fn areas_table(out: &mut String, result: &ModelResult, scenario: &crate::scenari
     out.push_str("</tfoot></table></div>");
     let _ = writeln!(
         out,
-        "<p class=\"note\">Population: people in the scenario's age window. Referred: new episodes a year. Cost: a year, of the staff (pay and on-costs) and the medication. Ratios are worked out from the sums, never averaged. {}</p></section>",
+        "<p class=\"note\">Population: people in the scenario's age window. Referred: new episodes a year. Cost: a year, of the staff (pay and on-costs) and the medication. Ratios are worked out from the sums, never averaged. {}{}</p></section>",
+        if show_need {
+            "Need: the areas' prevalence factor (local need), weighted by prevalent cases; --no-local-need sets it to 1. "
+        } else {
+            ""
+        },
         esc(&crate::output::funnel::access_note(scenario))
     );
 }

@@ -430,12 +430,25 @@ fn workforce_area_codes_outside_the_run_are_named_in_one_warning() {
 #[test]
 fn prevalence_times_factors_above_one() {
     let e = scenario_error("[demand]\ndeprivation_factor = 115\n");
+    // The embedded regions' factors (local need) count too: one problem per region, naming
+    // its line, that together cover the 106 areas.
     assert!(
         e.contains("demand.deprivation_factor = 115 (")
-            && e.contains("bad.toml:2) puts prevalence above 1"),
+            && e.contains("bad.toml:2) x prevalence_factor 1.059185691 of the areas file (embedded data/areas.csv:3) puts prevalence above 1"),
         "{e}"
     );
-    assert!(e.contains("in 106 areas"), "{e}");
+    let areas: usize = e
+        .lines()
+        .filter_map(|l| {
+            l.split(" in ")
+                .nth(1)?
+                .split(' ')
+                .next()?
+                .parse::<usize>()
+                .ok()
+        })
+        .sum();
+    assert_eq!(areas, 106, "{e}");
     // The areas file's factor counts too, per area.
     let dir = tempfile::tempdir().unwrap();
     let pop = write(

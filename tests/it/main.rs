@@ -6,6 +6,7 @@ mod cli;
 mod common;
 mod csv_properties;
 mod errors;
+mod local_need;
 mod messages;
 mod new_user;
 mod observed;

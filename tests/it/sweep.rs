@@ -1478,8 +1478,27 @@ fn regression_deprivation_draws_that_put_prevalence_above_one() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
+    // The South West's local need (1.2298) makes its highest rate 0.346813: the bound is
+    // 1 / 0.346813; with the factors off it is 1 / 0.282 as before.
     assert!(
-        err.contains("dg.toml:3: [[vary]] demand.deprivation_factor: values above 3.546 put prevalence above 1"),
+        err.contains("dg.toml:3: [[vary]] demand.deprivation_factor: values above 2.8834 put prevalence above 1"),
+        "{err}"
+    );
+    let out = capacity()
+        .current_dir(d)
+        .args([
+            "sweep",
+            grid.to_str().unwrap(),
+            "--level",
+            "region",
+            "--no-local-need",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("values above 3.546 put prevalence above 1"),
         "{err}"
     );
     // Draws around the FAQ's range are fine.

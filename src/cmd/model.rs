@@ -7,6 +7,7 @@ use clap::{Args, ValueEnum};
 
 use capacity::model;
 use capacity::output::{render_csv, render_json, render_long_csv, render_table, table_width};
+use capacity::report::live::{check_live, live_workbook, InputValues};
 use capacity::report::{markdown::render_markdown, xlsx::model_workbook};
 
 use super::io::{
@@ -75,9 +76,19 @@ pub struct ModelArgs {
     /// the terminal's width, else 100]
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(70..=1000))]
     pub width: Option<u16>,
+    /// With --format xlsx: a what-if workbook whose numbers are live Excel formulas of the
+    /// assumptions (change a yellow cell on its Assumptions sheet and everything recalculates)
+    #[arg(long, conflicts_with_all = ["by_disorder", "observed"])]
+    pub live: bool,
 }
 
 pub fn run(args: ModelArgs) -> Result<ExitCode> {
+    if args.live && args.format != Format::Xlsx {
+        return Err(capacity::InputError::one(
+            "--live writes the what-if workbook: use it with --format xlsx --output FILE.xlsx",
+        )
+        .into());
+    }
     if args.format == Format::Xlsx && args.output.is_none() {
         use std::io::IsTerminal;
         if std::io::stdout().is_terminal() {
@@ -115,6 +126,16 @@ pub fn run(args: ModelArgs) -> Result<ExitCode> {
         .as_deref()
         .map(AtomicOutput::create)
         .transpose()?;
+    if args.live {
+        let (prepared, more) = model::prepare(&inputs, &scenario, &options)?;
+        warnings.extend(more);
+        check_live(&prepared, &scenario)?;
+        print_warnings(&warnings);
+        let made_by = made_by(&args.data, &scenario)?;
+        let bytes = live_workbook(&prepared, &scenario, &made_by, &InputValues::new())
+            .map_err(|e| Failure(format!("writing the workbook: {e}")))?;
+        return emit_binary(output, &bytes, "--format xlsx").map(|_| ExitCode::SUCCESS);
+    }
     let (mut result, more) = model::run(&inputs, &scenario, &options)?;
     warnings.extend(more);
     if let Some(file) = &args.observed {

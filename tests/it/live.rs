@@ -1,0 +1,362 @@
+//! The what-if workbook (`capacity model --format xlsx --live`) recalculated by a real
+//! spreadsheet engine, LibreOffice Calc in headless mode, and compared cell by cell with
+//! `capacity model --format json`: as written, and after a planner changes three input cells
+//! (a funnel rate, a step's contacts per episode, a step's capacity) against the model run on
+//! the scenario edited the same way.
+//!
+//! The inputs are changed in the workbook's own XML by their defined names
+//! (live/set_named_cells.py, Python's standard library only): the formulas stay exactly as
+//! written from the unedited scenario, so a formula that copied a value instead of reading its
+//! input cell would be caught. LibreOffice recalculates on load (the workbook asks for a full
+//! calculation on load) and saves its results as an xlsx, which calamine reads.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use calamine::{Data, Reader, Xlsx};
+use serde_json::Value;
+use tempfile::TempDir;
+
+use crate::common::{capacity, write};
+
+/// LibreOffice's command, when installed: on PATH, or where Debian puts it.
+fn soffice() -> Option<PathBuf> {
+    let on_path = std::env::var_os("PATH").into_iter().flat_map(|p| {
+        std::env::split_paths(&p)
+            .map(|d| d.join("soffice"))
+            .collect::<Vec<_>>()
+    });
+    on_path
+        .chain([PathBuf::from("/usr/lib/libreoffice/program/soffice")])
+        .find(|p| p.is_file())
+}
+
+fn python() -> Option<&'static str> {
+    ["python3", "python"].into_iter().find(|p| {
+        Command::new(p)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    })
+}
+
+/// LibreOffice's setting "Recalculation on file load: Excel 2007 and newer: Always recalculate".
+const RECALCULATE_ON_LOAD: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+"#;
+
+/// Recalculates `file` in LibreOffice and returns the recalculated copy.
+fn recalculate(soffice: &Path, dir: &Path, file: &Path) -> PathBuf {
+    let out_dir = dir.join("recalculated");
+    // A profile of its own: tests run in parallel and a shared profile is locked. It tells
+    // LibreOffice to recalculate xlsx files on load, which by default it does not (it shows
+    // the values the file stores).
+    let profile_dir = dir.join("lo-profile");
+    std::fs::create_dir_all(profile_dir.join("user")).unwrap();
+    std::fs::write(
+        profile_dir.join("user/registrymodifications.xcu"),
+        RECALCULATE_ON_LOAD,
+    )
+    .unwrap();
+    let profile = format!("-env:UserInstallation=file://{}", profile_dir.display());
+    let out = Command::new(soffice)
+        .args([
+            &profile,
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+        ])
+        .arg(&out_dir)
+        .arg(file)
+        .output()
+        .expect("soffice runs");
+    let result = out_dir.join(file.file_name().unwrap());
+    assert!(
+        out.status.success() && result.is_file(),
+        "LibreOffice did not convert {}: {}{}",
+        file.display(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    result
+}
+
+/// The Areas sheet: the header, and each row's cells by area code.
+fn areas_sheet(file: &Path) -> (Vec<String>, BTreeMap<String, Vec<Data>>) {
+    let mut book: Xlsx<_> = calamine::open_workbook(file).unwrap();
+    let range = book.worksheet_range("Areas").unwrap();
+    let mut rows = range.rows();
+    let header: Vec<String> = rows.next().unwrap().iter().map(|c| c.to_string()).collect();
+    let mut by_code = BTreeMap::new();
+    for r in rows {
+        let code = r[0].to_string();
+        if code.is_empty() {
+            // The chart below the table.
+            continue;
+        }
+        by_code.insert(code, r.to_vec());
+    }
+    (header, by_code)
+}
+
+fn json_of(dir: &Path, args: &[&str]) -> Value {
+    let out = capacity()
+        .current_dir(dir)
+        .arg("model")
+        .args(args)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// Every output cell of the recalculated Areas sheet against the JSON rows and total: to 1e-9
+/// relative, an empty cell where the JSON has null. Returns the number of cells compared.
+fn compare(file: &Path, json: &Value, what: &str) -> usize {
+    let (header, rows) = areas_sheet(file);
+    let mut expected: Vec<&Value> = json["areas"].as_array().unwrap().iter().collect();
+    expected.push(&json["total"]);
+    assert_eq!(
+        rows.len(),
+        expected.len(),
+        "{what}: rows of the Areas sheet"
+    );
+    let mut compared = 0;
+    let mut fields_compared = std::collections::BTreeSet::new();
+    for e in expected {
+        let code = e["area_code"].as_str().unwrap();
+        let row = rows
+            .get(code)
+            .unwrap_or_else(|| panic!("{what}: no row {code} in the Areas sheet"));
+        for (c, name) in header.iter().enumerate() {
+            if ["area_code", "area_name", "level"].contains(&name.as_str())
+                || name.starts_with("prevalent_")
+            {
+                continue;
+            }
+            let want = e.get(name).unwrap_or_else(|| {
+                panic!("{what}: the workbook's column {name} is no field of capacity model")
+            });
+            let got = row.get(c).cloned().unwrap_or(Data::Empty);
+            match (want, &got) {
+                (Value::Null, Data::Empty) => {}
+                (Value::Null, Data::String(s)) if s.is_empty() => {}
+                (Value::Number(n), Data::Float(g)) => {
+                    let n = n.as_f64().unwrap();
+                    let scale = n.abs().max(g.abs());
+                    assert!(
+                        (n - g).abs() <= 1e-9 * scale || (n - g).abs() <= 1e-12,
+                        "{what}: {code} {name}: workbook {g}, capacity model {n}"
+                    );
+                }
+                (Value::Number(n), Data::Int(g)) => {
+                    let n = n.as_f64().unwrap();
+                    assert!(
+                        (n - *g as f64).abs() <= 1e-9 * n.abs().max(1.0),
+                        "{what}: {code} {name}: workbook {g}, capacity model {n}"
+                    );
+                }
+                _ => panic!("{what}: {code} {name}: workbook {got:?}, capacity model {want}"),
+            }
+            fields_compared.insert(name.clone());
+            compared += 1;
+        }
+    }
+    // Every field of the model's flow is in the workbook (costs, roles, supervision and the
+    // pipeline are not yet).
+    for must in [
+        "population_in_scope",
+        "treated",
+        "total_wte",
+        "access_rate",
+        "stepped_up",
+    ] {
+        assert!(fields_compared.contains(must), "{what}: no column {must}");
+    }
+    compared
+}
+
+/// Writes the workbook of `scenario`, recalculates it and compares it with the JSON; then
+/// sets `edits` in the workbook, recalculates, and compares with the JSON of `edited` (the
+/// scenario with the same values).
+fn check(
+    d: &Path,
+    soffice: &Path,
+    python: &str,
+    scenario: &str,
+    edited: &str,
+    edits: &[(&str, f64)],
+) {
+    let out = capacity()
+        .current_dir(d)
+        .args([
+            "model",
+            scenario,
+            "--format",
+            "xlsx",
+            "--live",
+            "--output",
+            "live.xlsx",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let recalculated = recalculate(soffice, d, &d.join("live.xlsx"));
+    let n = compare(&recalculated, &json_of(d, &[scenario]), scenario);
+    assert!(n > 500, "{scenario}: only {n} cells compared");
+
+    let before = areas_sheet(&recalculated).1;
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/live/set_named_cells.py");
+    let status = Command::new(python)
+        .arg(&script)
+        .arg(d.join("live.xlsx"))
+        .arg(d.join("edited.xlsx"))
+        .args(
+            edits
+                .iter()
+                .map(|(k, v)| format!("{}={v}", k.replace('.', "_"))),
+        )
+        .status()
+        .unwrap();
+    assert!(status.success(), "setting the input cells failed");
+    let recalculated = recalculate(soffice, d, &d.join("edited.xlsx"));
+    let edited_json = json_of(d, &[edited]);
+    compare(&recalculated, &edited_json, &format!("{scenario} edited"));
+    // The edits moved the answer: the comparison above is not of two unchanged workbooks.
+    let after = areas_sheet(&recalculated).1;
+    assert_ne!(
+        before.get("total"),
+        after.get("total"),
+        "{scenario}: the edits changed nothing"
+    );
+}
+
+fn engine() -> Option<(PathBuf, &'static str)> {
+    match (soffice(), python()) {
+        (Some(s), Some(p)) => Some((s, p)),
+        (None, _) => {
+            println!("SKIPPED: LibreOffice (soffice) is not installed, so the what-if workbook is not recalculated; .ci/run installs it (apt-get install libreoffice-calc-nogui)");
+            None
+        }
+        (_, None) => {
+            println!(
+                "SKIPPED: python3 is not installed, so the workbook's input cells cannot be set"
+            );
+            None
+        }
+    }
+}
+
+#[test]
+fn the_live_workbook_of_the_default_preset_recalculates_to_the_model() {
+    let Some((soffice, python)) = engine() else {
+        return;
+    };
+    let d = TempDir::new().unwrap();
+    write(
+        d.path(),
+        "edited.toml",
+        "extends = \"obc\"\n[demand]\npresentation_rate = 0.62\n\
+         [steps.high]\ncontacts_per_episode = 14\n[steps.low]\ncaseload = 0.6\n",
+    );
+    check(
+        d.path(),
+        &soffice,
+        python,
+        "obc",
+        "edited.toml",
+        &[
+            ("demand.presentation_rate", 0.62),
+            ("steps.high.contacts_per_episode", 14.0),
+            ("steps.low.caseload", 0.6),
+        ],
+    );
+}
+
+/// A third step on another capacity basis with its own working year and a step-down edge,
+/// and conditions with their own referral weight, entry and step-up shares.
+const OVERRIDES: &str = r#"
+name = "live-overrides"
+description = "OBC with counselling as a third step and per-condition routing"
+extends = "obc"
+
+[capacity]
+dna_rate = 0.1
+headroom = 0.05
+
+[steps.low]
+entry = 0.8
+
+[steps.counselling]
+label = "Counselling for depression (step 3)"
+contacts_per_episode = 20
+clinical_hours_per_week = 22
+contact_hours = 1.0
+working_days = 210
+entry = 0.1
+supervision_hours = 1.0
+turnover = 0.1
+
+[steps.counselling.from]
+low = 0.05
+
+[[steps.counselling.roles]]
+role = "Counsellor"
+band = "6"
+share = 1
+
+[disorders.ptsd.steps.low]
+entry = 0.0
+
+[disorders.depression]
+referral_weight = 0.9
+
+[disorders.depression.steps.high.from]
+low = 0.2
+
+[disorders.gad.steps.counselling]
+entry = 0.0
+"#;
+
+#[test]
+fn the_live_workbook_with_overrides_and_a_third_step_recalculates_to_the_model() {
+    let Some((soffice, python)) = engine() else {
+        return;
+    };
+    let d = TempDir::new().unwrap();
+    write(d.path(), "overrides.toml", OVERRIDES);
+    write(
+        d.path(),
+        "edited.toml",
+        "extends = \"overrides.toml\"\n[demand]\ndetection_rate = 0.4\n\
+         [steps.counselling]\ncontacts_per_episode = 16\nclinical_hours_per_week = 20\n\
+         [disorders.depression.steps.high.from]\nlow = 0.25\n",
+    );
+    check(
+        d.path(),
+        &soffice,
+        python,
+        "overrides.toml",
+        "edited.toml",
+        &[
+            ("demand.detection_rate", 0.4),
+            ("steps.counselling.contacts_per_episode", 16.0),
+            ("steps.counselling.clinical_hours_per_week", 20.0),
+            ("disorders.depression.steps.high.from.low", 0.25),
+        ],
+    );
+}

@@ -7,7 +7,7 @@ use clap::{Args, ValueEnum};
 
 use capacity::model;
 use capacity::output::{render_csv, render_json, render_long_csv, render_table, table_width};
-use capacity::report::live::{check_live, live_workbook, InputValues};
+use capacity::report::live::{check_live, live_workbook};
 use capacity::report::{markdown::render_markdown, xlsx::model_workbook};
 
 use super::io::{
@@ -132,7 +132,7 @@ pub fn run(args: ModelArgs) -> Result<ExitCode> {
         check_live(&prepared, &scenario)?;
         print_warnings(&warnings);
         let made_by = made_by(&args.data, &scenario)?;
-        let bytes = live_workbook(&prepared, &scenario, &made_by, &InputValues::new())
+        let bytes = live_workbook(&prepared, &scenario, &made_by)
             .map_err(|e| Failure(format!("writing the workbook: {e}")))?;
         return emit_binary(output, &bytes, "--format xlsx").map(|_| ExitCode::SUCCESS);
     }

@@ -13,10 +13,12 @@
 //!   every output field of `capacity model` that the model's flow gives, each column one
 //!   formula (a quantity is `SUMPRODUCT(prevalent cases, per-case coefficients)`, the same
 //!   linearity `model::evaluate` uses).
+//! - **Roles**: each area's required roles (a step's skill-mix share x its WTE, a ratio role's
+//!   ratio x what it scales with), salary and cost; the Areas sheet sums them by step.
 //! - **Funnel**: the total's funnel and WTE, with charts that move with the inputs.
 //!
-//! Costs, roles, supervision and the training pipeline are not in this workbook yet: their
-//! keys are listed on the Assumptions sheet but locked, and said to be so.
+//! The supervision and training-pipeline fields are formulas on the Areas sheet too. What
+//! the formulas cannot express is refused by [`check_live`], naming the key.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -149,17 +151,11 @@ fn styles() -> Styles {
     }
 }
 
-/// Input cell values to write instead of the scenario's, by key: what a planner typing into
-/// the Assumptions sheet does. The formulas are the scenario's either way. Used by the
-/// recalculation test to check that the formulas read their inputs (none is a copied value).
-pub type InputValues = BTreeMap<String, f64>;
-
 /// The workbook of `capacity model --format xlsx --live`. Call [`check_live`] first.
 pub fn live_workbook(
     prepared: &Prepared,
     scenario: &Scenario,
     made_by: &MadeBy,
-    input_values: &InputValues,
 ) -> Result<Vec<u8>, XlsxError> {
     let mut wb = new_workbook(&format!("What-if workforce capacity: {}", scenario.name));
     let st = styles();
@@ -173,15 +169,14 @@ pub fn live_workbook(
         used: Default::default(),
     };
     let steps: Vec<&str> = scenario.steps.iter().map(|s| s.id.as_str()).collect();
-    let fields: Vec<Field> = row_fields(&steps)
-        .into_iter()
-        .filter(|f| !f.recipe.needs_detail())
-        .collect();
+    let fields: Vec<Field> = row_fields(&steps);
 
     // Build the formula sheets first, so that the Assumptions sheet knows which keys they read.
     let mut per_case = Worksheet::new();
     let per_case_rows = per_case_sheet(&mut per_case, prepared, scenario, &names, &st)?;
-    let mut one_wte = Vec::new();
+    // Formulas of the inputs alone, shown under them: what one WTE of each step delivers,
+    // and the training pipeline's factors.
+    let mut derived: Vec<(String, String, String)> = Vec::new();
     for (s, step) in scenario.steps.iter().enumerate() {
         let p = format!("steps.{}", step.id);
         let days = match step.working_days {
@@ -206,44 +201,131 @@ pub fn live_workbook(
             names.of("capacity.headroom"),
             names.of(&format!("{p}.contacts_per_episode"))
         );
-        one_wte.push((step.label.clone(), annual, episodes));
+        let label = &step.label;
+        derived.push((
+            format!("{label}: contacts one WTE can book a year"),
+            format!("one_wte_{s}_annual_contacts"),
+            annual,
+        ));
+        derived.push((
+            format!("{label}: episodes one WTE completes a year"),
+            format!("one_wte_{s}_episodes"),
+            episodes,
+        ));
+    }
+    // The pipeline (whole years, as capacity counts them): cohorts that finish training by
+    // the horizon and are still in post, Σ (1 - turnover)^m for m = 0 .. years - training
+    // years (a geometric series), and the share of today's staff still in post.
+    let years = format!("INT({})", names.of("pipeline.years"));
+    let training = format!("INT({})", names.of("pipeline.training_years"));
+    for (s, step) in scenario.steps.iter().enumerate() {
+        let t = names.of(&format!("steps.{}.turnover", step.id));
+        let n = format!("({years}-{training}+1)");
+        derived.push((
+            format!("{}: trained cohorts in post at the horizon", step.label),
+            format!("pipeline_{s}_retained"),
+            format!("IF({years}<{training},0,IF({t}=0,{n},(1-(1-{t})^{n})/{t}))"),
+        ));
+        derived.push((
+            format!(
+                "{}: share of today's staff in post at the horizon",
+                step.label
+            ),
+            format!("pipeline_{s}_in_post"),
+            format!("(1-{t})^{years}"),
+        ));
+    }
+    // A salary for every band the roles name: the scenario's `costs.salary.<band>`, else an
+    // input cell of its own holding the pay table's figure at the pay point.
+    let mut pay_inputs: Vec<(String, String, f64, String)> = Vec::new();
+    let mut salary_name: BTreeMap<String, String> = BTreeMap::new();
+    let bands = scenario
+        .steps
+        .iter()
+        .flat_map(|s| s.roles.iter().map(|r| r.band.clone()))
+        .chain(scenario.ratio_roles.iter().map(|r| r.band.clone()));
+    for band in bands {
+        if salary_name.contains_key(&band) {
+            continue;
+        }
+        let key = format!("costs.salary.{band}");
+        if names.known.contains(&key) {
+            salary_name.insert(band, names.of(&key));
+            continue;
+        }
+        let name = format!("pay_band_{}", name_of(&band));
+        let point = scenario.costs.pay_point.as_str();
+        // The shipped table is cited by its publisher; a run's own table by its file.
+        let table = if prepared.pay.source == crate::embedded::AFC_PAY_SOURCE {
+            format!(
+                "Agenda for Change pay scales {} (NHS Employers)",
+                prepared.pay.year()
+            )
+        } else {
+            prepared.pay.source.clone()
+        };
+        let (value, source) = match prepared.pay.band(&band) {
+            Some(row) => (
+                row.at(scenario.costs.pay_point),
+                format!(
+                    "{table}, band {band}, {point} point (costs.pay_point); or set costs.salary.{band} in the scenario"
+                ),
+            ),
+            None => (
+                0.0,
+                format!("band {band} is not in {table}: costed at 0, as capacity does"),
+            ),
+        };
+        pay_inputs.push((
+            format!("salary of band {band}"),
+            name.clone(),
+            value,
+            source,
+        ));
+        salary_name.insert(band, name);
     }
     names.of("demand.deprivation_factor");
+
+    // The sheets of formulas, before the Assumptions sheet: it styles as inputs the keys
+    // they read.
+    let mut areas = Worksheet::new();
+    let layout = areas_sheet(
+        &mut areas,
+        prepared,
+        scenario,
+        &fields,
+        &per_case_rows,
+        &names,
+        &st,
+    )?;
+    let mut roles = Worksheet::new();
+    let role_rows = roles_sheet(&mut roles, prepared, scenario, &names, &salary_name, &st)?;
+    let mut funnel = Worksheet::new();
+    funnel_sheet(&mut funnel, scenario, &fields, prepared, layout.total, &st)?;
 
     let mut readme = Worksheet::new();
     readme_sheet(&mut readme, scenario, &st)?;
     wb.push_worksheet(readme);
 
     let mut a = Worksheet::new();
-    assumptions_sheet(
-        &mut a,
-        &mut wb,
-        &listed,
-        &names,
-        &one_wte,
-        input_values,
-        &st,
-    )?;
+    assumptions_sheet(&mut a, &mut wb, &listed, &names, &derived, &pay_inputs, &st)?;
     wb.push_worksheet(a);
 
     let mut data = Worksheet::new();
     let data_rows = data_sheet(&mut data, prepared, &st)?;
     wb.push_worksheet(data);
-    wb.define_name(
-        "data_area",
-        &format!("={}!$A$2:$A${}", sheet_ref("Data"), data_rows + 1),
-    )?;
+    let column = |sheet: &str, c: u16, first: u32, last: u32| {
+        let c = col_name(c);
+        format!("={}!${c}${}:${c}${}", sheet_ref(sheet), first + 1, last + 1)
+    };
+    wb.define_name("data_area", &column("Data", 0, 1, data_rows))?;
+    wb.define_name("data_population_in_scope", &column("Data", 3, 1, data_rows))?;
     for (d, disorder) in prepared.disorders.iter().enumerate() {
-        let c = col_name(4 + d as u16);
         wb.define_name(
             format!("data_prevalent_{}", name_of(disorder)),
-            &format!("={}!${c}$2:${c}${}", sheet_ref("Data"), data_rows + 1),
+            &column("Data", 4 + d as u16, 1, data_rows),
         )?;
     }
-    wb.define_name(
-        "data_population_in_scope",
-        &format!("={}!$D$2:$D${}", sheet_ref("Data"), data_rows + 1),
-    )?;
 
     let n = prepared.disorders.len() as u16;
     let last_condition = col_name(n);
@@ -260,12 +342,30 @@ pub fn live_workbook(
     }
     wb.push_worksheet(per_case);
 
-    let mut areas = Worksheet::new();
-    let total_row = areas_sheet(&mut areas, prepared, &fields, &per_case_rows, &st)?;
+    // The columns of the Areas sheet that the Roles sheet looks up: codes, population and
+    // the steps' WTE, which do not depend on the roles (no circular reference).
+    let flow_last = col_name(layout.flow_last_col);
+    wb.define_name(
+        "areas_flow",
+        &format!(
+            "={}!$A$2:${flow_last}${}",
+            sheet_ref("Areas"),
+            layout.total + 1
+        ),
+    )?;
+    wb.define_name(
+        "areas_flow_header",
+        &format!("={}!$A$1:${flow_last}$1", sheet_ref("Areas")),
+    )?;
+    wb.define_name("areas_code", &column("Areas", 0, 1, layout.total))?;
     wb.push_worksheet(areas);
-
-    let mut funnel = Worksheet::new();
-    funnel_sheet(&mut funnel, scenario, &fields, prepared, total_row, &st)?;
+    for (name, c) in ROLE_COLUMNS {
+        wb.define_name(
+            format!("roles_{name}"),
+            &column("Roles", c, 1, role_rows.max(1)),
+        )?;
+    }
+    wb.push_worksheet(roles);
     wb.push_worksheet(funnel);
 
     inputs_sheet(
@@ -289,12 +389,13 @@ fn readme_sheet(ws: &mut Worksheet, scenario: &Scenario, st: &Styles) -> Result<
         &st.title,
     )?;
     let lines = [
-        "Every number on the Per case, Areas and Funnel sheets is an Excel formula. Change a yellow cell on the Assumptions sheet (for example demand_presentation_rate, or a step's contacts per episode) and the workbook recalculates: people presenting, referred and treated, episodes and contacts at each step, the WTE each step needs, the skill mix, the gap against current staff, and the charts.",
+        "Every number on the Per case, Areas, Roles and Funnel sheets is an Excel formula. Change a yellow cell on the Assumptions sheet (for example demand_presentation_rate, or a step's contacts per episode) and the workbook recalculates: people presenting, referred and treated, episodes and contacts at each step, the WTE each step needs, the skill mix, the gap against current staff, roles and costs, supervision, trainee intakes, and the charts. Change a salary, or a step's skill mix, and the costs follow.",
         "The chain (the 2007 IAPT Workforce Capacity Tool's, for any steps of care): prevalent cases x presentation rate = presenting; x detection rate = detected; x referral weight = referred; minus those who choose medication alone = treated psychologically. Treated people enter the steps by their entry shares; each step passes a share of its episodes on to the next (stepping up). Attended contacts = episodes x contacts per episode; booked contacts = attended / (1 - DNA rate); WTE = booked contacts / the contacts one WTE can book a year x (1 + headroom).",
-        "Assumptions: every value of the scenario, its defined name, and where its default comes from. Only the yellow cells are read by the formulas; the other sheets are protected (no password) so that a formula is not overwritten by accident. Grey values (costs, roles, supervision, the training pipeline) are not computed by this workbook: run capacity for them.",
+        "Assumptions: every value of the scenario, its defined name, and where its default comes from. The yellow cells are the inputs the formulas read, with a salary for every Agenda for Change band the roles name; the sheets are protected (no password) so that a formula is not overwritten by accident. Grey values (the age range, comorbidity, the pay point) shape the Data sheet or the salaries and are fixed here: run capacity again to change them. Below the inputs are figures worked out from them: what one WTE of each step delivers, and the training pipeline's factors.",
         "Data: the population in scope and prevalent cases of each condition in each area, before the scenario's deprivation factor. They come from the population and prevalence files and the age range: to change those, run capacity again.",
         "Per case: each condition's chain per prevalent case, a column per condition, with its funnel rates and routing (a condition's own values where the scenario gives them, else the scenario's).",
-        "Areas: one row per area and the total. Each quantity is the sum over conditions of prevalent cases x the per-case figure; ratios are recomputed from the sums, never averaged.",
+        "Areas: one row per area and the total, with the columns (and names) of capacity's CSV output. Each quantity is the sum over conditions of prevalent cases x the per-case figure; ratios are recomputed from the sums, never averaged. Staff in post (current_*_wte) are data from the workforce file; the total also counts staff named for no single row.",
+        "Roles: each area's required roles: a step's skill-mix share x the step's WTE, a ratio role's ratio x what it scales with; salary x (1 + on-cost rate) gives the cost, which the Areas sheet sums by step.",
         "Funnel: the total's funnel and WTE by step, with charts.",
         "Inputs: the files and command that made this workbook, to reproduce it.",
     ];
@@ -310,8 +411,8 @@ fn assumptions_sheet(
     wb: &mut Workbook,
     listed: &[crate::scenario::basis::Assumption],
     names: &Names,
-    one_wte: &[(String, String, String)],
-    input_values: &InputValues,
+    derived: &[(String, String, String)],
+    pay_inputs: &[(String, String, f64, String)],
     st: &Styles,
 ) -> Result<(), XlsxError> {
     ws.set_name("Assumptions")?;
@@ -330,7 +431,6 @@ fn assumptions_sheet(
                 let name = name_of(&a.key);
                 ws.write_string(r, 1, &name)?;
                 if used.contains(&a.key) {
-                    let v = input_values.get(&a.key).copied().unwrap_or(v);
                     ws.write_number_with_format(r, 2, v, &st.input)?;
                 } else {
                     ws.write_number_with_format(r, 2, v, &st.locked)?;
@@ -362,32 +462,27 @@ fn assumptions_sheet(
         r += 1;
     }
     r += 1;
-    ws.write_string_with_format(r, 0, "What one WTE delivers (formulas)", &st.header)?;
+    for (label, name, value, source) in pay_inputs {
+        ws.write_string(r, 0, label)?;
+        ws.write_string(r, 1, name)?;
+        ws.write_number_with_format(r, 2, *value, &st.input)?;
+        ws.write_string(r, 3, crate::scenario::basis::Basis::Cited.label())?;
+        ws.write_string(r, 4, source)?;
+        ws.write_string(r, 5, "pay table")?;
+        wb.define_name(name, &format!("={}!$C${}", sheet_ref("Assumptions"), r + 1))?;
+        r += 1;
+    }
+    r += 1;
+    ws.write_string_with_format(r, 0, "Worked out from the inputs (formulas)", &st.header)?;
     ws.write_string_with_format(r, 1, "name", &st.header)?;
     ws.write_string_with_format(r, 2, "value", &st.header)?;
     r += 1;
-    for (s, (label, annual, episodes)) in one_wte.iter().enumerate() {
-        for (what, name, formula) in [
-            (
-                format!("{label}: contacts one WTE can book a year"),
-                format!("one_wte_{s}_annual_contacts"),
-                annual,
-            ),
-            (
-                format!("{label}: episodes one WTE completes a year"),
-                format!("one_wte_{s}_episodes"),
-                episodes,
-            ),
-        ] {
-            ws.write_string(r, 0, &what)?;
-            ws.write_string(r, 1, &name)?;
-            ws.write_formula_with_format(r, 2, Formula::new(format!("={formula}")), &st.number)?;
-            wb.define_name(
-                &name,
-                &format!("={}!$C${}", sheet_ref("Assumptions"), r + 1),
-            )?;
-            r += 1;
-        }
+    for (what, name, formula) in derived {
+        ws.write_string(r, 0, what)?;
+        ws.write_string(r, 1, name)?;
+        ws.write_formula_with_format(r, 2, Formula::new(format!("={formula}")), &st.number)?;
+        wb.define_name(name, &format!("={}!$C${}", sheet_ref("Assumptions"), r + 1))?;
+        r += 1;
     }
     ws.set_column_width(0, 48)?;
     ws.set_column_width(1, 44)?;
@@ -754,14 +849,153 @@ fn per_case_sheet(
     })
 }
 
-/// The Areas sheet: returns the 0-based row of the total.
+/// Where the Areas sheet put things (0-based).
+struct AreasLayout {
+    /// The row of the total.
+    total: u32,
+    /// The last column that depends on the flow alone (`total_wte`).
+    flow_last_col: u16,
+}
+
+/// The columns of the Roles sheet, each a defined name `roles_<name>`.
+const ROLE_COLUMNS: [(&str, u16); 11] = [
+    ("area", 0),
+    ("role", 1),
+    ("band", 2),
+    ("of", 3),
+    ("supervises", 4),
+    ("scales_with", 5),
+    ("share_or_ratio", 6),
+    ("basis", 7),
+    ("wte", 8),
+    ("salary", 9),
+    ("cost", 10),
+];
+
+/// What the Roles sheet writes in `of` for a ratio role (a step id cannot have brackets).
+const RATIO_ROLE: &str = "(ratio role)";
+
+/// One row per area (and the total) and required role: each step's skill mix (share x the
+/// step's WTE), then the ratio roles (ratio x what they scale with), with salary and cost.
+/// Returns the number of rows.
+fn roles_sheet(
+    ws: &mut Worksheet,
+    prepared: &Prepared,
+    scenario: &Scenario,
+    names: &Names,
+    salary_name: &BTreeMap<String, String>,
+    st: &Styles,
+) -> Result<u32, XlsxError> {
+    ws.set_name("Roles")?;
+    for (name, c) in ROLE_COLUMNS {
+        ws.write_string_with_format(0, c, name, &st.header)?;
+    }
+    // (role, band, of, supervises, scales with, key of the share or ratio)
+    let mut lines: Vec<(String, String, String, bool, String, String)> = Vec::new();
+    for step in &scenario.steps {
+        for (n, r) in step.roles.iter().enumerate() {
+            lines.push((
+                r.role.clone(),
+                r.band.clone(),
+                step.id.clone(),
+                r.supervises,
+                format!("{}_wte", step.id),
+                format!("steps.{}.roles.{n}.share", step.id),
+            ));
+        }
+    }
+    for (n, r) in scenario.ratio_roles.iter().enumerate() {
+        let with = match &r.per {
+            crate::scenario::RatioBasis::StepWte(step) => format!("{step}_wte"),
+            crate::scenario::RatioBasis::TotalWte => "total_wte".into(),
+            crate::scenario::RatioBasis::PopulationInScope => "population_in_scope".into(),
+        };
+        lines.push((
+            r.role.clone(),
+            r.band.clone(),
+            RATIO_ROLE.into(),
+            false,
+            with,
+            format!("ratio_roles.{n}.ratio"),
+        ));
+    }
+    let codes = prepared
+        .groups
+        .iter()
+        .map(|g| g.code.as_str())
+        .chain(["total"]);
+    let on_cost = names.of("costs.on_cost_rate");
+    let mut r = 1u32;
+    for code in codes {
+        for (role, band, of, supervises, with, key) in &lines {
+            ws.write_string(r, 0, code)?;
+            ws.write_string(r, 1, role)?;
+            ws.write_string(r, 2, band)?;
+            ws.write_string(r, 3, of)?;
+            ws.write_string(r, 4, if *supervises { "yes" } else { "no" })?;
+            ws.write_string(r, 5, with)?;
+            ws.write_formula(r, 6, Formula::new(format!("={}", names.of(key))))?;
+            ws.write_formula_with_format(
+                r,
+                7,
+                Formula::new(format!(
+                    "=INDEX(areas_flow,MATCH({},areas_code,0),MATCH({},areas_flow_header,0))",
+                    cell(r, 0, false, true),
+                    cell(r, 5, false, true)
+                )),
+                &st.wte,
+            )?;
+            ws.write_formula_with_format(
+                r,
+                8,
+                Formula::new(format!(
+                    "={}*{}",
+                    cell(r, 6, false, true),
+                    cell(r, 7, false, true)
+                )),
+                &st.wte,
+            )?;
+            ws.write_formula_with_format(
+                r,
+                9,
+                Formula::new(format!("={}", salary_name[band])),
+                &st.number,
+            )?;
+            ws.write_formula_with_format(
+                r,
+                10,
+                Formula::new(format!(
+                    "={}*{}*(1+{on_cost})",
+                    cell(r, 8, false, true),
+                    cell(r, 9, false, true)
+                )),
+                &st.number,
+            )?;
+            r += 1;
+        }
+    }
+    for (c, w) in [14, 24, 8, 14, 10, 20, 14, 14, 12, 12, 14]
+        .into_iter()
+        .enumerate()
+    {
+        ws.set_column_width(c as u16, w)?;
+    }
+    ws.set_freeze_panes(1, 2)?;
+    ws.protect();
+    Ok(r - 1)
+}
+
+/// The Areas sheet.
+#[allow(clippy::too_many_arguments)]
 fn areas_sheet(
     ws: &mut Worksheet,
     prepared: &Prepared,
+    scenario: &Scenario,
     fields: &[Field],
     per_case: &PerCaseRows,
+    names: &Names,
     st: &Styles,
-) -> Result<u32, XlsxError> {
+) -> Result<AreasLayout, XlsxError> {
     ws.set_name("Areas")?;
     let n = prepared.disorders.len() as u16;
     // Columns: code, name, level, prevalent cases per condition, then the output fields.
@@ -825,6 +1059,13 @@ fn areas_sheet(
         )
     };
     let at = |r: u32, name: &str| cell(r, col_of(name), false, false);
+    let quantity_field: BTreeMap<usize, String> = fields
+        .iter()
+        .filter_map(|f| match f.recipe {
+            Recipe::Quantity(qi) => Some((qi, f.name.clone())),
+            _ => None,
+        })
+        .collect();
     let ratio = |num: String, den: String| format!("=IF({den}=0,\"\",{num}/{den})");
     let step_name = |f: &Field, s: usize| -> String {
         // The step id from the field's recipe: fields name steps by id.
@@ -915,7 +1156,88 @@ fn areas_sheet(
                         at(r, &format!("{}_wte", step_name(f, s))),
                     )
                 }),
-                _ => unreachable!("fields needing the workforce detail are left out"),
+                Recipe::Cost(s) => Some(format!(
+                    "=SUMIFS(roles_cost,roles_area,{},roles_of,\"{}\")",
+                    cell(r, 0, false, true),
+                    step_name(f, s)
+                )),
+                Recipe::CostRatioRoles => Some(format!(
+                    "=SUMIFS(roles_cost,roles_area,{},roles_of,\"{RATIO_ROLE}\")",
+                    cell(r, 0, false, true)
+                )),
+                Recipe::RatioRolesWte => Some(format!(
+                    "=SUMIFS(roles_wte,roles_area,{},roles_of,\"{RATIO_ROLE}\")",
+                    cell(r, 0, false, true)
+                )),
+                // People on medication alone at an unknown price: unknown, not free.
+                Recipe::CostMedication => Some(match scenario.costs.medication_course_cost {
+                    Some(_) => format!(
+                        "={}*{}",
+                        at(r, "medication_only"),
+                        names.of("costs.medication_course_cost")
+                    ),
+                    None => format!("=IF({}>0,\"\",0)", at(r, "medication_only")),
+                }),
+                Recipe::CostTotal => {
+                    let staff: Vec<String> = (0..steps)
+                        .map(|s| at(r, &format!("cost_{}", step_name(f, s))))
+                        .collect();
+                    Some(format!(
+                        "=IF({m}=\"\",\"\",{}+{}+{m})",
+                        staff.join("+"),
+                        at(r, "cost_ratio_roles"),
+                        m = at(r, "cost_medication")
+                    ))
+                }
+                Recipe::CostPer(s, qi) => Some(ratio(
+                    at(r, &format!("cost_{}", step_name(f, s))),
+                    at(r, &quantity_field[&qi]),
+                )),
+                Recipe::SupervisionHours => Some(format!(
+                    "={}",
+                    scenario
+                        .steps
+                        .iter()
+                        .map(|x| format!(
+                            "{}*{}",
+                            at(r, &format!("{}_wte", x.id)),
+                            names.of(&format!("steps.{}.supervision_hours", x.id))
+                        ))
+                        .collect::<Vec<_>>()
+                        .join("+")
+                )),
+                Recipe::SupervisorWte => Some(format!(
+                    "={}/{}",
+                    at(r, "supervision_hours_per_week"),
+                    names.of("supervision.hours_per_supervisor_wte")
+                )),
+                Recipe::SeniorWte => Some(format!(
+                    "=SUMIFS(roles_wte,roles_area,{},roles_supervises,\"yes\")",
+                    cell(r, 0, false, true)
+                )),
+                // The seniors cover supervision to within rounding, as capacity decides.
+                Recipe::SupervisionCovered => Some(format!(
+                    "={}+1E-9>={}",
+                    at(r, "senior_wte"),
+                    at(r, "supervisor_wte")
+                )),
+                Recipe::TraineeIntake(s) => {
+                    let c = names.of("pipeline.completion_rate");
+                    Some(format!(
+                        "=IF(OR(pipeline_{s}_retained<=0,{c}<=0),0,MAX(0,({}-{}*pipeline_{s}_in_post)/({c}*pipeline_{s}_retained)))",
+                        at(r, &format!("{}_wte", step_name(f, s))),
+                        at(r, &format!("current_{}_wte", step_name(f, s)))
+                    ))
+                }
+                Recipe::SteadyIntake(s) => {
+                    let c = names.of("pipeline.completion_rate");
+                    Some(format!(
+                        "=IF({c}<=0,0,{}*{}/{c})",
+                        at(r, &format!("{}_wte", step_name(f, s))),
+                        names.of(&format!("steps.{}.turnover", step_name(f, s)))
+                    ))
+                }
+                Recipe::Observed(_) => None,
             };
             if let Some(formula) = formula {
                 ws.write_formula_with_format(r, c, Formula::new(formula), fmt)?;
@@ -951,7 +1273,10 @@ fn areas_sheet(
     chart.set_width(900).set_height(420);
     ws.insert_chart(total + 3, 1, &chart)?;
     ws.protect();
-    Ok(total)
+    Ok(AreasLayout {
+        total,
+        flow_last_col: col_of("total_wte"),
+    })
 }
 
 fn funnel_sheet(

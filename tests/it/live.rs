@@ -151,6 +151,20 @@ fn compare(file: &Path, json: &Value, what: &str) -> usize {
             match (want, &got) {
                 (Value::Null, Data::Empty) => {}
                 (Value::Null, Data::String(s)) if s.is_empty() => {}
+                (Value::Bool(b), Data::Bool(g)) => {
+                    assert_eq!(
+                        b, g,
+                        "{what}: {code} {name}: workbook {g}, capacity model {b}"
+                    )
+                }
+                // LibreOffice saves a comparison as 1 or 0 with a TRUE/FALSE format.
+                (Value::Bool(b), Data::Float(g)) if *g == 0.0 || *g == 1.0 => {
+                    assert_eq!(
+                        *b,
+                        *g == 1.0,
+                        "{what}: {code} {name}: workbook {g}, capacity model {b}"
+                    )
+                }
                 (Value::Number(n), Data::Float(g)) => {
                     let n = n.as_f64().unwrap();
                     let scale = n.abs().max(g.abs());
@@ -186,14 +200,14 @@ fn compare(file: &Path, json: &Value, what: &str) -> usize {
     compared
 }
 
-/// Writes the workbook of `scenario`, recalculates it and compares it with the JSON; then
-/// sets `edits` in the workbook, recalculates, and compares with the JSON of `edited` (the
-/// scenario with the same values).
+/// Writes the workbook of `scenario` (with `data` options), recalculates it and compares it
+/// with the JSON; then sets `edits` in the workbook, recalculates, and compares with the JSON
+/// of `edited` (the scenario with the same values).
 fn check(
     d: &Path,
     soffice: &Path,
     python: &str,
-    scenario: &str,
+    (scenario, data): (&str, &[&str]),
     edited: &str,
     edits: &[(&str, f64)],
 ) {
@@ -208,6 +222,7 @@ fn check(
             "--output",
             "live.xlsx",
         ])
+        .args(data)
         .output()
         .unwrap();
     assert!(
@@ -216,7 +231,8 @@ fn check(
         String::from_utf8_lossy(&out.stderr)
     );
     let recalculated = recalculate(soffice, d, &d.join("live.xlsx"));
-    let n = compare(&recalculated, &json_of(d, &[scenario]), scenario);
+    let args: Vec<&str> = [scenario].iter().chain(data).copied().collect();
+    let n = compare(&recalculated, &json_of(d, &args), scenario);
     assert!(n > 500, "{scenario}: only {n} cells compared");
 
     let before = areas_sheet(&recalculated).1;
@@ -234,7 +250,8 @@ fn check(
         .unwrap();
     assert!(status.success(), "setting the input cells failed");
     let recalculated = recalculate(soffice, d, &d.join("edited.xlsx"));
-    let edited_json = json_of(d, &[edited]);
+    let args: Vec<&str> = [edited].iter().chain(data).copied().collect();
+    let edited_json = json_of(d, &args);
     compare(&recalculated, &edited_json, &format!("{scenario} edited"));
     // The edits moved the answer: the comparison above is not of two unchanged workbooks.
     let after = areas_sheet(&recalculated).1;
@@ -271,18 +288,18 @@ fn the_live_workbook_of_the_default_preset_recalculates_to_the_model() {
         d.path(),
         "edited.toml",
         "extends = \"obc\"\n[demand]\npresentation_rate = 0.62\n\
-         [steps.high]\ncontacts_per_episode = 14\n[steps.low]\ncaseload = 0.6\n",
+         [steps.high]\ncontacts_per_episode = 14\n[costs.salary]\n\"8a\" = 61000\n",
     );
     check(
         d.path(),
         &soffice,
         python,
-        "obc",
+        ("obc", &[]),
         "edited.toml",
         &[
             ("demand.presentation_rate", 0.62),
             ("steps.high.contacts_per_episode", 14.0),
-            ("steps.low.caseload", 0.6),
+            ("pay_band_8a", 61000.0),
         ],
     );
 }
@@ -330,7 +347,34 @@ low = 0.2
 
 [disorders.gad.steps.counselling]
 entry = 0.0
+
+[[ratio_roles]]
+role = "Employment adviser"
+band = "5"
+per = "total_wte"
+ratio = 0.125
+
+[[ratio_roles]]
+role = "Counselling lead"
+band = "8a"
+per = "counselling_wte"
+ratio = 0.05
+
+[[ratio_roles]]
+role = "Service manager"
+band = "8b"
+per = "population_in_scope"
+ratio = 0.000002
 "#;
+
+/// Staff in post in two ICBs, and some named for no area (the total only).
+const WORKFORCE: &str = "area_code,role,band,wte,li_share,hi_share,capacity_factor
+E54000008,PWP,5,120,1,0,
+E54000008,Trainee PWP,4,20,1,0,0.6
+E54000008,HIT,7,90,0,1,
+E54000010,HIT,7,40,0.2,0.8,
+,Senior PWP,6,15,1,0,
+";
 
 #[test]
 fn the_live_workbook_with_overrides_and_a_third_step_recalculates_to_the_model() {
@@ -339,24 +383,26 @@ fn the_live_workbook_with_overrides_and_a_third_step_recalculates_to_the_model()
     };
     let d = TempDir::new().unwrap();
     write(d.path(), "overrides.toml", OVERRIDES);
+    write(d.path(), "workforce.csv", WORKFORCE);
     write(
         d.path(),
         "edited.toml",
         "extends = \"overrides.toml\"\n[demand]\ndetection_rate = 0.4\n\
          [steps.counselling]\ncontacts_per_episode = 16\nclinical_hours_per_week = 20\n\
-         [disorders.depression.steps.high.from]\nlow = 0.25\n",
+         [disorders.depression.steps.high.from]\nlow = 0.25\n[costs.salary]\n\"6\" = 44000\n",
     );
     check(
         d.path(),
         &soffice,
         python,
-        "overrides.toml",
+        ("overrides.toml", &["--workforce", "workforce.csv"]),
         "edited.toml",
         &[
             ("demand.detection_rate", 0.4),
             ("steps.counselling.contacts_per_episode", 16.0),
             ("steps.counselling.clinical_hours_per_week", 20.0),
             ("disorders.depression.steps.high.from.low", 0.25),
+            ("pay_band_6", 44000.0),
         ],
     );
 }

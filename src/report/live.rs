@@ -331,7 +331,7 @@ pub fn live_workbook(
     let last_condition = col_name(n);
     for (name, row) in &per_case_rows.named {
         wb.define_name(
-            format!("per_case_{name}"),
+            format!("per_case_{}", name_of(name)),
             &format!(
                 "={}!$B${}:${last_condition}${}",
                 sheet_ref("Per case"),
@@ -759,14 +759,14 @@ fn per_case_sheet(
         for &(from, to) in edges.iter().filter(|e| e.1 == s) {
             let fid = &scenario.steps[from].id;
             f.push_str(&format!(
-                "+{{episodes_{fid}}}*{{edge_{fid}_to_{}}}",
+                "+{{{fid}_episodes}}*{{edge_{fid}_to_{}}}",
                 scenario.steps[to].id
             ));
         }
         chain(
             &mut rows,
             format!("episodes: {}", step.label),
-            format!("episodes_{}", step.id),
+            format!("{}_episodes", step.id),
             Some(q::episodes(s)),
             same(&f),
         );
@@ -778,7 +778,7 @@ fn per_case_sheet(
             .iter()
             .map(|&(from, to)| {
                 let (fid, tid) = (&scenario.steps[from].id, &scenario.steps[to].id);
-                format!("{{episodes_{fid}}}*{{edge_{fid}_to_{tid}}}")
+                format!("{{{fid}_episodes}}*{{edge_{fid}_to_{tid}}}")
             })
             .collect();
         format!("={}", terms.join("+"))
@@ -798,24 +798,24 @@ fn per_case_sheet(
         chain(
             &mut rows,
             format!("attended contacts: {}", step.label),
-            format!("contacts_{id}"),
+            format!("{id}_contacts"),
             Some(q::contacts(s)),
-            same(&format!("={{episodes_{id}}}*{cpe}")),
+            same(&format!("={{{id}_episodes}}*{cpe}")),
         );
         chain(
             &mut rows,
             format!("booked contacts: {}", step.label),
-            format!("booked_contacts_{id}"),
+            format!("{id}_booked_contacts"),
             Some(q::booked_contacts(s)),
-            same(&format!("={{contacts_{id}}}/(1-{dna})")),
+            same(&format!("={{{id}_contacts}}/(1-{dna})")),
         );
         chain(
             &mut rows,
             format!("WTE: {}", step.label),
-            format!("wte_{id}"),
+            format!("{id}_wte"),
             Some(q::wte(s)),
             same(&format!(
-                "={{booked_contacts_{id}}}/one_wte_{s}_annual_contacts*(1+{headroom})"
+                "={{{id}_booked_contacts}}/one_wte_{s}_annual_contacts*(1+{headroom})"
             )),
         );
     }
@@ -1105,7 +1105,7 @@ fn areas_sheet(
                 Recipe::Quantity(qi) => Some(format!(
                     "=SUMPRODUCT({},per_case_{})",
                     prevalent_block(r),
-                    per_case.quantity[&qi]
+                    name_of(&per_case.quantity[&qi])
                 )),
                 Recipe::TotalWte => Some(format!(
                     "={}",

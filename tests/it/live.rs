@@ -406,3 +406,118 @@ fn the_live_workbook_with_overrides_and_a_third_step_recalculates_to_the_model()
         ],
     );
 }
+
+/// A per-area deprivation factor cannot be written as the workbook's one factor: an error
+/// naming the key (exit 2) and no file, never a workbook whose numbers differ from the model.
+#[test]
+fn an_assumption_the_formulas_cannot_express_is_an_error_naming_the_key() {
+    let d = TempDir::new().unwrap();
+    write(
+        d.path(),
+        "local.toml",
+        "extends = \"obc\"\n[areas.E54000008]\ndeprivation_factor = 1.2\n",
+    );
+    let out = capacity()
+        .current_dir(d.path())
+        .args([
+            "model",
+            "local.toml",
+            "--format",
+            "xlsx",
+            "--live",
+            "-o",
+            "w.xlsx",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("areas.E54000008.deprivation_factor") && err.contains("--live"),
+        "{err}"
+    );
+    assert!(!d.path().join("w.xlsx").exists(), "a workbook was written");
+    // The same scenario without --live is a values workbook, as before.
+    let out = capacity()
+        .current_dir(d.path())
+        .args(["model", "local.toml", "--format", "xlsx", "-o", "w.xlsx"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn live_needs_the_xlsx_format() {
+    let out = capacity()
+        .args(["model", "--format", "csv", "--live"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--format xlsx"));
+}
+
+/// Same inputs, same bytes (the workbook's creation time is fixed); and the formulas are
+/// there to read: named inputs, not cell addresses.
+#[test]
+fn the_live_workbook_is_reproducible_and_its_formulas_read_named_inputs() {
+    // Twice, in two folders: the Inputs sheet records the command, output name and all.
+    let runs: Vec<TempDir> = (0..2).map(|_| TempDir::new().unwrap()).collect();
+    for d in &runs {
+        let out = capacity()
+            .current_dir(d.path())
+            .args([
+                "model", "--level", "region", "--format", "xlsx", "--live", "-o", "w.xlsx",
+            ])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let bytes: Vec<Vec<u8>> = runs
+        .iter()
+        .map(|d| std::fs::read(d.path().join("w.xlsx")).unwrap())
+        .collect();
+    assert!(bytes[0] == bytes[1], "two runs wrote different bytes");
+    let d = &runs[0];
+    let mut book: Xlsx<_> = calamine::open_workbook(d.path().join("w.xlsx")).unwrap();
+    for sheet in [
+        "Read me",
+        "Assumptions",
+        "Data",
+        "Per case",
+        "Areas",
+        "Roles",
+        "Funnel",
+    ] {
+        assert!(
+            book.sheet_names().contains(&sheet.to_string()),
+            "no sheet {sheet}"
+        );
+    }
+    let formulas = book.worksheet_formula("Per case").unwrap();
+    let all: Vec<&String> = formulas
+        .rows()
+        .flatten()
+        .filter(|f| !f.is_empty())
+        .collect();
+    assert!(all.iter().any(|f| f.contains("demand_presentation_rate")));
+    assert!(all
+        .iter()
+        .any(|f| f.contains("steps_high_contacts_per_episode")));
+    assert!(
+        !all.iter().any(|f| f.contains("Assumptions!")),
+        "a formula reads a cell address"
+    );
+    let areas = book.worksheet_formula("Areas").unwrap();
+    assert!(areas
+        .rows()
+        .flatten()
+        .any(|f| f.contains("SUMPRODUCT") && f.contains("per_case_low_wte")));
+}

@@ -367,6 +367,18 @@ pub fn live_workbook(
     }
     wb.push_worksheet(roles);
     wb.push_worksheet(funnel);
+    let mut compare = Worksheet::new();
+    scenarios_sheet(
+        &mut compare,
+        &listed,
+        &names,
+        &pay_inputs,
+        &fields,
+        prepared,
+        layout.total,
+        &st,
+    )?;
+    wb.push_worksheet(compare);
 
     inputs_sheet(
         &mut wb,
@@ -397,6 +409,7 @@ fn readme_sheet(ws: &mut Worksheet, scenario: &Scenario, st: &Styles) -> Result<
         "Areas: one row per area and the total, with the columns (and names) of capacity's CSV output. Each quantity is the sum over conditions of prevalent cases x the per-case figure; ratios are recomputed from the sums, never averaged. Staff in post (current_*_wte) are data from the workforce file; the total also counts staff named for no single row.",
         "Roles: each area's required roles: a step's skill-mix share x the step's WTE, a ratio role's ratio x what it scales with; salary x (1 + on-cost rate) gives the cost, which the Areas sheet sums by step.",
         "Funnel: the total's funnel and WTE by step, with charts.",
+        "Scenarios: the inputs and the total's headline results side by side: copy the live column, paste it as values into a scenario column, change an input, and compare.",
         "Inputs: the files and command that made this workbook, to reproduce it.",
     ];
     for (i, l) in lines.iter().enumerate() {
@@ -1277,6 +1290,105 @@ fn areas_sheet(
         total,
         flow_last_col: col_of("total_wte"),
     })
+}
+
+/// Side by side: the inputs the formulas read and the total's headline results, live, beside
+/// three columns where the planner pastes the values of the live column after each what-if
+/// (the comparison table people build by hand), and each one's change from the live figures.
+#[allow(clippy::too_many_arguments)]
+fn scenarios_sheet(
+    ws: &mut Worksheet,
+    listed: &[crate::scenario::basis::Assumption],
+    names: &Names,
+    pay_inputs: &[(String, String, f64, String)],
+    fields: &[Field],
+    prepared: &Prepared,
+    total: u32,
+    st: &Styles,
+) -> Result<(), XlsxError> {
+    ws.set_name("Scenarios")?;
+    const SAVED: u16 = 3;
+    let mut header = vec![
+        "input or result (total of every area)".to_string(),
+        "name".into(),
+        "this workbook (live)".into(),
+    ];
+    header.extend((1..=SAVED).map(|i| format!("scenario {i} (paste values)")));
+    header.extend((1..=SAVED).map(|i| format!("scenario {i} minus live")));
+    for (c, h) in header.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, h, &st.header)?;
+    }
+    ws.write_string_with_format(
+        1,
+        0,
+        "To compare what-ifs: copy column C and paste it as values into a scenario column, change the yellow cells of the Assumptions sheet, and read the differences on the right.",
+        &st.wrap,
+    )?;
+    let used = names.used.borrow();
+    let mut rows: Vec<(String, String, String)> = listed
+        .iter()
+        .filter(|a| used.contains(&a.key))
+        .map(|a| {
+            (
+                a.key.clone(),
+                name_of(&a.key),
+                format!("={}", name_of(&a.key)),
+            )
+        })
+        .collect();
+    rows.extend(
+        pay_inputs
+            .iter()
+            .map(|(label, name, _, _)| (label.clone(), name.clone(), format!("={name}"))),
+    );
+    let first_field = 3 + prepared.disorders.len() as u16;
+    let headline = |f: &Field| {
+        matches!(
+            f.recipe,
+            Recipe::Quantity(_)
+                | Recipe::TotalWte
+                | Recipe::AccessRate
+                | Recipe::Gap(_)
+                | Recipe::CostTotal
+        ) || matches!(f.recipe, Recipe::Cost(_))
+    };
+    for (i, f) in fields.iter().enumerate() {
+        if headline(f) {
+            rows.push((
+                f.name.clone(),
+                String::new(),
+                format!("=Areas!{}", cell(total, first_field + i as u16, true, true)),
+            ));
+        }
+    }
+    for (i, (what, name, formula)) in rows.iter().enumerate() {
+        let r = 2 + i as u32;
+        ws.write_string(r, 0, what)?;
+        ws.write_string(r, 1, name)?;
+        ws.write_formula_with_format(r, 2, Formula::new(formula.as_str()), &st.number)?;
+        for k in 0..SAVED {
+            let saved = 3 + k;
+            ws.write_blank(r, saved, &st.input)?;
+            ws.write_formula_with_format(
+                r,
+                3 + SAVED + k,
+                Formula::new(format!(
+                    "=IF({s}=\"\",\"\",{s}-{live})",
+                    s = cell(r, saved, false, false),
+                    live = cell(r, 2, false, false)
+                )),
+                &st.number,
+            )?;
+        }
+    }
+    ws.set_column_width(0, 44)?;
+    ws.set_column_width(1, 36)?;
+    for c in 2..header.len() as u16 {
+        ws.set_column_width(c, 18)?;
+    }
+    ws.set_freeze_panes(1, 1)?;
+    ws.protect();
+    Ok(())
 }
 
 fn funnel_sheet(

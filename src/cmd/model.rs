@@ -41,6 +41,7 @@ Examples:
   capacity model --format csv --output icbs.csv
   capacity model --format long --by-disorder > long.csv   one value a row, keyed
   capacity model --format xlsx --output icbs.xlsx   a workbook: Areas, Funnel, Assumptions...
+  capacity model --format xlsx --live -o what-if.xlsx   live formulas: change an assumption in Excel
   capacity model --format markdown > icbs.md        pipe tables for a document
   capacity model --population pcn.csv --workforce staff.csv   your own areas and staff";
 

@@ -1080,15 +1080,8 @@ fn areas_sheet(
         })
         .collect();
     let ratio = |num: String, den: String| format!("=IF({den}=0,\"\",{num}/{den})");
-    let step_name = |f: &Field, s: usize| -> String {
-        // The step id from the field's recipe: fields name steps by id.
-        let _ = f;
-        fields
-            .iter()
-            .find(|x| x.recipe == Recipe::Quantity(q::wte(s)))
-            .map(|x| x.name.trim_end_matches("_wte").to_string())
-            .expect("every step has a WTE field")
-    };
+    // Fields name a step by its id (`low_wte`, `cost_low`).
+    let step_id = |s: usize| scenario.steps[s].id.as_str();
     for (i, f) in fields.iter().enumerate() {
         let c = first_field + i as u16;
         let fmt = if f.name.ends_with("_wte") || f.name.starts_with("current_") {
@@ -1123,25 +1116,25 @@ fn areas_sheet(
                 Recipe::TotalWte => Some(format!(
                     "={}",
                     (0..steps)
-                        .map(|s| at(r, &format!("{}_wte", step_name(f, s))))
+                        .map(|s| at(r, &format!("{}_wte", step_id(s))))
                         .collect::<Vec<_>>()
                         .join("+")
                 )),
                 Recipe::WteRatio(a, b) => Some(ratio(
-                    at(r, &format!("{}_wte", step_name(f, a))),
-                    at(r, &format!("{}_wte", step_name(f, b))),
+                    at(r, &format!("{}_wte", step_id(a))),
+                    at(r, &format!("{}_wte", step_id(b))),
                 )),
                 Recipe::ShareOfWte(s) => Some(ratio(
-                    at(r, &format!("{}_wte", step_name(f, s))),
+                    at(r, &format!("{}_wte", step_id(s))),
                     at(r, "total_wte"),
                 )),
                 Recipe::ShareOfContacts(s) => {
                     let all = (0..steps)
-                        .map(|x| at(r, &format!("{}_contacts", step_name(f, x))))
+                        .map(|x| at(r, &format!("{}_contacts", step_id(x))))
                         .collect::<Vec<_>>()
                         .join("+");
                     Some(ratio(
-                        at(r, &format!("{}_contacts", step_name(f, s))),
+                        at(r, &format!("{}_contacts", step_id(s))),
                         format!("({all})"),
                     ))
                 }
@@ -1160,19 +1153,19 @@ fn areas_sheet(
                 }
                 Recipe::Gap(s) => Some(format!(
                     "={}-{}",
-                    at(r, &format!("{}_wte", step_name(f, s))),
-                    at(r, &format!("current_{}_wte", step_name(f, s)))
+                    at(r, &format!("{}_wte", step_id(s))),
+                    at(r, &format!("current_{}_wte", step_id(s)))
                 )),
                 Recipe::RequirementMet(s) => prepared.has_workforce.then(|| {
                     ratio(
-                        at(r, &format!("current_{}_wte", step_name(f, s))),
-                        at(r, &format!("{}_wte", step_name(f, s))),
+                        at(r, &format!("current_{}_wte", step_id(s))),
+                        at(r, &format!("{}_wte", step_id(s))),
                     )
                 }),
                 Recipe::Cost(s) => Some(format!(
                     "=SUMIFS(roles_cost,roles_area,{},roles_of,\"{}\")",
                     cell(r, 0, false, true),
-                    step_name(f, s)
+                    step_id(s)
                 )),
                 Recipe::CostRatioRoles => Some(format!(
                     "=SUMIFS(roles_cost,roles_area,{},roles_of,\"{RATIO_ROLE}\")",
@@ -1193,7 +1186,7 @@ fn areas_sheet(
                 }),
                 Recipe::CostTotal => {
                     let staff: Vec<String> = (0..steps)
-                        .map(|s| at(r, &format!("cost_{}", step_name(f, s))))
+                        .map(|s| at(r, &format!("cost_{}", step_id(s))))
                         .collect();
                     Some(format!(
                         "=IF({m}=\"\",\"\",{}+{}+{m})",
@@ -1203,7 +1196,7 @@ fn areas_sheet(
                     ))
                 }
                 Recipe::CostPer(s, qi) => Some(ratio(
-                    at(r, &format!("cost_{}", step_name(f, s))),
+                    at(r, &format!("cost_{}", step_id(s))),
                     at(r, &quantity_field[&qi]),
                 )),
                 Recipe::SupervisionHours => Some(format!(
@@ -1238,16 +1231,16 @@ fn areas_sheet(
                     let c = names.of("pipeline.completion_rate");
                     Some(format!(
                         "=IF(OR(pipeline_{s}_retained<=0,{c}<=0),0,MAX(0,({}-{}*pipeline_{s}_in_post)/({c}*pipeline_{s}_retained)))",
-                        at(r, &format!("{}_wte", step_name(f, s))),
-                        at(r, &format!("current_{}_wte", step_name(f, s)))
+                        at(r, &format!("{}_wte", step_id(s))),
+                        at(r, &format!("current_{}_wte", step_id(s)))
                     ))
                 }
                 Recipe::SteadyIntake(s) => {
                     let c = names.of("pipeline.completion_rate");
                     Some(format!(
                         "=IF({c}<=0,0,{}*{}/{c})",
-                        at(r, &format!("{}_wte", step_name(f, s))),
-                        names.of(&format!("steps.{}.turnover", step_name(f, s)))
+                        at(r, &format!("{}_wte", step_id(s))),
+                        names.of(&format!("steps.{}.turnover", step_id(s)))
                     ))
                 }
                 Recipe::Observed(_) => None,
@@ -1266,15 +1259,7 @@ fn areas_sheet(
     // WTE by area and step, stacked: moves with every input.
     let mut chart = Chart::new(ChartType::ColumnStacked);
     for s in 0..steps {
-        let name = format!(
-            "{}_wte",
-            fields
-                .iter()
-                .find(|x| x.recipe == Recipe::Quantity(q::wte(s)))
-                .map(|x| x.name.trim_end_matches("_wte").to_string())
-                .unwrap_or_default()
-        );
-        let c = col_of(&name);
+        let c = col_of(&format!("{}_wte", step_id(s)));
         chart
             .add_series()
             .set_name(("Areas", 0, c))
@@ -1349,8 +1334,9 @@ fn scenarios_sheet(
                 | Recipe::TotalWte
                 | Recipe::AccessRate
                 | Recipe::Gap(_)
+                | Recipe::Cost(_)
                 | Recipe::CostTotal
-        ) || matches!(f.recipe, Recipe::Cost(_))
+        )
     };
     for (i, f) in fields.iter().enumerate() {
         if headline(f) {

@@ -14,7 +14,8 @@
 //!   formula (a quantity is `SUMPRODUCT(prevalent cases, per-case coefficients)`, the same
 //!   linearity `model::evaluate` uses).
 //! - **Roles**: each area's required roles (a step's skill-mix share x its WTE, a ratio role's
-//!   ratio x what it scales with), salary and cost; the Areas sheet sums them by step.
+//!   ratio x what it scales with), salary and cost, staff in post and gap; the Areas sheet
+//!   sums the costs by step.
 //! - **Funnel**: the total's funnel and WTE, with charts that move with the inputs.
 //!
 //! The supervision and training-pipeline fields are formulas on the Areas sheet too. What
@@ -407,7 +408,7 @@ fn readme_sheet(ws: &mut Worksheet, scenario: &Scenario, st: &Styles) -> Result<
         "Data: the population in scope and prevalent cases of each condition in each area, before the scenario's deprivation factor. They come from the population and prevalence files and the age range: to change those, run capacity again.",
         "Per case: each condition's chain per prevalent case, a column per condition, with its funnel rates and routing (a condition's own values where the scenario gives them, else the scenario's).",
         "Areas: one row per area and the total, with the columns (and names) of capacity's CSV output. Each quantity is the sum over conditions of prevalent cases x the per-case figure; ratios are recomputed from the sums, never averaged. Staff in post (current_*_wte) are data from the workforce file; the total also counts staff named for no single row.",
-        "Roles: each area's required roles: a step's skill-mix share x the step's WTE, a ratio role's ratio x what it scales with; salary x (1 + on-cost rate) gives the cost, which the Areas sheet sums by step.",
+        "Roles: each area's required roles: a step's skill-mix share x the step's WTE, a ratio role's ratio x what it scales with; salary x (1 + on-cost rate) gives the cost, which the Areas sheet sums by step. Staff in post are data from the workforce file, matched to the roles as capacity matches them; the gap is required minus in post.",
         "Funnel: the total's funnel and WTE by step, with charts.",
         "Scenarios: the inputs and the total's headline results side by side: copy the live column, paste it as values into a scenario column, change an input, and compare.",
         "Inputs: the files and command that made this workbook, to reproduce it.",
@@ -871,7 +872,7 @@ struct AreasLayout {
 }
 
 /// The columns of the Roles sheet, each a defined name `roles_<name>`.
-const ROLE_COLUMNS: [(&str, u16); 11] = [
+const ROLE_COLUMNS: [(&str, u16); 13] = [
     ("area", 0),
     ("role", 1),
     ("band", 2),
@@ -883,6 +884,8 @@ const ROLE_COLUMNS: [(&str, u16); 11] = [
     ("wte", 8),
     ("salary", 9),
     ("cost", 10),
+    ("current_wte", 11),
+    ("gap_wte", 12),
 ];
 
 /// What the Roles sheet writes in `of` for a ratio role (a step id cannot have brackets).
@@ -932,15 +935,21 @@ fn roles_sheet(
             format!("ratio_roles.{n}.ratio"),
         ));
     }
-    let codes = prepared
+    // Staff in post by role are data (the workforce file, matched to the roles as capacity
+    // matches them); so are the rows of staff the skill mix does not name (required 0).
+    let evaluated = crate::model::evaluate(prepared, scenario);
+    let areas = prepared
         .groups
         .iter()
         .map(|g| g.code.as_str())
-        .chain(["total"]);
+        .zip(&evaluated.rows)
+        .chain([("total", &evaluated.total)]);
     let on_cost = names.of("costs.on_cost_rate");
+    let step_ids = evaluated.step_ids();
     let mut r = 1u32;
-    for code in codes {
-        for (role, band, of, supervises, with, key) in &lines {
+    for (code, result) in areas {
+        let in_post = &result.workforce.roles;
+        for (j, (role, band, of, supervises, with, key)) in lines.iter().enumerate() {
             ws.write_string(r, 0, code)?;
             ws.write_string(r, 1, role)?;
             ws.write_string(r, 2, band)?;
@@ -984,10 +993,48 @@ fn roles_sheet(
                 )),
                 &st.number,
             )?;
+            let current = in_post.get(j).map_or(0.0, |l| l.current_wte);
+            ws.write_number_with_format(r, 11, current, &st.wte)?;
+            ws.write_formula_with_format(
+                r,
+                12,
+                Formula::new(format!(
+                    "={}-{}",
+                    cell(r, 8, false, true),
+                    cell(r, 11, false, true)
+                )),
+                &st.wte,
+            )?;
+            r += 1;
+        }
+        for other in in_post.iter().skip(lines.len()) {
+            ws.write_string(r, 0, code)?;
+            ws.write_string(
+                r,
+                1,
+                &format!("{} (other staff delivering this step)", other.role),
+            )?;
+            ws.write_string(r, 2, &other.band)?;
+            ws.write_string(r, 3, other.kind.name(&step_ids))?;
+            ws.write_string(r, 4, "no")?;
+            for c in [8, 10] {
+                ws.write_number_with_format(r, c, 0.0, &st.wte)?;
+            }
+            ws.write_number_with_format(r, 11, other.current_wte, &st.wte)?;
+            ws.write_formula_with_format(
+                r,
+                12,
+                Formula::new(format!(
+                    "={}-{}",
+                    cell(r, 8, false, true),
+                    cell(r, 11, false, true)
+                )),
+                &st.wte,
+            )?;
             r += 1;
         }
     }
-    for (c, w) in [14, 24, 8, 14, 10, 20, 14, 14, 12, 12, 14]
+    for (c, w) in [14, 24, 8, 14, 10, 20, 14, 14, 12, 12, 14, 12, 12]
         .into_iter()
         .enumerate()
     {

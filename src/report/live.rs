@@ -1012,7 +1012,7 @@ fn roles_sheet(
             ws.write_string(
                 r,
                 1,
-                &format!("{} (other staff delivering this step)", other.role),
+                format!("{} (other staff delivering this step)", other.role),
             )?;
             ws.write_string(r, 2, &other.band)?;
             ws.write_string(r, 3, other.kind.name(&step_ids))?;

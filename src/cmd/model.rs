@@ -7,6 +7,7 @@ use clap::{Args, ValueEnum};
 
 use capacity::model;
 use capacity::output::{render_csv, render_json, render_long_csv, render_table, table_width};
+use capacity::report::live::{check_live, live_workbook};
 use capacity::report::{markdown::render_markdown, xlsx::model_workbook};
 
 use super::io::{
@@ -40,6 +41,7 @@ Examples:
   capacity model --format csv --output icbs.csv
   capacity model --format long --by-disorder > long.csv   one value a row, keyed
   capacity model --format xlsx --output icbs.xlsx   a workbook: Areas, Funnel, Assumptions...
+  capacity model --format xlsx --live -o what-if.xlsx   live formulas: change an assumption in Excel
   capacity model --format markdown > icbs.md        pipe tables for a document
   capacity model --population pcn.csv --workforce staff.csv   your own areas and staff";
 
@@ -75,9 +77,19 @@ pub struct ModelArgs {
     /// the terminal's width, else 100]
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(70..=1000))]
     pub width: Option<u16>,
+    /// With --format xlsx: a what-if workbook whose numbers are live Excel formulas of the
+    /// assumptions (change a yellow cell on its Assumptions sheet and everything recalculates)
+    #[arg(long, conflicts_with_all = ["by_disorder", "observed"])]
+    pub live: bool,
 }
 
 pub fn run(args: ModelArgs) -> Result<ExitCode> {
+    if args.live && args.format != Format::Xlsx {
+        return Err(capacity::InputError::one(
+            "--live writes the what-if workbook: use it with --format xlsx --output FILE.xlsx",
+        )
+        .into());
+    }
     if args.format == Format::Xlsx && args.output.is_none() {
         use std::io::IsTerminal;
         if std::io::stdout().is_terminal() {
@@ -115,6 +127,16 @@ pub fn run(args: ModelArgs) -> Result<ExitCode> {
         .as_deref()
         .map(AtomicOutput::create)
         .transpose()?;
+    if args.live {
+        let (prepared, more) = model::prepare(&inputs, &scenario, &options)?;
+        warnings.extend(more);
+        check_live(&prepared, &scenario)?;
+        print_warnings(&warnings);
+        let made_by = made_by(&args.data, &scenario)?;
+        let bytes = live_workbook(&prepared, &scenario, &made_by)
+            .map_err(|e| Failure(format!("writing the workbook: {e}")))?;
+        return emit_binary(output, &bytes, "--format xlsx").map(|_| ExitCode::SUCCESS);
+    }
     let (mut result, more) = model::run(&inputs, &scenario, &options)?;
     warnings.extend(more);
     if let Some(file) = &args.observed {

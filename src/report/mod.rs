@@ -7,6 +7,7 @@
 //! same inputs give the same report byte for byte.
 
 pub mod html;
+pub mod live;
 pub mod markdown;
 pub mod svg;
 pub mod xlsx;

@@ -195,7 +195,7 @@ fn assumptions_sheet(wb: &mut Workbook, scenario: &Scenario) -> Result<(), XlsxE
     write_table(wb.add_worksheet(), "Assumptions", &header, &rows, 1)
 }
 
-fn inputs_sheet(
+pub(super) fn inputs_sheet(
     wb: &mut Workbook,
     made_by: &MadeBy,
     notes: &[(String, String)],
@@ -232,7 +232,7 @@ fn inputs_sheet(
     write_table(wb.add_worksheet(), "Inputs", &header, &rows, 1)
 }
 
-fn new_workbook(title: &str) -> Workbook {
+pub(super) fn new_workbook(title: &str) -> Workbook {
     let mut wb = Workbook::new();
     let mut properties = DocProperties::new()
         .set_title(title)

@@ -6,6 +6,7 @@ mod cli;
 mod common;
 mod csv_properties;
 mod errors;
+mod live;
 mod local_need;
 mod messages;
 mod new_user;

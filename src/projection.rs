@@ -229,7 +229,8 @@ fn simulate(plan: &Plan, lane: &Lane, in_post: f64) -> (Vec<MonthRow>, Vec<Optio
             }
             week += 1;
         }
-        row.waiting_list = queue.size();
+        // Adding 0 turns the -0.0 a list emptied to the last cohort can sum to into 0.
+        row.waiting_list = queue.size() + 0.0;
         row.within = s
             .standards_weeks
             .iter()

@@ -242,3 +242,14 @@ fn solve_mode_finds_the_least_wte_that_meets_the_standards() {
     assert!(String::from_utf8_lossy(&out.stderr)
         .contains("--meet-by 2030-01: not within the projection"));
 }
+
+/// Regression: a list emptied to the last cohort summed to -0.0, written as "-0.0" in the
+/// JSON; an empty list is 0.
+#[test]
+fn an_empty_list_is_zero_not_minus_zero() {
+    let text = crate::common::stdout_of(capacity().args([
+        "project", "--area", "QOP", "--months", "3", "--start", "2027-01", "--format", "json",
+    ]));
+    assert!(!text.contains("-0.0"), "{text}");
+    assert!(text.contains("\"waiting_list\": 0.0"), "{text}");
+}

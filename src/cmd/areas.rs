@@ -122,7 +122,7 @@ pub fn run(args: AreasArgs) -> Result<ExitCode> {
     .filter(|&i| level.as_ref().is_none_or(|l| geo.areas[i].level == *l))
     .filter(|&i| within.is_empty() || within.iter().any(|&w| geo.is_within(i, w)))
     .collect();
-    print_warnings(&warnings);
+    print_warnings(&warnings)?;
     if shown.is_empty() {
         let mut why = String::from("no area");
         if let Some(q) = &args.query {

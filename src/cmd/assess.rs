@@ -127,10 +127,10 @@ pub fn run(args: AssessArgs) -> Result<ExitCode> {
     let model = match &args.scenario {
         Some(s) => {
             let (scenario, warnings) = load_scenario(Some(s))?;
-            super::io::print_warnings(&warnings);
+            super::io::print_warnings(&warnings)?;
             let (inputs, options, _) = load_inputs(&args.data, &scenario)?;
             let (result, more) = capacity::model::run(&inputs, &scenario, &options)?;
-            super::io::print_warnings(&more);
+            super::io::print_warnings(&more)?;
             Some((scenario, result))
         }
         None => None,

@@ -153,9 +153,11 @@ pub fn load_inputs(
     {
         if problems.is_empty() {
             // Possible but implausible sizes: said once, however often the inputs are read.
-            for w in capacity::inputs::implausible(&population, workforce.as_ref()) {
-                warn_once(&w);
+            let implausible = capacity::inputs::implausible(&population, workforce.as_ref());
+            for w in &implausible {
+                warn_once(w);
             }
+            strict_after(implausible.len())?;
             let level = match (&args.level, embedded_population && areas_path.is_none()) {
                 (Some(l), _) => Level::Named(l.clone()),
                 (None, true) => Level::Named(embedded::DEFAULT_LEVEL.to_string()),
@@ -199,10 +201,32 @@ pub fn load_inputs(
         .into())
 }
 
-pub fn print_warnings(warnings: &Warnings) {
+/// `--strict`: every warning about the inputs is an error (exit 2), said before any output
+/// is written.
+static STRICT: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+pub fn set_strict(strict: bool) {
+    STRICT.store(strict, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Prints the warnings; with `--strict`, any warning is then an error.
+pub fn print_warnings(warnings: &Warnings) -> Result<(), InputError> {
     for w in warnings {
         warn(w);
     }
+    strict_after(warnings.len())
+}
+
+/// With `--strict`, an error saying that `n` warnings (already printed) stop the run.
+fn strict_after(n: usize) -> Result<(), InputError> {
+    if n > 0 && STRICT.load(std::sync::atomic::Ordering::Relaxed) {
+        return Err(InputError::one(format!(
+            "--strict: {n} warning{} above; fix the input{}, or run without --strict",
+            if n == 1 { "" } else { "s" },
+            if n == 1 { "" } else { "s" }
+        )));
+    }
+    Ok(())
 }
 
 /// A warning on stderr; a closed stderr is not worth a panic.

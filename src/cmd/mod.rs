@@ -39,6 +39,10 @@ Exit codes: 0 ok; 1 failure (or drift found by check); 2 usage or input error.";
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Treat every warning about the inputs as an error (exit 2), before any output is
+    /// written: for CI jobs and published runs
+    #[arg(long, global = true)]
+    pub strict: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -58,6 +62,7 @@ pub enum Command {
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    io::set_strict(cli.strict);
     match cli.command {
         Command::Model(args) => model::run(args),
         Command::Project(args) => project::run(args),

@@ -131,7 +131,7 @@ pub fn run(args: ModelArgs) -> Result<ExitCode> {
         let (prepared, more) = model::prepare(&inputs, &scenario, &options)?;
         warnings.extend(more);
         check_live(&prepared, &scenario)?;
-        print_warnings(&warnings);
+        print_warnings(&warnings)?;
         let made_by = made_by(&args.data, &scenario)?;
         let bytes = live_workbook(&prepared, &scenario, &made_by)
             .map_err(|e| Failure(format!("writing the workbook: {e}")))?;
@@ -147,7 +147,7 @@ pub fn run(args: ModelArgs) -> Result<ExitCode> {
             inputs.areas.as_ref(),
         )?);
     }
-    print_warnings(&warnings);
+    print_warnings(&warnings)?;
     let text = match args.format {
         Format::Table => {
             // A file gets the terminal's width only when asked (--width or COLUMNS).

@@ -261,7 +261,7 @@ pub fn run(args: ProjectArgs) -> Result<ExitCode> {
         .transpose()?;
     let (result, more) = capacity::model::run(&inputs, &scenario, &options)?;
     warnings.extend(more);
-    print_warnings(&warnings);
+    print_warnings(&warnings)?;
     let p = project(&result, &settings);
     let text = match args.format {
         Format::Table => render_projection_table(&p, args.monthly),

@@ -204,7 +204,7 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
         }
         None => None,
     };
-    print_warnings(&warnings);
+    print_warnings(&warnings)?;
     let review = if assessments.0.is_empty() {
         None
     } else {

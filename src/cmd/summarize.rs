@@ -179,7 +179,7 @@ pub fn run(args: SummarizeArgs) -> Result<ExitCode> {
         }
     }
     problems.finish(())?;
-    print_warnings(&warnings);
+    print_warnings(&warnings)?;
     let runs = data.columns.runs();
     let first = data.columns.first_run;
     let summaries = summarize_columns(&data.columns);

@@ -483,7 +483,7 @@ pub fn run(args: SweepArgs) -> Result<ExitCode> {
     let summary_out = take("--summary");
     let tornado_out = take("--tornado");
     let manifest_outs: Vec<AtomicOutput> = open.into_iter().map(|(_, o)| o).collect();
-    print_warnings(&warnings);
+    print_warnings(&warnings)?;
 
     // A progress bar on a terminal, once the sweep has taken more than a moment.
     let bar = ProgressBar::with_draw_target(Some(n), ProgressDrawTarget::hidden());

@@ -721,6 +721,28 @@ fn a_pathway_role_below_its_min_band_is_a_warning_naming_the_line() {
         "{err}"
     );
     assert!(!err.contains("Clinical psychologist at band"), "{err}");
+    // With --strict the warning stops the run, and no output is written.
+    let out = crate::common::capacity()
+        .current_dir(d.path())
+        .args([
+            "--strict",
+            "model",
+            "s.toml",
+            "--prevalence",
+            "prevalence.csv",
+        ])
+        .args(["--level", "country", "--format", "csv", "-o", "out.csv"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--strict: 1 warning above"), "{err}");
+    assert!(!d.path().join("out.csv").exists());
+    assert_eq!(
+        std::fs::read_dir(d.path()).unwrap().count(),
+        2,
+        "only the inputs are left"
+    );
     crate::common::write(
         d.path(),
         "s.toml",

@@ -190,6 +190,53 @@ pub fn render_markdown(
         out.push_str("Gap = required - current effective WTE; positive is a shortfall. Met: current / required WTE.\n\n");
     }
 
+    if let Some(period) = &result.observed_period {
+        let _ = write!(
+            out,
+            "## Published activity, {period}\n\nNHS England, Annual report on the use of NHS Talking Therapies services, beside the modelled referrals. Finished courses: two or more treatment contacts; access: finished courses over modelled prevalent cases; waits from referral to first treatment; \"-\": not published.\n\n"
+        );
+        let header = [
+            "Area",
+            "Modelled referrals",
+            "Published referrals",
+            "Published / modelled",
+            "Finished courses",
+            "Access",
+            "Low intensity only",
+            "High intensity only",
+            "Both",
+            "Under 6 weeks",
+            "Under 18 weeks",
+            "Recovery",
+        ];
+        let numeric: Vec<bool> = (0..header.len()).map(|i| i > 0).collect();
+        let rows: Vec<Vec<String>> = result
+            .rows
+            .iter()
+            .chain(std::iter::once(&result.total))
+            .map(|a| {
+                let row = Row::new(a, result);
+                let share = |name: &str| opt(row.opt(name), percent);
+                let count = |name: &str| opt(row.opt(name), |x| grouped(x, 0));
+                vec![
+                    area_label(a),
+                    grouped(row.num("referred"), 0),
+                    count("observed_referrals"),
+                    share("observed_to_modelled_referrals"),
+                    count("observed_finished_courses"),
+                    share("observed_access_rate"),
+                    share("observed_low_only_share"),
+                    share("observed_high_only_share"),
+                    share("observed_both_share"),
+                    share("observed_within_6_weeks"),
+                    share("observed_within_18_weeks"),
+                    share("observed_recovery_rate"),
+                ]
+            })
+            .collect();
+        table(&mut out, &header, &numeric, &rows);
+    }
+
     if by_disorder {
         out.push_str("## By disorder (total)\n\n");
         let rows: Vec<Vec<String>> = result

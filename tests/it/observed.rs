@@ -162,3 +162,48 @@ fn the_table_shows_published_activity_beside_modelled_referrals() {
         "at 120 columns recovery fits: {block}"
     );
 }
+
+/// Markdown and the workbook carry the published activity too: a markdown table with
+/// England's 1,829,202 referrals on the total row, and the observed columns in the xlsx.
+#[test]
+fn markdown_and_the_workbook_carry_published_activity() {
+    let md = crate::common::stdout_of(crate::common::capacity().args([
+        "model",
+        "--observed",
+        "--level",
+        "region",
+        "--format",
+        "markdown",
+    ]));
+    let block = &md[md
+        .find("## Published activity, 2023-24")
+        .expect("the section")..];
+    let total = block.lines().find(|l| l.starts_with("| Total |")).unwrap();
+    assert!(
+        total.contains("| 1,829,202 |") && total.contains("| 671,648 |"),
+        "{total}"
+    );
+    let d = tempfile::TempDir::new().unwrap();
+    crate::common::capacity()
+        .current_dir(d.path())
+        .args(["model", "--observed", "--format", "xlsx", "-o", "o.xlsx"])
+        .assert()
+        .success();
+    use calamine::Reader;
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook(d.path().join("o.xlsx")).unwrap();
+    let areas = wb.worksheet_range("Areas").unwrap();
+    let header: Vec<String> = areas
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    for f in [
+        "observed_referrals",
+        "observed_finished_courses",
+        "observed_within_18_weeks",
+    ] {
+        assert!(header.iter().any(|h| h == f), "{f} not in {header:?}");
+    }
+}

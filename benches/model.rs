@@ -87,6 +87,7 @@ fn projection_case(
         backlog_weeks: 6,
         standards_weeks: vec![6, 18],
         solve_from_month,
+        referrals: Vec::new(),
     };
     (evaluate(&prepared, &s), settings)
 }

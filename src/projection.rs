@@ -36,6 +36,165 @@ pub struct ProjectionSettings {
     /// to the horizon; the projection then also finds the smallest constant WTE in post per
     /// area and step that does it.
     pub solve_from_month: Option<usize>,
+    /// Referrals a service counted (`--referrals`): they replace the modelled demand of their
+    /// area, step or pathway and month.
+    pub referrals: Vec<CountedReferrals>,
+}
+
+/// One row of a counted-referrals file: an area's referrals in a month, to one step (its new
+/// episodes) or to a pathway (spread over its steps by the model's episodes per referral).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CountedReferrals {
+    pub area_code: String,
+    /// Months from the projection's start.
+    pub month: usize,
+    pub to: ReferralsTo,
+    pub referrals: f64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReferralsTo {
+    Step(usize),
+    /// A pathway by name (`main` for the stepped care of common mental health problems).
+    Pathway(String),
+}
+
+/// Reads a counted-referrals CSV (`area_code,month,step,referrals`; `step` is a step id or a
+/// pathway id). Errors name the file and line: a month not YYYY-MM or outside the projection,
+/// an area not in the run, a step or pathway the scenario has not, a count that is not a
+/// finite number of 0 or more, and a second row for the same area, month and step.
+pub fn parse_referrals(
+    source: &str,
+    text: &str,
+    result: &ModelResult,
+    start: (i32, u32),
+    months: u32,
+) -> Result<Vec<CountedReferrals>, crate::InputError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|e| crate::InputError::one(format!("{source}: cannot read the CSV header: {e}")))?
+        .clone();
+    const COLUMNS: [&str; 4] = ["area_code", "month", "step", "referrals"];
+    let at: Vec<Option<usize>> = COLUMNS
+        .iter()
+        .map(|c| headers.iter().position(|h| h.eq_ignore_ascii_case(c)))
+        .collect();
+    if at.iter().any(Option::is_none) {
+        return Err(crate::InputError::one(format!(
+            "{source}:1: expected the columns {}",
+            COLUMNS.join(", ")
+        )));
+    }
+    let at: Vec<usize> = at.into_iter().flatten().collect();
+    let steps: Vec<&str> = result.steps.iter().map(|(id, _)| id.as_str()).collect();
+    let mut pathways: Vec<&str> = result.step_pathways.iter().map(String::as_str).collect();
+    pathways.dedup();
+    let mut problems = crate::problems::Problems::new();
+    let mut out: Vec<CountedReferrals> = Vec::new();
+    let mut seen: std::collections::HashMap<(String, usize, String), u64> =
+        std::collections::HashMap::new();
+    for (n, record) in reader.records().enumerate() {
+        let line = record
+            .as_ref()
+            .ok()
+            .and_then(|r| r.position())
+            .map_or(n as u64 + 2, |p| p.line());
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                problems.push(format!("{source}:{line}: malformed CSV row: {e}"));
+                continue;
+            }
+        };
+        let get = |i: usize| record.get(at[i]).unwrap_or("").to_string();
+        let (area, month_text, to_text, count_text) = (get(0), get(1), get(2), get(3));
+        if !result.rows.iter().any(|r| r.code == area) {
+            problems.push(format!(
+                "{source}:{line}: area_code '{area}' is not an area of this run; its areas are reported by ONS code (see capacity areas)"
+            ));
+            continue;
+        }
+        let month = parse_month(&month_text).and_then(|(y, m)| {
+            let k = (i64::from(y) - i64::from(start.0)) * 12 + i64::from(m) - i64::from(start.1);
+            (0..i64::from(months)).contains(&k).then_some(k as usize)
+        });
+        let Some(month) = month else {
+            problems.push(format!(
+                "{source}:{line}: month '{month_text}' is not a month YYYY-MM of the projection ({months} months from {:04}-{:02})",
+                start.0, start.1
+            ));
+            continue;
+        };
+        let to = if let Some(i) = steps.iter().position(|s| *s == to_text) {
+            ReferralsTo::Step(i)
+        } else if pathways.contains(&to_text.as_str()) {
+            ReferralsTo::Pathway(to_text.clone())
+        } else {
+            problems.push(format!(
+                "{source}:{line}: step '{to_text}' is neither a step ({}) nor a pathway ({})",
+                steps.join(", "),
+                pathways.join(", ")
+            ));
+            continue;
+        };
+        let referrals = match count_text.parse::<f64>() {
+            Ok(x) if x.is_finite() && x >= 0.0 => x,
+            _ => {
+                problems.push(format!(
+                    "{source}:{line}: referrals = '{count_text}': expected a number of people, 0 or more"
+                ));
+                continue;
+            }
+        };
+        if let Some(first) = seen.insert((area.clone(), month, to_text.clone()), line) {
+            problems.push(format!(
+                "{source}:{line}: {area} {month_text} {to_text} is already on line {first}; one row per area, month and step"
+            ));
+            continue;
+        }
+        // A step's own row and its pathway's row for one month would count people twice.
+        let pathway_of = |to: &ReferralsTo| match to {
+            ReferralsTo::Step(i) => result.step_pathways[*i].clone(),
+            ReferralsTo::Pathway(p) => p.clone(),
+        };
+        if let Some(other) = out.iter().find(|c| {
+            c.area_code == area
+                && c.month == month
+                && (c.to != to)
+                && pathway_of(&c.to) == pathway_of(&to)
+                && (matches!(c.to, ReferralsTo::Pathway(_))
+                    || matches!(to, ReferralsTo::Pathway(_)))
+        }) {
+            let other = match &other.to {
+                ReferralsTo::Step(i) => steps[*i].to_string(),
+                ReferralsTo::Pathway(p) => p.clone(),
+            };
+            problems.push(format!(
+                "{source}:{line}: {area} {month_text} has rows for both {to_text} and {other}, which would count its referrals twice; give the pathway's or its steps'"
+            ));
+            continue;
+        }
+        out.push(CountedReferrals {
+            area_code: area,
+            month,
+            to,
+            referrals,
+        });
+    }
+    problems.finish(out)
+}
+
+/// YYYY-MM as (year, month).
+pub fn parse_month(text: &str) -> Option<(i32, u32)> {
+    let (y, m) = text.split_once('-')?;
+    let year: i32 = y.parse().ok()?;
+    let month: u32 = m.parse().ok()?;
+    (y.len() == 4 && m.len() == 2 && (1..=12).contains(&month) && (1900..=9999).contains(&year))
+        .then_some((year, month))
 }
 
 /// One area, step and month.
@@ -173,6 +332,8 @@ struct Lane<'a> {
     episodes_per_wte_week: f64,
     in_post: f64,
     required: f64,
+    /// New episodes counted in each month, where a referrals file gives them.
+    counted: Vec<Option<f64>>,
 }
 
 /// The calendar and rates shared by every lane.
@@ -213,10 +374,17 @@ fn simulate(plan: &Plan, lane: &Lane, in_post: f64) -> (Vec<MonthRow>, Vec<Optio
             wte_required: lane.required,
         };
         let mut by_wait: Vec<f64> = Vec::new();
+        let counted = lane.counted.get(months.len()).copied().flatten();
         for _ in 0..*n {
-            let demand = lane.base_demand_per_week
-                * s.seasonality[(*month - 1) as usize]
-                * plan.weekly_growth.powi(week);
+            // A counted month's referrals arrive evenly over its weeks.
+            let demand = match counted {
+                Some(c) => c / *n as f64,
+                None => {
+                    lane.base_demand_per_week
+                        * s.seasonality[(*month - 1) as usize]
+                        * plan.weekly_growth.powi(week)
+                }
+            };
             let w = queue.step(demand, capacity, plan.leave_per_week);
             row.referrals += w.referrals;
             row.starts += w.starts;
@@ -293,6 +461,41 @@ fn solve(plan: &Plan, lane: &Lane, from: usize) -> Option<f64> {
     Some(hi)
 }
 
+/// The new episodes of one area and step counted in each month: a step's own rows, plus its
+/// share of its pathway's rows (the model's episodes of the step per referral to the pathway).
+fn counted_episodes(
+    result: &ModelResult,
+    area: &crate::model::AreaResult,
+    step: usize,
+    s: &ProjectionSettings,
+) -> Vec<Option<f64>> {
+    let mut out: Vec<Option<f64>> = vec![None; s.months as usize];
+    let pathway = &result.step_pathways[step];
+    let referred_to_pathway: f64 = area
+        .by_disorder
+        .iter()
+        .zip(&result.disorder_pathways)
+        .filter(|(_, p)| *p == pathway)
+        .map(|(f, _)| f.referred())
+        .sum();
+    let per_referral = if referred_to_pathway > 0.0 {
+        area.flow.episodes(step) / referred_to_pathway
+    } else {
+        0.0
+    };
+    for c in s.referrals.iter().filter(|c| c.area_code == area.code) {
+        let episodes = match &c.to {
+            ReferralsTo::Step(i) if *i == step => c.referrals,
+            ReferralsTo::Pathway(p) if p == pathway => c.referrals * per_referral,
+            _ => continue,
+        };
+        if let Some(slot) = out.get_mut(c.month) {
+            *slot = Some(slot.unwrap_or(0.0) + episodes);
+        }
+    }
+    out
+}
+
 /// Runs the projection for every reported area and step of a model result (the lanes in
 /// parallel, collected in order, so the result does not depend on the thread count).
 pub fn project(result: &ModelResult, s: &ProjectionSettings) -> Projection {
@@ -326,6 +529,7 @@ pub fn project(result: &ModelResult, s: &ProjectionSettings) -> Projection {
                     required
                 },
                 required,
+                counted: counted_episodes(result, r, st, s),
             });
         }
     }

@@ -42,6 +42,10 @@ first served in weekly cohorts; the share of starts within 6 and 18 weeks is cou
 waits of the people who started. Staff in post stay as they are: recruitment, trainees and
 turnover over time are not yet modelled.
 
+With --referrals, the months a service counted replace the modelled demand: a step's row is
+its new episodes; a pathway's row (main for the stepped care) is spread over the pathway's steps
+by the model's episodes of each per referral; other months keep the modelled demand.
+
 With --meet-by, the smallest constant WTE in post per area and step that meets both standards
 in every month from then to the horizon is found by bisection on the projection itself (to a
 hundredth of a WTE); in the table after each area's steady-state line, and in the JSON as
@@ -84,6 +88,10 @@ pub struct ProjectArgs {
     /// Every month in the table (default: a row a quarter)
     #[arg(long)]
     pub monthly: bool,
+    /// Referrals the service counted, a CSV of area_code, month (YYYY-MM), step (a step id, or a
+    /// pathway id such as main) and referrals: they replace the modelled demand of those months
+    #[arg(long, value_name = "FILE")]
+    pub referrals: Option<std::path::PathBuf>,
     /// Solve mode: also find, per area and step, the smallest constant WTE in post that meets
     /// 75% within 6 weeks and 95% within 18 weeks from this month to the horizon
     #[arg(long, value_name = "YYYY-MM")]
@@ -111,19 +119,11 @@ fn this_month() -> (i32, u32) {
 }
 
 fn parse_start(arg: &str) -> Result<(i32, u32), InputError> {
-    let bad = || {
+    capacity::projection::parse_month(arg).ok_or_else(|| {
         InputError::one(format!(
             "--start {arg}: not a month; expected YYYY-MM, e.g. 2027-04"
         ))
-    };
-    let (y, m) = arg.split_once('-').ok_or_else(bad)?;
-    let year: i32 = y.parse().map_err(|_| bad())?;
-    let month: u32 = m.parse().map_err(|_| bad())?;
-    if y.len() != 4 || m.len() != 2 || !(1..=12).contains(&month) || !(1900..=9999).contains(&year)
-    {
-        return Err(bad());
-    }
-    Ok((year, month))
+    })
 }
 
 fn settings(args: &ProjectArgs, steps: &[&str]) -> Result<ProjectionSettings, InputError> {
@@ -236,6 +236,7 @@ fn settings(args: &ProjectArgs, steps: &[&str]) -> Result<ProjectionSettings, In
         backlog_weeks: args.backlog_weeks,
         standards_weeks: vec![6, 18],
         solve_from_month,
+        referrals: Vec::new(),
     })
 }
 
@@ -249,10 +250,11 @@ pub fn run(args: ProjectArgs) -> Result<ExitCode> {
             Format::Csv => Kind::Csv,
             Format::Json => Kind::Json,
         };
-        check_outputs(
-            &[Planned::new("--output", path, kind)],
-            &input_files(&args.data, &scenario),
-        )?;
+        let mut read = input_files(&args.data, &scenario);
+        if let Some(r) = &args.referrals {
+            read.push(("--referrals", r.clone()));
+        }
+        check_outputs(&[Planned::new("--output", path, kind)], &read)?;
     }
     let output = args
         .output
@@ -261,6 +263,17 @@ pub fn run(args: ProjectArgs) -> Result<ExitCode> {
         .transpose()?;
     let (result, more) = capacity::model::run(&inputs, &scenario, &options)?;
     warnings.extend(more);
+    let mut settings = settings;
+    if let Some(path) = &args.referrals {
+        let text = capacity::inputs::read_text_file(path, "referrals")?;
+        settings.referrals = capacity::projection::parse_referrals(
+            &path.display().to_string(),
+            &text,
+            &result,
+            settings.start,
+            settings.months,
+        )?;
+    }
     print_warnings(&warnings)?;
     let p = project(&result, &settings);
     let text = match args.format {

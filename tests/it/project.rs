@@ -253,3 +253,101 @@ fn an_empty_list_is_zero_not_minus_zero() {
     assert!(!text.contains("-0.0"), "{text}");
     assert!(text.contains("\"waiting_list\": 0.0"), "{text}");
 }
+
+/// `--referrals`: counted months replace the modelled demand. A step's row is its new
+/// episodes that month (high, March: 500); a pathway's row is spread over its steps by the
+/// model's episodes of each per referral (February: 20,000 referrals to the stepped care are
+/// 20,000 x low_episodes / referred low episodes, by the model's own JSON); other months keep
+/// the modelled demand; bad rows name the file and line.
+#[test]
+fn counted_referrals_replace_the_modelled_demand_of_their_months() {
+    let d = TempDir::new().unwrap();
+    let model = crate::common::model_json(&["--area", "QOP"]);
+    let row = &model["areas"][0];
+    let per_referral = |step: &str| {
+        row[format!("{step}_episodes")].as_f64().unwrap() / row["referred"].as_f64().unwrap()
+    };
+    let file = write(
+        d.path(),
+        "referrals.csv",
+        "area_code,month,step,referrals\nE54000057,2027-02,main,20000\nE54000057,2027-03,high,500\n",
+    );
+    let args = [
+        "--area",
+        "QOP",
+        "--start",
+        "2027-01",
+        "--months",
+        "4",
+        "--referrals",
+        file.to_str().unwrap(),
+    ];
+    let with = csv_rows(&args);
+    let without = csv_rows(&args[..6]);
+    let get = |rows: &[csv::StringRecord], step: &str, month: &str| {
+        let r = rows
+            .iter()
+            .find(|r| &r[3] == step && &r[4] == month)
+            .unwrap();
+        f(r, 5)
+    };
+    for step in ["low", "high"] {
+        let want = 20000.0 * per_referral(step);
+        let got = get(&with, step, "2027-02");
+        assert!(
+            (got - want).abs() < 1e-6 * want,
+            "{step}: {got} against {want}"
+        );
+        assert_eq!(get(&with, step, "2027-01"), get(&without, step, "2027-01"));
+        assert_eq!(get(&with, step, "2027-04"), get(&without, step, "2027-04"));
+    }
+    assert_eq!(get(&with, "high", "2027-03"), 500.0);
+    assert_eq!(
+        get(&with, "low", "2027-03"),
+        get(&without, "low", "2027-03")
+    );
+
+    for (body, said) in [
+        (
+            "E54000057,2027-09,high,5",
+            "referrals.csv:2: month '2027-09' is not a month YYYY-MM of the projection",
+        ),
+        (
+            "E99999999,2027-02,high,5",
+            "referrals.csv:2: area_code 'E99999999' is not an area of this run",
+        ),
+        (
+            "E54000057,2027-02,middle,5",
+            "referrals.csv:2: step 'middle' is neither a step (low, high) nor a pathway (main)",
+        ),
+        (
+            "E54000057,2027-02,high,-5",
+            "referrals.csv:2: referrals = '-5': expected a number of people, 0 or more",
+        ),
+        (
+            "E54000057,2027-02,high,5\nE54000057,2027-02,high,6",
+            "referrals.csv:3: E54000057 2027-02 high is already on line 2",
+        ),
+        (
+            "E54000057,2027-02,main,5\nE54000057,2027-02,low,6",
+            "referrals.csv:3: E54000057 2027-02 has rows for both low and main",
+        ),
+    ] {
+        write(
+            d.path(),
+            "referrals.csv",
+            &format!("area_code,month,step,referrals\n{body}\n"),
+        );
+        let out = capacity()
+            .current_dir(d.path())
+            .args([
+                "project", "--area", "QOP", "--start", "2027-01", "--months", "4",
+            ])
+            .args(["--referrals", "referrals.csv"])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{body}: {err}");
+        assert!(err.contains(said), "{body}: '{said}' not in {err}");
+    }
+}
